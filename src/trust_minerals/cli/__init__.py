@@ -1,0 +1,42 @@
+"""The ``trust`` command line: a thin adapter over the library.
+
+Each command parses its options, calls one public library function and prints the result with
+:func:`trust_minerals.cli._output.emit`. Command groups live in their own modules and are
+registered here; heavy libraries (linopy, dask, fastapi, plotly, scipy) are imported inside the
+command bodies so that ``trust`` starts fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from trust_minerals.cli import data as _data
+from trust_minerals.cli import query as _query
+
+app = typer.Typer(
+    name="trust",
+    help="trust-minerals: critical-mineral supply-chain resilience (US-India TRUST, MSP).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for _module in (_data, _query):
+    _module.register(app)
+
+for _name in ("metrics", "simulate", "optimize", "outlook", "web"):
+    # optional command groups, each in its own module (added as the capabilities land)
+    try:
+        _mod = __import__(f"trust_minerals.cli.{_name}", fromlist=["register"])
+    except ModuleNotFoundError as _exc:  # pragma: no cover - only while a group is absent
+        if _exc.name != f"trust_minerals.cli.{_name}":
+            raise
+        continue
+    _mod.register(app)
+
+
+def main() -> None:
+    """Entry point of the ``trust`` console script."""
+    from trust_minerals.cli._output import run_app
+
+    run_app(app)

@@ -1,0 +1,79 @@
+"""Printing results: ``--format table|json|csv`` for every query command, and error reporting."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from enum import Enum
+from typing import Any
+
+import pandas as pd
+import typer
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FORMAT_OPTION = typer.Option(OutputFormat.table, "--format", "-f", help="table, json (array of row objects) or csv")
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        return _jsonable(value.item())
+    return value
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dictionaries (NaN and NA become ``None``)."""
+    return [{k: _jsonable(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+
+
+def _cell(value: Any) -> str:
+    value = _jsonable(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
+            return f"{value:.4g}"
+        return f"{value:,.4f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def emit(df: pd.DataFrame, fmt: OutputFormat | str = OutputFormat.table, *, title: str | None = None) -> None:
+    """Print ``df`` as a Rich table, a JSON array of row objects, or CSV."""
+    fmt = OutputFormat(fmt)
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(records(df), ensure_ascii=False, indent=1) + "\n")
+    elif fmt is OutputFormat.csv:
+        sys.stdout.write(df.to_csv(index=False))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title, show_lines=False)
+        for col in df.columns:
+            table.add_column(str(col), overflow="fold")
+        for row in df.itertuples(index=False):
+            table.add_row(*[_cell(v) for v in row])
+        Console().print(table)
+
+
+def run_app(app: typer.Typer) -> None:
+    """Run the Typer app, turning the library's named errors into one clear line and exit code 2."""
+    from trust_minerals.errors import TrustMineralsError
+
+    try:
+        app(standalone_mode=True)
+    except TrustMineralsError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise SystemExit(2) from None

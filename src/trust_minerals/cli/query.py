@@ -1,0 +1,9 @@
+"""Query commands over the dataset: ``commodities``, ``production``, ``overview``."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    pass

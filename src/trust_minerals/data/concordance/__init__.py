@@ -1,0 +1,82 @@
+"""Concordances written as data: names as published -> the platform's vocabulary.
+
+* ``commodities.csv`` — the commodity ids (snake_case) with names;
+* ``country_aliases.csv`` — country names that ``country_converter`` does not resolve (or resolves
+  wrongly) -> ISO3;
+* ``aggregates.csv`` — names of aggregate rows (``World total``, ``Other countries``) kept as such.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+from trust_minerals.errors import UnknownNameError
+
+
+def concordance_path(name: str) -> str:
+    return str(resources.files("trust_minerals").joinpath("data", "concordance", name))
+
+
+def read_concordance(name: str) -> list[dict[str, str]]:
+    """Rows of a concordance CSV as dictionaries."""
+    with open(concordance_path(name), encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    return {r["name"].strip().casefold(): r["country"] for r in read_concordance("country_aliases.csv")}
+
+
+@cache
+def aggregate_names() -> dict[str, str]:
+    """Published aggregate names (case-folded) -> canonical aggregate name."""
+    return {r["name"].strip().casefold(): r["canonical"] for r in read_concordance("aggregates.csv")}
+
+
+@cache
+def _coco_lookup(name: str) -> str | None:
+    import country_converter as coco
+
+    logging.getLogger("country_converter").setLevel(logging.ERROR)
+    result = coco.CountryConverter().convert(name, to="ISO3", not_found=None)
+    if isinstance(result, list):  # ambiguous: several matches
+        return None
+    return result if isinstance(result, str) and len(result) == 3 else None
+
+
+def to_iso3(names: Iterable[str], *, where: str | None = None, allow_aggregates: bool = False) -> list[str]:
+    """Map country names (or ISO3 codes) to ISO3 codes.
+
+    The alias file is consulted first, then ``country_converter``. With ``allow_aggregates`` the
+    names in ``aggregates.csv`` map to their canonical aggregate name. Every name that matches
+    nothing is listed in one :class:`UnknownNameError`.
+
+    Examples
+    --------
+    >>> to_iso3(["Congo (Kinshasa)", "Burma", "India"])
+    ['COD', 'MMR', 'IND']
+    """
+    names = [str(n) for n in names]
+    out: list[str] = []
+    unmatched: list[str] = []
+    aliases = _aliases()
+    aggregates = aggregate_names()
+    for raw in names:
+        key = " ".join(raw.split()).casefold()
+        if allow_aggregates and key in aggregates:
+            out.append(aggregates[key])
+            continue
+        code = aliases.get(key) or _coco_lookup(" ".join(raw.split()))
+        if code is None:
+            unmatched.append(raw)
+            out.append("")
+        else:
+            out.append(code)
+    if unmatched:
+        raise UnknownNameError("country name", sorted(set(unmatched)), None, where)
+    return out
