@@ -1,0 +1,44 @@
+"""Shared fixtures.
+
+``ds`` is the real bundled dataset, built once per test session into a temporary DuckDB file
+(``TRUST_DB`` points there for the whole run, so no test touches the user's database).
+``tiny_ds`` is a small hand-made dataset for hand calculations.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def built_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Path of a DuckDB store built from the bundled data (shared by xdist workers)."""
+    from trust_minerals.data.store import build_database
+
+    root = tmp_path_factory.getbasetemp().parent
+    path = root / "trust-test.duckdb"
+    with open(root / "trust-test.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            build_database(path, force=True)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    old = os.environ.get("TRUST_DB")
+    os.environ["TRUST_DB"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("TRUST_DB", None)
+    else:
+        os.environ["TRUST_DB"] = old
+
+
+@pytest.fixture(scope="session")
+def ds(built_db: Path):  # type: ignore[no-untyped-def]
+    """The real bundled dataset (loaded from the session's DuckDB store)."""
+    from trust_minerals.data.store import load_dataset
+
+    return load_dataset(built_db)
