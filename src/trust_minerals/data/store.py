@@ -1,0 +1,283 @@
+"""The embedded DuckDB store: build (transactionally), load, status, export.
+
+The database lives at ``$TRUST_DB`` or, by default, in the per-user data directory
+(``platformdirs.user_data_dir("trust-minerals")/trust.duckdb``). A build writes a new file next to
+the old one and swaps it in with an atomic rename only after every table has been parsed,
+validated and written, so a failed build leaves the previous database untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.errors import InputError, StoreError, TrustMineralsError
+from trust_minerals.schema import spec, table_specs, validate
+
+_SQL_TYPES = {"str": "VARCHAR", "float": "DOUBLE", "int": "BIGINT", "bool": "BOOLEAN"}
+#: tables loaded only when first used (large)
+LAZY_TABLES = ("trade",)
+
+
+def default_db_path() -> Path:
+    """``$TRUST_DB`` if set, else ``<user data dir>/trust-minerals/trust.duckdb``."""
+    env = os.environ.get("TRUST_DB")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("trust-minerals", appauthor=False)) / "trust.duckdb"
+
+
+def schema_version() -> str:
+    """Hash of the table specs: a store built under other specs must be rebuilt."""
+    text = resources.files("trust_minerals").joinpath("data", "spec", "tables.csv").read_bytes()
+    return hashlib.sha256(text).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    path: Path
+    built: bool
+    seconds: float
+    rows: Mapping[str, int]
+    message: str
+
+
+def _connect(path: Path, read_only: bool):  # type: ignore[no-untyped-def]
+    import duckdb
+
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open the database {path}: {exc}") from None
+
+
+def read_meta(path: Path | None = None) -> dict[str, str]:
+    """The build metadata of the store (empty if there is no store)."""
+    path = Path(path) if path else default_db_path()
+    if not path.exists():
+        return {}
+    con = _connect(path, read_only=True)
+    try:
+        return dict(con.execute("SELECT key, value FROM _meta").fetchall())
+    except Exception as exc:  # noqa: BLE001 - any failure here means an unusable store
+        raise StoreError(f"{path} is not a trust-minerals database ({exc}); rebuild with 'trust data build --force'") from None
+    finally:
+        con.close()
+
+
+def store_is_current(path: Path | None = None) -> bool:
+    try:
+        return read_meta(path).get("schema_version") == schema_version()
+    except StoreError:
+        return False
+
+
+def write_tables(con, tables: Mapping[str, pd.DataFrame]) -> None:  # type: ignore[no-untyped-def]
+    """Create every spec table in ``con`` (explicit column types) and insert the frames."""
+    for name, ts in table_specs().items():
+        cols = ", ".join(f'"{c.name}" {_SQL_TYPES[c.dtype]}' for c in ts.columns)
+        con.execute(f'CREATE TABLE "{name}" ({cols})')
+        df = tables[name]
+        if len(df):
+            con.register("_incoming", df)
+            names = ", ".join(f'"{c}"' for c in ts.column_names)
+            con.execute(f'INSERT INTO "{name}" SELECT {names} FROM _incoming')
+            con.unregister("_incoming")
+
+
+def build_database(
+    path: Path | str | None = None,
+    *,
+    force: bool = False,
+    tables: Callable[[], Mapping[str, pd.DataFrame]] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Build the DuckDB store from the bundled raw files.
+
+    Parameters
+    ----------
+    path : path, optional
+        Target file (default :func:`default_db_path`).
+    force : bool
+        Rebuild even if a current store exists. A store built under other table specs is
+        always rebuilt.
+    tables : callable, optional
+        Returns the tables to store (default: :func:`trust_minerals.data.build.build_tables`).
+    progress : callable, optional
+        Called with a short message before each source is parsed.
+
+    The new database is written to a temporary file and renamed over the old one only after
+    everything succeeded: on any error the previous database is left exactly as it was.
+    """
+    path = Path(path) if path else default_db_path()
+    t0 = time.perf_counter()
+    if path.exists() and not force and store_is_current(path):
+        return BuildReport(path, False, 0.0, {}, f"database is up to date at {path} (use --force to rebuild)")
+    if tables is None:
+        from trust_minerals.data.build import build_tables
+
+        raw = build_tables(progress)
+    else:
+        raw = tables()
+    sources = raw.get("sources")
+    source_ids = set(sources["source_id"]) if sources is not None else None
+    validated = {}
+    for name in table_specs():
+        if name not in raw:
+            raise StoreError(f"the build produced no table {name!r}")
+        validated[name] = validate(name, raw[name], where="build", sources=source_ids)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.building-{os.getpid()}")
+    for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    try:
+        con = _connect(tmp, read_only=False)
+        try:
+            write_tables(con, validated)
+            meta = {
+                "schema_version": schema_version(),
+                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "vintages": "USGS MCS 2026 (2024-2025), USGS MCS 2025 (2023); BACI HS92 V202401b; WGI 2023",
+            }
+            con.execute("CREATE TABLE _meta (key VARCHAR, value VARCHAR)")
+            con.executemany("INSERT INTO _meta VALUES (?, ?)", list(meta.items()))
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+        raise
+    rows = {name: len(df) for name, df in validated.items()}
+    return BuildReport(path, True, time.perf_counter() - t0, rows, f"built {path}")
+
+
+def _read_table(path: Path, name: str) -> pd.DataFrame:
+    con = _connect(path, read_only=True)
+    try:
+        df = con.execute(f'SELECT * FROM "{name}"').df()
+    finally:
+        con.close()
+    return _restore_dtypes(name, df)
+
+
+def _restore_dtypes(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    for col in spec(name).columns:
+        if col.dtype == "int":
+            df[col.name] = df[col.name].astype("Int64" if col.nullable else "int64")
+        elif col.dtype == "str":
+            s = df[col.name]
+            if s.dtype != object:
+                df[col.name] = s.astype(object).where(s.notna(), None)
+    return df
+
+
+def load_dataset(path: Path | str | None = None) -> SupplyDataset:
+    """Load the dataset from the DuckDB store.
+
+    Raises :class:`StoreError` if there is no store or it was built under other table specs
+    (the message says to run ``trust data build``). Large tables (``trade``) are read on first use.
+
+    Examples
+    --------
+    >>> ds = load_dataset()                         # doctest: +SKIP
+    >>> ds.select(commodity="cobalt").production    # doctest: +SKIP
+    """
+    path = Path(path) if path else default_db_path()
+    if not path.exists():
+        raise StoreError(f"no database at {path}; run 'trust data build' first")
+    meta = read_meta(path)
+    if meta.get("schema_version") != schema_version():
+        raise StoreError(f"the database at {path} was built under other table specs; run 'trust data build --force'")
+    con = _connect(path, read_only=True)
+    tables: dict[str, pd.DataFrame | Callable[[], pd.DataFrame]] = {}
+    try:
+        for name in table_specs():
+            if name in LAZY_TABLES:
+                tables[name] = _lazy(path, name)
+            else:
+                tables[name] = _restore_dtypes(name, con.execute(f'SELECT * FROM "{name}"').df())
+    finally:
+        con.close()
+    return SupplyDataset.from_tables(tables, meta={**meta, "path": str(path)}, validated=True)
+
+
+def _lazy(path: Path, name: str) -> Callable[[], pd.DataFrame]:
+    def load() -> pd.DataFrame:
+        return _read_table(path, name)
+
+    return load
+
+
+def status(path: Path | str | None = None) -> dict[str, pd.DataFrame]:
+    """What the store holds: build metadata, rows per table, and value statuses per table."""
+    path = Path(path) if path else default_db_path()
+    if not path.exists():
+        raise StoreError(f"no database at {path}; run 'trust data build' first")
+    meta = read_meta(path)
+    con = _connect(path, read_only=True)
+    try:
+        rows = []
+        for name in table_specs():
+            n = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+            rows.append({"table": name, "rows": int(n[0]) if n else 0})
+        by_status = []
+        for name in ("production", "reserves", "capacity", "us_salient", "import_sources"):
+            for st, n in con.execute(f'SELECT status, count(*) FROM "{name}" GROUP BY status ORDER BY status').fetchall():
+                by_status.append({"table": name, "status": st, "rows": int(n)})
+        vintages = con.execute(
+            "SELECT source_id, min(year) AS first_year, max(year) AS last_year, count(*) AS rows "
+            "FROM (SELECT source_id, year FROM production UNION ALL SELECT source_id, year FROM reserves "
+            "UNION ALL SELECT source_id, year FROM capacity UNION ALL SELECT source_id, year FROM trade "
+            "UNION ALL SELECT source_id, year FROM production_wmd) GROUP BY source_id ORDER BY source_id"
+        ).df()
+    finally:
+        con.close()
+    meta_df = pd.DataFrame({"key": ["path", *meta], "value": [str(path), *meta.values()]})
+    return {"meta": meta_df, "vintages": vintages, "tables": pd.DataFrame(rows), "statuses": pd.DataFrame(by_status)}
+
+
+EXPORT_FORMATS = ("parquet", "csv")
+
+
+def export_tables(out_dir: Path | str, *, fmt: str = "parquet", path: Path | str | None = None) -> list[Path]:
+    """Write every table to ``out_dir/<table>.<fmt>``; each file appears only once complete."""
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"export format {fmt!r} is not supported; choose one of {', '.join(EXPORT_FORMATS)}")
+    path = Path(path) if path else default_db_path()
+    if not path.exists():
+        raise StoreError(f"no database at {path}; run 'trust data build' first")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} exists and is not a directory")
+    out.mkdir(parents=True, exist_ok=True)
+    con = _connect(path, read_only=True)
+    written = []
+    try:
+        for name in table_specs():
+            target = out / f"{name}.{fmt}"
+            tmp = out / f".{name}.{fmt}.partial"
+            option = "(FORMAT PARQUET)" if fmt == "parquet" else "(FORMAT CSV, HEADER)"
+            escaped = str(tmp).replace("'", "''")
+            con.execute(f"COPY \"{name}\" TO '{escaped}' {option}")
+            os.replace(tmp, target)
+            written.append(target)
+    except TrustMineralsError:
+        raise
+    except Exception as exc:
+        raise StoreError(f"export to {out} failed: {exc}") from None
+    finally:
+        con.close()
+    return written

@@ -1,0 +1,1 @@
+"""Pure metric functions on a :class:`~trust_minerals.dataset.SupplyDataset`."""

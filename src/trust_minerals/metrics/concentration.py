@@ -1,0 +1,273 @@
+"""Stage concentration: shares, HHI (lower and upper bound), top-1/top-3 shares, coverage.
+
+Definitions (DESIGN.md, data rules):
+
+* the **denominator** is the published ``World total`` or the sum of the listed rows (named
+  countries + ``Other countries`` + any other aggregate rows) where that sum is larger (USGS rounds
+  totals) or no total is published;
+* ``hhi`` = Σ share² over named countries (a lower bound: unnamed producers are ignored);
+* ``hhi_upper`` also counts ``Other countries`` (and each other aggregate row) as one producer;
+* ``coverage_share`` = named countries' sum / denominator.
+
+Withheld or unavailable values are not zero: the countries concerned are listed in ``withheld``
+and a note says that the shares exclude them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.errors import InputError, UnknownNameError
+
+MEASURES = ("production", "capacity", "reserves")
+GROUP_KEYS = ["commodity", "stage", "form", "year", "unit"]
+WORLD_TOTAL = "World total"
+
+#: columns of :func:`concentration_table`
+TABLE_COLUMNS = [
+    *GROUP_KEYS,
+    "world_total",
+    "world_total_status",
+    "listed_sum",
+    "denominator",
+    "denominator_basis",
+    "top_country",
+    "top_share",
+    "top3_share",
+    "hhi",
+    "hhi_upper",
+    "coverage_share",
+    "other_share",
+    "n_countries",
+    "withheld",
+    "notes",
+]
+
+
+@dataclass(frozen=True)
+class ConcentrationResult:
+    """Concentration of one commodity × stage × form × year (one unit)."""
+
+    commodity: str
+    stage: str
+    form: str
+    year: int
+    measure: str
+    unit: str
+    world_total: float | None
+    denominator: float
+    denominator_basis: str
+    shares: pd.Series  # named country (ISO3) -> share, sorted descending
+    other_share: float
+    hhi: float
+    hhi_upper: float
+    top_country: str | None
+    top_share: float
+    top3_share: float
+    coverage_share: float
+    withheld: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    def to_row(self) -> dict[str, object]:
+        """The result as one flat row (for tables, JSON and CSV)."""
+        return {
+            "commodity": self.commodity,
+            "stage": self.stage,
+            "form": self.form,
+            "year": self.year,
+            "measure": self.measure,
+            "hhi": self.hhi,
+            "hhi_upper": self.hhi_upper,
+            "top_country": self.top_country,
+            "top_share": self.top_share,
+            "top3_share": self.top3_share,
+            "coverage_share": self.coverage_share,
+            "denominator": self.denominator,
+            "unit": self.unit,
+            "denominator_basis": self.denominator_basis,
+            "withheld": ",".join(self.withheld),
+            "notes": "; ".join(self.notes),
+        }
+
+
+def _measure_table(ds: SupplyDataset, measure: str) -> pd.DataFrame:
+    if measure not in MEASURES:
+        raise UnknownNameError("measure", [measure], list(MEASURES))
+    return ds.table(measure)
+
+
+def shares(rows: pd.DataFrame) -> pd.DataFrame:
+    """Add ``share`` and ``denominator`` columns to production-like rows.
+
+    ``rows`` may hold several groups (commodity × stage × form × year × unit); each is treated
+    separately. Aggregate rows keep their share of the denominator too (``Other countries`` is
+    the remainder producer). Rows whose quantity is missing get a missing share.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"commodity": "x", "stage": "mine", "form": "", "year": 2025,
+    ...     "unit": "t", "country": ["AAA", "BBB", "World total"],
+    ...     "is_aggregate": [False, False, True], "quantity": [3.0, 1.0, 4.0]})
+    >>> shares(rows)["share"].tolist()[:2]
+    [0.75, 0.25]
+    """
+    df = rows.copy()
+    df["form"] = df["form"].fillna("")
+    world_mask = df["country"].eq(WORLD_TOTAL)
+    listed = df[~world_mask]
+    listed_sum = listed.groupby(GROUP_KEYS, dropna=False)["quantity"].sum(min_count=1)
+    world = df[world_mask].groupby(GROUP_KEYS, dropna=False)["quantity"].max()
+    denom = pd.concat([listed_sum.rename("listed"), world.rename("world")], axis=1)
+    denom["denominator"] = denom[["listed", "world"]].max(axis=1, skipna=True)
+    df = df.merge(denom[["denominator"]], left_on=GROUP_KEYS, right_index=True, how="left")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = df["quantity"] / df["denominator"].where(df["denominator"] > 0)
+    df["share"] = share.where(~world_mask)
+    return df
+
+
+def concentration_table(ds: SupplyDataset, *, year: int | None = None, measure: str = "production") -> pd.DataFrame:
+    """Concentration of every commodity × stage × form × year × unit group of ``measure``.
+
+    Returns one row per group with the columns in :data:`TABLE_COLUMNS`.
+    """
+    df = _measure_table(ds, measure)
+    if year is not None:
+        df = df[df["year"] == year]
+    return _table_from_rows(df)
+
+
+def _table_from_rows(df: pd.DataFrame) -> pd.DataFrame:
+    if df.empty:
+        return pd.DataFrame(columns=TABLE_COLUMNS)
+    df = shares(df)
+    world_mask = df["country"].eq(WORLD_TOTAL)
+    named = df[~df["is_aggregate"]]
+    aggregates = df[df["is_aggregate"] & ~world_mask]
+    world_rows = df[world_mask].drop_duplicates(GROUP_KEYS).set_index(GROUP_KEYS)
+
+    groups = df.groupby(GROUP_KEYS, dropna=False)
+    out = pd.DataFrame(index=groups.size().index)
+    out["denominator"] = groups["denominator"].first()
+    out["listed_sum"] = df[~world_mask].groupby(GROUP_KEYS)["quantity"].sum(min_count=1)
+    out["world_total"] = world_rows["quantity"]
+    out["world_total_status"] = world_rows["status"]
+    out["denominator_basis"] = np.where(
+        out["world_total"].notna() & (out["world_total"] >= out["listed_sum"].fillna(0)),
+        "world_total",
+        "listed_sum",
+    )
+    named_groups = named.groupby(GROUP_KEYS)
+    out["hhi"] = named_groups["share"].apply(lambda s: float((s.dropna() ** 2).sum()))
+    out["coverage_share"] = named_groups["share"].sum(min_count=1)
+    out["n_countries"] = named_groups["quantity"].count()
+    agg_groups = aggregates.groupby(GROUP_KEYS)
+    out["other_share"] = agg_groups["share"].sum(min_count=1)
+    agg_sq = agg_groups["share"].apply(lambda s: float((s.dropna() ** 2).sum()))
+    out["hhi_upper"] = out["hhi"].fillna(0) + agg_sq.reindex(out.index).fillna(0)
+    ranked = named.dropna(subset=["share"]).sort_values("share", ascending=False, kind="stable")
+    top = ranked.groupby(GROUP_KEYS).head(1).set_index(GROUP_KEYS)
+    out["top_country"] = top["country"]
+    out["top_share"] = top["share"]
+    out["top3_share"] = ranked.groupby(GROUP_KEYS).head(3).groupby(GROUP_KEYS)["share"].sum()
+    missing = named[named["quantity"].isna()]
+    out["withheld"] = missing.groupby(GROUP_KEYS)["country"].apply(lambda s: ",".join(sorted(s)))
+    out["withheld"] = out["withheld"].fillna("")
+    notes = world_rows["note"].fillna("")
+    excl = notes.str.contains("Excludes U.S.", regex=False)
+    out["notes"] = ""
+    out.loc[out["withheld"] != "", "notes"] = "shares exclude withheld/unavailable: " + out["withheld"]
+    excl_idx = excl[excl].index.intersection(out.index)
+    out.loc[excl_idx, "notes"] = (out.loc[excl_idx, "notes"] + "; world total excludes U.S. production").str.lstrip("; ")
+    no_denominator = ~(out["denominator"] > 0)
+    for col in ("hhi", "hhi_upper", "coverage_share", "top_share", "top3_share"):
+        out.loc[no_denominator, col] = np.nan
+    out.loc[no_denominator, "notes"] = (out.loc[no_denominator, "notes"] + "; no usable quantities").str.lstrip("; ")
+    out = out.reset_index()
+    out["n_countries"] = out["n_countries"].fillna(0).astype(int)
+    return out[TABLE_COLUMNS]
+
+
+def concentration(
+    ds: SupplyDataset,
+    commodity: str,
+    stage: str,
+    year: int,
+    *,
+    measure: str = "production",
+    form: str | None = None,
+) -> ConcentrationResult:
+    """Concentration of one commodity at one stage and year.
+
+    Parameters
+    ----------
+    ds : SupplyDataset
+    commodity, stage : str
+        Commodity id and stage (``mine``, ``refinery``...). Reserves use stage ``mine``.
+    year : int
+    measure : {"production", "capacity", "reserves"}
+    form : str, optional
+        Needed only where several forms are published side by side (e.g. iron ore usable ore
+        and iron content); the error lists them.
+
+    Examples
+    --------
+    >>> r = concentration(ds, "rare_earths", "mine", 2025)   # doctest: +SKIP
+    >>> r.top_country, round(r.top_share, 2)                 # doctest: +SKIP
+    ('CHN', 0.69)
+    """
+    ds.check_commodities([commodity])
+    df = _measure_table(ds, measure)
+    df = df[(df["commodity"] == commodity)]
+    if df.empty:
+        raise InputError(f"no {measure} data for commodity {commodity!r}")
+    stages = sorted(df["stage"].unique())
+    if stage not in stages:
+        raise UnknownNameError("stage", [stage], stages, f"{measure} of {commodity}")
+    df = df[df["stage"] == stage]
+    years = sorted(int(y) for y in df["year"].unique())
+    if year not in years:
+        raise UnknownNameError("year", [str(year)], [str(y) for y in years], f"{measure} of {commodity} at stage {stage}")
+    df = df[df["year"] == year]
+    forms = sorted(df["form"].fillna("").unique())
+    if form is None:
+        if len(forms) > 1:
+            raise InputError(f"{commodity} {stage} {measure} {year} is published in several forms {forms}; choose one with form=")
+        form = forms[0]
+    elif form not in forms:
+        raise UnknownNameError("form", [form], forms)
+    df = df[df["form"].fillna("") == form]
+    units = sorted(df["unit"].unique())
+    if len(units) > 1:
+        raise InputError(f"{commodity} {stage} {year} mixes units {units}; shares need one unit")
+    table = _table_from_rows(df)
+    row = table.iloc[0]
+    sh = shares(df)
+    named = sh[~sh["is_aggregate"]].dropna(subset=["share"]).sort_values("share", ascending=False)
+    withheld = tuple(s for s in str(row["withheld"]).split(",") if s)
+    return ConcentrationResult(
+        commodity=commodity,
+        stage=stage,
+        form=form,
+        year=year,
+        measure=measure,
+        unit=units[0],
+        world_total=None if pd.isna(row["world_total"]) else float(row["world_total"]),
+        denominator=float(row["denominator"]),
+        denominator_basis=str(row["denominator_basis"]),
+        shares=pd.Series(named["share"].to_numpy(), index=named["country"].to_numpy(), name="share"),
+        other_share=float(row["other_share"]) if pd.notna(row["other_share"]) else 0.0,
+        hhi=float(row["hhi"]),
+        hhi_upper=float(row["hhi_upper"]),
+        top_country=None if pd.isna(row["top_country"]) else str(row["top_country"]),
+        top_share=float(row["top_share"]),
+        top3_share=float(row["top3_share"]),
+        coverage_share=float(row["coverage_share"]),
+        withheld=withheld,
+        notes=tuple(n for n in str(row["notes"]).split("; ") if n),
+    )

@@ -1,0 +1,40 @@
+"""Production rows of one commodity with shares (``trust production``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.errors import UnknownNameError
+from trust_minerals.metrics.concentration import shares
+
+PRODUCTION_COLUMNS = ["commodity", "stage", "form", "year", "country", "quantity", "unit", "share", "status", "qualifier", "source_id"]
+
+
+def production_table(ds: SupplyDataset, commodity: str, *, stage: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """Rows of ``commodity`` (optionally one stage and year) with ``share`` of the denominator.
+
+    Countries are ISO3 codes; aggregates keep their names (``World total``, ``Other countries``).
+    Withheld rows stay, with a missing quantity and share and status ``withheld``.
+
+    Examples
+    --------
+    >>> production_table(ds, "cobalt", stage="mine", year=2025).head(3)   # doctest: +SKIP
+    """
+    ds.check_commodities([commodity])
+    prod = ds.production
+    prod = prod[prod["commodity"] == commodity]
+    if stage is not None:
+        stages = sorted(prod["stage"].unique())
+        if stage not in stages:
+            raise UnknownNameError("stage", [stage], stages, f"production of {commodity}")
+        prod = prod[prod["stage"] == stage]
+    if year is not None:
+        years = sorted(int(y) for y in prod["year"].unique())
+        if year not in years:
+            raise UnknownNameError("year", [str(year)], [str(y) for y in years], f"production of {commodity}")
+        prod = prod[prod["year"] == year]
+    out = shares(prod)
+    out["_order"] = out["is_aggregate"].astype(int) + out["country"].eq("World total").astype(int)
+    out = out.sort_values(["stage", "form", "year", "_order", "quantity"], ascending=[True, True, True, True, False], na_position="last")
+    return out[PRODUCTION_COLUMNS].reset_index(drop=True)

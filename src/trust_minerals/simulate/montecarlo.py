@@ -1,0 +1,308 @@
+"""Monte Carlo of country-level supply disruptions: a vectorised numpy core over chunks of draws.
+
+Model (documented in ``docs/scenarios.md``):
+
+* each producing country ``c`` is disrupted in a draw with an annual probability ``p_c``
+  (:func:`disruption_probabilities`, from WGI governance, or user-given);
+* a disruption removes a fraction ``s`` of that country's supply, drawn from a severity
+  distribution (default Beta(a, b) from ``simulate/data/parameters.csv``);
+* events are **country-level**: a country's event stream depends only on the seed, the chunk
+  and the country code, so the same seed gives the same events for every commodity and stage
+  (one country event hits all of that country's exports);
+* a consumer's shortfall share of a commodity at a stage is ``Σ_c loss_c × import_share_c``.
+
+Draws are processed in chunks of a fixed size; chunk ``i`` uses the seed sequence
+``np.random.SeedSequence(seed).spawn(n_chunks)[i]`` (spawn key ``(i,)``) extended by the
+country code, so the result depends on ``(seed, n_draws, chunk_size)`` only and not on the
+backend that runs the chunks (single process or dask.distributed, see ``distributed.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.simulate.params import disruption_mapping, parameters
+
+#: severity kinds accepted as the first item of a ``severity`` tuple
+SEVERITY_KINDS = ("fixed", "beta", "uniform")
+#: largest loss array :func:`supply_loss_draws` will materialise (elements)
+MAX_LOSS_ELEMENTS = 400_000_000
+
+
+@dataclass(frozen=True)
+class LossDraws:
+    """Sampled supply losses: ``loss_share[draw, i]`` is the fraction of ``countries[i]``'s supply
+    lost in that draw (0 when the country is not disrupted)."""
+
+    countries: tuple[str, ...]
+    loss_share: np.ndarray
+    probabilities: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Severity:
+    """A severity distribution on [0, 1]: ``kind`` in :data:`SEVERITY_KINDS` and its parameters."""
+
+    kind: str
+    a: float
+    b: float = 0.0
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        if self.kind == "fixed":
+            return np.full(size, self.a, dtype=np.float32)
+        if self.kind == "uniform":
+            return rng.uniform(self.a, self.b, size).astype(np.float32)
+        return rng.beta(self.a, self.b, size).astype(np.float32)
+
+    @property
+    def mean(self) -> float:
+        if self.kind == "fixed":
+            return self.a
+        if self.kind == "uniform":
+            return (self.a + self.b) / 2
+        return self.a / (self.a + self.b)
+
+
+def check_draws(n_draws: int, draw_cap: int | None = None) -> int:
+    """Return ``n_draws`` if it is a positive integer no larger than the cap; raise otherwise.
+
+    The cap defaults to ``draw_cap`` in ``simulate/data/parameters.csv`` (10^8); a request above it
+    is refused at once, before any memory is allocated.
+
+    Examples
+    --------
+    >>> check_draws(1000)
+    1000
+    """
+    cap = int(parameters()["draw_cap"]) if draw_cap is None else int(draw_cap)
+    if isinstance(n_draws, bool) or int(n_draws) != n_draws or n_draws < 1:
+        raise InputError(f"n_draws must be a positive integer, got {n_draws!r}")
+    if n_draws > cap:
+        raise InputError(
+            f"n_draws={n_draws:,} exceeds the draw cap of {cap:,}; raise the cap explicitly "
+            "(draw_cap= / --draw-cap) if you really mean it"
+        )
+    return int(n_draws)
+
+
+def build_severity(severity: str | tuple | float = "default") -> Severity:
+    """Parse a severity argument.
+
+    ``"default"`` (Beta(a, b) from parameters.csv), ``"full"`` (every disruption is total), a
+    number in [0, 1] or ``("fixed", s)``, ``("beta", a, b)``, ``("uniform", low, high)``.
+
+    Examples
+    --------
+    >>> build_severity(("fixed", 0.5)).mean
+    0.5
+    """
+    if isinstance(severity, str):
+        if severity == "default":
+            p = parameters()
+            return Severity("beta", p["severity_beta_a"], p["severity_beta_b"])
+        if severity == "full":
+            return Severity("fixed", 1.0)
+        raise UnknownNameError("severity", [severity], ["default", "full", *SEVERITY_KINDS])
+    if isinstance(severity, int | float) and not isinstance(severity, bool):
+        severity = ("fixed", float(severity))
+    if not isinstance(severity, tuple | list) or not severity:
+        raise InputError(f"severity must be a name or a tuple, got {severity!r}")
+    kind, *args = severity
+    if kind not in SEVERITY_KINDS:
+        raise UnknownNameError("severity", [str(kind)], ["default", "full", *SEVERITY_KINDS])
+    need = 1 if kind == "fixed" else 2
+    if len(args) != need:
+        raise InputError(f"severity {kind!r} takes {need} parameter(s), got {len(args)}: {severity!r}")
+    values = [float(v) for v in args]
+    if kind == "fixed" and not 0 <= values[0] <= 1:
+        raise InputError(f"severity fixed share must be in [0, 1], got {values[0]}")
+    if kind == "uniform" and not 0 <= values[0] <= values[1] <= 1:
+        raise InputError(f"severity uniform bounds must satisfy 0 <= low <= high <= 1, got {values}")
+    if kind == "beta" and min(values) <= 0:
+        raise InputError(f"severity beta parameters must be positive, got {values}")
+    return Severity(str(kind), *values)
+
+
+def disruption_probabilities(ds: SupplyDataset, countries: Sequence[str] | None = None) -> pd.Series:
+    """Annual disruption probability per country from governance (WGI pv and rl, 2023).
+
+    The governance score is the mean of the WGI Political Stability (``pv``) and Rule of Law
+    (``rl``) estimates (the one available if only one is); it is mapped to a probability by
+    piecewise-linear interpolation between the breakpoints of ``simulate/data/disruption_mapping.csv``
+    (labelled assumptions, documented in docs/scenarios.md). Countries with no WGI estimate get
+    ``missing_governance_probability`` from parameters.csv, never 0.
+
+    Parameters
+    ----------
+    ds
+        Dataset whose ``countries`` table holds ``pv`` and ``rl``.
+    countries
+        ISO3 codes (default: every country in the table). Unknown codes raise
+        :class:`UnknownNameError`.
+
+    Returns
+    -------
+    pandas.Series
+        ``country → probability`` (name ``probability``).
+
+    Examples
+    --------
+    >>> disruption_probabilities(ds, ["USA", "COD"])  # doctest: +SKIP
+    """
+    table = ds.countries.set_index("country")
+    names = list(table.index) if countries is None else list(countries)
+    bad = [c for c in names if c not in table.index]
+    if bad:
+        raise UnknownNameError("country", bad, sorted(table.index), "disruption_probabilities")
+    score = table.loc[names, ["pv", "rl"]].astype(float).mean(axis=1, skipna=True)
+    mapping = disruption_mapping()
+    prob = np.interp(score.to_numpy(), mapping["governance_score"], mapping["probability"])
+    prob = np.where(np.isnan(score.to_numpy()), parameters()["missing_governance_probability"], prob)
+    return pd.Series(prob, index=pd.Index(names, name="country"), name="probability")
+
+
+def check_probabilities(probabilities: Mapping[str, float]) -> dict[str, float]:
+    """Return the probabilities as floats, raising :class:`InputError` for one outside [0, 1]."""
+    out: dict[str, float] = {}
+    for country, p in probabilities.items():
+        value = float(p)
+        if not 0.0 <= value <= 1.0:  # also rejects NaN
+            raise InputError(f"probabilities[{country!r}] must be in [0, 1], got {p!r}")
+        out[str(country)] = value
+    return out
+
+
+def country_key(iso3: str) -> int:
+    """A stable integer for an ISO3 code (the country's random-stream key)."""
+    key = 0
+    for ch in iso3.upper():
+        key = key * 37 + (ord(ch) - 47 if ch.isdigit() else ord(ch) - 54 if ch.isalpha() else 0)
+    return key
+
+
+def chunk_bounds(n_draws: int, chunk_size: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of each chunk of draws."""
+    if chunk_size < 1:
+        raise InputError(f"chunk_size must be positive, got {chunk_size}")
+    return [(s, min(s + chunk_size, n_draws)) for s in range(0, n_draws, chunk_size)]
+
+
+def loss_chunk(
+    seed: int,
+    chunk_index: int,
+    n: int,
+    countries: Sequence[str],
+    probabilities: Sequence[float],
+    severity: Severity,
+) -> np.ndarray:
+    """Loss shares (``n × len(countries)``, float32) of chunk ``chunk_index`` for ``seed``.
+
+    Each country's column comes from its own generator seeded with
+    ``SeedSequence(seed, spawn_key=(chunk_index, country_key(country)))`` -- the chunk's
+    ``SeedSequence(seed).spawn(...)[chunk_index]`` extended by the country -- for the events, and
+    a second one (spawn key extended by 1) for the severities, so the column does not depend on
+    which other countries or commodities are simulated, and a shorter run is a prefix of a
+    longer one.
+    """
+    out = np.zeros((n, len(countries)), dtype=np.float32)
+    for j, (country, p) in enumerate(zip(countries, probabilities, strict=True)):
+        if p <= 0:
+            continue
+        key = (chunk_index, country_key(country))
+        events = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
+        hit = np.flatnonzero(events.random(n, dtype=np.float32) < np.float32(p))
+        if hit.size:
+            sizes = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(*key, 1)))
+            out[hit, j] = severity.sample(sizes, hit.size)
+    return out
+
+
+def producer_countries(ds: SupplyDataset, commodity: str, stage: str, year: int) -> list[str]:
+    """Named producing countries (ISO3) of ``commodity`` at ``stage`` in ``year``, largest first."""
+    ds.check_commodities([commodity], "supply_loss_draws")
+    rows = ds.production
+    rows = rows[(rows["commodity"] == commodity) & (rows["stage"] == stage) & (rows["year"] == year)]
+    rows = rows[~rows["is_aggregate"]].sort_values("quantity", ascending=False, na_position="last")
+    if rows.empty:
+        have = ds.production
+        have = have[have["commodity"] == commodity][["stage", "year"]].drop_duplicates()
+        choices = [f"{s} {y}" for s, y in have.itertuples(index=False)]
+        raise UnknownNameError("stage/year for " + commodity, [f"{stage} {year}"], sorted(choices))
+    return list(dict.fromkeys(rows["country"]))
+
+
+def supply_loss_draws(
+    ds: SupplyDataset,
+    commodity: str,
+    stage: str,
+    year: int,
+    *,
+    n_draws: int,
+    seed: int,
+    probabilities: Mapping[str, float] | None = None,
+    severity: str | tuple = "default",
+    countries: Sequence[str] | None = None,
+) -> LossDraws:
+    """Sample the fraction of each producer's supply lost, draw by draw.
+
+    Parameters
+    ----------
+    ds
+        The dataset.
+    commodity, stage, year
+        Which production rows define the producers (named countries; aggregates excluded).
+    n_draws
+        Number of draws (capped by ``draw_cap`` in parameters.csv).
+    seed
+        Seed; the same seed gives the same country events for every commodity (events are
+        country-level and correlated across commodities).
+    probabilities
+        ``country → annual disruption probability``; countries not given use
+        :func:`disruption_probabilities`. Values outside [0, 1] raise :class:`InputError`.
+    severity
+        ``"default"``, ``"full"``, ``("fixed", s)``, ``("beta", a, b)`` or ``("uniform", lo, hi)``.
+    countries
+        Producer ISO3 codes to sample (default: every named producer of the commodity/stage/year).
+
+    Returns
+    -------
+    LossDraws
+        ``loss_share`` of shape ``(n_draws, len(countries))``, float32, in [0, 1].
+
+    Examples
+    --------
+    >>> d = supply_loss_draws(ds, "cobalt", "mine", 2025, n_draws=1000, seed=1)  # doctest: +SKIP
+    >>> d.loss_share.shape  # doctest: +SKIP
+    (1000, 17)
+    """
+    n_draws = check_draws(n_draws)
+    given = check_probabilities(probabilities or {})
+    sev = build_severity(severity)
+    if countries is None:
+        names = producer_countries(ds, commodity, stage, year)
+    else:
+        ds.check_commodities([commodity], "supply_loss_draws")
+        names = list(dict.fromkeys(countries))
+        ds.check_countries(names, "supply_loss_draws(countries=...)")
+    if n_draws * max(len(names), 1) > MAX_LOSS_ELEMENTS:
+        raise InputError(
+            f"n_draws × countries = {n_draws * len(names):,} exceeds {MAX_LOSS_ELEMENTS:,} elements; "
+            "use fewer draws (the chunked montecarlo() keeps memory bounded)"
+        )
+    missing = [c for c in names if c not in given]
+    if missing:
+        given.update(disruption_probabilities(ds, missing).to_dict())
+    probs = [given[c] for c in names]
+    chunk = int(parameters()["chunk_size"])
+    parts = [
+        loss_chunk(seed, i, stop - start, names, probs, sev)
+        for i, (start, stop) in enumerate(chunk_bounds(n_draws, chunk))
+    ]
+    loss = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
+    return LossDraws(tuple(names), loss, {c: given[c] for c in names})
