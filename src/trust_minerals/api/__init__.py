@@ -1,0 +1,11 @@
+"""REST API (FastAPI, under ``/api/v1``): a thin adapter over the library.
+
+Each endpoint parses its parameters, calls one public library function and returns its rows.
+"""
+
+from __future__ import annotations
+
+from trust_minerals.api.app import create_app
+from trust_minerals.api.security import ApiSettings
+
+__all__ = ["ApiSettings", "create_app"]

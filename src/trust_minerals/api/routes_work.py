@@ -1,0 +1,329 @@
+"""Endpoints over the analysis packages: risk, criticality, scenarios (run, Monte Carlo jobs),
+trade suppliers, recovery, demand, balance.
+
+Read-only analyses are GET; endpoints that start work (a scenario run, a Monte Carlo job) are POST
+and need the API key. Draws and horizons are capped by the app's settings (422 naming the limit).
+Each endpoint calls one public library function; a capability whose package is missing is simply
+not registered.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import Response
+
+from trust_minerals.api.app import AppState, json_response, records, require_key, state_of
+from trust_minerals.api.models import JobInfo
+from trust_minerals.api.problems import Problem, problem_responses
+from trust_minerals.api.security import check_cap, check_not_path_like
+
+Rows = list[dict[str, Any]]
+GET_ERRORS = problem_responses(404, 422)
+POST_ERRORS = problem_responses(401, 403, 404, 413, 422, 429)
+
+
+def _available(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+class ScenarioRunRequest(BaseModel):
+    """Run one scenario: a preset by name, or a scenario composed in the request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    preset: str | None = Field(None, max_length=80, description="Preset name (GET /scenarios/presets)")
+    scenario: dict[str, Any] | None = Field(None, description="A scenario (ScenarioSpec: shocks, horizon_months, ...)")
+    consumers: list[str] = Field(default_factory=lambda: ["USA", "IND"], max_length=20, description="ISO3 codes or groups")
+    recovery: bool = Field(False, description="Count secondary supply from recovery shocks")
+
+
+class MonteCarloRequest(BaseModel):
+    """A Monte Carlo of country-level disruptions (runs as a background job)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    consumers: list[str] = Field(default_factory=lambda: ["USA", "IND"], max_length=20)
+    draws: int = Field(10_000, ge=1, description="Number of draws (capped by the server's max_draws)")
+    seed: int = Field(1, ge=0, le=2**32 - 1)
+    commodities: list[str] | None = Field(None, max_length=100, description="Default: every commodity")
+    stages: list[str] = Field(default_factory=lambda: ["mine", "refinery"], max_length=6)
+    year: int | None = Field(None, ge=1900, le=2100)
+    severity: str | float = Field("default", description="default, full, or a fixed share in [0, 1]")
+
+
+class ScenarioRunResult(BaseModel):
+    summary: Rows
+    monthly: Rows
+    notes: list[str]
+
+
+def register(router: APIRouter) -> None:
+    if _available("trust_minerals.metrics.risk"):
+        _register_metrics(router)
+    if _available("trust_minerals.metrics.trade"):
+        _register_trade(router)
+    if _available("trust_minerals.simulate.propagate") and _available("trust_minerals.simulate.presets"):
+        _register_scenarios(router)
+    _register_jobs(router)
+    if _available("trust_minerals.outlook.balance"):
+        _register_outlook(router)
+    if all(_available(f"trust_minerals.optimize.{m}") for m in ("solve", "frontier", "screen", "complement")):
+        _register_optimize(router)
+
+
+def result_dict(result: Any) -> Any:
+    """A frozen ``*Result`` (or a value inside one) as JSON-ready data (frames become row lists)."""
+    import dataclasses
+    import math
+
+    import pandas as pd
+
+    if isinstance(result, pd.DataFrame):
+        return records(result)
+    if isinstance(result, pd.Series):
+        return {str(k): result_dict(v) for k, v in result.items()}
+    if isinstance(result, BaseModel):
+        return result.model_dump(mode="json")
+    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        return {f.name: result_dict(getattr(result, f.name)) for f in dataclasses.fields(result)}
+    if isinstance(result, dict):
+        return {str(k): result_dict(v) for k, v in result.items()}
+    if isinstance(result, list | tuple | set | frozenset):
+        return [result_dict(v) for v in result]
+    if hasattr(result, "item"):
+        result = result.item()
+    if isinstance(result, float) and not math.isfinite(result):
+        return None
+    return result
+
+
+class SourcingRequest(BaseModel):
+    """A sourcing problem: the fields of the library's ``SourcingSpec`` (buyer, commodity, demand, ...)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    spec: dict[str, Any] = Field(description="SourcingSpec fields, e.g. {buyer: IND, commodity: lithium, demand: 20000}")
+    against: str = Field("cost", description="Frontier only: cost or partner_share")
+    points: int = Field(10, ge=2, le=50, description="Frontier only: number of points")
+
+
+def _sourcing_spec(req: SourcingRequest, st: AppState) -> Any:
+    from trust_minerals.optimize.spec import SourcingSpec
+
+    check_not_path_like("body", req.model_dump())
+    for name in ("draws", "n_draws", "scenarios"):
+        value = req.spec.get(name)
+        if isinstance(value, int):
+            check_cap(f"spec.{name}", value, st.settings.max_draws, "max_draws")
+    return SourcingSpec.create(**req.spec)
+
+
+def _register_optimize(router: APIRouter) -> None:
+    @router.post("/optimize", response_model=dict[str, Any], responses=POST_ERRORS, tags=["optimize"])
+    def optimize(req: SourcingRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)) -> Response:
+        """The CVaR-optimal sourcing portfolio of a buyer for one commodity at one stage."""
+        from trust_minerals.optimize.solve import optimize_sourcing
+
+        return json_response(result_dict(optimize_sourcing(st.ds, _sourcing_spec(req, st))))
+
+    @router.post("/optimize/frontier", response_model=dict[str, Any], responses=POST_ERRORS, tags=["optimize"])
+    def frontier(req: SourcingRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)) -> Response:
+        """Minimum CVaR along a cost budget or a required partner share."""
+        from trust_minerals.optimize.frontier import efficient_frontier
+
+        if req.against not in ("cost", "partner_share"):
+            raise Problem(422, "Invalid input", f"against={req.against!r}; choose cost or partner_share", field="against")
+        spec = _sourcing_spec(req, st)
+        return json_response(result_dict(efficient_frontier(st.ds, spec, against=req.against, points=req.points)))  # type: ignore[arg-type]
+
+    @router.get("/screen", response_model=dict[str, Any], responses=GET_ERRORS, tags=["optimize"])
+    def screen(
+        commodity: str = Query(..., max_length=64),
+        buyer: str | None = Query(None, max_length=80),
+        partners: str = Query("msp", max_length=200),
+        st: AppState = Depends(state_of),
+    ) -> Response:
+        """Rank countries as overseas-asset destinations for a commodity."""
+        from trust_minerals.optimize.screen import screen_assets
+
+        key = ("screen", commodity, buyer, partners)
+        return json_response(st.cached(key, lambda: result_dict(screen_assets(st.ds, commodity, buyer=buyer, partners=partners))))
+
+    @router.get("/complement", response_model=dict[str, Any], responses=GET_ERRORS, tags=["optimize"])
+    def complement(
+        a: str = Query("USA", max_length=8),
+        b: str = Query("IND", max_length=8),
+        st: AppState = Depends(state_of),
+    ) -> Response:
+        """Where one of two countries can supply what the other imports."""
+        from trust_minerals.optimize.complement import complementarity
+
+        return json_response(st.cached(("complement", a, b), lambda: result_dict(complementarity(st.ds, a, b))))
+
+
+def _register_metrics(router: APIRouter) -> None:
+    @router.get("/risk", response_model=Rows, responses=GET_ERRORS, tags=["metrics"])
+    def risk(
+        consumer: str = Query("USA", max_length=80, description="ISO3, USA+IND, MSP, Quad, G7, EU or a list"),
+        partners: str | None = Query(None, max_length=200, description="Partner set (default: the consumer)"),
+        year: int | None = Query(None, ge=1900, le=2100),
+        st: AppState = Depends(state_of),
+    ) -> Response:
+        """Supply-risk indicators for every commodity × stage, for a consumer and partner set."""
+        from trust_minerals.metrics.risk import risk_table
+
+        body = st.cached(("risk", consumer, partners, year), lambda: records(risk_table(st.ds, consumer, partners=partners, year=year)))
+        return json_response(body)
+
+    @router.get("/criticality", response_model=Rows, responses=GET_ERRORS, tags=["metrics"])
+    def criticality(
+        method: str = Query(..., max_length=32, description="eu, geopolrisk, usgs2022 or trust"),
+        consumer: str = Query("USA", max_length=80),
+        partners: str | None = Query(None, max_length=200),
+        year: int | None = Query(None, ge=1900, le=2100),
+        uncertainty: int = Query(0, ge=0, description="Monte Carlo draws for rank intervals (capped by max_draws)"),
+        seed: int = Query(0, ge=0, le=2**32 - 1),
+        st: AppState = Depends(state_of),
+    ) -> Response:
+        """Score every commodity with one criticality method, with a rank interval under uncertainty."""
+        from trust_minerals.metrics.criticality import criticality as _criticality
+
+        check_cap("uncertainty", uncertainty, st.settings.max_draws, "max_draws")
+
+        def compute() -> Rows:
+            r = _criticality(st.ds, method, consumer, partners=partners, year=year, uncertainty=uncertainty, seed=seed)
+            return records(r.table)
+
+        return json_response(st.cached(("criticality", method, consumer, partners, year, uncertainty, seed), compute))
+
+
+def _register_trade(router: APIRouter) -> None:
+    @router.get("/trade/suppliers", response_model=Rows, responses=GET_ERRORS, tags=["metrics"])
+    def suppliers(
+        commodity: str = Query(..., max_length=64),
+        importer: str = Query(..., max_length=200, description="ISO3 codes joined by commas"),
+        year: int = Query(..., ge=1900, le=2100),
+        stage: str | None = Query(None, max_length=32),
+        st: AppState = Depends(state_of),
+    ) -> Response:
+        """Suppliers of an importer for a commodity: value (USD), quantity (t) and shares (BACI)."""
+        from trust_minerals.metrics.trade import import_suppliers
+
+        importers = [c.strip() for c in importer.split(",") if c.strip()]
+        body = st.cached(("suppliers", commodity, importer, year, stage), lambda: records(import_suppliers(st.ds, commodity, importers, year, stage)))
+        return json_response(body)
+
+
+def _register_scenarios(router: APIRouter) -> None:
+    @router.get("/scenarios/presets", response_model=Rows, tags=["scenarios"])
+    def presets(st: AppState = Depends(state_of)) -> Response:
+        """Every preset scenario with its source (the export-control row it comes from)."""
+        from trust_minerals.simulate.presets import scenarios_table
+
+        return json_response(st.cached(("presets",), lambda: records(scenarios_table(st.ds))))
+
+    @router.post("/scenarios/run", response_model=ScenarioRunResult, responses=POST_ERRORS, tags=["scenarios"])
+    def run_scenario(req: ScenarioRunRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)) -> Response:
+        """Run one scenario month by month: shortfall and price response per consumer."""
+        from trust_minerals.simulate.presets import preset
+        from trust_minerals.simulate.propagate import propagate
+        from trust_minerals.simulate.spec import scenario_from_dict
+
+        check_not_path_like("body", req.model_dump())
+        if (req.preset is None) == (req.scenario is None):
+            raise Problem(422, "Invalid request", "give exactly one of preset or scenario", field="preset")
+        spec = preset(req.preset) if req.preset is not None else scenario_from_dict(req.scenario, where="scenario")
+        check_cap("horizon_months", spec.horizon_months, st.settings.max_horizon_months, "max_horizon_months")
+        result = propagate(st.ds, spec, req.consumers, use_recovery=req.recovery)
+        return json_response({"summary": records(result.summary), "monthly": records(result.monthly), "notes": list(result.notes)})
+
+    @router.post("/scenarios/montecarlo", response_model=JobInfo, status_code=202, responses=POST_ERRORS, tags=["scenarios"])
+    def montecarlo(req: MonteCarloRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)) -> Response:
+        """Start a Monte Carlo job; poll ``GET /jobs/{id}`` for progress and the result."""
+        from trust_minerals.simulate.montecarlo import shortfall_risk
+
+        check_not_path_like("body", req.model_dump())
+        check_cap("draws", req.draws, st.settings.max_draws, "max_draws")
+        ds = st.ds
+
+        def work(progress: Any) -> dict[str, Any]:
+            progress(0.05)
+            r = shortfall_risk(
+                ds,
+                req.consumers,
+                n_draws=req.draws,
+                seed=req.seed,
+                commodities=req.commodities,
+                stages=req.stages,
+                year=req.year,
+                severity=req.severity,  # type: ignore[arg-type]
+            )
+            return {"table": records(r.table), "n_draws": r.n_draws, "seed": r.seed, "backend": r.backend}
+
+        job = st.jobs.submit("montecarlo", work)
+        return json_response(job.info(with_result=False), status_code=202)
+
+
+def _register_jobs(router: APIRouter) -> None:
+    @router.get("/jobs/{job_id}", response_model=JobInfo, responses=problem_responses(404), tags=["jobs"])
+    def job(job_id: str, st: AppState = Depends(state_of)) -> Response:
+        """A background job: status (queued, running, done, failed), progress and, when done, its result."""
+        return json_response(st.jobs.get(job_id).info())
+
+
+def _register_outlook(router: APIRouter) -> None:
+    @router.get("/outlook/recovery", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
+    def recovery(
+        country: str = Query(..., max_length=8, description="ISO3, e.g. IND"),
+        draws: int = Query(10_000, ge=1, description="Monte Carlo draws (capped by max_draws)"),
+        seed: int = Query(0, ge=0, le=2**32 - 1),
+        st: AppState = Depends(state_of),
+    ) -> Response:
+        """Recoverable tonnage from residue streams (p5/p50/p95) beside primary production and imports."""
+        from trust_minerals.outlook.recovery import recovery_table
+
+        check_cap("draws", draws, st.settings.max_draws, "max_draws")
+        return json_response(st.cached(("recovery", country, draws, seed), lambda: records(recovery_table(st.ds, country, draws=draws, seed=seed))))
+
+    @router.get("/outlook/demand", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
+    def demand(
+        scenario: str = Query("STEPS", max_length=16, description="IEA scenario: STEPS, APS or NZE"),
+        year: int = Query(2030, ge=1900, le=2100),
+        mineral: str | None = Query(None, max_length=64),
+        plan: str | None = Query(None, max_length=64, description="A shipped deployment plan name (e.g. india-2030)"),
+        st: AppState = Depends(state_of),
+    ) -> Response:
+        """IEA demand outlook (kt, as published) or the bottom-up demand of a shipped plan (t)."""
+        check_cap("year", year, st.settings.max_year, "max_year")
+        if plan is not None:
+            from trust_minerals.outlook.plans import plan_demand
+
+            return json_response(st.cached(("plan", plan), lambda: records(plan_demand(plan))))
+        from trust_minerals.outlook.demand import demand_outlook
+
+        return json_response(st.cached(("demand", scenario, year, mineral), lambda: records(demand_outlook(scenario, year, mineral))))
+
+    @router.get("/outlook/balance", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
+    def balance(
+        country: str | None = Query(None, max_length=8, description="ISO3; omit for the world"),
+        year: int | None = Query(None, ge=1900, le=2100),
+        scenario: str = Query("STEPS", max_length=16),
+        plan: str | None = Query(None, max_length=64),
+        draws: int = Query(10_000, ge=1),
+        st: AppState = Depends(state_of),
+    ) -> Response:
+        """Demand against primary supply by stage plus recovery; gap as a share of supply."""
+        from trust_minerals.outlook.balance import balance as _balance
+
+        check_cap("draws", draws, st.settings.max_draws, "max_draws")
+        if year is not None:
+            check_cap("year", year, st.settings.max_year, "max_year")
+        key = ("balance", country, year, scenario, plan, draws)
+        return json_response(st.cached(key, lambda: records(_balance(st.ds, country=country, year=year, scenario=scenario, plan=plan, draws=draws))))

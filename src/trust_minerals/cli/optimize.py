@@ -1,0 +1,188 @@
+"""Sourcing commands: ``optimize``, ``frontier``, ``screen``, ``complement`` (thin adapters over
+:mod:`trust_minerals.optimize`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from trust_minerals.cli._output import FORMAT_OPTION, OutputFormat, emit
+from trust_minerals.errors import InputError
+
+
+def _dataset():  # type: ignore[no-untyped-def]
+    from trust_minerals.data.store import load_dataset
+
+    return load_dataset()
+
+
+def _pairs(values: list[str] | None, option: str) -> dict[str, float]:
+    """``["AUS=5000", "CHL=100"]`` → ``{"AUS": 5000.0, "CHL": 100.0}``."""
+    out: dict[str, float] = {}
+    for item in values or []:
+        for part in item.split(","):
+            name, sep, number = part.partition("=")
+            try:
+                if not sep:
+                    raise ValueError
+                out[name.strip()] = float(number)
+            except ValueError:
+                raise InputError(f"{option}: expected NAME=NUMBER, got {part!r}") from None
+    return out
+
+
+BUYER = typer.Option(..., "--for", help="Buyer: ISO3 code(s), comma-separated")
+COMMODITY = typer.Option(..., "--commodity", help="Commodity id, e.g. lithium")
+STAGE = typer.Option("mine", "--stage", help="mine, refinery, smelter, ...")
+DEMAND = typer.Option(..., "--demand", help="Quantity to source (production unit)")
+MAX_SHARE = typer.Option(
+    None, "--max-supplier-share", help="Cap per supplier in [0, 1], or 'crma' (EU CRMA 65%)"
+)
+MIN_PARTNER = typer.Option("0", "--min-partner-share", help="Minimum partner share in [0, 1]")
+PARTNERS = typer.Option("msp", "--partners", help="msp, quad, g7, eu, oecd, usa_ind or ISO3 list")
+DRAWS = typer.Option(10000, "--draws", help="Monte Carlo disruption draws")
+SEED = typer.Option(0, "--seed")
+ALPHA = typer.Option(None, "--alpha", help="CVaR level (default in optimize/data/parameters.csv)")
+COST_WEIGHT = typer.Option(None, "--cost-weight", help="λ on the relative cost term")
+YEAR = typer.Option(None, "--year", help="Production year (default: latest)")
+FORM = typer.Option(None, "--form", help="Production form when a stage has several")
+CONTRACT = typer.Option(None, "--contract", help="Existing contract NAME=QUANTITY (repeatable)")
+CAPACITY = typer.Option(None, "--capacity", help="Capacity override NAME=QUANTITY (repeatable)")
+FRACTION = typer.Option(None, "--exportable-fraction", help="Override the exportable fraction")
+RECOVERY = typer.Option(False, "--recovery", help="Add the buyer's recovery/recycling supply")
+
+
+def _spec(**kw: Any) -> Any:
+    from trust_minerals.optimize.spec import SourcingSpec, resolve_share
+
+    fields = {k: v for k, v in kw.items() if v is not None}
+    fields["contracts"] = _pairs(kw.get("contracts"), "--contract")
+    fields["capacities"] = _pairs(kw.get("capacities"), "--capacity")
+    fields["max_supplier_share"] = resolve_share(kw.get("max_supplier_share"), "max_supplier_share")
+    fields["min_partner_share"] = resolve_share(kw.get("min_partner_share"), "min_partner_share")
+    return SourcingSpec.create(**fields)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("optimize")
+    def optimize_cmd(
+        buyer: str = BUYER,
+        commodity: str = COMMODITY,
+        stage: str = STAGE,
+        demand: float = DEMAND,
+        max_supplier_share: str | None = MAX_SHARE,
+        min_partner_share: str = MIN_PARTNER,
+        partners: str = PARTNERS,
+        draws: int = DRAWS,
+        seed: int = SEED,
+        alpha: float | None = ALPHA,
+        cost_weight: float | None = COST_WEIGHT,
+        year: int | None = YEAR,
+        form: str | None = FORM,
+        contract: list[str] | None = CONTRACT,
+        capacity: list[str] | None = CAPACITY,
+        exportable_fraction: float | None = FRACTION,
+        recovery: bool = RECOVERY,
+        summary: bool = typer.Option(False, "--summary", help="Print the summary table only"),
+        binding: bool = typer.Option(False, "--binding", help="Print binding constraints"),
+        fmt: OutputFormat = FORMAT_OPTION,
+    ) -> None:
+        """CVaR-optimal sourcing portfolio: flow_opt by supplier, risk before and after."""
+        from trust_minerals.optimize.solve import optimize_sourcing
+
+        spec = _spec(
+            buyer=buyer, commodity=commodity, stage=stage, demand=demand,
+            max_supplier_share=max_supplier_share, min_partner_share=min_partner_share,
+            partners=partners, draws=draws, seed=seed, alpha=alpha, cost_weight=cost_weight,
+            year=year, form=form, contracts=contract, capacities=capacity,
+            exportable_fraction=exportable_fraction, recovery=recovery,
+        )  # fmt: skip
+        result = optimize_sourcing(_dataset(), spec)
+        if result.status != "optimal":
+            import pandas as pd
+
+            rows = [
+                {
+                    "constraints": ", ".join(c.constraints),
+                    "required": c.required,
+                    "available": c.available,
+                    "gap": c.gap,
+                    "message": c.message,
+                }
+                for c in result.conflicts
+            ]
+            emit(pd.DataFrame(rows), fmt, title="Infeasible: conflicting constraints")
+            raise typer.Exit(1)
+        if summary:
+            emit(result.summary(), fmt, title="Sourcing summary")
+        elif binding:
+            emit(result.binding, fmt, title="Binding constraints (shadow prices)")
+        else:
+            emit(result.to_frame(), fmt, title=f"Sourcing portfolio ({result.unit})")
+
+    @app.command("frontier")
+    def frontier_cmd(
+        buyer: str = BUYER,
+        commodity: str = COMMODITY,
+        stage: str = STAGE,
+        demand: float = DEMAND,
+        max_supplier_share: str | None = MAX_SHARE,
+        min_partner_share: str = MIN_PARTNER,
+        partners: str = PARTNERS,
+        draws: int = DRAWS,
+        seed: int = SEED,
+        alpha: float | None = ALPHA,
+        year: int | None = YEAR,
+        form: str | None = FORM,
+        contract: list[str] | None = CONTRACT,
+        capacity: list[str] | None = CAPACITY,
+        exportable_fraction: float | None = FRACTION,
+        recovery: bool = RECOVERY,
+        against: str = typer.Option("cost", "--against", help="cost or partner_share"),
+        points: int = typer.Option(20, "--points", help="Number of frontier points"),
+        fmt: OutputFormat = FORMAT_OPTION,
+    ) -> None:
+        """Efficient frontier: minimum CVaR against a cost budget or a partner share."""
+        from trust_minerals.optimize.frontier import efficient_frontier
+
+        spec = _spec(
+            buyer=buyer, commodity=commodity, stage=stage, demand=demand,
+            max_supplier_share=max_supplier_share, min_partner_share=min_partner_share,
+            partners=partners, draws=draws, seed=seed, alpha=alpha, year=year, form=form,
+            contracts=contract, capacities=capacity, exportable_fraction=exportable_fraction,
+            recovery=recovery,
+        )  # fmt: skip
+        result = efficient_frontier(_dataset(), spec, against=against, points=points)  # type: ignore[arg-type]
+        emit(result.points, fmt, title=f"Efficient frontier (CVaR against {against})")
+
+    @app.command("screen")
+    def screen_cmd(
+        commodity: str = COMMODITY,
+        buyer: str | None = typer.Option(None, "--for", help="Buyer ISO3 (left out of the ranking)"),
+        partners: str = PARTNERS,
+        weights: list[str] | None = typer.Option(
+            None, "--weight", help="Component weight NAME=W (repeatable); see optimize/data/screen_weights.csv"
+        ),
+        fmt: OutputFormat = FORMAT_OPTION,
+    ) -> None:
+        """Overseas-asset screening: countries ranked for a commodity, each rank explained."""
+        from trust_minerals.optimize.screen import screen_assets
+
+        result = screen_assets(
+            _dataset(), commodity, buyer=buyer, partners=partners, weights=_pairs(weights, "--weight") or None
+        )
+        emit(result.ranking, fmt, title=f"Overseas-asset screening: {commodity}")
+
+    @app.command("complement")
+    def complement_cmd(
+        a: str = typer.Option("USA", "--a", help="First partner (ISO3)"),
+        b: str = typer.Option("IND", "--b", help="Second partner (ISO3)"),
+        commodity: list[str] | None = typer.Option(None, "--commodity", help="Limit to these (repeatable)"),
+        fmt: OutputFormat = FORMAT_OPTION,
+    ) -> None:
+        """Complementarity: where one partner produces or holds reserves and the other imports."""
+        from trust_minerals.optimize.complement import complementarity
+
+        result = complementarity(_dataset(), a, b, commodities=commodity or None)
+        emit(result.opportunities, fmt, title=f"Complementarity {a}–{b}")

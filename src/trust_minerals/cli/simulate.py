@@ -1,0 +1,89 @@
+"""Scenario and Monte Carlo commands: ``scenarios list``, ``simulate``, ``montecarlo``."""
+
+from __future__ import annotations
+
+import typer
+
+from trust_minerals.cli._output import FORMAT_OPTION, OutputFormat, emit
+
+
+def _dataset():  # type: ignore[no-untyped-def]
+    from trust_minerals.data.store import load_dataset
+
+    return load_dataset()
+
+
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def register(app: typer.Typer) -> None:
+    scenarios = typer.Typer(help="Preset disruption scenarios.", no_args_is_help=True)
+    app.add_typer(scenarios, name="scenarios")
+
+    @scenarios.command("list")
+    def scenarios_list(fmt: OutputFormat = FORMAT_OPTION) -> None:
+        """Every preset scenario with its source (the export-control table row it comes from)."""
+        from trust_minerals.simulate.presets import scenarios_table
+
+        emit(scenarios_table(_dataset()), fmt, title="Preset scenarios")
+
+    @app.command("simulate")
+    def simulate_cmd(
+        preset: str | None = typer.Option(None, "--preset", help="Preset name (trust scenarios list)"),
+        scenario: str | None = typer.Option(None, "--scenario", help="Scenario file (YAML or JSON)"),
+        consumers: str = typer.Option("USA,IND", "--for", help="Consumers: ISO3 codes or groups (MSP, QUAD, ...)"),
+        by_month: bool = typer.Option(False, "--by-month", help="One row per month"),
+        recovery: bool = typer.Option(False, "--recovery", help="Count secondary supply from recovery shocks"),
+        fmt: OutputFormat = FORMAT_OPTION,
+    ) -> None:
+        """Run one disruption scenario month by month: shortfall and price response per consumer."""
+        from trust_minerals.errors import InputError
+        from trust_minerals.simulate.presets import preset as load_preset
+        from trust_minerals.simulate.propagate import propagate
+        from trust_minerals.simulate.spec import load_scenario
+
+        if (preset is None) == (scenario is None):
+            raise InputError("give exactly one of --preset NAME or --scenario FILE")
+        spec = load_preset(preset) if preset is not None else load_scenario(str(scenario))
+        result = propagate(_dataset(), spec, _names(consumers), use_recovery=recovery)
+        emit(result.monthly if by_month else result.summary, fmt, title=spec.name)
+
+    @app.command("montecarlo")
+    def montecarlo_cmd(
+        draws: int = typer.Option(100_000, "--draws", help="Number of draws (capped by --draw-cap)"),
+        consumers: str = typer.Option("USA,IND", "--for", help="Consumers: ISO3 codes or groups"),
+        seed: int = typer.Option(1, "--seed"),
+        commodity: str | None = typer.Option(None, "--commodity", help="Comma-separated commodity ids (default: all)"),
+        stages: str = typer.Option("mine,refinery", "--stages"),
+        year: int | None = typer.Option(None, "--year"),
+        severity: str = typer.Option("default", "--severity", help="default, full, or a fixed share such as 0.5"),
+        workers: int | None = typer.Option(None, "--workers", help="Run on a dask LocalCluster with N workers"),
+        scheduler: str | None = typer.Option(None, "--scheduler", help="Address of a dask scheduler (tcp://host:8786)"),
+        draw_cap: int | None = typer.Option(None, "--draw-cap", help="Refuse more draws than this (default 10^8)"),
+        fmt: OutputFormat = FORMAT_OPTION,
+    ) -> None:
+        """Monte Carlo of country-level disruptions: shortfall-share distribution per consumer."""
+        from trust_minerals.simulate.montecarlo import check_draws, shortfall_risk
+
+        check_draws(draws, draw_cap)  # refuse at once, before loading anything
+        sev: str | float = severity
+        try:
+            sev = float(severity)
+        except ValueError:
+            pass
+        result = shortfall_risk(
+            _dataset(),
+            _names(consumers),
+            n_draws=draws,
+            seed=seed,
+            commodities=_names(commodity) if commodity else None,
+            stages=_names(stages),
+            year=year,
+            severity=sev,  # type: ignore[arg-type]
+            draw_cap=draw_cap,
+            workers=workers,
+            scheduler=scheduler,
+            progress=fmt is OutputFormat.table and draws >= 1_000_000,
+        )
+        emit(result.table, fmt, title=f"Monte Carlo, {draws:,} draws, seed {seed} ({result.backend})")

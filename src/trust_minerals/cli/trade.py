@@ -1,0 +1,72 @@
+"""``trust trade``: who supplies a country with a commodity (BACI bilateral trade).
+
+Also defines :func:`import_baci_command` (``trust data import-baci PATH...``), attached to the
+``data`` group by :mod:`trust_minerals.cli`.
+
+Data: BACI (CEPII), Gaulier and Zignago (2010), release HS92 V202401b.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from trust_minerals.cli._output import FORMAT_OPTION, OutputFormat, emit
+
+_CITATION = (
+    "Source: BACI (CEPII), Gaulier, G. and Zignago, S. (2010), CEPII Working Paper 2010-23; "
+    "values in USD, quantities in metric tons (gross weight)."
+)
+
+
+def _split(values: list[str]) -> list[str]:
+    return [v.strip().upper() for item in values for v in item.split(",") if v.strip()]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("trade", epilog=_CITATION)
+    def trade(
+        commodity: str = typer.Option(..., "--commodity", help="Commodity id, e.g. lithium"),
+        importer: list[str] = typer.Option(
+            ..., "--importer", help="ISO3 code; repeat or separate by commas for a group (flows inside it excluded)"
+        ),
+        year: int = typer.Option(..., "--year", help="Calendar year (BACI: 1995-2024)"),
+        stage: str | None = typer.Option(None, "--stage", help="mine, refinery, smelter, metal, processing"),
+        fmt: OutputFormat = FORMAT_OPTION,
+    ) -> None:
+        """Suppliers of an importer for a commodity: value (USD), quantity (t) and shares."""
+        from trust_minerals.data.store import load_dataset
+        from trust_minerals.metrics.trade import import_suppliers
+
+        importers = _split(importer)
+        df = import_suppliers(load_dataset(), commodity, importers, year, stage)
+        label = "+".join(importers)
+        if df.empty:
+            typer.echo(
+                f"No recorded trade of {commodity}{f' ({stage})' if stage else ''} into {label} in {year}.",
+                err=True,
+            )
+            if fmt is OutputFormat.table:
+                return
+        title = f"Suppliers of {commodity}{f' ({stage})' if stage else ''} to {label}, {year}"
+        emit(df, fmt, title=title)
+        if fmt is OutputFormat.table:
+            typer.echo(_CITATION)
+
+
+def import_baci_command(
+    paths: list[Path] = typer.Argument(
+        ..., help="BACI_HS92_Y<year>_V<version>.csv files, or folders holding them"
+    ),
+    db: Path | None = typer.Option(None, "--db", help="DuckDB store (default: $TRUST_DB or the user data dir)"),
+) -> None:
+    """Import full BACI HS92 year files into the store's trade table (one transaction).
+
+    Only the HS6 codes of the mineral concordance are kept; the years of the files replace
+    the same years in the store. Data: BACI (CEPII), Gaulier and Zignago (2010).
+    """
+    from trust_minerals.data.ingest.trade import import_baci
+
+    n = import_baci(list(paths), db)
+    typer.echo(f"Imported {n:,} trade rows from {len(paths)} path(s). {_CITATION}")

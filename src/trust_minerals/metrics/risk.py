@@ -1,0 +1,136 @@
+"""The supply-risk table (``trust risk``): a row per commodity × stage with every indicator.
+
+Columns: concentration (hhi, hhi_upper, top_country, top_share, top3_share, coverage_share), the
+governance-weighted hhi_wgi (0–1 instability scale), partner exposure (partner_share,
+non_partner_share, non_partner_hhi, export_control_share), the consumer's import reliance with its
+basis, the share of the consumer's imports (BACI, by value, all stages of the commodity) from
+partners, reserves concentration (reserve_hhi) and reserves-to-production years (mine stage, where
+both world totals are published in the same unit).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.metrics._params import parameter
+from trust_minerals.metrics.concentration import GROUP_KEYS, concentration_table, shares
+from trust_minerals.metrics.consumers import resolve_countries
+from trust_minerals.metrics.governance import instability
+from trust_minerals.metrics.partners import exposure_from_shares
+from trust_minerals.metrics.reliance import import_reliance_table, import_shares_table
+
+RISK_COLUMNS = [
+    *GROUP_KEYS,
+    "hhi",
+    "hhi_upper",
+    "top_country",
+    "top_share",
+    "top3_share",
+    "coverage_share",
+    "hhi_wgi",
+    "partner_share",
+    "non_partner_share",
+    "non_partner_hhi",
+    "export_control_share",
+    "import_reliance",
+    "reliance_basis",
+    "import_partner_share",
+    "reserve_hhi",
+    "reserves_to_production_years",
+    "incomplete",
+    "notes",
+]
+
+
+def reserves_to_production(ds: SupplyDataset, year: int | None = None) -> pd.DataFrame:
+    """World reserves / world mine production (years) per commodity and year, where both world
+    totals are published in the same unit and form.
+
+    Examples
+    --------
+    >>> reserves_to_production(ds, 2025).head()     # doctest: +SKIP
+    """
+    keys = ["commodity", "form", "year", "unit"]
+    prod = concentration_table(ds, year=year, measure="production")
+    prod = prod[prod["stage"] == "mine"]
+    res = concentration_table(ds, year=year, measure="reserves")
+    both = prod[[*keys, "world_total"]].merge(
+        res[[*keys, "world_total"]], on=keys, suffixes=("_production", "_reserves")
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        both["reserves_to_production_years"] = (
+            both["world_total_reserves"] / both["world_total_production"]
+        ).where(both["world_total_production"] > 0)
+    return both.dropna(subset=["reserves_to_production_years"]).reset_index(drop=True)
+
+
+def risk_table(
+    ds: SupplyDataset,
+    consumer: str = "USA",
+    partners: str | None = None,
+    *,
+    year: int | None = None,
+) -> pd.DataFrame:
+    """Supply-risk indicators of every commodity × stage for ``consumer`` and ``partners``.
+
+    Examples
+    --------
+    >>> risk_table(ds, "IND", "msp", year=2025).head()    # doctest: +SKIP
+    """
+    cons = resolve_countries(ds, consumer, kind="consumer")
+    part = resolve_countries(ds, partners, kind="partner set") if partners else cons
+    prod = ds.production
+    if prod.empty:
+        raise InputError("the dataset has no production data")
+    years = sorted(int(y) for y in prod["year"].unique())
+    if year is None:
+        year = years[-1]
+    elif year not in years:
+        raise UnknownNameError("year", [str(year)], [str(y) for y in years], "production")
+    conc = concentration_table(ds, year=year, measure="production")
+    rows = shares(prod[prod["year"] == year])
+    named = rows[~rows["is_aggregate"] & rows["share"].notna()].copy()
+    g = instability(ds.countries)
+    named["sq_g"] = named["share"] ** 2 * named["country"].map(g).fillna(
+        parameter("missing_instability")
+    )
+    hw = named.groupby(GROUP_KEYS)["sq_g"].sum().rename("hhi_wgi").reset_index()
+    out = conc.merge(hw, on=GROUP_KEYS, how="left")
+    out = out.merge(
+        exposure_from_shares(rows, part.members, ds.export_controls), on=GROUP_KEYS, how="left"
+    )
+    rel = import_reliance_table(ds, cons, year)[["commodity", "import_reliance", "basis"]].rename(
+        columns={"basis": "reliance_basis"}
+    )
+    out = out.merge(rel, on="commodity", how="left")
+    imp = import_shares_table(ds, cons, year)
+    imp = (
+        imp[imp["exporter"].isin(part.members)]
+        .groupby("commodity")["import_share"]
+        .sum()
+        .rename("import_partner_share")
+    )
+    out = out.merge(imp.reset_index(), on="commodity", how="left")
+    has_imports = out["commodity"].isin(import_shares_table(ds, cons, year)["commodity"])
+    out.loc[has_imports & out["import_partner_share"].isna(), "import_partner_share"] = 0.0
+    res = concentration_table(ds, measure="reserves")
+    res = (
+        res[res["year"] <= year]
+        .sort_values(["commodity", "year", "coverage_share"], ascending=[True, False, False])
+        .groupby("commodity")
+        .head(1)
+    )
+    out = out.merge(
+        res[["commodity", "hhi"]].rename(columns={"hhi": "reserve_hhi"}), on="commodity", how="left"
+    )
+    rp = reserves_to_production(ds, year)[
+        ["commodity", "form", "reserves_to_production_years"]
+    ].drop_duplicates(["commodity", "form"])
+    out = out.merge(rp, on=["commodity", "form"], how="left")
+    out.loc[out["stage"] != "mine", "reserves_to_production_years"] = np.nan
+    cov = out["coverage_share"]
+    out["incomplete"] = cov.isna() | (cov < parameter("incomplete_coverage"))
+    return out[RISK_COLUMNS].sort_values(["commodity", "stage", "form"]).reset_index(drop=True)

@@ -1,0 +1,172 @@
+"""US–India (or any pair) complementarity: where one partner produces, refines or holds reserves
+and the other depends on imports — with the quantities behind each opportunity.
+
+A partner **depends on imports** of a commodity at a stage when
+
+* its USGS net import reliance (``us_salient``; published for the United States, commodity level)
+  is at least ``import_dependence_threshold`` (``optimize/data/parameters.csv``, an assumption), or
+* the trade table shows it importing the commodity at that stage and its recorded production
+  there is smaller than those imports, or
+* it is not among the listed producers of the stage (the USGS lists main producers only, so this
+  basis is weaker and is named as such).
+
+A partner **can supply** when it has a positive production at the stage or, for mine stages,
+positive reserves. Withheld figures keep their status (``W`` is never read as zero).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.errors import InputError
+from trust_minerals.metrics.concentration import shares
+from trust_minerals.optimize.spec import parameters
+
+OPPORTUNITY_COLUMNS = [
+    "commodity",
+    "stage",
+    "form",
+    "provider",
+    "dependent",
+    "provider_production",
+    "provider_production_share",
+    "provider_reserves",
+    "provider_reserve_share",
+    "dependent_production",
+    "dependent_net_import_reliance",
+    "dependent_imports",
+    "dependence_basis",
+    "unit",
+    "year",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class ComplementResult:
+    """Opportunities (one row each) for the pair ``a``–``b``."""
+
+    a: str
+    b: str
+    opportunities: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def _net_import_reliance(ds: SupplyDataset) -> pd.DataFrame:
+    """Latest US net import reliance by commodity (share, status, qualifier)."""
+    sal = ds.us_salient
+    if sal.empty:
+        return pd.DataFrame(columns=["share", "status", "qualifier"])
+    nir = sal[sal["statistic"] == "Net import reliance"]
+    nir = nir.sort_values("year").groupby("commodity").tail(1).set_index("commodity")
+    out = pd.DataFrame(index=nir.index)
+    out["share"] = np.where(nir["status"] == "net_exporter", 0.0, nir["value"] / 100.0)
+    out["status"] = nir["status"]
+    out["qualifier"] = nir["qualifier"]
+    return out
+
+
+def _stage_groups(ds: SupplyDataset, commodities: Sequence[str] | None) -> list[pd.DataFrame]:
+    prod = ds.production
+    if commodities is not None:
+        prod = prod[prod["commodity"].isin(commodities)]
+    groups = []
+    for _, df in prod.groupby(["commodity", "stage"]):
+        counts = df[df["quantity"].notna() & ~df["is_aggregate"]].groupby("form").size()
+        form = counts.idxmax() if not counts.empty else sorted(df["form"].unique())[0]
+        df = df[df["form"] == form]
+        with_data = df[df["quantity"].notna() & ~df["is_aggregate"]]
+        year = with_data["year"].max() if not with_data.empty else df["year"].max()
+        groups.append(shares(df[df["year"] == year]))
+    return groups
+
+
+def _reserves(ds: SupplyDataset, commodity: str) -> pd.DataFrame:
+    res = ds.reserves
+    res = res[(res["commodity"] == commodity) & (res["stage"] == "mine")]
+    if res.empty:
+        return res
+    counts = res[res["quantity"].notna() & ~res["is_aggregate"]].groupby("form").size()
+    form = counts.idxmax() if not counts.empty else sorted(res["form"].unique())[0]
+    res = res[res["form"] == form]
+    return shares(res[res["year"] == res["year"].max()]).set_index("country")
+
+
+def complementarity(
+    ds: SupplyDataset, a: str = "USA", b: str = "IND", *, commodities: Sequence[str] | None = None
+) -> ComplementResult:
+    """Opportunities where one of ``a``/``b`` can supply what the other imports.
+
+    Examples
+    --------
+    >>> r = complementarity(ds, "USA", "IND")                        # doctest: +SKIP
+    >>> r.opportunities[["commodity", "stage", "provider"]].head()   # doctest: +SKIP
+    """
+    if a == b:
+        raise InputError(f"b: the two partners must differ, got {a!r} twice")
+    if set(ds.country_ids()):
+        ds.check_countries([a, b], "complementarity")
+    if commodities is not None:
+        ds.check_commodities(commodities, "complementarity(commodities=...)")
+    threshold = parameters()["import_dependence_threshold"]
+    nir = _net_import_reliance(ds)
+    trade = ds.trade
+    rows = []
+    for g in _stage_groups(ds, commodities):
+        commodity, stage = str(g["commodity"].iloc[0]), str(g["stage"].iloc[0])
+        named = g[~g["is_aggregate"]].set_index("country")
+        res = _reserves(ds, commodity) if stage == "mine" else pd.DataFrame()
+        for provider, dependent in ((a, b), (b, a)):
+            prod_q = named["quantity"].get(provider, np.nan)
+            res_q = res["quantity"].get(provider, np.nan) if not res.empty else np.nan
+            can_supply = (prod_q > 0) or (stage == "mine" and res_q > 0)
+            if not can_supply:
+                continue
+            dep_listed = dependent in named.index
+            dep_q = named["quantity"].get(dependent, np.nan)
+            reliance = nir["share"].get(commodity, np.nan) if dependent == "USA" else np.nan
+            imports = np.nan
+            if not trade.empty:
+                t = trade[
+                    (trade["importer"] == dependent)
+                    & (trade["commodity"] == commodity)
+                    & (trade["stage"] == stage)
+                ]
+                if not t.empty:
+                    imports = float(t[t["year"] == t["year"].max()]["quantity"].sum(min_count=1))
+            if not np.isnan(reliance):
+                if reliance < threshold:
+                    continue
+                basis = f"net import reliance {reliance:.0%} ≥ {threshold:.0%} (USGS, commodity level)"
+            elif not np.isnan(imports) and imports > 0 and not (dep_q >= imports):
+                basis = "imports exceed recorded production (trade table)"
+            elif not dep_listed:
+                basis = "not among the listed producers of the stage (weaker evidence)"
+            else:
+                continue
+            rows.append(
+                {
+                    "commodity": commodity,
+                    "stage": stage,
+                    "form": str(g["form"].iloc[0]),
+                    "provider": provider,
+                    "dependent": dependent,
+                    "provider_production": prod_q,
+                    "provider_production_share": named["share"].get(provider, np.nan),
+                    "provider_reserves": res_q,
+                    "provider_reserve_share": res["share"].get(provider, np.nan) if not res.empty else np.nan,
+                    "dependent_production": dep_q,
+                    "dependent_net_import_reliance": reliance,
+                    "dependent_imports": imports,
+                    "dependence_basis": basis,
+                    "unit": str(g["unit"].iloc[0]),
+                    "year": int(g["year"].iloc[0]),
+                }
+            )
+    out = pd.DataFrame(rows, columns=OPPORTUNITY_COLUMNS)
+    out = out.sort_values(["provider_production_share", "provider_reserve_share"], ascending=False, na_position="last", kind="stable")
+    return ComplementResult(a, b, out.reset_index(drop=True), ())

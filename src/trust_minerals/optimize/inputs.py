@@ -1,0 +1,230 @@
+"""Other optimiser inputs taken from the dataset: partner sets, the status-quo mix, unit costs,
+disruption draws (from the scenario engine) and recovery supply (from the outlook module)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.errors import InputError, TrustMineralsError, UnknownNameError
+
+#: the boolean group columns of ``ds.countries`` (and ``usa_ind``)
+GROUPS = ("msp", "quad", "g7", "eu", "oecd", "usa_ind")
+
+
+class MissingComponentError(TrustMineralsError, RuntimeError):
+    """A part of the platform this function needs (e.g. the scenario engine) is not installed."""
+
+
+def partner_countries(ds: SupplyDataset, partners: str) -> list[str]:
+    """ISO3 codes of a partner set: a group name or a comma list of ISO3 codes (mixable).
+
+    Uses :func:`trust_minerals.data.ingest.reference.parse_partner_set` when present, else the
+    boolean group columns of ``ds.countries``.
+
+    Examples
+    --------
+    >>> partner_countries(ds, "usa_ind")   # doctest: +SKIP
+    ['IND', 'USA']
+    """
+    countries = ds.countries
+    try:
+        from trust_minerals.data.ingest.reference import parse_partner_set
+    except ImportError:
+        parse_partner_set = None
+    if parse_partner_set is not None:
+        return sorted(set(parse_partner_set(partners, countries)))
+    out: set[str] = set()
+    known = set(countries["country"])
+    unknown = []
+    for token in (t.strip() for t in partners.split(",")):
+        if not token:
+            continue
+        key = token.lower()
+        if key == "usa_ind":
+            out |= {"USA", "IND"}
+        elif key in countries.columns and key in GROUPS:
+            out |= set(countries.loc[countries[key].astype(bool), "country"])
+        elif token.upper() in known or (not known and len(token) == 3):
+            out.add(token.upper())
+        else:
+            unknown.append(token)
+    if unknown:
+        raise UnknownNameError("partner set", unknown, [*GROUPS, *sorted(known)], "partners=")
+    return sorted(out)
+
+
+@dataclass(frozen=True)
+class StatusQuo:
+    """The buyer's current mix: shares by supplier and what they are based on."""
+
+    shares: pd.Series
+    basis: str
+
+
+def status_quo(
+    ds: SupplyDataset, buyer: Sequence[str], commodity: str, stage: str, production: pd.DataFrame
+) -> StatusQuo:
+    """The buyer's import shares by exporter (trade table, latest year), else production shares.
+
+    ``production`` holds the stage's rows for the chosen year (named countries); production
+    shares are fractions of the named countries with a number (withheld ones are left out and
+    named in the basis).
+    """
+    trade = ds.trade
+    if not trade.empty:
+        t = trade[
+            trade["importer"].isin(buyer)
+            & ~trade["exporter"].isin(buyer)
+            & (trade["commodity"] == commodity)
+            & (trade["stage"] == stage)
+        ]
+        if not t.empty:
+            year = int(t["year"].max())
+            t = t[t["year"] == year]
+            measure = "quantity" if t["quantity"].notna().any() else "value_usd"
+            by = t.groupby("exporter")[measure].sum(min_count=1).dropna()
+            if by.sum() > 0:
+                return StatusQuo(by / by.sum(), f"imports by {measure} in {year} (trade table)")
+    rows = production[~production["is_aggregate"]]
+    known = rows[rows["quantity"].notna()]
+    missing = sorted(rows.loc[rows["quantity"].isna(), "country"])
+    total = known["quantity"].sum()
+    if known.empty or total <= 0:
+        return StatusQuo(pd.Series(dtype=float), "no trade or production data")
+    shares = known.set_index("country")["quantity"] / total
+    basis = f"production shares in {int(known['year'].iloc[0])} (no import data for the buyer)"
+    if missing:
+        basis += f"; excluding {', '.join(missing)} (value not published)"
+    return StatusQuo(shares.astype(float), basis)
+
+
+@dataclass(frozen=True)
+class UnitCosts:
+    """Unit cost per supplier and its basis."""
+
+    cost: pd.Series
+    basis: pd.Series
+
+
+def unit_costs(
+    ds: SupplyDataset, commodity: str, stage: str, suppliers: Sequence[str]
+) -> UnitCosts:
+    """Unit cost by supplier: trade unit values (USD/t) where the trade table has them, else the
+    USGS price (one price: cost then ranks no supplier above another), else relative cost 1."""
+    cost = pd.Series(np.nan, index=list(suppliers), dtype=float)
+    basis = pd.Series("relative", index=list(suppliers), dtype=object)
+    trade = ds.trade
+    if not trade.empty:
+        t = trade[
+            (trade["commodity"] == commodity)
+            & (trade["stage"] == stage)
+            & trade["quantity"].gt(0)
+            & trade["value_usd"].notna()
+        ]
+        if not t.empty:
+            t = t[t["year"] == t["year"].max()]
+            g = t.groupby("exporter")[["value_usd", "quantity"]].sum()
+            uv = (g["value_usd"] / g["quantity"]).reindex(cost.index)
+            cost = cost.fillna(uv)
+            basis[uv.notna()] = "trade_unit_value_usd_per_t"
+    if cost.isna().any():
+        price = _usgs_price(ds, commodity)
+        if price is not None and cost.notna().any():
+            basis[cost.isna()] = "median_trade_unit_value"
+            cost = cost.fillna(float(cost.median()))
+        elif price is not None:
+            basis[cost.isna()] = "usgs_price"
+            cost = cost.fillna(price)
+        else:
+            cost = cost.fillna(1.0)
+    return UnitCosts(cost, basis)
+
+
+def _usgs_price(ds: SupplyDataset, commodity: str) -> float | None:
+    sal = ds.us_salient
+    if sal.empty:
+        return None
+    p = sal[(sal["commodity"] == commodity) & (sal["statistic"] == "Price") & sal["value"].gt(0)]
+    if p.empty:
+        return None
+    p = p[p["year"] == p["year"].max()]
+    return float(p["value"].iloc[0])
+
+
+def loss_matrix(
+    ds: SupplyDataset,
+    commodity: str,
+    stage: str,
+    year: int,
+    suppliers: Sequence[str],
+    *,
+    draws: int,
+    seed: int,
+    severity: str = "default",
+) -> tuple[np.ndarray, list[str]]:
+    """Loss shares (draws × suppliers) from the scenario engine, with notes.
+
+    Suppliers the engine does not cover (e.g. recovery) are undisrupted, and each is named in a
+    note.
+    """
+    try:
+        from trust_minerals.simulate.montecarlo import supply_loss_draws
+    except ImportError:
+        raise MissingComponentError(
+            "the scenario engine (trust_minerals.simulate.montecarlo.supply_loss_draws) is not "
+            "available; pass a loss matrix to optimize_sourcing(loss=...)"
+        ) from None
+    countries = [s for s in suppliers if len(s) == 3 and s.isupper()]
+    d = supply_loss_draws(
+        ds, commodity, stage, year, n_draws=draws, seed=seed, severity=severity, countries=countries
+    )
+    index = {c: j for j, c in enumerate(d.countries)}
+    loss = np.zeros((d.loss_share.shape[0], len(suppliers)))
+    missing = []
+    for i, s in enumerate(suppliers):
+        if s in index:
+            loss[:, i] = d.loss_share[:, index[s]]
+        else:
+            missing.append(s)
+    notes = []
+    if missing:
+        notes.append(f"no disruption draws for {', '.join(missing)}: treated as undisrupted")
+    return loss, notes
+
+
+#: tonnes → production unit, for the units recovery can be expressed in
+_PER_TONNE = {"metric tons": 1.0, "kilograms": 1000.0, "thousand metric tons": 1e-3}
+
+
+def recovery_capacity(
+    buyer: Sequence[str], commodity: str, unit: str, *, seed: int = 0
+) -> tuple[float, str]:
+    """Recovery/recycling supply available to the buyer (median of the outlook's draws), in
+    the production ``unit``."""
+    try:
+        from trust_minerals.outlook.recovery import recovery_supply
+    except ImportError:
+        raise MissingComponentError(
+            "recovery supply needs trust_minerals.outlook.recovery.recovery_supply, which is not "
+            "available"
+        ) from None
+    if unit not in _PER_TONNE:
+        raise InputError(
+            f"recovery: cannot express recovery (t) in the production unit {unit!r}; "
+            "give capacities={'recovery': ...} instead"
+        )
+    total = 0.0
+    for country in buyer:
+        r = recovery_supply(country, commodity, seed=seed)
+        if np.isnan(r.p50):
+            raise InputError(
+                f"recovery: no recovery estimate for {country} {commodity} (missing figures: "
+                f"{', '.join(r.missing) or 'none'}); give capacities={{'recovery': ...}}"
+            )
+        total += float(r.p50) * _PER_TONNE[unit]
+    return total, "recovery_p50_outlook"

@@ -1,0 +1,350 @@
+"""``optimize_sourcing``: the buyer's CVaR-optimal sourcing portfolio from the dataset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.optimize.capacity import RECOVERY, exportable_capacity, stage_rows
+from trust_minerals.optimize.infeasibility import Conflict, explain_infeasibility, explanation_text
+from trust_minerals.optimize.inputs import (
+    loss_matrix,
+    partner_countries,
+    recovery_capacity,
+    status_quo,
+    unit_costs,
+)
+from trust_minerals.optimize.model import BINDING_TOL, SourcingProblem, cvar, solve_problem
+from trust_minerals.optimize.spec import SourcingSpec
+from trust_minerals.schema import vocabulary
+
+PORTFOLIO_COLUMNS = [
+    "supplier",
+    "flow_opt",
+    "share",
+    "capacity",
+    "capacity_basis",
+    "partner",
+    "status_quo_share",
+    "contract",
+    "unit_cost",
+    "cost_basis",
+]
+
+
+class LossLike(Protocol):
+    """Anything shaped like the scenario engine's ``LossDraws``."""
+
+    countries: tuple[str, ...]
+    loss_share: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """Everything :func:`optimize_sourcing` derives from the dataset before solving."""
+
+    spec: SourcingSpec
+    problem: SourcingProblem
+    capacity: pd.DataFrame
+    status_quo: pd.Series
+    status_quo_basis: str
+    status_quo_loss: np.ndarray
+    cost_basis: pd.Series
+    unit: str
+    year: int
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class SourcingResult:
+    """The optimal portfolio, its risk against the status quo, and the binding constraints.
+
+    ``status`` is ``'optimal'`` or ``'infeasible'``; an infeasible result carries ``conflicts``
+    and ``explanation`` (which constraints conflict and by how much) and no flows.
+    """
+
+    spec: SourcingSpec
+    status: str
+    portfolio: pd.DataFrame
+    objective: float
+    cvar_before: float
+    cvar_after: float
+    expected_shortfall_before: float
+    expected_shortfall_after: float
+    partner_share_opt: float
+    cost_opt: float
+    binding: pd.DataFrame
+    conflicts: tuple[Conflict, ...]
+    explanation: str
+    status_quo_basis: str
+    unit: str
+    year: int
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def flow_opt(self) -> pd.Series:
+        """Optimal flow by supplier (in ``unit``)."""
+        return self.portfolio.set_index("supplier")["flow_opt"]
+
+    def summary(self) -> pd.DataFrame:
+        """One row: objective, CVaR before and after, expected shortfall, partner share, cost."""
+        return pd.DataFrame(
+            [
+                {
+                    "status": self.status,
+                    "objective": self.objective,
+                    "cvar_before": self.cvar_before,
+                    "cvar_after": self.cvar_after,
+                    "expected_shortfall_before": self.expected_shortfall_before,
+                    "expected_shortfall_after": self.expected_shortfall_after,
+                    "partner_share_opt": self.partner_share_opt,
+                    "cost_opt": self.cost_opt,
+                    "alpha": self.spec.alpha,
+                    "demand": self.spec.demand,
+                    "unit": self.unit,
+                    "year": self.year,
+                    "status_quo_basis": self.status_quo_basis,
+                    "explanation": self.explanation,
+                }
+            ]
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Portfolio rows plus a final ``summary`` row carrying objective and CVaR before/after."""
+        rows = self.portfolio[PORTFOLIO_COLUMNS[:7]].copy()
+        rows["objective"] = np.nan
+        rows["cvar_before"] = np.nan
+        rows["cvar_after"] = np.nan
+        total = {
+            "supplier": "summary",
+            "flow_opt": float(self.portfolio["flow_opt"].sum(min_count=1)),
+            "share": float(self.portfolio["share"].sum(min_count=1)),
+            "partner": None,
+            "objective": self.objective,
+            "cvar_before": self.cvar_before,
+            "cvar_after": self.cvar_after,
+        }
+        return pd.DataFrame([*rows.to_dict("records"), total], columns=list(rows.columns))
+
+
+def _loss_from(
+    loss: LossLike | pd.DataFrame, columns: list[str]
+) -> tuple[np.ndarray, list[str]]:
+    if isinstance(loss, pd.DataFrame):
+        names, arr = [str(c) for c in loss.columns], loss.to_numpy(dtype=float)
+    else:
+        names, arr = list(loss.countries), np.asarray(loss.loss_share, dtype=float)
+    index = {c: j for j, c in enumerate(names)}
+    out = np.zeros((arr.shape[0], len(columns)))
+    missing = []
+    for i, c in enumerate(columns):
+        if c in index:
+            out[:, i] = arr[:, index[c]]
+        else:
+            missing.append(c)
+    notes = [f"no disruption draws for {', '.join(missing)}: treated as undisrupted"] if missing else []
+    return out, notes
+
+
+def prepare(
+    ds: SupplyDataset, spec: SourcingSpec, *, loss: LossLike | pd.DataFrame | None = None
+) -> Prepared:
+    """Derive the :class:`SourcingProblem` (and the status quo) for ``spec`` from ``ds``."""
+    ds.check_commodities([spec.commodity], "commodity=")
+    if spec.stage not in vocabulary("stage"):
+        raise UnknownNameError("stage", [spec.stage], list(vocabulary("stage")), "stage=")
+    if set(ds.country_ids()):
+        ds.check_countries(spec.buyer, "buyer=")
+    notes: list[str] = []
+    cap = exportable_capacity(
+        ds,
+        spec.commodity,
+        spec.stage,
+        spec.buyer,
+        year=spec.year,
+        form=spec.form,
+        exportable_fraction=spec.exportable_fraction,
+        capacities=spec.capacities,
+    )
+    unit = str(cap["unit"].iloc[0]) if not cap.empty else ""
+    year = int(cap["year"].iloc[0]) if not cap.empty else int(spec.year or 0)
+    if spec.recovery and RECOVERY not in set(cap["supplier"]):
+        qty, basis = recovery_capacity(spec.buyer, spec.commodity, unit, seed=spec.seed)
+        extra = pd.DataFrame(
+            [(RECOVERY, np.nan, "recovery", np.nan, qty, basis, unit, year)], columns=cap.columns
+        )
+        cap = pd.concat([cap, extra], ignore_index=True) if not cap.empty else extra
+    unknown = cap[cap["capacity"].isna()]
+    for r in unknown.itertuples(index=False):
+        notes.append(
+            f"{r.supplier}: production {r.production_status}, capacity unknown; not offered "
+            "(give capacities= to include it)"
+        )
+    offered = cap[cap["capacity"].notna()].reset_index(drop=True)
+    suppliers = [str(s) for s in offered["supplier"]]
+    if not suppliers:
+        raise InputError(
+            f"suppliers: the supplier set is empty: no country has a published {spec.commodity} "
+            f"{spec.stage} production for {year or 'any year'} (give capacities= to add suppliers)"
+        )
+    bad = sorted(set(spec.contracts) - set(suppliers))
+    if bad:
+        raise UnknownNameError("supplier", bad, suppliers, "contracts=")
+    partners = set(partner_countries(ds, spec.partners)) | set(spec.buyer) | {RECOVERY}
+    rows = stage_rows(ds, spec.commodity, spec.stage, year=year or None, form=spec.form)
+    sq = status_quo(ds, spec.buyer, spec.commodity, spec.stage, rows)
+    sq_only = [c for c in sq.shares.index if c not in set(suppliers)]
+    columns = suppliers + sq_only
+    if loss is None:
+        matrix, more = loss_matrix(
+            ds,
+            spec.commodity,
+            spec.stage,
+            year,
+            columns,
+            draws=spec.draws,
+            seed=spec.seed,
+            severity=spec.severity,
+        )
+    else:
+        matrix, more = _loss_from(loss, columns)
+    notes += more
+    costs = unit_costs(ds, spec.commodity, spec.stage, suppliers)
+    for name, value in spec.unit_costs.items():
+        if name not in costs.cost.index:
+            raise UnknownNameError("supplier", [name], suppliers, "unit_costs=")
+        costs.cost[name] = value
+        costs.basis[name] = "override"
+    contract = np.array([spec.contracts.get(s, 0.0) for s in suppliers])
+    problem = SourcingProblem(
+        suppliers=tuple(suppliers),
+        capacity=offered["capacity"].to_numpy(dtype=float),
+        loss=matrix[:, : len(suppliers)],
+        demand=spec.demand,
+        is_partner=np.array([s in partners for s in suppliers]),
+        unit_cost=costs.cost.to_numpy(dtype=float),
+        contract=contract,
+        max_supplier_share=spec.max_supplier_share,
+        min_partner_share=spec.min_partner_share,
+        alpha=spec.alpha,
+        cost_weight=spec.cost_weight,
+    )
+    sq_shares = sq.shares.reindex(columns).fillna(0.0)
+    return Prepared(
+        spec=spec,
+        problem=problem,
+        capacity=offered,
+        status_quo=sq.shares.astype(float),
+        status_quo_basis=sq.basis,
+        status_quo_loss=matrix @ (spec.demand * sq_shares.to_numpy()),
+        cost_basis=costs.basis,
+        unit=unit,
+        year=year,
+        notes=tuple(notes),
+    )
+
+
+def optimize_sourcing(
+    ds: SupplyDataset,
+    spec: SourcingSpec | None = None,
+    *,
+    loss: LossLike | pd.DataFrame | None = None,
+    **fields: Any,
+) -> SourcingResult:
+    """The CVaR-optimal sourcing portfolio of a buyer for one commodity at one stage.
+
+    Give a :class:`SourcingSpec` or its fields as keywords. ``loss`` (a ``LossDraws`` or a
+    draws × supplier DataFrame of loss shares) replaces the scenario engine's draws.
+
+    Examples
+    --------
+    >>> r = optimize_sourcing(ds, buyer="IND", commodity="lithium", demand=20000,
+    ...                       max_supplier_share=0.65, min_partner_share=0.5)  # doctest: +SKIP
+    >>> r.cvar_after <= r.cvar_before                                           # doctest: +SKIP
+    True
+    """
+    spec = spec if spec is not None else SourcingSpec.create(**fields)
+    prep = prepare(ds, spec, loss=loss)
+    return result_from(prep, solve_prepared(prep))
+
+
+def solve_prepared(prep: Prepared, problem: SourcingProblem | None = None) -> Any:
+    """Solve (or explain) a prepared problem: a ``CoreSolution`` or a tuple of conflicts."""
+    p = problem if problem is not None else prep.problem
+    conflicts = explain_infeasibility(p)
+    if conflicts:
+        return conflicts
+    core = solve_problem(p)
+    if core.status != "optimal":
+        return (
+            Conflict(
+                ("solver",),
+                np.nan,
+                np.nan,
+                f"HiGHS reported '{core.status}' although no conflict between capacity, share "
+                "and contract constraints was found",
+            ),
+        )
+    return core
+
+
+def result_from(prep: Prepared, core: Any) -> SourcingResult:
+    """Assemble a :class:`SourcingResult` from :func:`solve_prepared`'s answer."""
+    p, spec = prep.problem, prep.spec
+    weights = np.asarray(p.weights)
+    cvar_before = cvar(prep.status_quo_loss, p.alpha, weights)
+    es_before = float(weights @ prep.status_quo_loss)
+    cap = prep.capacity
+    base = pd.DataFrame(
+        {
+            "supplier": list(p.suppliers),
+            "capacity": np.asarray(p.capacity),
+            "capacity_basis": cap["capacity_basis"].to_numpy(),
+            "partner": np.asarray(p.is_partner, dtype=bool),
+            "status_quo_share": prep.status_quo.reindex(list(p.suppliers)).fillna(0.0).to_numpy(),
+            "contract": np.asarray(p.contract, dtype=float),
+            "unit_cost": np.asarray(p.unit_cost, dtype=float),
+            "cost_basis": prep.cost_basis.reindex(list(p.suppliers)).to_numpy(),
+        }
+    )
+    if isinstance(core, tuple):
+        base["flow_opt"] = np.nan
+        base["share"] = np.nan
+        return SourcingResult(
+            spec, "infeasible", base[PORTFOLIO_COLUMNS], np.nan, cvar_before, np.nan, es_before,
+            np.nan, np.nan, np.nan, pd.DataFrame(), core, explanation_text(core),
+            prep.status_quo_basis, prep.unit, prep.year, prep.notes,
+        )  # fmt: skip
+    x = core.flow
+    base["flow_opt"] = x
+    base["share"] = x / p.demand
+    portfolio = base[PORTFOLIO_COLUMNS].sort_values("flow_opt", ascending=False, kind="stable")
+    scale = BINDING_TOL * max(1.0, p.demand)
+    duals = core.duals
+    binding = duals[(duals["slack"].abs() <= scale) | (duals["shadow_price"].abs() > 1e-9)]
+    binding = binding[["constraint", "supplier", "activity", "lower", "upper", "shadow_price"]]
+    shortfall = np.asarray(p.loss) @ x
+    return SourcingResult(
+        spec=spec,
+        status="optimal",
+        portfolio=portfolio.reset_index(drop=True),
+        objective=core.objective,
+        cvar_before=cvar_before,
+        cvar_after=core.cvar,
+        expected_shortfall_before=es_before,
+        expected_shortfall_after=float(weights @ shortfall),
+        partner_share_opt=float(x[np.asarray(p.is_partner, dtype=bool)].sum() / p.demand),
+        cost_opt=core.cost,
+        binding=binding.reset_index(drop=True),
+        conflicts=(),
+        explanation="",
+        status_quo_basis=prep.status_quo_basis,
+        unit=prep.unit,
+        year=prep.year,
+        notes=prep.notes,
+    )

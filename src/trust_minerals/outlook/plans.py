@@ -1,0 +1,396 @@
+"""Bottom-up demand from a deployment plan (YAML) times the bundled material intensities.
+
+A plan lists deployments (EV batteries by chemistry, GW of solar and wind by technology, GWh of
+storage, MW of data centres ...). Each deployment's quantity is the product of labelled figures
+(``factors``), each with its unit and either a ``source`` or an ``assumption``; the product's unit
+must reduce to the deployment's ``unit``, whose kind must match the technology's intensity
+denominator (kWh, MW or vehicle). Intensities come from ``material_intensity.csv`` through the
+catalogue ``outlook/data/technologies.csv``; where several published rows give the same mineral
+for one technology, the central value is their median and the range spans every row's low/high.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from trust_minerals.errors import InputError, ParseError, UnknownNameError
+from trust_minerals.outlook._files import (
+    commodity_for,
+    outlook_path,
+    raw_outlook_path,
+    read_rows,
+    unit_factor,
+    unit_table,
+)
+
+_DIMENSIONED = ("energy", "power", "count")
+_INTENSITY_KIND = {"kWh": "intensity_energy", "MW": "intensity_power", "vehicle": "intensity_count"}
+
+
+class Figure(BaseModel):
+    """A labelled number: ``source`` (where it was published) or ``assumption`` (why it was chosen)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    value: float
+    unit: str
+    source: str | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _labelled(self) -> Figure:
+        if bool((self.source or "").strip()) == bool((self.assumption or "").strip()):
+            raise ValueError(f"figure {self.name!r} needs exactly one of 'source' or 'assumption'")
+        return self
+
+
+class IntensityOverride(BaseModel):
+    """A plan's own intensity for one mineral of one deployment (replaces the catalogue's)."""
+
+    model_config = ConfigDict(extra="forbid")
+    mineral: str
+    value: float
+    low: float | None = None
+    high: float | None = None
+    unit: str
+    source: str | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _labelled(self) -> IntensityOverride:
+        if bool((self.source or "").strip()) == bool((self.assumption or "").strip()):
+            raise ValueError(
+                f"intensity for {self.mineral!r} needs exactly one of 'source' or 'assumption'"
+            )
+        return self
+
+
+class Deployment(BaseModel):
+    """One deployment: quantity (product of ``factors``) of a technology variant, in ``unit``."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    technology: str
+    variant: str
+    unit: str
+    factors: list[Figure] = Field(min_length=1)
+    intensities: list[IntensityOverride] = Field(default_factory=list)
+
+
+class PlanSpec(BaseModel):
+    """A deployment plan (see ``outlook/plans/india-2030.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    country: str
+    year: int
+    description: str = ""
+    context: list[Figure] = Field(default_factory=list)
+    deployments: list[Deployment] = Field(min_length=1)
+    minerals: list[str] | None = None
+
+
+def _units(unit: str, where: str) -> tuple[dict[str, int], float]:
+    """Dimensions (kind -> exponent) and scale to canonical units of 'a' or 'a/b'."""
+    parts = [p.strip() for p in unit.split("/")]
+    if len(parts) > 2 or not all(parts):
+        raise ParseError(f"unit must be 'a' or 'a/b' ({where})", field="unit", value=unit)
+    dims: dict[str, int] = {}
+    scale = 1.0
+    table = unit_table()
+    for sign, part in zip((1, -1), parts, strict=False):
+        if part not in table or table[part][0] not in (*_DIMENSIONED, "fraction"):
+            valid = sorted(u for u, (k, _, _) in table.items() if k in (*_DIMENSIONED, "fraction"))
+            raise UnknownNameError("unit", [part], valid, where=where)
+        kind, factor, _ = table[part]
+        scale *= factor**sign
+        if kind != "fraction":
+            dims[kind] = dims.get(kind, 0) + sign
+    return {k: v for k, v in dims.items() if v}, scale
+
+
+@cache
+def technology_catalogue() -> pd.DataFrame:
+    """Rows of ``outlook/data/technologies.csv``."""
+    return pd.DataFrame(read_rows(outlook_path("data", "technologies.csv")))
+
+
+@cache
+def technology_intensities() -> pd.DataFrame:
+    """Intensity per technology x variant x commodity in metric tons per denominator unit.
+
+    Columns: technology, variant, denominator, commodity, low, central, high, rows (how many
+    published rows were combined).
+    """
+    cat = technology_catalogue()
+    mi = pd.DataFrame(read_rows(raw_outlook_path("material_intensity.csv")))
+    recs = []
+    for _, c in cat.iterrows():
+        sel = mi[mi["technology"] == c["mi_technology"]]
+        if c["mi_variant"] != "*":
+            sel = sel[sel["scenario_or_variant"] == c["mi_variant"]]
+        if sel.empty:
+            raise ParseError(
+                "catalogue row matches no material-intensity row",
+                path=str(outlook_path("data", "technologies.csv")),
+                field="mi_variant",
+                value=(c["mi_technology"], c["mi_variant"]),
+            )
+        for _, r in sel.iterrows():
+            commodity = commodity_for("material_intensity", r["mineral"])
+            if commodity is None:
+                continue
+            f = unit_factor(
+                r["unit"],
+                _INTENSITY_KIND[c["denominator"]],
+                where=f"material_intensity.csv {r['technology']}/{r['mineral']}",
+            )
+            central = float(r["intensity"]) * f if r["intensity"] else math.nan
+            low = float(r["low"]) * f if r["low"] else central
+            high = float(r["high"]) * f if r["high"] else central
+            recs.append(
+                (c["technology"], c["variant"], c["denominator"], commodity, low, central, high)
+            )
+    df = pd.DataFrame(
+        recs,
+        columns=["technology", "variant", "denominator", "commodity", "low", "central", "high"],
+    )
+    out = df.groupby(["technology", "variant", "denominator", "commodity"], as_index=False).agg(
+        low=("low", "min"),
+        central=("central", "median"),
+        high=("high", "max"),
+        rows=("central", "size"),
+    )
+    # a range published without a central value: the midpoint stands in (documented in docs/outlook.md)
+    mid = out["central"].isna()
+    out.loc[mid, "central"] = (out.loc[mid, "low"] + out.loc[mid, "high"]) / 2
+    return out
+
+
+def _entry(i: int, d: Deployment) -> str:
+    return f"deployments[{i}] {d.name!r}"
+
+
+def check_plan(plan: PlanSpec, *, path: str | None = None) -> PlanSpec:
+    """Check technologies, variants, minerals, signs and units; raise naming the entry.
+
+    Unknown technology, variant or mineral -> :class:`UnknownNameError`; a negative figure ->
+    :class:`InputError`; units that do not reduce to the deployment unit or that do not match the
+    technology -> :class:`ParseError`.
+    """
+    from trust_minerals.schema import vocabulary
+
+    where_file = f"plan {path}" if path else f"plan {plan.name!r}"
+    cat = technology_catalogue()
+    techs = sorted(set(cat["technology"]))
+    commodities = set(vocabulary("commodity"))
+    if plan.minerals is not None:
+        bad = [m for m in plan.minerals if m not in commodities]
+        if bad:
+            raise UnknownNameError(
+                "mineral", bad, sorted(commodities), where=f"{where_file}, minerals"
+            )
+    for i, d in enumerate(plan.deployments):
+        entry = f"{where_file}, {_entry(i, d)}"
+        if d.technology not in techs:
+            raise UnknownNameError("technology", [d.technology], techs, where=entry)
+        tech_rows = cat[cat["technology"] == d.technology]
+        variants = sorted(set(tech_rows["variant"]))
+        if d.variant not in variants:
+            raise UnknownNameError("variant", [d.variant], variants, where=entry)
+        for f in d.factors:
+            if not math.isfinite(f.value) or f.value < 0:
+                raise InputError(
+                    f"{entry}: factor {f.name!r} must be a finite non-negative number, got {f.value!r}"
+                )
+        denominator = str(tech_rows["denominator"].iloc[0])
+        want_dims, _ = _units(d.unit, entry)
+        tech_dims, _ = _units(denominator, entry)
+        if want_dims != tech_dims:
+            raise ParseError(
+                f"{entry}: unit {d.unit!r} does not match technology {d.technology!r}, whose intensities are per {denominator}",
+                path=path,
+                field="unit",
+                value=d.unit,
+            )
+        dims: dict[str, int] = {}
+        for f in d.factors:
+            fd, _ = _units(f.unit, f"{entry}, factor {f.name!r}")
+            for k, v in fd.items():
+                dims[k] = dims.get(k, 0) + v
+        dims = {k: v for k, v in dims.items() if v}
+        if dims != want_dims:
+            units = " x ".join(f.unit for f in d.factors)
+            raise ParseError(
+                f"{entry}: factor units ({units}) do not reduce to {d.unit!r}",
+                path=path,
+                field="unit",
+                value=units,
+            )
+        for o in d.intensities:
+            if o.mineral not in commodities:
+                raise UnknownNameError(
+                    "mineral", [o.mineral], sorted(commodities), where=f"{entry}, intensities"
+                )
+            if (
+                min(
+                    o.value,
+                    o.low if o.low is not None else o.value,
+                    o.high if o.high is not None else o.value,
+                )
+                < 0
+            ):
+                raise InputError(f"{entry}: intensity for {o.mineral!r} must be non-negative")
+            unit_factor(
+                o.unit, _INTENSITY_KIND[denominator], where=f"{entry}, intensity for {o.mineral!r}"
+            )
+    return plan
+
+
+def _format_validation(exc: ValidationError, data: Any) -> str:
+    err = exc.errors()[0]
+    loc = err["loc"]
+    label = ".".join(str(x) for x in loc)
+    if len(loc) >= 2 and loc[0] == "deployments" and isinstance(loc[1], int):
+        with contextlib.suppress(KeyError, IndexError, TypeError, AttributeError):
+            label = (
+                f"deployments[{loc[1]}] {data['deployments'][loc[1]].get('name')!r}: "
+                + ".".join(str(x) for x in loc[2:])
+            )
+    return f"{label}: {err['msg']}"
+
+
+def parse_plan(data: Mapping[str, Any], *, path: str | None = None) -> PlanSpec:
+    """Validate a plan given as a mapping (e.g. from YAML) and check it with :func:`check_plan`."""
+    try:
+        plan = PlanSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ParseError(_format_validation(exc, data), path=path) from None
+    return check_plan(plan, path=path)
+
+
+def load_plan(path: str | Path) -> PlanSpec:
+    """Read a plan YAML file (a bare name such as ``india-2030`` loads a shipped plan).
+
+    Examples
+    --------
+    >>> load_plan("india-2030").country
+    'IND'
+    """
+    p = Path(path)
+    if not p.exists():
+        shipped = outlook_path("plans", f"{p.name}.yaml" if p.suffix == "" else p.name)
+        if shipped.exists():
+            p = shipped
+        else:
+            names = sorted(x.stem for x in outlook_path("plans").glob("*.yaml"))
+            raise UnknownNameError("plan", [str(path)], names)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise ParseError(
+            f"not valid YAML: {exc}", path=str(p), line=None if line is None else line + 1
+        ) from None
+    if not isinstance(data, dict):
+        raise ParseError("a plan must be a YAML mapping", path=str(p))
+    return parse_plan(data, path=str(p))
+
+
+def deployment_quantity(d: Deployment) -> float:
+    """Quantity of a deployment in its ``unit`` (product of the factors, converted)."""
+    value = float(np.prod([f.value for f in d.factors]))
+    scale = float(np.prod([_units(f.unit, d.name)[1] for f in d.factors]))
+    return value * scale / _units(d.unit, d.name)[1]
+
+
+def plan_demand(plan: PlanSpec | str | Path, *, by_entry: bool = False) -> pd.DataFrame:
+    """Mineral demand of a plan: low/central/high in metric tons of contained mineral.
+
+    Demand = quantity x intensity for every deployment and mineral; ``low``/``high`` use the low
+    and high intensities (the plan's quantities are taken as given). With ``by_entry`` one row per
+    deployment x mineral, else summed per mineral (``entries`` counts the deployments).
+
+    Examples
+    --------
+    >>> d = plan_demand("india-2030")
+    >>> bool((d["low"] <= d["central"]).all() and (d["central"] <= d["high"]).all())
+    True
+    """
+    if not isinstance(plan, PlanSpec):
+        plan = load_plan(plan)
+    else:
+        check_plan(plan)
+    intens = technology_intensities()
+    rows = []
+    for d in plan.deployments:
+        q = deployment_quantity(d)
+        sel = intens[(intens["technology"] == d.technology) & (intens["variant"] == d.variant)]
+        per: dict[str, tuple[float, float, float, str]] = {
+            str(c): (float(lo), float(ce), float(hi), "catalogue")
+            for c, lo, ce, hi in zip(
+                sel["commodity"], sel["low"], sel["central"], sel["high"], strict=True
+            )
+        }
+        denominator = str(sel["denominator"].iloc[0]) if not sel.empty else "MW"
+        q_canon = q * _units(d.unit, d.name)[1] / _units(denominator, d.name)[1]
+        for o in d.intensities:
+            f = unit_factor(o.unit, _INTENSITY_KIND[denominator])
+            lo = o.low if o.low is not None else o.value
+            hi = o.high if o.high is not None else o.value
+            per[o.mineral] = (lo * f, o.value * f, hi * f, "plan")
+        for commodity, (lo, c, hi, basis) in per.items():
+            rows.append(
+                (
+                    plan.name,
+                    d.name,
+                    d.technology,
+                    d.variant,
+                    q,
+                    d.unit,
+                    commodity,
+                    q_canon * lo,
+                    q_canon * c,
+                    q_canon * hi,
+                    basis,
+                )
+            )
+    cols = [
+        "plan",
+        "entry",
+        "technology",
+        "variant",
+        "quantity",
+        "quantity_unit",
+        "commodity",
+        "low",
+        "central",
+        "high",
+        "intensity_basis",
+    ]
+    df = pd.DataFrame(rows, columns=cols)
+    if plan.minerals is not None:
+        df = df[df["commodity"].isin(plan.minerals)]
+    if by_entry:
+        return df.assign(unit="t").reset_index(drop=True)
+    out = df.groupby("commodity", as_index=False).agg(
+        low=("low", "sum"),
+        central=("central", "sum"),
+        high=("high", "sum"),
+        entries=("entry", "nunique"),
+    )
+    out.insert(0, "plan", plan.name)
+    out.insert(1, "country", plan.country)
+    out.insert(2, "year", plan.year)
+    out["unit"] = "t"
+    return out.sort_values("commodity").reset_index(drop=True)

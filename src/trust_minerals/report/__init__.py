@@ -1,0 +1,1 @@
+"""Printable briefs (HTML and PDF) and the commodity profile behind them."""

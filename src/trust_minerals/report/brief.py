@@ -1,0 +1,138 @@
+"""Printable commodity briefs: ``trust report commodity lithium --for IND --format html|pdf``.
+
+A brief is one self-contained HTML page (static SVG charts, no scripts, no external files) laid
+out for A4 in 2-4 pages: key figures, a world map of the production share, top producers per
+stage, concentration, reserves, dependence of the consumer, export controls and source notes. The
+PDF is that page printed by headless Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.errors import InputError, TrustMineralsError
+from trust_minerals.report import svg
+from trust_minerals.report.profile import commodity_profile
+
+FORMATS = ("html", "pdf")
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-pdf-header-footer")
+
+
+class ChromiumNotFoundError(TrustMineralsError, RuntimeError):
+    """Headless Chromium, needed to print a PDF, is not installed."""
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    from trust_minerals.cli._output import records
+
+    return records(df)
+
+
+def brief_html(ds: SupplyDataset, commodity: str, *, for_: str = "IND", year: int | None = None) -> str:
+    """The brief on ``commodity`` for the consumer ``for_`` (ISO3 or group) as one HTML page.
+
+    Examples
+    --------
+    >>> html = brief_html(ds, "lithium", for_="IND")      # doctest: +SKIP
+    >>> "<svg" in html                                     # doctest: +SKIP
+    True
+    """
+    import jinja2
+
+    consumers = list(dict.fromkeys([for_, "USA", "IND"]))
+    p = commodity_profile(ds, commodity, consumers=consumers, year=year)
+    maps = {}
+    bars = {}
+    for stage in p.stages:
+        rows = p.production[(p.production["stage"] == stage) & (p.production["country"] != "World total")]
+        named = rows[~rows["country"].isin(["Other countries"])]
+        shares = {c: float(s) for c, s in zip(named["country"], named["share"], strict=True) if pd.notna(s)}
+        if not maps:
+            maps[stage] = svg.world_map(shares, title=f"{p.name} {stage} share {p.year}")
+        top = named.dropna(subset=["share"]).sort_values("share", ascending=False).head(8)
+        bars[stage] = svg.bar_chart(list(zip(top["country"], top["share"], strict=True)))
+    reserves_svg = ""
+    if len(p.reserves):
+        named = p.reserves[~p.reserves["is_aggregate"]].dropna(subset=["quantity"]).sort_values("quantity", ascending=False).head(8)
+        reserves_svg = svg.bar_chart(list(zip(named["country"], named["quantity"], strict=True)), percent=False, unit=str(p.reserves["unit"].iloc[0]))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.files("trust_minerals.report").joinpath("templates"))),
+        autoescape=jinja2.select_autoescape(["html"]),
+    )
+    env.filters["pct"] = lambda v: "–" if v is None or pd.isna(v) else f"{float(v) * 100:.1f}%"
+    env.filters["num"] = lambda v: "–" if v is None or (isinstance(v, float) and pd.isna(v)) else (f"{v:,.4g}" if isinstance(v, float) else str(v))
+    focus = p.dependence[p.dependence["consumer"] == for_]
+    return env.get_template("brief.html").render(
+        p=p,
+        for_=for_,
+        today=date.today().isoformat(),
+        maps=maps,
+        bars=bars,
+        reserves_svg=reserves_svg,
+        conc=_records(p.concentration),
+        reserves=_records(p.reserves),
+        dependence=_records(p.dependence),
+        focus=_records(focus),
+        controls=_records(p.export_controls),
+        sources=_records(p.sources),
+    )
+
+
+def find_chromium() -> str:
+    """Path of a headless Chromium; raise :class:`ChromiumNotFoundError` if there is none."""
+    for candidate in CHROMIUM_CANDIDATES:
+        found = candidate if os.path.isabs(candidate) and os.access(candidate, os.X_OK) else shutil.which(candidate)
+        if found:
+            return found
+    raise ChromiumNotFoundError(
+        "printing a PDF needs headless Chromium (/usr/bin/chromium), which is not installed; "
+        "install it (Debian: apt-get install chromium) or use --format html"
+    )
+
+
+def html_to_pdf(html: str, *, timeout_s: float = 60.0) -> bytes:
+    """Print ``html`` to PDF bytes with headless Chromium (no network, no GPU)."""
+    exe = find_chromium()
+    with tempfile.TemporaryDirectory(prefix="trust-brief-") as tmp:
+        src = Path(tmp) / "brief.html"
+        out = Path(tmp) / "brief.pdf"
+        src.write_text(html, encoding="utf-8")
+        cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={out}", src.as_uri()]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False)
+        except subprocess.TimeoutExpired:
+            raise ChromiumNotFoundError(f"headless Chromium did not finish printing within {timeout_s:g} s") from None
+        if not out.exists() or out.stat().st_size == 0:
+            tail = proc.stderr.decode(errors="replace")[-500:]
+            raise ChromiumNotFoundError(f"headless Chromium failed to print the brief (exit {proc.returncode}): {tail}")
+        return out.read_bytes()
+
+
+def write_brief(ds: SupplyDataset, commodity: str, *, for_: str = "IND", fmt: str = "html", out: Path | str) -> Path:
+    """Write the brief on ``commodity`` for ``for_`` to ``out`` as ``html`` or ``pdf``.
+
+    Examples
+    --------
+    >>> write_brief(ds, "lithium", for_="IND", fmt="pdf", out="lithium.pdf")   # doctest: +SKIP
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"format={fmt!r} is not supported; choose one of {', '.join(FORMATS)}")
+    html = brief_html(ds, commodity, for_=for_)
+    path = Path(out)
+    data = html_to_pdf(html) if fmt == "pdf" else html.encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return path

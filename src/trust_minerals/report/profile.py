@@ -1,0 +1,185 @@
+"""A commodity's profile: what the commodity page and the printable brief show.
+
+:func:`commodity_profile` gathers library results for one commodity (production with shares per
+stage, concentration, reserves, export controls, dependence of chosen consumers, the sources
+behind them); it computes nothing itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.errors import UnknownNameError
+
+LIST_LABELS = {
+    "us_2025": "US critical minerals 2025",
+    "india_2023": "India critical minerals 2023",
+    "eu_strategic_2024": "EU strategic raw materials 2024",
+    "us_2022": "US critical minerals 2022",
+}
+
+
+@dataclass(frozen=True)
+class CommodityProfile:
+    """Everything known about one commodity in one year (frames are read-only views)."""
+
+    commodity: str
+    name: str
+    year: int | None
+    lists: tuple[str, ...]
+    production: pd.DataFrame  # production_table rows of ``year`` (every stage)
+    concentration: pd.DataFrame  # concentration_table rows of ``year``
+    reserves: pd.DataFrame  # reserves rows of the latest reserves year
+    export_controls: pd.DataFrame
+    dependence: pd.DataFrame  # one row per consumer: import_reliance, basis, period, ...
+    us_import_sources: pd.DataFrame
+    sources: pd.DataFrame  # the sources table rows behind every part above
+
+    @property
+    def stages(self) -> list[str]:
+        return list(dict.fromkeys(self.concentration["stage"])) if len(self.concentration) else []
+
+
+def commodity_profile(
+    ds: SupplyDataset,
+    commodity: str,
+    *,
+    consumers: Sequence[str] = ("USA", "IND"),
+    year: int | None = None,
+) -> CommodityProfile:
+    """The profile of ``commodity`` for ``consumers`` (ISO3 codes or groups) in ``year``.
+
+    ``year`` defaults to the commodity's latest production year. Dependence rows come from
+    :func:`trust_minerals.metrics.reliance.import_reliance_table` (with their basis: USGS net
+    import reliance, India's published figures or apparent consumption from trade).
+
+    Examples
+    --------
+    >>> p = commodity_profile(ds, "cobalt")          # doctest: +SKIP
+    >>> p.concentration[["stage", "top_country", "top_share"]]   # doctest: +SKIP
+    """
+    from trust_minerals.metrics.concentration import concentration_table
+    from trust_minerals.production import production_table
+
+    ds.check_commodities([commodity], "commodity_profile")
+    sub = ds.select(commodity=commodity)
+    info = sub.commodities.set_index("commodity").loc[commodity]
+    prod = sub.production
+    years = sorted(int(y) for y in prod.loc[prod["quantity"].notna(), "year"].unique())
+    if year is None:
+        year = years[-1] if years else None
+    elif year not in years:
+        raise UnknownNameError("year", [str(year)], [str(y) for y in years], f"production of {commodity}")
+    if year is not None:
+        production = production_table(sub, commodity, year=year)
+        conc = concentration_table(sub, year=year)
+    else:
+        production = prod.iloc[0:0]
+        conc = concentration_table(sub, year=-1)
+    reserves = sub.reserves
+    if len(reserves):
+        reserves = reserves[reserves["year"] == reserves["year"].max()].reset_index(drop=True)
+    dependence = _dependence(ds, commodity, consumers, year)
+    us_imports = sub.import_sources.reset_index(drop=True)
+    controls = sub.export_controls.reset_index(drop=True)
+    used = set(production.get("source_id", pd.Series(dtype=object)))
+    for frame in (reserves, controls, us_imports):
+        if "source_id" in frame:
+            used |= set(frame["source_id"])
+    used |= {"natural_earth"}
+    sources = ds.sources[ds.sources["source_id"].isin(used)].reset_index(drop=True)
+    lists = tuple(label for col, label in LIST_LABELS.items() if col in info.index and bool(info[col]))
+    return CommodityProfile(
+        commodity=commodity,
+        name=str(info["name"]),
+        year=year,
+        lists=lists,
+        production=production,
+        concentration=conc,
+        reserves=reserves,
+        export_controls=controls,
+        dependence=dependence,
+        us_import_sources=us_imports,
+        sources=sources,
+    )
+
+
+def _dependence(ds: SupplyDataset, commodity: str, consumers: Sequence[str], year: int | None) -> pd.DataFrame:
+    from trust_minerals.metrics.consumers import resolve_countries
+    from trust_minerals.metrics.reliance import RELIANCE_COLUMNS, import_reliance_table
+
+    rows = []
+    for name in consumers:
+        consumer = resolve_countries(ds, name)
+        table = import_reliance_table(ds, consumer, year or 0)
+        hit = table[table["commodity"] == commodity]
+        for rec in hit.to_dict(orient="records"):
+            rows.append({"consumer": name, **rec})
+    return pd.DataFrame(rows, columns=["consumer", *RELIANCE_COLUMNS])
+
+
+@dataclass(frozen=True)
+class CountryProfile:
+    """What one country produces and holds, its dependence and its partner groups."""
+
+    country: str
+    name: str
+    groups: tuple[str, ...]
+    governance: dict[str, float | None]
+    production: pd.DataFrame  # the country's rows (latest year per commodity × stage) with shares
+    reserves: pd.DataFrame
+    dependence: pd.DataFrame  # import_reliance_table rows with a value
+    export_controls: pd.DataFrame  # controls the country imposes
+    sources: pd.DataFrame
+
+
+GROUP_LABELS = {"msp": "MSP", "quad": "Quad", "g7": "G7", "eu": "EU", "oecd": "OECD"}
+
+
+def country_profile(ds: SupplyDataset, country: str) -> CountryProfile:
+    """The profile of ``country`` (ISO3): its share of each stage it produces, latest year each.
+
+    Examples
+    --------
+    >>> country_profile(ds, "IND").production.head()      # doctest: +SKIP
+    """
+    from trust_minerals.metrics.concentration import shares
+    from trust_minerals.metrics.consumers import resolve_countries
+    from trust_minerals.metrics.reliance import import_reliance_table
+
+    ds.check_countries([country], "country_profile")
+    row = ds.countries.set_index("country").loc[country]
+    groups = tuple(label for col, label in GROUP_LABELS.items() if col in row.index and bool(row[col]))
+    governance = {k: (None if pd.isna(row[k]) else float(row[k])) for k in ("pv", "rl")}
+    parts = []
+    for measure in ("production", "reserves"):
+        table = ds.table(measure)
+        mine = table[table["country"] == country][["commodity", "stage", "year"]].drop_duplicates()
+        latest = mine.groupby(["commodity", "stage"], as_index=False)["year"].max()
+        rows = table.merge(latest, on=["commodity", "stage", "year"])
+        sh = shares(rows) if len(rows) else rows.assign(share=pd.Series(dtype=float))
+        sh = sh[sh["country"] == country]
+        cols = ["commodity", "stage", "form", "year", "quantity", "unit", "share", "status", "source_id"]
+        parts.append(sh[cols].sort_values("share", ascending=False, na_position="last").reset_index(drop=True))
+    years = ds.production["year"]
+    year = int(years.max()) if len(years) else 0
+    rel = import_reliance_table(ds, resolve_countries(ds, country), year)
+    rel = rel[rel["import_reliance"].notna()].reset_index(drop=True)
+    controls = ds.export_controls
+    controls = controls[controls["country"] == country].reset_index(drop=True)
+    used = set(parts[0]["source_id"]) | set(parts[1]["source_id"]) | set(controls["source_id"]) | {"wgi_2023", "msp_2025", "country_groups"}
+    return CountryProfile(
+        country=country,
+        name=str(row["name"]),
+        groups=groups,
+        governance=governance,
+        production=parts[0],
+        reserves=parts[1],
+        dependence=rel,
+        export_controls=controls,
+        sources=ds.sources[ds.sources["source_id"].isin(used)].reset_index(drop=True),
+    )

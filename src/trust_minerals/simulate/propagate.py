@@ -1,0 +1,317 @@
+"""Monthly propagation of a scenario through the chain: mine → refinery → consumers.
+
+Quantities are in *shares of a consumer's pre-shock monthly supply* (demand = 1 before a demand
+shock); tonnes come from the consumer's BACI import quantity at that stage where known.
+
+* producers: an outage removes ``fraction`` of a country's output while active;
+* chain: when a mine stage is hit, refined output is limited by feedstock; lost feed is shared
+  among refiners in proportion to their output (a country restricting ore exports keeps feeding
+  its own refiners first: only ``max(0, mine share − refinery share)`` of its ore counts as
+  exported);
+* consumers: each buys by its pre-shock import shares at that stage (or world production shares
+  with no trade data; the unassigned rest -- ``Other countries``, withheld producers -- is treated as
+  one more supplier); export restrictions cut what a restricting country ships to non-exempt
+  destinations (licensing: nothing for ``delay_months`` then ``after_share``);
+* mitigation: producers not hit raise output by their spare capacity (linear ramp) and it covers
+  every consumer's loss in the same proportion (``partner-first``: partners' spare goes first to
+  partner consumers, in proportion to the partners' share of world imports); a stockpile covers
+  the remaining gap until it runs out;
+* price: constant elasticity, ``price ratio = (delivered / demand) ** (1 / elasticity)``, capped.
+
+Every month ``delivered + shortfall == demand`` (checked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.errors import InputError
+from trust_minerals.simulate.network import latest_year, producer_shares, resolve_consumers, supply_mix
+from trust_minerals.simulate.params import elasticity, parameters
+from trust_minerals.simulate.spec import (
+    DemandShock,
+    ExportRestriction,
+    Outage,
+    Recovery,
+    ScenarioSpec,
+    SpareCapacity,
+    StockpileRelease,
+)
+
+OTHER = "Other countries"
+SUMMARY_COLUMNS = ["consumer", "commodity", "stage", "year", "lost_supply", "shortfall_share", "months_short", "price_change_share", "basis", "import_quantity"]
+MONTHLY_COLUMNS = ["consumer", "commodity", "stage", "month", "demand", "delivered", "shortfall", "stock_draw", "shortfall_share", "price_change_share"]
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """``summary``: one row per consumer × commodity × stage; ``monthly``: one row per month."""
+
+    scenario: ScenarioSpec
+    summary: pd.DataFrame
+    monthly: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def _year(ds: SupplyDataset, commodity: str, stage: str, year: int | None) -> int | None:
+    prod = ds.production
+    years = prod.loc[(prod["commodity"] == commodity) & (prod["stage"] == stage) & ~prod["is_aggregate"], "year"]
+    if years.empty:
+        return None
+    if year is None:
+        return int(years.max())
+    before = years[years <= year]
+    return int(before.max()) if len(before) else int(years.min())
+
+
+def _check_names(ds: SupplyDataset, scenario: ScenarioSpec) -> None:
+    ds.check_commodities(scenario.commodities(), "scenario shocks")
+    countries = [s.country for s in scenario.shocks if isinstance(s, ExportRestriction | Outage)]
+    ds.check_countries(countries, "scenario shocks")
+    consumers = [s.consumer for s in scenario.shocks if isinstance(s, DemandShock | StockpileRelease | Recovery)]
+    spared = [n for s in scenario.shocks if isinstance(s, ExportRestriction) for n in s.spare]
+    if consumers or spared:
+        resolve_consumers(ds, consumers + spared)
+
+
+def _availability(
+    ds: SupplyDataset, scenario: ScenarioSpec, commodity: str, stage: str, year: int, chain_year: int | None
+) -> tuple[pd.Series, dict[str, np.ndarray]]:
+    """World shares at ``stage`` and each producer's available share of output by month."""
+    horizon = scenario.horizon_months
+    ws = producer_shares(ds, commodity, stage, year)
+    shares = pd.concat([ws.shares, pd.Series({OTHER: ws.other_share})])
+    avail = {c: np.ones(horizon) for c in shares.index}
+    for s in scenario.shocks:
+        if isinstance(s, Outage) and s.commodity == commodity and s.stage == stage:
+            arr = avail.setdefault(s.country, np.ones(horizon))
+            for t in range(horizon):
+                if s.active(t):
+                    arr[t] = min(arr[t], 1.0 - s.fraction)
+    if chain_year is not None:  # refined output limited by mine feed
+        mine = producer_shares(ds, commodity, "mine", chain_year).shares
+        lost_all = np.zeros(horizon)
+        lost_excl: dict[str, np.ndarray] = {}
+        for s in scenario.shocks:
+            if not isinstance(s, Outage | ExportRestriction) or s.commodity != commodity or s.stage != "mine":
+                continue
+            share_m = float(mine.get(s.country, 0.0))
+            for t in range(horizon):
+                if isinstance(s, Outage) and s.active(t):
+                    lost_all[t] += share_m * s.fraction
+                elif isinstance(s, ExportRestriction):
+                    exported = max(0.0, share_m - float(shares.get(s.country, 0.0)))
+                    own = float(shares.get(s.country, 0.0))
+                    lost = exported * (1.0 - s.allowed_share(t)) / max(1e-12, 1.0 - own)
+                    lost_excl.setdefault(s.country, np.zeros(horizon))[t] += lost
+        for country, arr in avail.items():
+            feed_loss = lost_all + sum((v for k, v in lost_excl.items() if k != country), np.zeros(horizon))
+            np.minimum(arr, 1.0 - np.clip(feed_loss, 0.0, 1.0), out=arr)
+    return shares, avail
+
+
+def _allowed(scenario: ScenarioSpec, commodity: str, stage: str, exempt: set[str], horizon: int) -> dict[str, np.ndarray]:
+    """Share of pre-shock exports each restricting country lets through to this consumer."""
+    out: dict[str, np.ndarray] = {}
+    for s in scenario.shocks:
+        if isinstance(s, ExportRestriction) and s.commodity == commodity and s.stage == stage and s.country not in exempt:
+            arr = out.setdefault(s.country, np.ones(horizon))
+            arr *= np.array([s.allowed_share(t) for t in range(horizon)])
+    return out
+
+
+def _import_quantity(ds: SupplyDataset, members: Sequence[str], commodity: str, stage: str, year: int) -> float:
+    trade = ds.trade
+    t = trade[(trade["commodity"] == commodity) & (trade["stage"] == stage) & trade["importer"].isin(members) & ~trade["exporter"].isin(members)]
+    if t.empty:
+        return float("nan")
+    years = t["year"].unique()
+    before = [y for y in years if y <= year]
+    t = t[t["year"] == (max(before) if before else min(years))]
+    return float(t["quantity"].sum(min_count=1))
+
+
+def _recovery_share(members: Sequence[str], commodity: str, quantity: float, notes: list[str]) -> float:
+    try:
+        from trust_minerals.outlook.recovery import recovery_supply  # type: ignore[import-not-found]
+    except ImportError:
+        notes.append("recovery: trust_minerals.outlook.recovery is not available; recovery ignored")
+        return 0.0
+    if not np.isfinite(quantity) or quantity <= 0:
+        notes.append(f"recovery for {commodity}: no import quantity to scale it against; ignored")
+        return 0.0
+    total = sum(float(recovery_supply(c, commodity, draws=1000, seed=0).p50) for c in members)
+    return total / quantity
+
+
+def propagate(
+    ds: SupplyDataset,
+    scenario: ScenarioSpec,
+    consumers: Sequence[str],
+    *,
+    use_recovery: bool = False,
+) -> ScenarioResult:
+    """Run ``scenario`` month by month for each consumer.
+
+    Parameters
+    ----------
+    ds
+        The dataset.
+    scenario
+        The scenario (:func:`~trust_minerals.simulate.spec.load_scenario` or a preset).
+    consumers
+        Consumer names: ISO3 codes or groups (MSP, QUAD, G7, EU, OECD, USA_IND).
+    use_recovery
+        Add secondary supply from ``recovery`` shocks (needs the outlook package).
+
+    Returns
+    -------
+    ScenarioResult
+        ``summary`` columns: consumer, commodity, stage, year, lost_supply (t, missing without
+        an import quantity), shortfall_share (over the horizon), months_short,
+        price_change_share (peak month), basis, import_quantity (t/yr).
+
+    Examples
+    --------
+    >>> from trust_minerals.simulate.presets import preset
+    >>> r = propagate(ds, preset("china-gallium-2023"), ["USA", "IND"])  # doctest: +SKIP
+    """
+    _check_names(ds, scenario)
+    members = resolve_consumers(ds, consumers)
+    horizon, params = scenario.horizon_months, parameters()
+    cap = params["max_price_change_share"]
+    partners = set(resolve_consumers(ds, [scenario.partners])[scenario.partners.upper()]) if scenario.allocation == "partner-first" else set()
+    summary: list[dict[str, object]] = []
+    monthly: list[pd.DataFrame] = []
+    notes: list[str] = []
+    for commodity in scenario.commodities():
+        shocks = [s for s in scenario.shocks if s.commodity == commodity]
+        stages = [str(getattr(s, "stage")) for s in shocks if hasattr(s, "stage")]
+        if "mine" in stages and _year(ds, commodity, "refinery", None) is not None:
+            stages.append("refinery")
+        if not stages:
+            stages = ["refinery" if _year(ds, commodity, "refinery", None) is not None else "mine"]
+        eps, _ = elasticity(commodity)
+        for stage in dict.fromkeys(sorted(stages, key=lambda s: s != "mine")):
+            year = _year(ds, commodity, stage, scenario.year)
+            if year is None:
+                raise InputError(f"scenario: {commodity} has no production at stage {stage!r}; choose a stage with data")
+            chain = _year(ds, commodity, "mine", scenario.year) if stage != "mine" and "mine" in stages else None
+            shares, avail = _availability(ds, scenario, commodity, stage, year, chain)
+            generic = _allowed(scenario, commodity, stage, set(), horizon)
+            lost_world = sum(
+                (float(shares.get(c, 0.0)) * (1 - avail.get(c, np.ones(horizon)) * generic.get(c, np.ones(horizon))) for c in set(shares.index) | set(generic)),
+                np.zeros(horizon),
+            )
+            hit = set(generic) | {c for c, a in avail.items() if (a < 1).any()}
+            spare_w, spare_p = np.zeros(horizon), np.zeros(horizon)
+            for s in shocks:
+                if isinstance(s, SpareCapacity) and s.stage == stage:
+                    ramp = np.array([s.ramp(t) for t in range(horizon)])
+                    free = shares.drop(labels=[c for c in hit if c in shares.index])
+                    spare_w += s.headroom_share * ramp * float(free.sum())
+                    spare_p += s.headroom_share * ramp * float(free[free.index.isin(partners)].sum())
+            pi = _partner_import_share(ds, partners, commodity, stage) if partners else 0.0
+            for name, mem in members.items():
+                mix, basis = supply_mix(ds, mem, commodity, stage, year, "world" if scenario.allocation == "world" else "trade")
+                mix = pd.concat([mix, pd.Series({OTHER: max(0.0, 1.0 - float(mix.sum()))})])
+                exempt = {c for s in shocks if isinstance(s, ExportRestriction) for c in [s.country] if set(mem) <= _spared(ds, s)}
+                allowed = _allowed(scenario, commodity, stage, exempt, horizon)
+                supply = sum((float(a) * avail.get(c, np.ones(horizon)) * allowed.get(c, np.ones(horizon)) for c, a in mix.items()), np.zeros(horizon))
+                loss = 1.0 - supply
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    if partners and set(mem) <= partners:
+                        need = lost_world * pi
+                        cover = np.where(need > 0, np.minimum(1.0, spare_p / need), 0.0)
+                    elif partners:
+                        left = np.maximum(0.0, spare_p - lost_world * pi)
+                        need = lost_world * (1 - pi)
+                        cover = np.where(need > 0, np.minimum(1.0, (spare_w - spare_p + left) / need), 0.0)
+                    else:
+                        cover = np.where(lost_world > 0, np.minimum(1.0, spare_w / lost_world), 0.0)
+                supply = supply + cover * loss
+                quantity = _import_quantity(ds, mem, commodity, stage, year)
+                recovery = 0.0
+                if use_recovery and any(isinstance(s, Recovery) and _matches(s.consumer, name, mem) for s in shocks):
+                    recovery = _recovery_share(mem, commodity, quantity, notes)
+                supply = supply + recovery
+                frame = _consumer_months(shocks, name, mem, supply, horizon, eps, cap)
+                frame.insert(0, "stage", stage)
+                frame.insert(0, "commodity", commodity)
+                frame.insert(0, "consumer", name)
+                monthly.append(frame)
+                total_short = float(frame["shortfall"].sum())
+                summary.append(
+                    {
+                        "consumer": name,
+                        "commodity": commodity,
+                        "stage": stage,
+                        "year": year,
+                        "lost_supply": total_short * quantity / 12.0,
+                        "shortfall_share": total_short / float(frame["demand"].sum()),
+                        "months_short": int((frame["shortfall"] > 1e-9).sum()),
+                        "price_change_share": float(frame["price_change_share"].max()),
+                        "basis": basis,
+                        "import_quantity": quantity,
+                    }
+                )
+    return ScenarioResult(scenario, pd.DataFrame(summary, columns=SUMMARY_COLUMNS), pd.concat(monthly, ignore_index=True)[MONTHLY_COLUMNS], tuple(notes))
+
+
+def _matches(consumer: str, name: str, members: Sequence[str]) -> bool:
+    return consumer.upper() == name or consumer.upper() in members
+
+
+def _spared(ds: SupplyDataset, shock: ExportRestriction) -> set[str]:
+    if not shock.spare:
+        return set()
+    return {c for mem in resolve_consumers(ds, shock.spare).values() for c in mem}
+
+
+def _partner_import_share(ds: SupplyDataset, partners: set[str], commodity: str, stage: str) -> float:
+    trade = ds.trade
+    t = trade[(trade["commodity"] == commodity) & (trade["stage"] == stage)]
+    if t.empty or not t["quantity"].sum() > 0:
+        return 0.0
+    t = t[t["year"] == t["year"].max()]
+    return float(t.loc[t["importer"].isin(partners), "quantity"].sum() / t["quantity"].sum())
+
+
+def _consumer_months(shocks: Sequence[object], name: str, members: Sequence[str], supply: np.ndarray, horizon: int, eps: float, cap: float) -> pd.DataFrame:
+    demand = np.ones(horizon)
+    stock = 0.0
+    stock_from = horizon
+    for s in shocks:
+        if isinstance(s, DemandShock) and _matches(s.consumer, name, members):
+            demand += np.array([s.change_share if s.active(t) else 0.0 for t in range(horizon)])
+        if isinstance(s, StockpileRelease) and _matches(s.consumer, name, members):
+            stock += s.months_of_supply
+            stock_from = min(stock_from, s.start_month)
+    delivered = np.minimum(demand, supply)
+    draw = np.zeros(horizon)
+    for t in range(stock_from, horizon):
+        draw[t] = min(stock, demand[t] - delivered[t])
+        stock -= draw[t]
+    delivered = delivered + draw
+    shortfall = demand - delivered
+    if not np.allclose(delivered + shortfall, demand, atol=1e-12):  # pragma: no cover - a bug guard
+        raise AssertionError("mass balance violated")
+    ratio = delivered / demand
+    with np.errstate(divide="ignore"):
+        price = np.where(ratio > 0, np.minimum(cap, ratio ** (1.0 / eps) - 1.0), cap)
+    return pd.DataFrame(
+        {
+            "month": np.arange(horizon),
+            "demand": demand,
+            "delivered": delivered,
+            "shortfall": shortfall,
+            "stock_draw": draw,
+            "shortfall_share": shortfall / demand,
+            "price_change_share": price,
+        }
+    )

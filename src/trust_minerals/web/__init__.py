@@ -1,0 +1,1 @@
+"""The dashboard: server-rendered pages (jinja2) with Plotly charts, served by the API app."""

@@ -1,0 +1,132 @@
+"""Dashboard pages over the analysis packages: scenario builder, sourcing, outlook.
+
+The scenario builder runs scenarios and Monte Carlo jobs through the API (POST, with the API key
+that ``trust serve`` prints); sourcing and outlook pages render library tables server-side.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from fastapi import APIRouter, Depends, Query
+from starlette.responses import HTMLResponse
+
+from trust_minerals.api.app import AppState, records, state_of
+from trust_minerals.api.security import check_not_path_like
+from trust_minerals.web import charts
+
+
+def _try(compute: Any) -> tuple[Any, str | None]:
+    """``(value, None)`` or ``(None, message)`` where a capability has not landed or has no data."""
+    from trust_minerals.errors import TrustMineralsError
+
+    try:
+        return compute(), None
+    except (ImportError, TrustMineralsError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def register(router: APIRouter) -> None:
+    from trust_minerals.web.pages import render
+
+    @router.get("/scenarios", response_class=HTMLResponse)
+    def scenarios_page(st: AppState = Depends(state_of)) -> HTMLResponse:
+        def presets() -> pd.DataFrame:
+            from trust_minerals.simulate.presets import scenarios_table
+
+            return scenarios_table(st.ds)
+
+        table, error = _try(lambda: st.cached(("page_presets",), presets))
+        rows = records(table) if table is not None else []
+        return render("scenarios.html", title="Scenario builder", presets=rows, error=error, max_draws=st.settings.max_draws, source=charts.source_line(st.ds.sources, {"usgs_mcs2026", "usgs_mcs2026_trends", "baci_hs92_v202401b", "wgi_2023"}))
+
+    @router.get("/sourcing", response_class=HTMLResponse)
+    def sourcing_page(
+        commodity: str = Query("lithium", max_length=64),
+        buyer: str = Query("IND", max_length=8),
+        st: AppState = Depends(state_of),
+    ) -> HTMLResponse:
+        check_not_path_like("commodity", commodity)
+        check_not_path_like("buyer", buyer)
+
+        def screen() -> Any:
+            from trust_minerals.optimize.screen import screen_assets
+
+            return screen_assets(st.ds, commodity, buyer=buyer)
+
+        def complement() -> Any:
+            from trust_minerals.optimize.complement import complementarity
+
+            return complementarity(st.ds, "USA", "IND")
+
+        screened, screen_error = _try(lambda: st.cached(("page_screen", commodity, buyer), screen))
+        comp, comp_error = _try(lambda: st.cached(("page_complement",), complement))
+        ranking = screened.ranking.head(15) if screened is not None else pd.DataFrame()
+        fig = None
+        if len(ranking) and "country" in ranking and "score" in ranking:
+            fig = charts.bar(ranking["country"].tolist(), ranking["score"].tolist(), title=f"Overseas-asset screen for {commodity} (buyer {buyer})", source=charts.source_line(st.ds.sources, {"usgs_mcs2026", "wgi_2023", "msp_2025"}), percent=False, axis="score")
+        return render(
+            "sourcing.html",
+            title="Sourcing",
+            commodity=commodity,
+            buyer=buyer,
+            commodities=st.ds.commodity_ids(),
+            ranking=records(ranking),
+            ranking_cols=[c for c in ranking.columns if c not in ("explanation",)][:10] if len(ranking) else [],
+            screen_error=screen_error,
+            complement=records(comp.opportunities.head(30)) if comp is not None else [],
+            complement_cols=list(comp.opportunities.columns[:9]) if comp is not None else [],
+            comp_error=comp_error,
+            figures={"screen": fig},
+            max_draws=st.settings.max_draws,
+        )
+
+    @router.get("/outlook", response_class=HTMLResponse)
+    def outlook_page(
+        country: str = Query("IND", max_length=8),
+        year: int = Query(2030, ge=2023, le=2050),
+        st: AppState = Depends(state_of),
+    ) -> HTMLResponse:
+        check_not_path_like("country", country)
+
+        def recovery() -> pd.DataFrame:
+            from trust_minerals.outlook.recovery import recovery_table
+
+            return recovery_table(st.ds, country, draws=2000, seed=0)
+
+        def world_balance() -> pd.DataFrame:
+            from trust_minerals.outlook.balance import balance
+
+            return balance(st.ds, year=year, draws=2000)
+
+        rec, rec_error = _try(lambda: st.cached(("page_recovery", country), recovery))
+        bal, bal_error = _try(lambda: st.cached(("page_balance", year), world_balance))
+        figures: dict[str, Any] = {}
+        src = charts.source_line(st.ds.sources, {"iea_cmde_2024", "usgs_mcs2026"})
+        if bal is not None and len(bal):
+            b = bal.dropna(subset=["demand_t", "supply_t"]).drop_duplicates("commodity").head(20)
+            figures["balance"] = {
+                "data": [
+                    {"type": "bar", "name": "demand (t)", "x": b["commodity"].tolist(), "y": b["demand_t"].tolist()},
+                    {"type": "bar", "name": "supply (t)", "x": b["commodity"].tolist(), "y": b["supply_t"].tolist()},
+                ],
+                "layout": {"title": {"text": f"World demand ({year}, IEA STEPS) against primary supply plus recovery", "font": {"size": 14}}, "barmode": "group", "yaxis": {"type": "log", "title": {"text": "metric tons"}}, "height": 380, "margin": {"l": 60, "r": 10, "t": 36, "b": 80}},
+                "meta": {"source": src},
+            }
+        rec_cols = list(rec.columns[:10]) if rec is not None else []
+        bal_cols = [c for c in ("commodity", "stage", "demand_t", "primary_t", "recovery_p50_t", "supply_t", "gap_t", "gap_share", "demand_basis") if bal is not None and c in bal]
+        return render(
+            "outlook.html",
+            title="Outlook: recovery and demand",
+            country=country,
+            year=year,
+            recovery=records(rec) if rec is not None else [],
+            rec_cols=rec_cols,
+            rec_error=rec_error,
+            balance=records(bal[bal_cols]) if bal is not None else [],
+            bal_cols=bal_cols,
+            bal_error=bal_error,
+            figures=figures,
+            source=src,
+        )

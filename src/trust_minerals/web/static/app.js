@@ -1,0 +1,79 @@
+// trust-minerals dashboard: renders the Plotly figures embedded in the page, sorts and filters
+// tables, and drives the scenario form. Everything is served by the app itself (no CDN).
+"use strict";
+
+// plotly.js fetches a base-map topojson for geo plots; our maps draw the bundled Natural Earth
+// GeoJSON instead, so an empty topology stands in for the CDN file.
+if (window.PlotlyGeoAssets) {
+  for (const name of ["world_110m", "world_50m"]) {
+    window.PlotlyGeoAssets.topojson[name] = {type: "Topology", objects: {}, arcs: [], bbox: [-180, -90, 180, 90]};
+  }
+}
+
+const PLOT_CONFIG = {displaylogo: false, responsive: true, topojsonURL: "/static/topojson/"};
+
+function renderFigure(div, fig) {
+  return Plotly.newPlot(div, fig.data, fig.layout, PLOT_CONFIG);
+}
+
+function renderAll() {
+  document.querySelectorAll(".chart[data-fig]").forEach((div) => {
+    const script = document.getElementById(div.dataset.fig);
+    if (script) renderFigure(div, JSON.parse(script.textContent));
+  });
+}
+
+function cellValue(row, col) {
+  const v = row.cells[col].dataset.value;
+  const n = parseFloat(v);
+  return v !== "" && !isNaN(n) && String(n) === v.trim().replace(/\.0+$/, "") || (v !== "" && !isNaN(Number(v))) ? Number(v) : v;
+}
+
+function makeSortable(table) {
+  table.querySelectorAll("th").forEach((th) => {
+    th.addEventListener("click", () => {
+      const col = Number(th.dataset.col);
+      const asc = th.dataset.sort !== "asc";
+      table.querySelectorAll("th").forEach((h) => delete h.dataset.sort);
+      th.dataset.sort = asc ? "asc" : "desc";
+      const body = table.tBodies[0];
+      const rows = Array.from(body.rows);
+      rows.sort((a, b) => {
+        const x = cellValue(a, col), y = cellValue(b, col);
+        if (x === "" && y !== "") return 1;
+        if (y === "" && x !== "") return -1;
+        const c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+        return asc ? c : -c;
+      });
+      rows.forEach((r) => body.appendChild(r));
+    });
+  });
+}
+
+function applyFilters() {
+  const table = document.getElementById("overview-table");
+  if (!table) return;
+  const heads = Array.from(table.tHead.rows[0].cells).map((th) => th.textContent);
+  const filters = [];
+  document.querySelectorAll("[data-filter-col]").forEach((sel) => {
+    if (sel.value) filters.push([heads.indexOf(sel.dataset.filterCol), sel.value, sel.dataset.filterCol]);
+  });
+  const text = (document.getElementById("filter-text") || {}).value || "";
+  Array.from(table.tBodies[0].rows).forEach((row) => {
+    let show = true;
+    for (const [col, value, name] of filters) {
+      const cell = row.cells[col].dataset.value;
+      if (name === "lists" ? !cell.split(",").includes(value) : cell !== value) show = false;
+    }
+    if (text && !row.cells[0].dataset.value.includes(text.toLowerCase())) show = false;
+    row.hidden = !show;
+  });
+}
+
+window.trust = {renderFigure};
+
+document.addEventListener("DOMContentLoaded", () => {
+  renderAll();
+  document.querySelectorAll("table.sortable").forEach(makeSortable);
+  document.querySelectorAll("[data-filter-col], #filter-text").forEach((el) => el.addEventListener("input", applyFilters));
+});

@@ -1,0 +1,95 @@
+"""Safety: API key, body-size limit, caps, rate limit, path-like input, CORS, key file."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.api.conftest import KEY, TestClient, make_client
+
+
+def test_missing_key_is_401_and_wrong_key_is_403(client: TestClient) -> None:
+    r = client.post("/api/v1/scenarios/montecarlo", json={"commodities": ["cobalt"], "draws": 10})
+    assert r.status_code == 401
+    assert r.json()["invalid_params"][0]["name"] == "X-API-Key"
+    r = client.post("/api/v1/scenarios/montecarlo", json={"commodity": "cobalt"}, headers={"X-API-Key": "wrong"})
+    assert r.status_code == 403
+
+
+def test_bearer_token_is_accepted_as_the_key(client: TestClient) -> None:
+    r = client.post("/api/v1/scenarios/montecarlo", json={"commodities": ["cobalt"], "draws": 10_000_000}, headers={"Authorization": f"Bearer {KEY}"})
+    assert r.status_code == 422  # got past the key check to the draws cap
+
+
+def test_oversized_body_is_413(client: TestClient) -> None:
+    big = {"commodity": "cobalt", "padding": "x" * 5000}
+    r = client.post("/api/v1/scenarios/montecarlo", json=big, headers={"X-API-Key": KEY})
+    assert r.status_code == 413
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["invalid_params"][0]["name"] == "max_body_bytes"
+
+
+def test_too_many_draws_is_422_naming_the_limit(client: TestClient) -> None:
+    r = client.post("/api/v1/scenarios/montecarlo", json={"commodities": ["cobalt"], "year": 2025, "draws": 1001}, headers={"X-API-Key": KEY})
+    assert r.status_code == 422
+    body = r.json()
+    assert body["invalid_params"][0]["name"] == "draws"
+    assert "max_draws" in body["detail"] and "1000" in body["detail"]
+
+
+def test_rate_limit_per_key_is_429(tiny_db: Path) -> None:
+    with make_client(tiny_db, rate_limit=3) as c:
+        codes = [c.post("/api/v1/scenarios/montecarlo", json={"draws": 10**9}, headers={"X-API-Key": KEY}).status_code for _ in range(5)]
+    assert codes[:3] != [429, 429, 429] and codes[3:] == [429, 429]
+
+
+@pytest.mark.parametrize("value", ["../../etc/passwd", "/etc/passwd", "C:\\x", "~root", "store.duckdb", "file:x"])
+def test_path_like_query_values_are_refused(client: TestClient, value: str) -> None:
+    r = client.get("/api/v1/production", params={"commodity": value})
+    assert r.status_code == 400
+    assert r.json()["invalid_params"][0]["name"] == "commodity"
+
+
+def test_path_like_body_values_are_refused(client: TestClient) -> None:
+    body = {"commodities": ["cobalt", "../x"], "draws": 10}
+    r = client.post("/api/v1/scenarios/montecarlo", json=body, headers={"X-API-Key": KEY})
+    assert r.status_code == 400
+    assert r.json()["invalid_params"][0]["name"] == "body.commodities[1]"
+
+
+def test_cors_is_off_by_default_and_on_when_configured(client: TestClient, tiny_db: Path) -> None:
+    r = client.get("/api/v1/commodities", headers={"Origin": "http://evil.example"})
+    assert "access-control-allow-origin" not in r.headers
+    with make_client(tiny_db, cors_origins=("http://ok.example",)) as c:
+        r = c.get("/api/v1/commodities", headers={"Origin": "http://ok.example"})
+    assert r.headers["access-control-allow-origin"] == "http://ok.example"
+
+
+def test_key_file_is_created_once_with_private_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from trust_minerals.api.security import resolve_api_key
+
+    monkeypatch.delenv("TRUST_API_KEY", raising=False)
+    db = tmp_path / "store" / "trust.duckdb"
+    key, where = resolve_api_key(db)
+    assert where == str(tmp_path / "store" / "api_key") and len(key) >= 32
+    assert stat.S_IMODE(os.stat(where).st_mode) == 0o600
+    assert resolve_api_key(db) == (key, where)
+    monkeypatch.setenv("TRUST_API_KEY", "from-env")
+    assert resolve_api_key(db) == ("from-env", "env")
+
+
+def test_rate_limiter_window_slides() -> None:
+    from trust_minerals.api.problems import Problem
+    from trust_minerals.api.security import RateLimiter
+
+    lim = RateLimiter(limit=2, window_s=10)
+    lim.hit("k", now=0.0)
+    lim.hit("k", now=1.0)
+    with pytest.raises(Problem) as info:
+        lim.hit("k", now=2.0)
+    assert info.value.status == 429 and info.value.headers["Retry-After"] == "9"
+    lim.hit("k", now=10.5)  # the first hit left the window
+    lim.hit("other", now=2.0)  # per key

@@ -1,0 +1,83 @@
+"""CLI: trust scenarios list, trust simulate, trust montecarlo (on a small hand-made dataset)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from simulate.tiny import make_ds  # noqa: E402
+
+from trust_minerals.cli import app  # noqa: E402
+from trust_minerals.errors import InputError, UnknownNameError  # noqa: E402
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _tiny_dataset(monkeypatch):
+    import trust_minerals.cli.simulate as module
+
+    monkeypatch.setattr(module, "_dataset", make_ds)
+
+
+def test_scenarios_list_shows_every_preset_with_its_source():
+    res = runner.invoke(app, ["scenarios", "list", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    names = {r["name"] for r in rows}
+    assert {"china-gallium-2023", "drc-cobalt-quota-2025", "indonesia-nickel-ore-2020"} <= names
+    assert all(r["source"] for r in rows)
+
+
+def test_simulate_preset_rows_and_by_month():
+    res = runner.invoke(app, ["simulate", "--preset", "china-gallium-2023", "--for", "USA,IND", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert [r["consumer"] for r in rows] == ["USA", "IND"]
+    for key in ("consumer", "commodity", "stage", "lost_supply", "shortfall_share", "months_short", "price_change_share"):
+        assert key in rows[0]
+    monthly = runner.invoke(app, ["simulate", "--preset", "china-gallium-2023", "--for", "USA", "--by-month", "--format", "csv"])
+    assert monthly.exit_code == 0
+    assert len(monthly.output.strip().splitlines()) == 1 + 12
+
+
+def test_simulate_scenario_file(tmp_path):
+    f = tmp_path / "my.yaml"
+    f.write_text("shocks:\n  - {kind: outage, country: COD, commodity: cobalt, stage: mine, fraction: 0.5, duration_months: 2}\n")
+    res = runner.invoke(app, ["simulate", "--scenario", str(f), "--for", "IND", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert {r["stage"] for r in rows} == {"mine", "refinery"}
+    assert all(r["months_short"] == 2 for r in rows)
+
+
+def test_montecarlo_rows_and_reproducible():
+    args = ["montecarlo", "--draws", "20000", "--for", "IND", "--seed", "1", "--commodity", "cobalt", "--format", "json"]
+    a = runner.invoke(app, args)
+    b = runner.invoke(app, args)
+    assert a.exit_code == 0, a.output
+    assert a.output == b.output
+    rows = json.loads(a.output)
+    for key in ("consumer", "commodity", "draws", "mean_shortfall_share", "p50", "p95", "p99", "var95", "cvar95", "var99", "cvar99", "stderr"):
+        assert key in rows[0]
+    assert rows[0]["draws"] == 20000
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "text"),
+    [
+        (["montecarlo", "--draws", str(10**12)], InputError, "draw cap"),
+        (["simulate", "--preset", "atlantis-2030"], UnknownNameError, "atlantis-2030"),
+        (["simulate", "--preset", "china-gallium-2023", "--for", "USA,NARNIA"], UnknownNameError, "NARNIA"),
+        (["simulate"], InputError, "--preset"),
+    ],
+)
+def test_bad_input_gives_a_named_error(args, error, text):
+    res = runner.invoke(app, args)
+    assert isinstance(res.exception, error)
+    assert text in str(res.exception)

@@ -1,0 +1,139 @@
+"""Criticality methods against hand calculations on the small frozen dataset (tests/metrics/conftest.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.metrics.consumers import resolve_countries
+from trust_minerals.metrics.criticality import criticality
+from trust_minerals.metrics.criticality.inputs import build_indicators
+from trust_minerals.metrics.criticality.validation import compare_with_lists
+from trust_minerals.metrics.governance import instability
+
+from .conftest import make_small_ds
+
+# instability (2.5 - x) / 5, mean of PV and RL (see conftest.COUNTRIES)
+G = {"COD": (0.9 + 0.8) / 2, "IDN": (0.6 + 0.5) / 2, "AUS": (0.3 + 0.2) / 2, "USA": (0.5 + 0.24) / 2}
+COBALT_SHARES = {"COD": 0.7, "IDN": 0.1, "AUS": 0.05, "USA": 0.05}
+HHI_WGI = sum(s**2 * G[c] for c, s in COBALT_SHARES.items())
+
+
+def row(result, commodity: str) -> pd.Series:
+    t = result.table
+    return t[t["commodity"] == commodity].iloc[0]
+
+
+def test_instability_is_the_mean_of_rescaled_pv_and_rl(small_ds):
+    g = instability(small_ds.countries)
+    assert g["COD"] == pytest.approx(G["COD"])
+    assert instability(small_ds.countries, scale="eu")["USA"] == pytest.approx(10 * G["USA"])
+
+
+def test_eu_supply_risk_matches_hand_calculation(small_ds):
+    ir, eol = 0.76, 0.22
+    g_eu = {c: 10 * v for c, v in G.items()}
+    glob = 10 * HHI_WGI
+    sourcing = (1 - ir) ** 2 * g_eu["USA"] + (ir * 0.6) ** 2 * g_eu["COD"] + (ir * 0.4) ** 2 * g_eu["AUS"]
+    expected = (glob * ir / 2 + sourcing * (1 - ir / 2)) * (1 - eol)
+    r = row(criticality(small_ds, "eu", "USA"), "cobalt")
+    assert r["score"] == pytest.approx(expected)
+    assert r["hhi_wgi_sourcing"] == pytest.approx(sourcing)
+    assert r["eol_rir_basis"].startswith("eol_rir")
+
+
+def test_geopolrisk_matches_hand_calculation(small_ds):
+    # imports 30 t from COD and 20 t from AUS, PV-only instability; US production 5 t
+    import_risk = (30 * 0.9 + 20 * 0.3) / (50 + 5)
+    hhi = 0.7**2 + 0.1**2 + 0.05**2 + 0.05**2
+    r = row(criticality(small_ds, "geopolrisk", "USA"), "cobalt")
+    assert r["import_risk"] == pytest.approx(import_risk)
+    assert r["score"] == pytest.approx(hhi * import_risk)
+    assert r["price_usd_per_kg"] == pytest.approx(1e7 / 50e3)
+
+
+def test_usgs2022_is_disruption_times_exposure(small_ds):
+    r = row(criticality(small_ds, "usgs2022", "USA"), "cobalt")
+    assert r["score"] == pytest.approx(HHI_WGI * 0.76)
+
+
+def test_trust_composite_is_weighted_mean_of_indicators(small_ds):
+    governance = sum(s * G[c] for c, s in COBALT_SHARES.items()) / 0.9
+    values = [0.505, governance, 0.9, 0.0, 0.76, 0.44]
+    r = row(criticality(small_ds, "trust", "USA", partners="msp"), "cobalt")
+    assert r["score"] == pytest.approx(np.mean(values))
+    w = {"stage_concentration": 3.0, "import_reliance": 1.0}
+    r2 = row(criticality(small_ds, "trust", "USA", partners="msp", weights=w), "cobalt")
+    assert r2["score"] == pytest.approx((3 * 0.505 + 0.76) / 4)
+
+
+def test_withheld_commodity_is_flagged_incomplete_with_coverage(small_ds):
+    for method in ("eu", "usgs2022", "trust", "geopolrisk"):
+        r = row(criticality(small_ds, method, "USA"), "lithium")
+        assert bool(r["incomplete"]), method
+        assert r["coverage_share"] == pytest.approx(0.1)
+        assert "coverage" in r["missing"]
+
+
+def test_scaling_every_quantity_leaves_scores_unchanged(small_ds):
+    big = make_small_ds(scale=1000.0)
+    for method in ("eu", "usgs2022", "trust", "geopolrisk"):
+        a = criticality(small_ds, method, "USA").table.set_index("commodity")["score"]
+        b = criticality(big, method, "USA").table.set_index("commodity")["score"]
+        if method == "geopolrisk":  # domestic production and imports both scale: ratio unchanged
+            pass
+        pd.testing.assert_series_equal(a.sort_index(), b.sort_index(), rtol=1e-9)
+
+
+def test_uncertainty_gives_rank_intervals_that_contain_the_rank(small_ds):
+    t = criticality(small_ds, "trust", "USA", uncertainty=500, seed=1).table.dropna(subset=["score"])
+    assert (t["rank_low"] <= t["rank"]).all() and (t["rank"] <= t["rank_high"]).all()
+    t2 = criticality(small_ds, "trust", "USA", uncertainty=500, seed=1).table.dropna(subset=["score"])
+    pd.testing.assert_frame_equal(t, t2)
+
+
+def test_sobol_names_the_driver_of_each_score(small_ds):
+    r = criticality(small_ds, "usgs2022", "USA", sensitivity=True)
+    assert set(r.sobol["variable"]) == {"disruption_potential", "trade_exposure"}
+    assert row(r, "cobalt")["driver"] in {"disruption_potential", "trade_exposure"}
+
+
+def test_parameters_report_assumptions(small_ds):
+    p = criticality(small_ds, "eu", "USA").parameters
+    assert "assumption" in set(p["status"])
+    assert "eu_substitution_index" in set(p["name"])
+
+
+@pytest.mark.parametrize("weights", [{"stage_concentration": -1.0}, {"stage_concentration": 0.0, "import_reliance": 0.0}])
+def test_bad_weights_are_clear_errors(small_ds, weights):
+    with pytest.raises(InputError, match="weights"):
+        criticality(small_ds, "trust", "USA", weights=weights)
+
+
+def test_unknown_method_consumer_partners_list_the_valid_choices(small_ds):
+    with pytest.raises(UnknownNameError, match="eu, geopolrisk, usgs2022, trust"):
+        criticality(small_ds, "nasa", "USA")
+    with pytest.raises(UnknownNameError, match="MSP") as exc:
+        criticality(small_ds, "eu", "XXX+Atlantis")
+    assert exc.value.names == ["XXX", "Atlantis"]
+    with pytest.raises(UnknownNameError, match="partner set"):
+        criticality(small_ds, "trust", "USA", partners="nato")
+    with pytest.raises(UnknownNameError, match="weight"):
+        criticality(small_ds, "trust", "USA", weights={"vibes": 1.0})
+
+
+def test_compare_lists_counts_overlap(small_ds):
+    t = criticality(small_ds, "usgs2022", "USA").table  # gallium, cobalt scored
+    cmp = compare_with_lists(t, small_ds).set_index("list_id")
+    assert cmp.loc["us_2022", "top_n"] == 2 and cmp.loc["us_2022", "overlap"] == 2
+    assert cmp.loc["us_2022", "recall"] == pytest.approx(1.0)
+    assert cmp.loc["india_2023", "precision"] == pytest.approx(1.0)
+
+
+def test_indicators_for_a_group_consumer(small_ds):
+    ind = build_indicators(small_ds, resolve_countries(small_ds, "USA+IND"), 2025).set_index("commodity")
+    # no published reliance for the pair and no matching trade+production stage: unknown
+    assert ind.loc["cobalt", "reliance_basis"] == "unknown"
+    assert np.isnan(ind.loc["cobalt", "import_reliance"])

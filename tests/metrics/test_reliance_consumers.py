@@ -1,0 +1,57 @@
+"""Consumers, import reliance with its basis, and the risk table on the small dataset."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.metrics.consumers import resolve_countries
+from trust_minerals.metrics.reliance import import_reliance_table, import_source_shares, india_published_reliance, us_net_import_reliance
+from trust_minerals.metrics.risk import risk_table
+
+
+def test_groups_and_custom_lists_resolve(small_ds):
+    assert resolve_countries(small_ds, "MSP").members == ("AUS", "IND", "JPN", "USA")
+    assert resolve_countries(small_ds, "usa+ind").members == ("IND", "USA")
+    assert resolve_countries(small_ds, "AUS,chl").members == ("AUS", "CHL")
+    with pytest.raises(InputError):
+        resolve_countries(small_ds, " ")
+    with pytest.raises(UnknownNameError, match="QUAD"):
+        resolve_countries(small_ds, "Atlantis")
+
+
+def test_us_reliance_keeps_status_and_basis(small_ds):
+    nir = us_net_import_reliance(small_ds).set_index("commodity")
+    assert nir.loc["cobalt", "import_reliance"] == pytest.approx(0.76)
+    assert np.isnan(nir.loc["lithium", "import_reliance"])
+    assert nir.loc["lithium", "status"] == "withheld"
+    t = import_reliance_table(small_ds, resolve_countries(small_ds, "USA"), 2025).set_index("commodity")
+    assert t.loc["cobalt", "basis"] == "usgs_nir"
+    assert t.loc["copper", "basis"] == "unknown" and np.isnan(t.loc["copper", "import_reliance"])
+
+
+def test_india_published_reliance_comes_from_the_bundled_file(small_ds):
+    t = india_published_reliance(small_ds.commodities).set_index("commodity")
+    assert t.loc["cobalt", "basis"] == "india_published"
+    assert 0 < t.loc["cobalt", "import_reliance"] <= 1
+    ind = import_reliance_table(small_ds, resolve_countries(small_ds, "IND"), 2025).set_index("commodity")
+    assert ind.loc["copper", "basis"] == "india_published"
+    assert ind.loc["gallium", "basis"] == "unknown"
+
+
+def test_import_source_shares_by_value(small_ds):
+    s = import_source_shares(small_ds, "cobalt", resolve_countries(small_ds, "USA"), 2025)
+    assert s.to_dict() == pytest.approx({"COD": 0.6, "AUS": 0.4})
+
+
+def test_risk_table_has_every_indicator(small_ds):
+    t = risk_table(small_ds, "USA", "msp", year=2025).set_index("commodity")
+    assert t.loc["cobalt", "partner_share"] == pytest.approx(0.1)
+    assert t.loc["cobalt", "import_partner_share"] == pytest.approx(0.4)
+    assert t.loc["cobalt", "reserve_hhi"] == pytest.approx(0.44)
+    assert t.loc["cobalt", "reserves_to_production_years"] == pytest.approx(1.0)
+    assert t.loc["gallium", "export_control_share"] == pytest.approx(0.99)
+    assert bool(t.loc["lithium", "incomplete"])
+    with pytest.raises(UnknownNameError, match="2025"):
+        risk_table(small_ds, "USA", year=1900)

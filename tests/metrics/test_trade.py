@@ -1,0 +1,163 @@
+"""Import suppliers and trade shares: hand calculations, invariants and a cross-check on BACI."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.factories import countries_table, sources_table
+from trust_minerals.data.ingest import trade as ingest
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.metrics.trade import export_customers, export_shares, import_shares, import_suppliers
+
+COUNTRIES = ["ARG", "AUS", "CHL", "CHN", "IND", "USA"]
+
+
+def _flows(rows: list[tuple]) -> pd.DataFrame:
+    """Trade rows from (exporter, importer, hs6, commodity, stage, year, value_usd, quantity)."""
+    df = pd.DataFrame(rows, columns=["exporter", "importer", "hs6", "commodity", "stage", "year", "value_usd", "quantity"])
+    df["source_id"] = "test"
+    return df
+
+
+def _ds(rows: list[tuple]) -> SupplyDataset:
+    return SupplyDataset.from_tables(
+        {"trade": _flows(rows), "countries": countries_table(COUNTRIES), "sources": sources_table()}
+    )
+
+
+HAND = [
+    ("CHL", "IND", "283691", "lithium", "refinery", 2024, 600.0, 60.0),
+    ("ARG", "IND", "283691", "lithium", "refinery", 2024, 300.0, 30.0),
+    ("CHL", "IND", "282520", "lithium", "refinery", 2024, 100.0, 10.0),
+    ("AUS", "IND", "253090", "lithium", "mine", 2024, 1000.0, np.nan),
+    ("USA", "IND", "283691", "lithium", "refinery", 2024, 50.0, 5.0),
+    ("CHL", "USA", "283691", "lithium", "refinery", 2024, 700.0, 70.0),
+    ("CHL", "IND", "283691", "lithium", "refinery", 2023, 999.0, 99.0),
+    ("CHN", "IND", "282200", "cobalt", "refinery", 2024, 400.0, 4.0),
+]
+
+
+def test_suppliers_by_hand_for_one_stage() -> None:
+    df = import_suppliers(_ds(HAND), "lithium", "IND", 2024, stage="refinery")
+    assert df["exporter"].tolist() == ["CHL", "ARG", "USA"]
+    assert df["value_usd"].tolist() == [700.0, 300.0, 50.0]
+    assert df["quantity"].tolist() == [70.0, 30.0, 5.0]
+    assert df["share"].tolist() == pytest.approx([700 / 1050, 300 / 1050, 50 / 1050])
+    assert df["quantity_share"].tolist() == pytest.approx([70 / 105, 30 / 105, 5 / 105])
+
+
+def test_a_missing_quantity_makes_the_quantity_totals_missing_not_zero() -> None:
+    df = import_suppliers(_ds(HAND), "lithium", "IND", 2024)
+    assert df["exporter"].tolist() == ["AUS", "CHL", "ARG", "USA"]
+    assert np.isnan(df.set_index("exporter").loc["AUS", "quantity"])
+    assert df["quantity_share"].isna().all()
+    assert df["share"].sum() == pytest.approx(1.0)
+    assert df.set_index("exporter").loc["AUS", "share"] == pytest.approx(1000 / 2050)
+
+
+def test_a_group_of_importers_excludes_flows_between_its_members() -> None:
+    df = import_suppliers(_ds(HAND), "lithium", ["IND", "USA"], 2024, stage="refinery")
+    # USA -> IND (50) is internal to the group; CHL supplies both (600 + 100 + 700)
+    assert df.set_index("exporter")["value_usd"].to_dict() == {"CHL": 1400.0, "ARG": 300.0}
+    shares = import_shares(_ds(HAND), "lithium", ["IND", "USA"], 2024, stage="refinery")
+    assert shares.to_dict() == pytest.approx({"CHL": 1400 / 1700, "ARG": 300 / 1700})
+    assert shares.index.name == "exporter"
+
+
+def test_export_side_mirrors_the_import_side() -> None:
+    ds = _ds(HAND)
+    customers = export_customers(ds, "lithium", "CHL", 2024)
+    assert customers.set_index("importer")["value_usd"].to_dict() == {"IND": 700.0, "USA": 700.0}
+    assert customers["importer"].tolist() == ["IND", "USA"]  # ties broken by name
+    assert export_shares(ds, "lithium", "CHL", 2024).to_dict() == {"IND": 0.5, "USA": 0.5}
+
+
+def test_no_trade_gives_an_empty_frame_not_zeros() -> None:
+    df = import_suppliers(_ds(HAND), "lithium", "IND", 2019)
+    assert df.empty and list(df.columns) == ["exporter", "value_usd", "quantity", "share", "quantity_share"]
+    assert import_shares(_ds(HAND), "cobalt", "USA", 2024).empty
+
+
+def test_unknown_names_are_all_reported() -> None:
+    ds = _ds(HAND)
+    with pytest.raises(UnknownNameError, match="unobtainium"):
+        import_suppliers(ds, "unobtainium", "IND", 2024)
+    with pytest.raises(UnknownNameError) as err:
+        import_suppliers(ds, "lithium", ["IND", "XXX", "YYY"], 2024)
+    assert err.value.names == ["XXX", "YYY"]
+    with pytest.raises(UnknownNameError, match="'ore'"):
+        import_suppliers(ds, "lithium", "IND", 2024, stage="ore")
+    with pytest.raises(InputError):
+        import_suppliers(ds, "lithium", [], 2024)
+
+
+flow = st.tuples(
+    st.sampled_from(["ARG", "AUS", "CHL", "CHN", "USA"]),
+    st.sampled_from(["IND", "USA"]),
+    st.floats(0.001, 1e9),
+    st.one_of(st.none(), st.floats(0.0, 1e6)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(flow, min_size=1, max_size=30))
+def test_shares_sum_to_one_and_values_add_up(flows: list[tuple]) -> None:
+    rows = [(e, i, "283691", "lithium", "refinery", 2024, v, np.nan if q is None else q) for e, i, v, q in flows]
+    ds = _ds(rows)
+    df = import_suppliers(ds, "lithium", "IND", 2024)
+    into_india = [r for r in rows if r[1] == "IND" and r[0] != "IND"]
+    if not into_india:
+        assert df.empty
+        return
+    assert df["share"].sum() == pytest.approx(1.0, abs=1e-9)
+    assert df["value_usd"].sum() == pytest.approx(sum(r[6] for r in into_india), rel=1e-9)
+    assert df["value_usd"].is_monotonic_decreasing
+    assert df["share"].between(0, 1).all()
+    if df["quantity"].notna().all() and df["quantity"].sum() > 0:
+        assert df["quantity_share"].sum() == pytest.approx(1.0, abs=1e-9)
+
+
+# --- cross-check on the real BACI subset --------------------------------------------------------
+@pytest.fixture(scope="module")
+def baci_ds() -> SupplyDataset:
+    t = ingest.parse_baci()
+    codes = sorted(set(t["exporter"]) | set(t["importer"]))
+    return SupplyDataset.from_tables(
+        {"trade": t, "countries": countries_table(codes), "sources": sources_table([ingest.BACI_SOURCE_ID])},
+        validated=True,
+    )
+
+
+def _raw_import_total(importer: str, commodity: str, year: int) -> float:
+    conc = ingest.hs6_concordance()
+    codes = ",".join(str(int(h)) for h in conc.loc[conc["commodity"] == commodity, "hs6"])
+    con = sqlite3.connect(f"file:{ingest.geopolrisk_lib_dir() / 'baci.db'}?mode=ro", uri=True)
+    try:
+        ((total,),) = con.execute(
+            f"SELECT sum(CAST(v AS REAL)) * 1000 FROM baci_trade WHERE CAST(t AS INTEGER) = ? AND k IN ({codes}) "
+            "AND j = (SELECT country_code FROM country_codes_V202401b WHERE country_iso3 = ?) "
+            "AND i <> j",
+            (year, importer),
+        ).fetchall()
+    finally:
+        con.close()
+    return float(total)
+
+
+def test_india_lithium_imports_2024_equal_a_direct_sql_sum(baci_ds: SupplyDataset) -> None:
+    df = import_suppliers(baci_ds, "lithium", "IND", 2024)
+    assert len(df) > 1
+    assert df["value_usd"].sum() == pytest.approx(_raw_import_total("IND", "lithium", 2024), rel=1e-12)
+    assert df["share"].sum() == pytest.approx(1.0, abs=1e-9)
+
+
+def test_real_store_gives_the_same_india_lithium_total(ds: SupplyDataset) -> None:
+    df = import_suppliers(ds, "lithium", "IND", 2024)
+    assert df["value_usd"].sum() == pytest.approx(_raw_import_total("IND", "lithium", 2024), rel=1e-12)

@@ -1,0 +1,147 @@
+"""``optimize_sourcing`` on a hand-made lithium dataset, and infeasibility explanations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.optimize.infeasibility import explain_infeasibility
+from trust_minerals.optimize.model import SourcingProblem, cvar
+from trust_minerals.optimize.solve import optimize_sourcing
+from trust_minerals.optimize.spec import SourcingSpec, parameters
+
+BASE = {"buyer": "IND", "commodity": "lithium", "demand": 20000.0}
+
+
+def test_capacity_is_the_documented_fraction_of_production(
+    lithium_ds: SupplyDataset, lithium_loss: pd.DataFrame
+) -> None:
+    r = optimize_sourcing(lithium_ds, loss=lithium_loss, **BASE)
+    cap = r.portfolio.set_index("supplier")["capacity"]
+    f = parameters()["exportable_fraction"]
+    assert cap["AUS"] == pytest.approx(80000 * f)
+    assert cap["ARG"] == pytest.approx(20000 * f)
+    assert set(r.portfolio["capacity_basis"]) == {"exportable_fraction_assumption"}
+
+
+def test_withheld_producer_is_named_not_dropped(
+    lithium_ds: SupplyDataset, lithium_loss: pd.DataFrame
+) -> None:
+    r = optimize_sourcing(lithium_ds, loss=lithium_loss, **BASE)
+    assert "USA" not in set(r.portfolio["supplier"])
+    assert any(n.startswith("USA: production withheld") for n in r.notes)
+    with_override = optimize_sourcing(
+        lithium_ds, loss=lithium_loss, capacities={"USA": 1000.0}, **BASE
+    )
+    row = with_override.portfolio.set_index("supplier").loc["USA"]
+    assert row["capacity"] == 1000.0 and row["capacity_basis"] == "override"
+
+
+def test_optimum_respects_shares_and_beats_the_status_quo(
+    lithium_ds: SupplyDataset, lithium_loss: pd.DataFrame
+) -> None:
+    r = optimize_sourcing(
+        lithium_ds, loss=lithium_loss, max_supplier_share=0.65, min_partner_share=0.5, **BASE
+    )
+    assert r.status == "optimal"
+    pf = r.portfolio.set_index("supplier")
+    assert pf["flow_opt"].sum() == pytest.approx(20000.0)
+    assert (pf["share"] <= 0.65 + 1e-9).all()
+    assert pf.loc[pf["partner"], "flow_opt"].sum() >= 0.5 * 20000 - 1e-6
+    assert r.cvar_after <= r.cvar_before + 1e-9
+    # status quo = production shares of the named producers with a number (AUS 80 of 180 kt)
+    assert pf.loc["AUS", "status_quo_share"] == pytest.approx(80000 / 180000)
+    # CVaR before, recomputed by hand from the status-quo shares and the loss draws
+    sq = pf["status_quo_share"].reindex(lithium_loss.columns).to_numpy()
+    by_hand = cvar(lithium_loss.to_numpy() @ (20000 * sq), 0.95)
+    assert r.cvar_before == pytest.approx(by_hand)
+
+
+def test_binding_constraints_carry_shadow_prices(
+    lithium_ds: SupplyDataset, lithium_loss: pd.DataFrame
+) -> None:
+    r = optimize_sourcing(
+        lithium_ds, loss=lithium_loss, max_supplier_share=0.65, min_partner_share=0.5, **BASE
+    )
+    assert "demand" in set(r.binding["constraint"])
+    aus = r.binding[(r.binding["constraint"] == "max_supplier_share") & (r.binding["supplier"] == "AUS")]
+    # AUS is the least disrupted supplier: the 65% cap binds and relaxing it would lower the risk
+    assert len(aus) == 1 and aus["shadow_price"].iloc[0] < 0
+
+
+def test_crma_benchmark_comes_from_the_data_file() -> None:
+    spec = SourcingSpec.create(**BASE, max_supplier_share="crma")
+    assert spec.max_supplier_share == parameters()["eu_crma_max_supplier_share"]
+
+
+def test_infeasible_partner_share_is_explained_with_the_numbers(
+    lithium_ds: SupplyDataset, lithium_loss: pd.DataFrame
+) -> None:
+    # MSP partners here: only AUS, with 80,000 × f exportable; ask for 90% of 50,000 t
+    f = parameters()["exportable_fraction"]
+    r = optimize_sourcing(
+        lithium_ds, loss=lithium_loss, buyer="IND", commodity="lithium", demand=50000,
+        min_partner_share=0.9,
+    )  # fmt: skip
+    assert r.status == "infeasible" and r.portfolio["flow_opt"].isna().all()
+    (conflict,) = r.conflicts
+    assert conflict.constraints == ("supply_limit", "min_partner_share")
+    assert conflict.available == pytest.approx(80000 * f)
+    assert conflict.required == pytest.approx(45000)
+    assert f"{80000 * f:,.0f}" in r.explanation and "45,000" in r.explanation
+    assert f"short by {45000 - 80000 * f:,.0f}" in r.explanation
+
+
+def test_conflicting_contracts_are_explained() -> None:
+    p = SourcingProblem(
+        ("AUS", "CHN"), np.array([10.0, 10.0]), np.zeros((1, 2)), 10.0,
+        is_partner=np.array([True, False]), contract=np.array([0.0, 6.0]), min_partner_share=0.5,
+        max_supplier_share=0.55,
+    )  # fmt: skip
+    conflicts = explain_infeasibility(p)
+    kinds = {c.constraints for c in conflicts}
+    assert ("contract", "max_supplier_share") in kinds  # 6 > 0.55 × 10
+    assert ("contract", "demand", "min_partner_share") in kinds  # 10 − 6 < 5
+    crowd = next(c for c in conflicts if c.constraints == ("contract", "demand", "min_partner_share"))
+    assert crowd.gap == pytest.approx(1.0)
+
+
+def test_share_cap_too_tight_for_the_supplier_count_is_explained() -> None:
+    p = SourcingProblem(("A", "B", "C"), np.full(3, 100.0), np.zeros((1, 3)), 10.0, max_supplier_share=0.3)
+    (conflict,) = explain_infeasibility(p)
+    assert conflict.constraints == ("supply_limit", "max_supplier_share", "demand")
+    assert conflict.gap == pytest.approx(1.0)
+    assert "3 suppliers each at most 0.3" in conflict.message
+
+
+@pytest.mark.parametrize(
+    ("fields", "word"),
+    [
+        ({"demand": -1.0}, "demand"),
+        ({"max_supplier_share": 1.2}, "max_supplier_share"),
+        ({"min_partner_share": -0.5}, "min_partner_share"),
+        ({"max_supplier_share": "most"}, "max_supplier_share"),
+        ({"alpha": 1.0}, "alpha"),
+        ({"contracts": {"AUS": -3.0}}, "contracts"),
+    ],
+)
+def test_bad_spec_raises_input_error(fields: dict, word: str) -> None:
+    with pytest.raises(InputError, match=word):
+        SourcingSpec.create(**{**BASE, **fields})
+
+
+def test_empty_supplier_set_raises_input_error(lithium_ds: SupplyDataset) -> None:
+    with pytest.raises(InputError, match="supplier set is empty"):
+        optimize_sourcing(lithium_ds, loss=pd.DataFrame(), buyer="IND", commodity="cobalt", demand=1.0)
+
+
+def test_unknown_names_are_listed(lithium_ds: SupplyDataset, lithium_loss: pd.DataFrame) -> None:
+    with pytest.raises(UnknownNameError, match="XXX"):
+        optimize_sourcing(lithium_ds, loss=lithium_loss, contracts={"XXX": 1.0}, **BASE)
+    with pytest.raises(UnknownNameError, match="'narnia'"):
+        optimize_sourcing(lithium_ds, loss=lithium_loss, partners="narnia", **BASE)
+    with pytest.raises(UnknownNameError, match="unobtainium"):
+        optimize_sourcing(lithium_ds, loss=lithium_loss, buyer="IND", commodity="unobtainium", demand=1)
