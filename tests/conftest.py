@@ -20,7 +20,9 @@ def built_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Path of a DuckDB store built from the bundled data (shared by xdist workers)."""
     from trust_minerals.data.store import build_database
 
-    root = tmp_path_factory.getbasetemp().parent
+    # one store per test run: under xdist the workers' temp dirs share the run's directory
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     path = root / "trust-test.duckdb"
     with open(root / "trust-test.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -30,10 +30,23 @@ def tiny(monkeypatch: pytest.MonkeyPatch) -> SupplyDataset:
             ("ARG", "IND", "283691", "lithium", "refinery", 2024, 100.0, 1.0),
             ("USA", "IND", "282520", "lithium", "refinery", 2024, 100.0, 2.0),
         ],
-        columns=["exporter", "importer", "hs6", "commodity", "stage", "year", "value_usd", "quantity"],
+        columns=[
+            "exporter",
+            "importer",
+            "hs6",
+            "commodity",
+            "stage",
+            "year",
+            "value_usd",
+            "quantity",
+        ],
     ).assign(source_id="test")
     ds = SupplyDataset.from_tables(
-        {"trade": flows, "countries": countries_table(["ARG", "CHL", "IND", "USA"]), "sources": sources_table()}
+        {
+            "trade": flows,
+            "countries": countries_table(["ARG", "CHL", "IND", "USA"]),
+            "sources": sources_table(),
+        }
     )
     import trust_minerals.data.store as store
 
@@ -42,7 +55,20 @@ def tiny(monkeypatch: pytest.MonkeyPatch) -> SupplyDataset:
 
 
 def test_json_rows_by_hand(tiny: SupplyDataset) -> None:
-    res = runner.invoke(app, ["trade", "--commodity", "lithium", "--importer", "IND", "--year", "2024", "--format", "json"])
+    res = runner.invoke(
+        app,
+        [
+            "trade",
+            "--commodity",
+            "lithium",
+            "--importer",
+            "IND",
+            "--year",
+            "2024",
+            "--format",
+            "json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
     assert [r["exporter"] for r in rows] == ["CHL", "ARG", "USA"]
@@ -51,7 +77,9 @@ def test_json_rows_by_hand(tiny: SupplyDataset) -> None:
 
 
 def test_table_output_cites_baci(tiny: SupplyDataset) -> None:
-    res = runner.invoke(app, ["trade", "--commodity", "lithium", "--importer", "IND", "--year", "2024"])
+    res = runner.invoke(
+        app, ["trade", "--commodity", "lithium", "--importer", "IND", "--year", "2024"]
+    )
     assert res.exit_code == 0, res.output
     assert "CHL" in res.stdout and "BACI (CEPII)" in res.stdout and "Zignago" in res.stdout
     help_text = runner.invoke(app, ["trade", "--help"]).stdout
@@ -59,22 +87,43 @@ def test_table_output_cites_baci(tiny: SupplyDataset) -> None:
 
 
 def test_no_trade_prints_a_clear_message_and_empty_json(tiny: SupplyDataset) -> None:
-    res = runner.invoke(app, ["trade", "--commodity", "lithium", "--importer", "IND", "--year", "2001", "-f", "json"])
+    res = runner.invoke(
+        app,
+        ["trade", "--commodity", "lithium", "--importer", "IND", "--year", "2001", "-f", "json"],
+    )
     assert res.exit_code == 0
     assert json.loads(res.stdout) == []
     assert "No recorded trade of lithium into IND in 2001" in res.stderr
 
 
 def test_group_of_importers_and_unknown_names(tiny: SupplyDataset) -> None:
-    res = runner.invoke(app, ["trade", "--commodity", "lithium", "--importer", "IND,USA", "--year", "2024", "-f", "csv"])
+    res = runner.invoke(
+        app,
+        ["trade", "--commodity", "lithium", "--importer", "IND,USA", "--year", "2024", "-f", "csv"],
+    )
     assert res.exit_code == 0, res.output
     assert "USA" not in res.stdout.split("\n", 1)[1]  # USA -> IND is inside the group
-    res = runner.invoke(app, ["trade", "--commodity", "lithium", "--importer", "XXX", "--year", "2024"])
+    res = runner.invoke(
+        app, ["trade", "--commodity", "lithium", "--importer", "XXX", "--year", "2024"]
+    )
     assert isinstance(res.exception, UnknownNameError) and "XXX" in str(res.exception)
 
 
 def test_real_store_india_lithium_2024_shares_sum_to_one(ds: SupplyDataset) -> None:
-    res = runner.invoke(app, ["trade", "--commodity", "lithium", "--importer", "IND", "--year", "2024", "--format", "json"])
+    res = runner.invoke(
+        app,
+        [
+            "trade",
+            "--commodity",
+            "lithium",
+            "--importer",
+            "IND",
+            "--year",
+            "2024",
+            "--format",
+            "json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
     assert isinstance(rows, list) and len(rows) > 1
@@ -92,9 +141,10 @@ def test_import_baci_command_imports_a_release_file(tmp_path: Path) -> None:
         "country_code,country_name,country_iso2,country_iso3\n36,Australia,AU,AUS\n152,Chile,CL,CHL\n699,India,IN,IND\n"
     )
     db = tmp_path / "s.duckdb"
+    sql_type = {"object": "VARCHAR", "int64": "BIGINT", "float64": "DOUBLE"}
+    columns = ", ".join(f"{c} {sql_type[str(t)]}" for c, t in empty_table("trade").dtypes.items())
     con = duckdb.connect(str(db))
-    con.register("df", empty_table("trade"))
-    con.execute("CREATE TABLE trade AS SELECT * FROM df")
+    con.execute(f"CREATE TABLE trade ({columns})")
     con.close()
     sub = typer.Typer()
     sub.command("import-baci")(import_baci_command)
@@ -103,7 +153,9 @@ def test_import_baci_command_imports_a_release_file(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "Imported 2 trade rows" in res.stdout
     con = duckdb.connect(str(db), read_only=True)
-    got = con.execute("SELECT exporter, importer, hs6, value_usd, quantity FROM trade ORDER BY hs6").fetchall()
+    got = con.execute(
+        "SELECT exporter, importer, hs6, value_usd, quantity FROM trade ORDER BY hs6"
+    ).fetchall()
     con.close()
     assert got[0] == ("AUS", "IND", "282520", 2250.0, None)
     assert got[1] == ("CHL", "IND", "283691", 1500.0, 2.0)

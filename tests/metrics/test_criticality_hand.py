@@ -16,7 +16,12 @@ from trust_minerals.metrics.governance import instability
 from .conftest import make_small_ds
 
 # instability (2.5 - x) / 5, mean of PV and RL (see conftest.COUNTRIES)
-G = {"COD": (0.9 + 0.8) / 2, "IDN": (0.6 + 0.5) / 2, "AUS": (0.3 + 0.2) / 2, "USA": (0.5 + 0.24) / 2}
+G = {
+    "COD": (0.9 + 0.8) / 2,
+    "IDN": (0.6 + 0.5) / 2,
+    "AUS": (0.3 + 0.2) / 2,
+    "USA": (0.5 + 0.24) / 2,
+}
 COBALT_SHARES = {"COD": 0.7, "IDN": 0.1, "AUS": 0.05, "USA": 0.05}
 HHI_WGI = sum(s**2 * G[c] for c, s in COBALT_SHARES.items())
 
@@ -36,7 +41,9 @@ def test_eu_supply_risk_matches_hand_calculation(small_ds):
     ir, eol = 0.76, 0.22
     g_eu = {c: 10 * v for c, v in G.items()}
     glob = 10 * HHI_WGI
-    sourcing = (1 - ir) ** 2 * g_eu["USA"] + (ir * 0.6) ** 2 * g_eu["COD"] + (ir * 0.4) ** 2 * g_eu["AUS"]
+    sourcing = (
+        (1 - ir) ** 2 * g_eu["USA"] + (ir * 0.6) ** 2 * g_eu["COD"] + (ir * 0.4) ** 2 * g_eu["AUS"]
+    )
     expected = (glob * ir / 2 + sourcing * (1 - ir / 2)) * (1 - eol)
     r = row(criticality(small_ds, "eu", "USA"), "cobalt")
     assert r["score"] == pytest.approx(expected)
@@ -88,9 +95,13 @@ def test_scaling_every_quantity_leaves_scores_unchanged(small_ds):
 
 
 def test_uncertainty_gives_rank_intervals_that_contain_the_rank(small_ds):
-    t = criticality(small_ds, "trust", "USA", uncertainty=500, seed=1).table.dropna(subset=["score"])
+    t = criticality(small_ds, "trust", "USA", uncertainty=500, seed=1).table.dropna(
+        subset=["score"]
+    )
     assert (t["rank_low"] <= t["rank"]).all() and (t["rank"] <= t["rank_high"]).all()
-    t2 = criticality(small_ds, "trust", "USA", uncertainty=500, seed=1).table.dropna(subset=["score"])
+    t2 = criticality(small_ds, "trust", "USA", uncertainty=500, seed=1).table.dropna(
+        subset=["score"]
+    )
     pd.testing.assert_frame_equal(t, t2)
 
 
@@ -106,7 +117,9 @@ def test_parameters_report_assumptions(small_ds):
     assert "eu_substitution_index" in set(p["name"])
 
 
-@pytest.mark.parametrize("weights", [{"stage_concentration": -1.0}, {"stage_concentration": 0.0, "import_reliance": 0.0}])
+@pytest.mark.parametrize(
+    "weights", [{"stage_concentration": -1.0}, {"stage_concentration": 0.0, "import_reliance": 0.0}]
+)
 def test_bad_weights_are_clear_errors(small_ds, weights):
     with pytest.raises(InputError, match="weights"):
         criticality(small_ds, "trust", "USA", weights=weights)
@@ -133,7 +146,9 @@ def test_compare_lists_counts_overlap(small_ds):
 
 
 def test_indicators_for_a_group_consumer(small_ds):
-    ind = build_indicators(small_ds, resolve_countries(small_ds, "USA+IND"), 2025).set_index("commodity")
+    ind = build_indicators(small_ds, resolve_countries(small_ds, "USA+IND"), 2025).set_index(
+        "commodity"
+    )
     # no published reliance for the pair and no matching trade+production stage: unknown
     assert ind.loc["cobalt", "reliance_basis"] == "unknown"
     assert np.isnan(ind.loc["cobalt", "import_reliance"])

@@ -7,7 +7,12 @@ import pytest
 
 from trust_minerals.errors import InputError, UnknownNameError
 from trust_minerals.metrics.consumers import resolve_countries
-from trust_minerals.metrics.reliance import import_reliance_table, import_source_shares, india_published_reliance, us_net_import_reliance
+from trust_minerals.metrics.reliance import (
+    import_reliance_table,
+    import_source_shares,
+    india_published_reliance,
+    us_net_import_reliance,
+)
 from trust_minerals.metrics.risk import risk_table
 
 
@@ -26,7 +31,9 @@ def test_us_reliance_keeps_status_and_basis(small_ds):
     assert nir.loc["cobalt", "import_reliance"] == pytest.approx(0.76)
     assert np.isnan(nir.loc["lithium", "import_reliance"])
     assert nir.loc["lithium", "status"] == "withheld"
-    t = import_reliance_table(small_ds, resolve_countries(small_ds, "USA"), 2025).set_index("commodity")
+    t = import_reliance_table(small_ds, resolve_countries(small_ds, "USA"), 2025).set_index(
+        "commodity"
+    )
     assert t.loc["cobalt", "basis"] == "usgs_nir"
     assert t.loc["copper", "basis"] == "unknown" and np.isnan(t.loc["copper", "import_reliance"])
 
@@ -35,7 +42,9 @@ def test_india_published_reliance_comes_from_the_bundled_file(small_ds):
     t = india_published_reliance(small_ds.commodities).set_index("commodity")
     assert t.loc["cobalt", "basis"] == "india_published"
     assert 0 < t.loc["cobalt", "import_reliance"] <= 1
-    ind = import_reliance_table(small_ds, resolve_countries(small_ds, "IND"), 2025).set_index("commodity")
+    ind = import_reliance_table(small_ds, resolve_countries(small_ds, "IND"), 2025).set_index(
+        "commodity"
+    )
     assert ind.loc["copper", "basis"] == "india_published"
     assert ind.loc["gallium", "basis"] == "unknown"
 

@@ -14,14 +14,31 @@ from tests.factories import countries_table, sources_table
 from trust_minerals.data.ingest import trade as ingest
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
-from trust_minerals.metrics.trade import export_customers, export_shares, import_shares, import_suppliers
+from trust_minerals.metrics.trade import (
+    export_customers,
+    export_shares,
+    import_shares,
+    import_suppliers,
+)
 
 COUNTRIES = ["ARG", "AUS", "CHL", "CHN", "IND", "USA"]
 
 
 def _flows(rows: list[tuple]) -> pd.DataFrame:
     """Trade rows from (exporter, importer, hs6, commodity, stage, year, value_usd, quantity)."""
-    df = pd.DataFrame(rows, columns=["exporter", "importer", "hs6", "commodity", "stage", "year", "value_usd", "quantity"])
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "exporter",
+            "importer",
+            "hs6",
+            "commodity",
+            "stage",
+            "year",
+            "value_usd",
+            "quantity",
+        ],
+    )
     df["source_id"] = "test"
     return df
 
@@ -81,7 +98,13 @@ def test_export_side_mirrors_the_import_side() -> None:
 
 def test_no_trade_gives_an_empty_frame_not_zeros() -> None:
     df = import_suppliers(_ds(HAND), "lithium", "IND", 2019)
-    assert df.empty and list(df.columns) == ["exporter", "value_usd", "quantity", "share", "quantity_share"]
+    assert df.empty and list(df.columns) == [
+        "exporter",
+        "value_usd",
+        "quantity",
+        "share",
+        "quantity_share",
+    ]
     assert import_shares(_ds(HAND), "cobalt", "USA", 2024).empty
 
 
@@ -109,7 +132,10 @@ flow = st.tuples(
 @settings(max_examples=60, deadline=None)
 @given(st.lists(flow, min_size=1, max_size=30))
 def test_shares_sum_to_one_and_values_add_up(flows: list[tuple]) -> None:
-    rows = [(e, i, "283691", "lithium", "refinery", 2024, v, np.nan if q is None else q) for e, i, v, q in flows]
+    rows = [
+        (e, i, "283691", "lithium", "refinery", 2024, v, np.nan if q is None else q)
+        for e, i, v, q in flows
+    ]
     ds = _ds(rows)
     df = import_suppliers(ds, "lithium", "IND", 2024)
     into_india = [r for r in rows if r[1] == "IND" and r[0] != "IND"]
@@ -130,7 +156,11 @@ def baci_ds() -> SupplyDataset:
     t = ingest.parse_baci()
     codes = sorted(set(t["exporter"]) | set(t["importer"]))
     return SupplyDataset.from_tables(
-        {"trade": t, "countries": countries_table(codes), "sources": sources_table([ingest.BACI_SOURCE_ID])},
+        {
+            "trade": t,
+            "countries": countries_table(codes),
+            "sources": sources_table([ingest.BACI_SOURCE_ID]),
+        },
         validated=True,
     )
 
@@ -154,10 +184,14 @@ def _raw_import_total(importer: str, commodity: str, year: int) -> float:
 def test_india_lithium_imports_2024_equal_a_direct_sql_sum(baci_ds: SupplyDataset) -> None:
     df = import_suppliers(baci_ds, "lithium", "IND", 2024)
     assert len(df) > 1
-    assert df["value_usd"].sum() == pytest.approx(_raw_import_total("IND", "lithium", 2024), rel=1e-12)
+    assert df["value_usd"].sum() == pytest.approx(
+        _raw_import_total("IND", "lithium", 2024), rel=1e-12
+    )
     assert df["share"].sum() == pytest.approx(1.0, abs=1e-9)
 
 
 def test_real_store_gives_the_same_india_lithium_total(ds: SupplyDataset) -> None:
     df = import_suppliers(ds, "lithium", "IND", 2024)
-    assert df["value_usd"].sum() == pytest.approx(_raw_import_total("IND", "lithium", 2024), rel=1e-12)
+    assert df["value_usd"].sum() == pytest.approx(
+        _raw_import_total("IND", "lithium", 2024), rel=1e-12
+    )

@@ -123,7 +123,9 @@ def test_shadow_prices_match_finite_differences() -> None:
     assert (bumped.objective - base.objective) / h == pytest.approx(
         duals[("demand", "")], rel=1e-3, abs=1e-6
     )
-    binding = base.duals[(base.duals["constraint"] == "supply_limit") & (base.duals["slack"] < 1e-7)]
+    binding = base.duals[
+        (base.duals["constraint"] == "supply_limit") & (base.duals["slack"] < 1e-7)
+    ]
     assert not binding.empty
     for supplier in binding["supplier"]:
         i = p.suppliers.index(supplier)
@@ -226,7 +228,10 @@ def test_loosening_a_cap_never_worsens_the_optimum(p: SourcingProblem, factor: f
         ({"demand": -5.0}, "demand"),
         ({"max_supplier_share": 1.5}, "max_supplier_share"),
         ({"min_partner_share": -0.1}, "min_partner_share"),
-        ({"suppliers": (), "capacity": np.zeros(0), "loss": np.zeros((3, 0))}, "supplier set is empty"),
+        (
+            {"suppliers": (), "capacity": np.zeros(0), "loss": np.zeros((3, 0))},
+            "supplier set is empty",
+        ),
         ({"loss": np.full((3, 4), 1.2)}, "loss"),
         ({"capacity": np.array([1.0, np.nan, 1.0, 1.0])}, "capacity"),
     ],

@@ -51,13 +51,22 @@ def test_optimum_respects_shares_and_beats_the_status_quo(
     assert pf["flow_opt"].sum() == pytest.approx(20000.0)
     assert (pf["share"] <= 0.65 + 1e-9).all()
     assert pf.loc[pf["partner"], "flow_opt"].sum() >= 0.5 * 20000 - 1e-6
-    assert r.cvar_after <= r.cvar_before + 1e-9
+    # the status quo (AUS 44%) misses the 50% partner share, so it may even be less risky
+    assert not r.status_quo_feasible
     # status quo = production shares of the named producers with a number (AUS 80 of 180 kt)
     assert pf.loc["AUS", "status_quo_share"] == pytest.approx(80000 / 180000)
     # CVaR before, recomputed by hand from the status-quo shares and the loss draws
     sq = pf["status_quo_share"].reindex(lithium_loss.columns).to_numpy()
     by_hand = cvar(lithium_loss.to_numpy() @ (20000 * sq), 0.95)
     assert r.cvar_before == pytest.approx(by_hand)
+
+
+def test_optimum_is_no_riskier_than_a_feasible_status_quo(
+    lithium_ds: SupplyDataset, lithium_loss: pd.DataFrame
+) -> None:
+    r = optimize_sourcing(lithium_ds, loss=lithium_loss, max_supplier_share=0.65, **BASE)
+    assert r.status_quo_feasible
+    assert r.cvar_after <= r.cvar_before + 1e-9
 
 
 def test_binding_constraints_carry_shadow_prices(
@@ -67,7 +76,9 @@ def test_binding_constraints_carry_shadow_prices(
         lithium_ds, loss=lithium_loss, max_supplier_share=0.65, min_partner_share=0.5, **BASE
     )
     assert "demand" in set(r.binding["constraint"])
-    aus = r.binding[(r.binding["constraint"] == "max_supplier_share") & (r.binding["supplier"] == "AUS")]
+    aus = r.binding[
+        (r.binding["constraint"] == "max_supplier_share") & (r.binding["supplier"] == "AUS")
+    ]
     # AUS is the least disrupted supplier: the 65% cap binds and relaxing it would lower the risk
     assert len(aus) == 1 and aus["shadow_price"].iloc[0] < 0
 
@@ -105,12 +116,16 @@ def test_conflicting_contracts_are_explained() -> None:
     kinds = {c.constraints for c in conflicts}
     assert ("contract", "max_supplier_share") in kinds  # 6 > 0.55 × 10
     assert ("contract", "demand", "min_partner_share") in kinds  # 10 − 6 < 5
-    crowd = next(c for c in conflicts if c.constraints == ("contract", "demand", "min_partner_share"))
+    crowd = next(
+        c for c in conflicts if c.constraints == ("contract", "demand", "min_partner_share")
+    )
     assert crowd.gap == pytest.approx(1.0)
 
 
 def test_share_cap_too_tight_for_the_supplier_count_is_explained() -> None:
-    p = SourcingProblem(("A", "B", "C"), np.full(3, 100.0), np.zeros((1, 3)), 10.0, max_supplier_share=0.3)
+    p = SourcingProblem(
+        ("A", "B", "C"), np.full(3, 100.0), np.zeros((1, 3)), 10.0, max_supplier_share=0.3
+    )
     (conflict,) = explain_infeasibility(p)
     assert conflict.constraints == ("supply_limit", "max_supplier_share", "demand")
     assert conflict.gap == pytest.approx(1.0)
@@ -135,7 +150,9 @@ def test_bad_spec_raises_input_error(fields: dict, word: str) -> None:
 
 def test_empty_supplier_set_raises_input_error(lithium_ds: SupplyDataset) -> None:
     with pytest.raises(InputError, match="supplier set is empty"):
-        optimize_sourcing(lithium_ds, loss=pd.DataFrame(), buyer="IND", commodity="cobalt", demand=1.0)
+        optimize_sourcing(
+            lithium_ds, loss=pd.DataFrame(), buyer="IND", commodity="cobalt", demand=1.0
+        )
 
 
 def test_unknown_names_are_listed(lithium_ds: SupplyDataset, lithium_loss: pd.DataFrame) -> None:
@@ -144,4 +161,6 @@ def test_unknown_names_are_listed(lithium_ds: SupplyDataset, lithium_loss: pd.Da
     with pytest.raises(UnknownNameError, match="'narnia'"):
         optimize_sourcing(lithium_ds, loss=lithium_loss, partners="narnia", **BASE)
     with pytest.raises(UnknownNameError, match="unobtainium"):
-        optimize_sourcing(lithium_ds, loss=lithium_loss, buyer="IND", commodity="unobtainium", demand=1)
+        optimize_sourcing(
+            lithium_ds, loss=lithium_loss, buyer="IND", commodity="unobtainium", demand=1
+        )

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import math
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
 import typer
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"

@@ -159,10 +159,14 @@ def register(app: typer.Typer) -> None:
     @app.command("screen")
     def screen_cmd(
         commodity: str = COMMODITY,
-        buyer: str | None = typer.Option(None, "--for", help="Buyer ISO3 (left out of the ranking)"),
+        buyer: str | None = typer.Option(
+            None, "--for", help="Buyer ISO3 (left out of the ranking)"
+        ),
         partners: str = PARTNERS,
         weights: list[str] | None = typer.Option(
-            None, "--weight", help="Component weight NAME=W (repeatable); see optimize/data/screen_weights.csv"
+            None,
+            "--weight",
+            help="Component weight NAME=W (repeatable); see optimize/data/screen_weights.csv",
         ),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
@@ -170,7 +174,11 @@ def register(app: typer.Typer) -> None:
         from trust_minerals.optimize.screen import screen_assets
 
         result = screen_assets(
-            _dataset(), commodity, buyer=buyer, partners=partners, weights=_pairs(weights, "--weight") or None
+            _dataset(),
+            commodity,
+            buyer=buyer,
+            partners=partners,
+            weights=_pairs(weights, "--weight") or None,
         )
         emit(result.ranking, fmt, title=f"Overseas-asset screening: {commodity}")
 
@@ -178,7 +186,9 @@ def register(app: typer.Typer) -> None:
     def complement_cmd(
         a: str = typer.Option("USA", "--a", help="First partner (ISO3)"),
         b: str = typer.Option("IND", "--b", help="Second partner (ISO3)"),
-        commodity: list[str] | None = typer.Option(None, "--commodity", help="Limit to these (repeatable)"),
+        commodity: list[str] | None = typer.Option(
+            None, "--commodity", help="Limit to these (repeatable)"
+        ),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
         """Complementarity: where one partner produces or holds reserves and the other imports."""

@@ -29,10 +29,14 @@ def register(app: typer.Typer) -> None:
     def trade(
         commodity: str = typer.Option(..., "--commodity", help="Commodity id, e.g. lithium"),
         importer: list[str] = typer.Option(
-            ..., "--importer", help="ISO3 code; repeat or separate by commas for a group (flows inside it excluded)"
+            ...,
+            "--importer",
+            help="ISO3 code; repeat or separate by commas for a group (flows inside it excluded)",
         ),
         year: int = typer.Option(..., "--year", help="Calendar year (BACI: 1995-2024)"),
-        stage: str | None = typer.Option(None, "--stage", help="mine, refinery, smelter, metal, processing"),
+        stage: str | None = typer.Option(
+            None, "--stage", help="mine, refinery, smelter, metal, processing"
+        ),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
         """Suppliers of an importer for a commodity: value (USD), quantity (t) and shares."""
@@ -59,7 +63,9 @@ def import_baci_command(
     paths: list[Path] = typer.Argument(
         ..., help="BACI_HS92_Y<year>_V<version>.csv files, or folders holding them"
     ),
-    db: Path | None = typer.Option(None, "--db", help="DuckDB store (default: $TRUST_DB or the user data dir)"),
+    db: Path | None = typer.Option(
+        None, "--db", help="DuckDB store (default: $TRUST_DB or the user data dir)"
+    ),
 ) -> None:
     """Import full BACI HS92 year files into the store's trade table (one transaction).
 

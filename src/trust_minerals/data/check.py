@@ -9,7 +9,8 @@ kind (see ``docs/data.md``):
     totals, typically to two or three significant figures);
 ``excludes_us``
     the total is published as excluding U.S. production (e.g. lithium, where the U.S. figure is
-    withheld);
+    withheld), so it is not a true world total; the detail says whether the remaining
+    difference is within rounding;
 ``withheld``
     one or more listed rows are withheld or not available, so the listed sum is incomplete;
 ``listed_exceeds_total`` / ``listed_below_total``
@@ -17,6 +18,8 @@ kind (see ``docs/data.md``):
     total below the sum of the country rows);
 ``censored_total``
     the total is published with ``>`` or ``<``;
+``total_only``
+    only a world total is published (e.g. scandium capacity), no numeric country rows;
 ``no_total``
     no numeric world total is published (missing, ``NA``, ``XX``, withheld).
 """
@@ -109,13 +112,19 @@ def _classify(row) -> tuple[str, str]:  # type: ignore[no-untyped-def]
         return "no_total", f"world total {status}"
     if row.qualifier in ("<", ">"):
         return "censored_total", f"world total published as {row.qualifier}{row.world_total:g}"
-    diff = row.difference if pd.notna(row.difference) else -row.world_total
-    if abs(diff) <= row.rounding_step:
-        return "within_rounding", f"difference {diff:g} within the rounding step {row.rounding_step:g}"
+    if pd.isna(row.listed_sum):
+        missing = f" (listed rows withheld/unavailable: {row.missing_names})" if isinstance(row.missing_names, str) else ""
+        return "total_only", "only a world total is published, no numeric country rows" + missing
+    diff = row.difference
+    rounding = abs(diff) <= row.rounding_step
     if "Excludes U.S." in note:
-        return "excludes_us", "world total excludes U.S. production" + (
-            f"; withheld/unavailable: {row.missing_names}" if isinstance(row.missing_names, str) else ""
+        withheld = f"; withheld/unavailable: {row.missing_names}" if isinstance(row.missing_names, str) else ""
+        size = "within" if rounding else "beyond"
+        return "excludes_us", (
+            f"world total excludes U.S. production{withheld}; difference {diff:g} {size} the rounding step {row.rounding_step:g}"
         )
+    if rounding:
+        return "within_rounding", f"difference {diff:g} within the rounding step {row.rounding_step:g}"
     if row.n_missing and diff < 0:
         return "withheld", f"listed rows withheld/unavailable: {row.missing_names}"
     if diff > 0:

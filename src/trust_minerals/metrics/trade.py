@@ -61,7 +61,9 @@ def _flows(
 def _partners(flows: pd.DataFrame, partner: str) -> pd.DataFrame:
     columns = [partner, "value_usd", "quantity", "share", "quantity_share"]
     if flows.empty:
-        return pd.DataFrame({c: pd.Series([], dtype=object if c == partner else "float64") for c in columns})
+        return pd.DataFrame(
+            {c: pd.Series([], dtype=object if c == partner else "float64") for c in columns}
+        )
     g = flows.groupby(partner, sort=False)
     out = pd.DataFrame(
         {
@@ -70,7 +72,9 @@ def _partners(flows: pd.DataFrame, partner: str) -> pd.DataFrame:
             "quantity": g["quantity"].agg(lambda s: s.sum() if s.notna().all() else float("nan")),
         }
     ).reset_index()
-    total_value = out["value_usd"].sum(min_count=1) if out["value_usd"].notna().all() else float("nan")
+    total_value = (
+        out["value_usd"].sum(min_count=1) if out["value_usd"].notna().all() else float("nan")
+    )
     total_qty = out["quantity"].sum() if out["quantity"].notna().all() else float("nan")
     out["share"] = out["value_usd"] / total_value if total_value else float("nan")
     out["quantity_share"] = out["quantity"] / total_qty if total_qty else float("nan")
@@ -134,7 +138,9 @@ def import_shares(
     >>> import_shares(ds, "cobalt", ["USA", "IND"], 2023, stage="refinery")   # doctest: +SKIP
     """
     df = import_suppliers(ds, commodity, importer, year, stage)
-    return pd.Series(df["share"].to_numpy(), index=pd.Index(df["exporter"], name="exporter"), name="share")
+    return pd.Series(
+        df["share"].to_numpy(), index=pd.Index(df["exporter"], name="exporter"), name="share"
+    )
 
 
 def export_customers(
@@ -171,4 +177,6 @@ def export_shares(
     >>> export_shares(ds, "graphite", "CHN", 2024)   # doctest: +SKIP
     """
     df = export_customers(ds, commodity, exporter, year, stage)
-    return pd.Series(df["share"].to_numpy(), index=pd.Index(df["importer"], name="importer"), name="share")
+    return pd.Series(
+        df["share"].to_numpy(), index=pd.Index(df["importer"], name="importer"), name="share"
+    )

@@ -16,6 +16,7 @@ Withheld or unavailable production keeps its status: such a country is listed wi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -127,33 +128,36 @@ def exportable_capacity(
     use = domestic_use(ds, commodity, the_year, unit) if unit else {}
     use.update(domestic or {})
     own = parameters()["domestic_fraction"]
-    out = []
-    for r in rows.itertuples(index=False):
-        q = r.quantity
-        country = str(r.country)
+    out: list[list[Any]] = []
+    for country, q, status in zip(
+        rows["country"].astype(str),
+        rows["quantity"].to_numpy(dtype=float),
+        rows["status"],
+        strict=True,
+    ):
         dom = use.get(country, np.nan)
-        if pd.isna(q):
+        if np.isnan(q):
             cap, basis = np.nan, "unknown"
         elif country in buyer:
             cap, basis = float(q) * own, "own_production"
-        elif not pd.isna(dom):
+        elif not np.isnan(dom):
             cap, basis = max(float(q) - float(dom), 0.0), "production_minus_domestic_use"
         else:
             cap, basis = float(q) * fraction, "exportable_fraction_assumption"
-        out.append((country, q, r.status, dom, cap, basis, unit, the_year))
+        out.append([country, q, status, dom, cap, basis, unit, the_year])
     listed = {row[0]: i for i, row in enumerate(out)}
     for name, value in (capacities or {}).items():
         if not value >= 0:
             raise InputError(f"capacities[{name!r}]: must be non-negative, got {value}")
         if name in listed:
-            row = list(out[listed[name]])
-            row[4], row[5] = float(value), "override"
-            out[listed[name]] = tuple(row)
+            out[listed[name]][4:6] = [float(value), "override"]
         else:
             known = set(ds.country_ids())
             if known and name not in known and name != RECOVERY:
                 raise UnknownNameError("country", [name], sorted(known), "capacities=")
-            out.append((name, np.nan, "not_listed", np.nan, float(value), "override", unit, the_year))
+            out.append(
+                [name, np.nan, "not_listed", np.nan, float(value), "override", unit, the_year]
+            )
     df = pd.DataFrame(out, columns=CAPACITY_COLUMNS)
     return df
 

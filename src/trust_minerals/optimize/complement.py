@@ -141,7 +141,9 @@ def complementarity(
             if not np.isnan(reliance):
                 if reliance < threshold:
                     continue
-                basis = f"net import reliance {reliance:.0%} ≥ {threshold:.0%} (USGS, commodity level)"
+                basis = (
+                    f"net import reliance {reliance:.0%} ≥ {threshold:.0%} (USGS, commodity level)"
+                )
             elif not np.isnan(imports) and imports > 0 and not (dep_q >= imports):
                 basis = "imports exceed recorded production (trade table)"
             elif not dep_listed:
@@ -158,7 +160,9 @@ def complementarity(
                     "provider_production": prod_q,
                     "provider_production_share": named["share"].get(provider, np.nan),
                     "provider_reserves": res_q,
-                    "provider_reserve_share": res["share"].get(provider, np.nan) if not res.empty else np.nan,
+                    "provider_reserve_share": res["share"].get(provider, np.nan)
+                    if not res.empty
+                    else np.nan,
                     "dependent_production": dep_q,
                     "dependent_net_import_reliance": reliance,
                     "dependent_imports": imports,
@@ -168,5 +172,10 @@ def complementarity(
                 }
             )
     out = pd.DataFrame(rows, columns=OPPORTUNITY_COLUMNS)
-    out = out.sort_values(["provider_production_share", "provider_reserve_share"], ascending=False, na_position="last", kind="stable")
+    out = out.sort_values(
+        ["provider_production_share", "provider_reserve_share"],
+        ascending=False,
+        na_position="last",
+        kind="stable",
+    )
     return ComplementResult(a, b, out.reset_index(drop=True), ())

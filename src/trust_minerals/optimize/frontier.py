@@ -14,7 +14,7 @@ import pandas as pd
 
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError
-from trust_minerals.optimize.infeasibility import min_cost, explain_infeasibility
+from trust_minerals.optimize.infeasibility import explain_infeasibility, min_cost
 from trust_minerals.optimize.model import SourcingProblem, solve_problem
 from trust_minerals.optimize.solve import LossLike, prepare
 from trust_minerals.optimize.spec import SourcingSpec

@@ -79,7 +79,7 @@ def explain_infeasibility(problem: SourcingProblem) -> tuple[Conflict, ...]:
 
     # 1. contracts above a supplier's bound
     for i in np.flatnonzero(contract > upper + tol):
-        names = ("contract", "supply_limit")
+        names: tuple[str, ...] = ("contract", "supply_limit")
         detail = f"capacity {_fmt(cap[i])}"
         if share_cap is not None and share_cap * p.demand < cap[i] + tol:
             names = ("contract", "max_supplier_share")

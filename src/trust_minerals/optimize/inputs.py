@@ -34,10 +34,12 @@ def partner_countries(ds: SupplyDataset, partners: str) -> list[str]:
     countries = ds.countries
     try:
         from trust_minerals.data.ingest.reference import parse_partner_set
-    except ImportError:
-        parse_partner_set = None
-    if parse_partner_set is not None:
-        return sorted(set(parse_partner_set(partners, countries)))
+    except ImportError:  # pragma: no cover - only while the reference parsers are absent
+        return _partners_from_columns(countries, partners)
+    return sorted(set(parse_partner_set(partners, countries)))
+
+
+def _partners_from_columns(countries: pd.DataFrame, partners: str) -> list[str]:
     out: set[str] = set()
     known = set(countries["country"])
     unknown = []

@@ -133,10 +133,21 @@ class SourcingProblem:
         """A copy with some fields changed (the compressed draws are reused when loss is kept)."""
         fields_ = {
             k: getattr(self, k)
-            for k in (
-                "suppliers capacity loss demand is_partner unit_cost contract weights "
-                "max_supplier_share min_partner_share alpha cost_weight max_cost"
-            ).split()
+            for k in [
+                "suppliers",
+                "capacity",
+                "loss",
+                "demand",
+                "is_partner",
+                "unit_cost",
+                "contract",
+                "weights",
+                "max_supplier_share",
+                "min_partner_share",
+                "alpha",
+                "cost_weight",
+                "max_cost",
+            ]
         }
         fields_.update(changes)
         new = SourcingProblem(**fields_)
@@ -292,7 +303,9 @@ ROW_GROUPS = (
 )
 
 
-def _row_blocks(p: SourcingProblem) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray, list[str]]]:
+def _row_blocks(
+    p: SourcingProblem,
+) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray, list[str]]]:
     """Rows over the flow variables: (name, coefficient matrix, lower, upper, supplier labels)."""
     n = p.n
     eye = np.eye(n)
@@ -310,7 +323,13 @@ def _row_blocks(p: SourcingProblem) -> list[tuple[str, np.ndarray, np.ndarray, n
     held = np.flatnonzero(contract > 0)
     if held.size:
         blocks.append(
-            ("contract", eye[held], contract[held], np.full(held.size, np.inf), [sup[i] for i in held])
+            (
+                "contract",
+                eye[held],
+                contract[held],
+                np.full(held.size, np.inf),
+                [sup[i] for i in held],
+            )
         )
     if p.max_cost is not None:
         blocks.append(
@@ -350,7 +369,9 @@ def solve_problem(
     while True:
         status, x, eta, duals = _solve_highs(p, loss[work], w[work])
         if status != "optimal":
-            return CoreSolution(status, np.full(p.n, np.nan), np.nan, np.nan, np.nan, np.nan, duals, len(work))
+            return CoreSolution(
+                status, np.full(p.n, np.nan), np.nan, np.nan, np.nan, np.nan, duals, len(work)
+            )
         excess = loss @ x - eta
         excess[work] = -np.inf
         violated = np.flatnonzero(excess > tol)
@@ -447,7 +468,14 @@ def _solve_linopy(p: SourcingProblem) -> CoreSolution:
     if status != "ok":
         n = p.n
         return CoreSolution(
-            str(m.termination_condition), np.full(n, np.nan), np.nan, np.nan, np.nan, np.nan, _empty_duals(), p.loss.shape[0]
+            str(m.termination_condition),
+            np.full(n, np.nan),
+            np.nan,
+            np.nan,
+            np.nan,
+            np.nan,
+            _empty_duals(),
+            p.loss.shape[0],
         )
     x = np.clip(m.variables["flow"].solution.to_numpy(), 0.0, None)
     rows = []
@@ -456,7 +484,9 @@ def _solve_linopy(p: SourcingProblem) -> CoreSolution:
             continue
         con = m.constraints[name]
         dual = np.atleast_1d(con.dual.to_numpy())
-        labels = list(con.dual.coords["supplier"].to_numpy()) if "supplier" in con.dual.dims else [""]
+        labels = (
+            list(con.dual.coords["supplier"].to_numpy()) if "supplier" in con.dual.dims else [""]
+        )
         for j, lab in enumerate(labels):
             rows.append((name, str(lab), np.nan, np.nan, np.nan, np.nan, float(dual[j])))
     return _finish(p, x, pd.DataFrame(rows, columns=_DUAL_COLUMNS), p.loss.shape[0])

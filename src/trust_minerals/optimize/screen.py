@@ -70,7 +70,9 @@ def default_weights() -> dict[str, float]:
             try:
                 out[row["component"]] = float(row["weight"])
             except (TypeError, ValueError):
-                raise ParseError("not a number", path=path, line=line, field="weight", value=row["weight"]) from None
+                raise ParseError(
+                    "not a number", path=path, line=line, field="weight", value=row["weight"]
+                ) from None
     return out
 
 
@@ -112,11 +114,15 @@ def _growth(ds: SupplyDataset, commodity: str, prod: pd.DataFrame) -> pd.DataFra
     series.append(mcs.assign(basis="usgs_mcs")[["country", "year", "quantity", "basis"]])
     wmd = ds.production_wmd
     if not wmd.empty:
-        w = wmd[(wmd["commodity"] == commodity) & wmd["quantity"].gt(0) & wmd["year"].between(lo, hi)]
+        w = wmd[
+            (wmd["commodity"] == commodity) & wmd["quantity"].gt(0) & wmd["year"].between(lo, hi)
+        ]
         if not w.empty:  # one WMD series per commodity: the name with most rows
             name = w.groupby("wmd_name").size().idxmax()
             w = w[w["wmd_name"] == name]
-            series.append(w.assign(basis="world_mining_data")[["country", "year", "quantity", "basis"]])
+            series.append(
+                w.assign(basis="world_mining_data")[["country", "year", "quantity", "basis"]]
+            )
     rows = []
     for df in series:
         for (country, basis), g in df.groupby(["country", "basis"]):
@@ -125,12 +131,16 @@ def _growth(ds: SupplyDataset, commodity: str, prod: pd.DataFrame) -> pd.DataFra
                 continue
             y0, y1 = int(g["year"].iloc[0]), int(g["year"].iloc[-1])
             q0, q1 = float(g["quantity"].iloc[0]), float(g["quantity"].iloc[-1])
-            rows.append((country, (q1 / q0) ** (1.0 / (y1 - y0)) - 1.0, f"{basis} {y0}-{y1}", y1 - y0))
+            rows.append(
+                (country, (q1 / q0) ** (1.0 / (y1 - y0)) - 1.0, f"{basis} {y0}-{y1}", y1 - y0)
+            )
     if not rows:
         return pd.DataFrame(columns=["production_growth", "growth_basis"])
     out = pd.DataFrame(rows, columns=["country", "production_growth", "growth_basis", "span"])
     out = out.sort_values(["country", "span"], ascending=[True, False], kind="stable")
-    return out.drop_duplicates("country").set_index("country")[["production_growth", "growth_basis"]]
+    return out.drop_duplicates("country").set_index("country")[
+        ["production_growth", "growth_basis"]
+    ]
 
 
 def screen_assets(
@@ -180,27 +190,38 @@ def screen_assets(
     else:
         df["reserves"] = np.nan
         df["reserve_share"] = np.nan
-    df["production"] = prod_named.set_index("country")["quantity"] if not prod_named.empty else np.nan
+    df["production"] = (
+        prod_named.set_index("country")["quantity"] if not prod_named.empty else np.nan
+    )
     growth = _growth(ds, commodity, prod_all)
     df["production_growth"] = growth["production_growth"].reindex(df.index)
     df["growth_basis"] = growth["growth_basis"].reindex(df.index)
     units_agree = (
-        not res.empty and not prod.empty and set(res["unit"]) == set(prod["unit"]) and res["unit"].nunique() == 1
+        not res.empty
+        and not prod.empty
+        and set(res["unit"]) == set(prod["unit"])
+        and res["unit"].nunique() == 1
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         rp = df["reserves"] / df["production"].where(df["production"] > 0)
     df["reserves_to_production"] = rp if units_agree else np.nan
     if not units_agree and not res.empty and not prod.empty:
-        notes.append(f"reserves ({res['unit'].iloc[0]}) and production ({prod['unit'].iloc[0]}) units differ: no R/P")
+        notes.append(
+            f"reserves ({res['unit'].iloc[0]}) and production ({prod['unit'].iloc[0]}) units differ: no R/P"
+        )
     ctab = ds.countries.set_index("country")
-    gov = ctab[["pv", "rl"]].mean(axis=1, skipna=False) if not ctab.empty else pd.Series(dtype=float)
+    gov = (
+        ctab[["pv", "rl"]].mean(axis=1, skipna=False) if not ctab.empty else pd.Series(dtype=float)
+    )
     df["governance"] = gov.reindex(df.index)
     partner_set = set(partner_countries(ds, partners))
     df["partner"] = [c in partner_set for c in df.index]
     ec = ds.export_controls
     controlled = set(ec.loc[ec["commodity"] == commodity, "country"]) if not ec.empty else set()
     df["export_control"] = [c in controlled for c in df.index]
-    df["unit"] = res["unit"].iloc[0] if not res.empty else (prod["unit"].iloc[0] if not prod.empty else "")
+    df["unit"] = (
+        res["unit"].iloc[0] if not res.empty else (prod["unit"].iloc[0] if not prod.empty else "")
+    )
 
     comp = pd.DataFrame(index=df.index)
     for name in ("reserve_share", "production_growth", "reserves_to_production", "governance"):
@@ -213,7 +234,8 @@ def screen_assets(
     contrib = comp.fillna(0.0).mul(weight.reindex(comp.columns), axis=1)
     df["score"] = contrib.sum(axis=1) / wsum.where(wsum > 0)
     df["missing"] = [
-        ", ".join(c for c in comp.columns if pd.isna(comp.loc[idx, c]) and w[c] > 0) for idx in comp.index
+        ", ".join(c for c in comp.columns if pd.isna(comp.loc[idx, c]) and w[c] > 0)
+        for idx in comp.index
     ]
     df["explanation"] = [_explain(comp.loc[idx], weight, float(wsum[idx])) for idx in comp.index]
     df = df.sort_values(["score", "reserves"], ascending=False, na_position="last", kind="stable")

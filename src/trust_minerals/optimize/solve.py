@@ -64,6 +64,10 @@ class Prepared:
 class SourcingResult:
     """The optimal portfolio, its risk against the status quo, and the binding constraints.
 
+    ``cvar_before`` is the CVaR of the status-quo mix scaled to the demand; that mix need not
+    meet the constraints (``status_quo_feasible``), so the optimum can be riskier than it when,
+    e.g., a partner share is required that the status quo does not reach.
+
     ``status`` is ``'optimal'`` or ``'infeasible'``; an infeasible result carries ``conflicts``
     and ``explanation`` (which constraints conflict and by how much) and no flows.
     """
@@ -82,6 +86,7 @@ class SourcingResult:
     conflicts: tuple[Conflict, ...]
     explanation: str
     status_quo_basis: str
+    status_quo_feasible: bool
     unit: str
     year: int
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -109,6 +114,7 @@ class SourcingResult:
                     "unit": self.unit,
                     "year": self.year,
                     "status_quo_basis": self.status_quo_basis,
+                    "status_quo_feasible": self.status_quo_feasible,
                     "explanation": self.explanation,
                 }
             ]
@@ -132,9 +138,7 @@ class SourcingResult:
         return pd.DataFrame([*rows.to_dict("records"), total], columns=list(rows.columns))
 
 
-def _loss_from(
-    loss: LossLike | pd.DataFrame, columns: list[str]
-) -> tuple[np.ndarray, list[str]]:
+def _loss_from(loss: LossLike | pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, list[str]]:
     if isinstance(loss, pd.DataFrame):
         names, arr = [str(c) for c in loss.columns], loss.to_numpy(dtype=float)
     else:
@@ -147,7 +151,9 @@ def _loss_from(
             out[:, i] = arr[:, index[c]]
         else:
             missing.append(c)
-    notes = [f"no disruption draws for {', '.join(missing)}: treated as undisrupted"] if missing else []
+    notes = (
+        [f"no disruption draws for {', '.join(missing)}: treated as undisrupted"] if missing else []
+    )
     return out, notes
 
 
@@ -293,12 +299,30 @@ def solve_prepared(prep: Prepared, problem: SourcingProblem | None = None) -> An
     return core
 
 
+def status_quo_feasible(prep: Prepared) -> bool:
+    """Whether the status-quo mix, scaled to the demand, meets every constraint of the problem
+    (only then is ``cvar_after ≤ cvar_before`` guaranteed)."""
+    p = prep.problem
+    sq = prep.status_quo
+    if sq.empty or not set(sq.index) <= set(p.suppliers):
+        return False
+    x = prep.spec.demand * sq.reindex(list(p.suppliers)).fillna(0.0).to_numpy()
+    tol = 1e-9 * max(1.0, p.demand)
+    partner = np.asarray(p.is_partner, dtype=bool)
+    return bool(
+        (x <= p.upper + tol).all()
+        and (x >= np.asarray(p.contract) - tol).all()
+        and x[partner].sum() >= p.min_partner_share * p.demand - tol
+    )
+
+
 def result_from(prep: Prepared, core: Any) -> SourcingResult:
     """Assemble a :class:`SourcingResult` from :func:`solve_prepared`'s answer."""
     p, spec = prep.problem, prep.spec
     weights = np.asarray(p.weights)
     cvar_before = cvar(prep.status_quo_loss, p.alpha, weights)
     es_before = float(weights @ prep.status_quo_loss)
+    sq_ok = status_quo_feasible(prep)
     cap = prep.capacity
     base = pd.DataFrame(
         {
@@ -318,7 +342,7 @@ def result_from(prep: Prepared, core: Any) -> SourcingResult:
         return SourcingResult(
             spec, "infeasible", base[PORTFOLIO_COLUMNS], np.nan, cvar_before, np.nan, es_before,
             np.nan, np.nan, np.nan, pd.DataFrame(), core, explanation_text(core),
-            prep.status_quo_basis, prep.unit, prep.year, prep.notes,
+            prep.status_quo_basis, sq_ok, prep.unit, prep.year, prep.notes,
         )  # fmt: skip
     x = core.flow
     base["flow_opt"] = x
@@ -344,6 +368,7 @@ def result_from(prep: Prepared, core: Any) -> SourcingResult:
         conflicts=(),
         explanation="",
         status_quo_basis=prep.status_quo_basis,
+        status_quo_feasible=sq_ok,
         unit=prep.unit,
         year=prep.year,
         notes=prep.notes,

@@ -97,13 +97,17 @@ class SourcingSpec(BaseModel):
     demand: float = Field(description="Quantity to source, in the production unit")
     max_supplier_share: float | None = Field(None, description="Cap on any one supplier's share")
     min_partner_share: float = Field(0.0, description="Minimum share from the partner set")
-    partners: str = Field("msp", description="Partner set: msp, quad, g7, eu, oecd, usa_ind or ISO3 list")
+    partners: str = Field(
+        "msp", description="Partner set: msp, quad, g7, eu, oecd, usa_ind or ISO3 list"
+    )
     alpha: float = Field(default_factory=lambda: parameters()["cvar_alpha"])
     cost_weight: float = Field(default_factory=lambda: parameters()["cost_weight"])
     draws: int = 10000
     seed: int = 0
     severity: str = "default"
-    contracts: dict[str, float] = Field(default_factory=dict, description="Minimum flow per supplier")
+    contracts: dict[str, float] = Field(
+        default_factory=dict, description="Minimum flow per supplier"
+    )
     capacities: dict[str, float] = Field(default_factory=dict, description="Capacity overrides")
     unit_costs: dict[str, float] = Field(default_factory=dict, description="Unit-cost overrides")
     exportable_fraction: float | None = None

@@ -299,11 +299,11 @@ def _consumer_months(shocks: Sequence[object], name: str, members: Sequence[str]
         stock -= draw[t]
     delivered = delivered + draw
     shortfall = demand - delivered
-    if not np.allclose(delivered + shortfall, demand, atol=1e-12):  # pragma: no cover - a bug guard
-        raise AssertionError("mass balance violated")
-    ratio = delivered / demand
-    with np.errstate(divide="ignore"):
-        price = np.where(ratio > 0, np.minimum(cap, ratio ** (1.0 / eps) - 1.0), cap)
+    if not np.allclose(delivered + shortfall, demand, rtol=0, atol=1e-9):  # pragma: no cover
+        raise AssertionError(f"mass balance violated: supply={supply}, demand={demand}")
+    ratio = np.clip(delivered / demand, 1e-300, 1.0)
+    with np.errstate(divide="ignore", over="ignore"):
+        price = np.minimum(cap, ratio ** (1.0 / eps) - 1.0)
     return pd.DataFrame(
         {
             "month": np.arange(horizon),

@@ -39,7 +39,7 @@ def _num(value: Any) -> float | None:
 
 def choropleth(rows: pd.DataFrame, *, value: str = "share", title: str, source: str) -> dict[str, Any]:
     """World map of ``value`` by ISO3 ``country`` (aggregate rows and missing values left out)."""
-    named = rows[~rows["is_aggregate"]] if "is_aggregate" in rows else rows
+    named = rows[~rows["is_aggregate"]] if "is_aggregate" in rows else rows[rows["country"].str.fullmatch(r"[A-Z]{3}")]
     named = named[named[value].notna()] if value in named else named.iloc[0:0]
     return {
         "data": [

@@ -16,7 +16,6 @@ from typing import Any
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query
-from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
 from trust_minerals.api.app import AppState, records, state_of
@@ -40,8 +39,16 @@ def _env() -> Any:
     )
     env.filters["pct"] = _pct
     env.filters["num"] = _numfmt
-    env.filters["tojson_safe"] = lambda v: json.dumps(v, allow_nan=False, default=_json_default).replace("</", "<\\/")
+    env.filters["tojson_safe"] = _script_json
     return env
+
+
+def _script_json(value: Any) -> Any:
+    """JSON safe to place inside a ``<script>`` element (no ``<``, ``>`` or ``&`` left raw)."""
+    from markupsafe import Markup
+
+    text = json.dumps(value, allow_nan=False, default=_json_default)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def _json_default(value: Any) -> Any:

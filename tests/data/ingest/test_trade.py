@@ -100,7 +100,9 @@ def test_every_row_is_kept_or_its_exclusion_explained(baci: pd.DataFrame) -> Non
     assert not set(excluded["hs6"]) & set(baci["hs6"])
 
 
-def test_values_are_thousand_usd_times_1000_and_missing_quantities_stay_missing(baci: pd.DataFrame) -> None:
+def test_values_are_thousand_usd_times_1000_and_missing_quantities_stay_missing(
+    baci: pd.DataFrame,
+) -> None:
     kept = ",".join(str(int(h)) for h in set(baci["hs6"]))
     (v_sum, null_q) = _sql(
         BACI_DB, f"SELECT sum(CAST(v AS REAL)), sum(q IS NULL) FROM baci_trade WHERE k IN ({kept})"
@@ -119,7 +121,12 @@ def test_country_codes_map_to_iso3_with_taiwan_decided(baci: pd.DataFrame) -> No
 
 def test_flow_totals_by_year_match_sql_on_the_raw_table(baci: pd.DataFrame) -> None:
     kept = ",".join(str(int(h)) for h in set(baci["hs6"]))
-    raw = dict(_sql(BACI_DB, f"SELECT CAST(t AS INTEGER), count(*) FROM baci_trade WHERE k IN ({kept}) GROUP BY t"))
+    raw = dict(
+        _sql(
+            BACI_DB,
+            f"SELECT CAST(t AS INTEGER), count(*) FROM baci_trade WHERE k IN ({kept}) GROUP BY t",
+        )
+    )
     assert baci.groupby("year").size().to_dict() == raw
 
 
@@ -127,7 +134,9 @@ def test_flow_totals_by_year_match_sql_on_the_raw_table(baci: pd.DataFrame) -> N
 def _small_baci(path: Path, rows: list[tuple], countries: list[tuple]) -> Path:
     con = sqlite3.connect(path)
     con.execute("CREATE TABLE baci_trade (t TEXT, i TEXT, j TEXT, k INTEGER, v TEXT, q TEXT)")
-    con.execute("CREATE TABLE country_codes_V202401b (country_code TEXT, country_name TEXT, country_iso2 TEXT, country_iso3 TEXT)")
+    con.execute(
+        "CREATE TABLE country_codes_V202401b (country_code TEXT, country_name TEXT, country_iso2 TEXT, country_iso3 TEXT)"
+    )
     con.executemany("INSERT INTO baci_trade VALUES (?, ?, ?, ?, ?, ?)", rows)
     con.executemany("INSERT INTO country_codes_V202401b VALUES (?, ?, ?, ?)", countries)
     con.commit()
@@ -135,7 +144,11 @@ def _small_baci(path: Path, rows: list[tuple], countries: list[tuple]) -> Path:
     return path
 
 
-COUNTRIES = [("152", "Chile", "CL", "CHL"), ("699", "India", "IN", "IND"), ("490", "Other Asia, nes", "", "S19")]
+COUNTRIES = [
+    ("152", "Chile", "CL", "CHL"),
+    ("699", "India", "IN", "IND"),
+    ("490", "Other Asia, nes", "", "S19"),
+]
 
 
 def test_small_database_is_parsed_by_hand(tmp_path: Path) -> None:
@@ -162,7 +175,11 @@ def test_small_database_is_parsed_by_hand(tmp_path: Path) -> None:
 def test_hs6_codes_missing_from_the_concordance_are_listed_together(tmp_path: Path) -> None:
     db = _small_baci(
         tmp_path / "b.db",
-        [("2024", "152", "699", 10111, "1", "1"), ("2024", "152", "699", 847130, "1", "1"), ("2024", "152", "699", 283691, "1", "1")],
+        [
+            ("2024", "152", "699", 10111, "1", "1"),
+            ("2024", "152", "699", 847130, "1", "1"),
+            ("2024", "152", "699", 283691, "1", "1"),
+        ],
         COUNTRIES,
     )
     with pytest.raises(UnknownNameError) as err:
@@ -203,14 +220,20 @@ def test_wmd_rows_in_equal_rows_out(wmd: dict[str, pd.DataFrame]) -> None:
     for sheet in conc.loc[conc["commodity"] != "", "wmd_name"]:
         cols = [r[1] for r in _sql(WMD_DB, f'PRAGMA table_info("{sheet}")')]
         years = [c for c in cols if c.isdigit()]
-        (n,) = _sql(WMD_DB, f'SELECT count(*) FROM "{sheet}" WHERE Country_ISO <> \'DELETE\'')[0]
+        (n,) = _sql(WMD_DB, f"SELECT count(*) FROM \"{sheet}\" WHERE Country_ISO <> 'DELETE'")[0]
         expected += n * len(years)
         nulls += sum(
-            _sql(WMD_DB, f'SELECT count(*) FROM "{sheet}" WHERE "{y}" IS NULL AND Country_ISO <> \'DELETE\'')[0][0]
+            _sql(
+                WMD_DB,
+                f'SELECT count(*) FROM "{sheet}" WHERE "{y}" IS NULL AND Country_ISO <> \'DELETE\'',
+            )[0][0]
             for y in years
         )
         values += sum(
-            _sql(WMD_DB, f'SELECT ifnull(sum("{y}"), 0) FROM "{sheet}" WHERE Country_ISO <> \'DELETE\'')[0][0]
+            _sql(
+                WMD_DB,
+                f'SELECT ifnull(sum("{y}"), 0) FROM "{sheet}" WHERE Country_ISO <> \'DELETE\'',
+            )[0][0]
             for y in years
         )
     assert len(prod) == expected
@@ -226,7 +249,9 @@ def test_wmd_placeholder_codes_become_iso3(wmd: dict[str, pd.DataFrame]) -> None
     assert {"TWN", "XKX"} <= set(prod["country"])
 
 
-def test_eol_rir_has_one_row_per_commodity_from_the_hs_code_map(wmd: dict[str, pd.DataFrame]) -> None:
+def test_eol_rir_has_one_row_per_commodity_from_the_hs_code_map(
+    wmd: dict[str, pd.DataFrame],
+) -> None:
     eol = validate("eol_rir", wmd["eol_rir"])
     assert eol["commodity"].is_unique
     published = dict(_sql(WMD_DB, 'SELECT "Sheet_name", "EoL-RIR (2023)" FROM "HS Code Map"'))
@@ -240,7 +265,9 @@ def test_eol_rir_has_one_row_per_commodity_from_the_hs_code_map(wmd: dict[str, p
 def test_unknown_wmd_sheet_raises(tmp_path: Path) -> None:
     db = tmp_path / "w.db"
     con = sqlite3.connect(db)
-    con.execute('CREATE TABLE "Unobtainium" (Country TEXT, Country_Code TEXT, Country_ISO TEXT, "2024" REAL, unit TEXT)')
+    con.execute(
+        'CREATE TABLE "Unobtainium" (Country TEXT, Country_Code TEXT, Country_ISO TEXT, "2024" REAL, unit TEXT)'
+    )
     con.commit()
     con.close()
     with pytest.raises(UnknownNameError, match="Unobtainium"):
@@ -251,7 +278,9 @@ def test_unknown_wmd_sheet_raises(tmp_path: Path) -> None:
 NON_MINERAL = ["010111", "847130", "870323"]
 
 
-def _write_release(folder: Path, year: int, seed: int, n: int = 300, bad: tuple[int, str, str] | None = None) -> pd.DataFrame:
+def _write_release(
+    folder: Path, year: int, seed: int, n: int = 300, bad: tuple[int, str, str] | None = None
+) -> pd.DataFrame:
     """A BACI year file in the official layout (+ the country codes file); returns its rows."""
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
@@ -270,6 +299,7 @@ def _write_release(folder: Path, year: int, seed: int, n: int = 300, bad: tuple[
     )
     rows.loc[rows.index % 17 == 0, "q"] = "NA"
     rows.loc[rows.index % 23 == 0, "q"] = "          NA"
+    rows.loc[rows.index % 29 == 5, "k"] = "9999AA"  # BACI's 'not specified' code: filtered out
     if bad is not None:  # a bad value in a mineral row (other rows are filtered out unread)
         row, col, value = bad
         rows.loc[row, ["k", col]] = ["283691", value]
@@ -277,16 +307,43 @@ def _write_release(folder: Path, year: int, seed: int, n: int = 300, bad: tuple[
     with open(folder / "country_codes_V202401b.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["country_code", "country_name", "country_iso2", "country_iso3"])
-        w.writerows([[36, "Australia", "AU", "AUS"], [152, "Chile", "CL", "CHL"], [699, "India", "IN", "IND"],
-                     [842, "USA", "US", "USA"], [490, "Other Asia, nes", "", "S19"]])
+        w.writerows(
+            [
+                [36, "Australia", "AU", "AUS"],
+                [152, "Chile", "CL", "CHL"],
+                [699, "India", "IN", "IND"],
+                [842, "USA", "US", "USA"],
+                [490, "Other Asia, nes", "", "S19"],
+            ]
+        )
     return rows
 
 
 def _store(path: Path) -> Path:
     con = duckdb.connect(str(path))
     existing = empty_table("trade")
-    existing.loc[0] = ["CHL", "IND", "283691", "lithium", "refinery", 2021, 1.0, 1.0, "baci_hs92_v202401b"]
-    existing.loc[1] = ["CHL", "IND", "283691", "lithium", "refinery", 2022, 2.0, 2.0, "baci_hs92_v202401b"]
+    existing.loc[0] = [
+        "CHL",
+        "IND",
+        "283691",
+        "lithium",
+        "refinery",
+        2021,
+        1.0,
+        1.0,
+        "baci_hs92_v202401b",
+    ]
+    existing.loc[1] = [
+        "CHL",
+        "IND",
+        "283691",
+        "lithium",
+        "refinery",
+        2022,
+        2.0,
+        2.0,
+        "baci_hs92_v202401b",
+    ]
     existing["year"] = existing["year"].astype("int64")
     con.register("df", existing)
     con.execute("CREATE TABLE trade AS SELECT * FROM df")
@@ -313,11 +370,19 @@ def test_import_keeps_minerals_maps_countries_and_replaces_the_year(tmp_path: Pa
     assert n == len(expected) == (got["year"] == 2022).sum()
     assert set(got["hs6"]).isdisjoint(NON_MINERAL + ["270112"])
     assert got.loc[got["year"] == 2021, "value_usd"].tolist() == [1.0]  # other years untouched
-    assert got.loc[got["year"] == 2022, "value_usd"].sum() == pytest.approx(expected["v"].astype(float).sum() * 1000)
+    assert got.loc[got["year"] == 2022, "value_usd"].sum() == pytest.approx(
+        expected["v"].astype(float).sum() * 1000
+    )
     assert int(got["quantity"].isna().sum()) == int((expected["q"].str.strip() == "NA").sum())
-    assert set(got["exporter"]) <= set(iso.values()) and "TWN" in set(got["exporter"]) | set(got["importer"])
+    assert set(got["exporter"]) <= set(iso.values()) and "TWN" in set(got["exporter"]) | set(
+        got["importer"]
+    )
     first = expected.iloc[0]
-    match = got[(got["exporter"] == iso[first["i"]]) & (got["importer"] == iso[first["j"]]) & (got["hs6"] == first["k"])]
+    match = got[
+        (got["exporter"] == iso[first["i"]])
+        & (got["importer"] == iso[first["j"]])
+        & (got["hs6"] == first["k"])
+    ]
     assert float(first["v"]) * 1000 in set(match["value_usd"].round(6))
     assert (got.loc[got["year"] == 2022, "source_id"] == "baci_hs92_v202401b").all()
 

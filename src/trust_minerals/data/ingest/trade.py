@@ -29,7 +29,6 @@ decisions in :data:`BACI_COUNTRY_OVERRIDES` for the codes that have no ISO3.
 from __future__ import annotations
 
 import io
-import logging
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -43,8 +42,6 @@ import pandas as pd
 from trust_minerals.data.concordance import read_concordance
 from trust_minerals.errors import ParseError, StoreError, UnknownNameError
 from trust_minerals.schema import spec, vocabulary
-
-log = logging.getLogger(__name__)
 
 BACI_SOURCE_ID = "baci_hs92_v202401b"
 WMD_SOURCE_ID = "world_mining_data"
@@ -148,7 +145,7 @@ def hs6_concordance() -> pd.DataFrame:
     where = "concordance/hs6_commodities.csv"
     df = pd.DataFrame(read_concordance("hs6_commodities.csv"))
     for line, row in enumerate(df.itertuples(index=False), start=2):
-        if not re.fullmatch(r"\d{6}", row.hs6):
+        if not re.fullmatch(r"\d{6}", str(row.hs6)):
             raise ParseError(
                 "HS6 code must be six digits", path=where, line=line, field="hs6", value=row.hs6
             )
@@ -210,7 +207,9 @@ def baci_country_map(
         if con is None:
             _, con = _open_sqlite(None, "baci.db")
         try:
-            table = pd.read_sql("SELECT country_code, country_iso3 FROM country_codes_V202401b", con)
+            table = pd.read_sql(
+                "SELECT country_code, country_iso3 FROM country_codes_V202401b", con
+            )
         finally:
             if own:
                 con.close()
@@ -218,8 +217,8 @@ def baci_country_map(
     for code, iso3 in zip(table["country_code"], table["country_iso3"], strict=True):
         iso = str(iso3).strip() if isinstance(iso3, str) else ""
         out[int(code)] = iso if re.fullmatch(r"[A-Z]{3}", iso) else None
-    for code, (iso, _reason) in BACI_COUNTRY_OVERRIDES.items():
-        out[code] = iso
+    for code, (override, _reason) in BACI_COUNTRY_OVERRIDES.items():
+        out[code] = override
     # codes whose ISO3 is a placeholder such as 'S19' and that no override decides are unknown
     for code in [c for c, iso in out.items() if iso is None and c not in BACI_COUNTRY_OVERRIDES]:
         del out[code]
@@ -385,7 +384,7 @@ def baci_exclusions(path: Path | str | None = None) -> pd.DataFrame:
                     "reason": r.note,
                     "hs6": r.hs6,
                     "country_code": "",
-                    "rows": int(counts.get(int(r.hs6), 0)),
+                    "rows": int(counts.get(int(str(r.hs6)), 0)),
                 }
             )
         earlier: list[int] = []  # a flow between two excluded codes is counted once
@@ -514,279 +513,16 @@ def _wmd_sheet(db: Path, con: sqlite3.Connection, sheet: str, commodity: str) ->
     )
 
 
-# --- full BACI release -> store --------------------------------------------------------------
-def _baci_files(paths: str | Path | Sequence[Path | str]) -> list[tuple[Path, int, str]]:
-    """Expand ``paths`` (files, folders or one glob pattern) to (file, year, version) triples."""
-    items: list[Path] = []
-    if isinstance(paths, str | Path):
-        text = str(paths)
-        if any(ch in text for ch in "*?["):
-            items = sorted(Path(text).parent.glob(Path(text).name))
-            if not items:
-                raise ParseError("no file matches the pattern", path=text)
-        else:
-            items = [Path(text)]
-    else:
-        items = [Path(p) for p in paths]
-    files: list[Path] = []
-    for item in items:
-        if item.is_dir():
-            found = sorted(f for f in item.iterdir() if _BACI_FILE.search(f.name))
-            if not found:
-                raise ParseError(
-                    "folder holds no BACI_HS92_Y<year>_V<version>.csv file", path=str(item)
-                )
-            files.extend(found)
-        elif not item.is_file():
-            raise ParseError("file not found", path=str(item))
-        else:
-            files.append(item)
-    out = []
-    for f in files:
-        m = _BACI_FILE.search(f.name)
-        if m is None:
-            raise ParseError(
-                "expected a BACI year file named BACI_HS92_Y<year>_V<version>.csv", path=str(f)
-            )
-        if m.group(1) != "92":
-            raise ParseError(
-                f"HS{m.group(1)} release: the HS6 concordance (hs6_commodities.csv) is for HS92 files",
-                path=str(f),
-            )
-        out.append((f, int(m.group(2)), m.group(3)))
-    versions = {v.lower() for _, _, v in out}
-    if len(versions) > 1:
-        raise ParseError(
-            f"files from several BACI releases {sorted(versions)}: import one release at a time"
-        )
-    return out
-
-
-def _check_header(path: Path) -> None:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        first = fh.readline()
-    header = tuple(h.strip().strip('"') for h in first.strip().split(","))
-    if header != _BACI_COLUMNS:
-        raise ParseError(
-            f"header must be {','.join(_BACI_COLUMNS)}", path=str(path), line=1, value=first.strip()
-        )
-
-
-def _release_country_map(folder: Path) -> dict[int, str | None]:
-    found = sorted(folder.glob("country_codes_V*.csv"))
-    if not found:
-        return baci_country_map()
-    table = pd.read_csv(found[-1], dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    if (
-        "country_iso3" not in table.columns and "iso_3digit_alpha" in table.columns
-    ):  # older releases
-        table = table.rename(columns={"iso_3digit_alpha": "country_iso3"})
-    if not {"country_code", "country_iso3"} <= set(table.columns):
-        raise ParseError(
-            "expected columns country_code and country_iso3", path=str(found[-1]), line=1
-        )
-    return baci_country_map(table=table)
-
-
-def _line_of(path: Path, column: str, value: object) -> int | None:
-    """Line number (1 = header) of the first row whose ``column`` holds ``value`` (error path only)."""
-    idx = _BACI_COLUMNS.index(column)
-    with open(path, encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, start=1):
-            fields = line.rstrip("\r\n").split(",")
-            if n > 1 and len(fields) > idx and fields[idx].strip() == str(value).strip():
-                return n
-    return None
-
-
+# --- full BACI release -> store ------------------------------------------------------------
 def import_baci(paths: str | Path | Sequence[Path | str], db_path: Path | str | None = None) -> int:
     """Replace the store's ``trade`` rows with those of full BACI HS92 year files.
 
-    Each ``BACI_HS92_Y<year>_V<version>.csv`` (header ``t,i,j,k,v,q``) is read by DuckDB straight
-    from disk, keeping only the HS6 codes of ``hs6_commodities.csv``; countries are mapped with
-    the release's ``country_codes_V*.csv`` in the same folder (else the geopolrisk table). The
-    store's ``trade`` rows for the files' years are deleted and the new rows inserted in one
-    transaction: on any error the store is left unchanged.
-
-    Parameters
-    ----------
-    paths : str, path or sequence of paths
-        Files, folders holding them, or one glob pattern.
-    db_path : path, optional
-        DuckDB store (default :func:`trust_minerals.data.store.default_db_path`).
-
-    Returns
-    -------
-    int
-        Number of rows inserted.
-
-    Raises
-    ------
-    ParseError
-        Missing file, wrong name or header, bad value (naming the file, line and value).
-    UnknownNameError
-        Country codes with no ISO3 and no decision in :data:`BACI_COUNTRY_OVERRIDES`.
-    StoreError
-        No store at ``db_path``, or it has no ``trade`` table.
+    One DuckDB transaction; see :func:`trust_minerals.data.ingest.trade_import.import_baci`.
 
     Examples
     --------
     >>> import_baci("~/BACI_HS92_V202401b/BACI_HS92_Y202*_V202401b.csv")   # doctest: +SKIP
     """
-    import duckdb
+    from trust_minerals.data.ingest import trade_import
 
-    files = _baci_files(paths)
-    if db_path is None:
-        from trust_minerals.data.store import default_db_path
-
-        db_path = default_db_path()
-    db_path = Path(db_path)
-    if not db_path.is_file():
-        raise StoreError(f"no database at {db_path}; run 'trust data build' first")
-    for f, _, _ in files:
-        _check_header(f)
-    conc = hs6_concordance()
-    kept = conc[conc["commodity"] != ""]
-    hs6_map = pd.DataFrame(
-        {
-            "k": kept["hs6"].astype("int64"),
-            "hs6": kept["hs6"],
-            "commodity": kept["commodity"],
-            "stage": kept["stage"],
-        }
-    )
-    maps = {folder: _release_country_map(folder) for folder in {f.parent for f, _, _ in files}}
-    cc = pd.DataFrame(
-        [(str(f), code, iso or "") for f, _, _ in files for code, iso in maps[f.parent].items()],
-        columns=["file", "code", "iso3"],
-    )
-    version = files[0][2].lower()
-    source_id = f"baci_hs92_v{version}"
-    try:
-        con = duckdb.connect(str(db_path))
-    except duckdb.Error as exc:
-        raise StoreError(f"cannot open the database {db_path}: {exc}") from None
-    try:
-        tables = {
-            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-        }
-        if "trade" not in tables:
-            raise StoreError(f"{db_path} has no table 'trade'; run 'trust data build --force'")
-        con.register("_hs6_map", hs6_map)
-        con.register("_cc", cc)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            n = _stage_and_replace(con, files, source_id, "sources" in tables)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        con.close()
-    return n
-
-
-def _stage_and_replace(
-    con, files: list[tuple[Path, int, str]], source_id: str, has_sources: bool
-) -> int:  # type: ignore[no-untyped-def]
-    import duckdb
-
-    con.execute(
-        "CREATE TEMP TABLE _baci_stage (file VARCHAR, file_year INTEGER, t INTEGER, i INTEGER, "
-        "j INTEGER, k INTEGER, v VARCHAR, q VARCHAR)"
-    )
-    types = "{'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'INTEGER', 'v': 'VARCHAR', 'q': 'VARCHAR'}"
-    for f, year, _ in files:
-        literal = str(f).replace("'", "''")
-        try:
-            con.execute(
-                f"INSERT INTO _baci_stage SELECT '{literal}', {int(year)}, t, i, j, k, trim(v), trim(q) "
-                f"FROM read_csv('{literal}', header = true, delim = ',', columns = {types}) "
-                "WHERE k IN (SELECT k FROM _hs6_map)"
-            )
-        except duckdb.Error as exc:
-            raise ParseError(
-                f"cannot read the file ({str(exc).splitlines()[0]})", path=str(f)
-            ) from None
-    bad_year = con.execute(
-        "SELECT file, t FROM _baci_stage WHERE t <> file_year LIMIT 1"
-    ).fetchone()
-    if bad_year:
-        path = Path(bad_year[0])
-        raise ParseError(
-            "year differs from the year in the file name",
-            path=str(path),
-            line=_line_of(path, "t", bad_year[1]),
-            field="t",
-            value=bad_year[1],
-        )
-    for col in ("v", "q"):
-        bad = con.execute(
-            f"SELECT file, {col} FROM _baci_stage WHERE {col} NOT IN ('', 'NA') "
-            f"AND (TRY_CAST({col} AS DOUBLE) IS NULL OR TRY_CAST({col} AS DOUBLE) < 0 "
-            f"OR NOT isfinite(TRY_CAST({col} AS DOUBLE))) LIMIT 1"
-        ).fetchone()
-        if bad:
-            path = Path(bad[0])
-            raise ParseError(
-                "not a non-negative number",
-                path=str(path),
-                line=_line_of(path, col, bad[1]),
-                field=col,
-                value=bad[1],
-            )
-    unknown = con.execute(
-        "SELECT DISTINCT s.file, s.code FROM (SELECT file, i AS code FROM _baci_stage UNION ALL "
-        "SELECT file, j FROM _baci_stage) s ANTI JOIN _cc c ON s.file = c.file AND s.code = c.code "
-        "ORDER BY 1, 2"
-    ).fetchall()
-    if unknown:
-        raise UnknownNameError(
-            "BACI country code", sorted({str(c) for _, c in unknown}), None, unknown[0][0]
-        )
-    years = sorted({y for _, y, _ in files})
-    con.execute(f"DELETE FROM trade WHERE year IN ({', '.join(str(y) for y in years)})")
-    cols = ", ".join(f'"{c}"' for c in spec("trade").column_names)
-    con.execute(
-        f"INSERT INTO trade ({cols}) SELECT ce.iso3, ci.iso3, m.hs6, m.commodity, m.stage, s.t, "
-        "TRY_CAST(nullif(nullif(s.v, ''), 'NA') AS DOUBLE) * 1000, "
-        "TRY_CAST(nullif(nullif(s.q, ''), 'NA') AS DOUBLE), ? "
-        "FROM _baci_stage s JOIN _hs6_map m ON s.k = m.k "
-        "JOIN _cc ce ON ce.file = s.file AND ce.code = s.i "
-        "JOIN _cc ci ON ci.file = s.file AND ci.code = s.j "
-        "WHERE ce.iso3 <> '' AND ci.iso3 <> ''",
-        [source_id],
-    )
-    res = con.execute(
-        "SELECT count(*) FROM trade WHERE year IN (SELECT DISTINCT file_year FROM _baci_stage)"
-    ).fetchone()
-    inserted = int(res[0]) if res else 0
-    excluded = con.execute(
-        "SELECT count(*) FROM _baci_stage s WHERE EXISTS (SELECT 1 FROM _cc c WHERE c.iso3 = '' "
-        "AND c.file = s.file AND c.code IN (s.i, s.j))"
-    ).fetchone()
-    if excluded and excluded[0]:
-        log.warning(
-            "import_baci: %d rows left out (country code with no single ISO3: %s)",
-            excluded[0],
-            BACI_COUNTRY_OVERRIDES,
-        )
-    if (
-        has_sources
-        and not con.execute("SELECT 1 FROM sources WHERE source_id = ?", [source_id]).fetchone()
-    ):
-        label = "V" + source_id.rsplit("_", 1)[-1][1:]
-        release = re.match(r"V(\d{4})", label)
-        con.execute(
-            "INSERT INTO sources (source_id, title, publisher, year, url, licence, citation) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                source_id,
-                f"BACI HS92 {label}",
-                "CEPII",
-                int(release.group(1)) if release else None,
-                "https://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37",
-                "Etalab 2.0",
-                BACI_CITATION.replace("V202401b", label),
-            ],
-        )
-    return inserted
+    return trade_import.import_baci(paths, db_path)

@@ -1,0 +1,91 @@
+"""CLI: trust concentration / risk / criticality / compare-lists."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from trust_minerals.cli import app
+from trust_minerals.errors import InputError, UnknownNameError
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "metrics"))
+from conftest import make_small_ds  # noqa: E402
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def small(monkeypatch):
+    ds = make_small_ds()
+    monkeypatch.setattr("trust_minerals.cli.metrics._dataset", lambda: ds)
+    return ds
+
+
+def run_json(args: list[str]) -> list[dict]:
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_concentration_prints_one_row(small):
+    rows = run_json(["concentration", "--commodity", "cobalt", "--stage", "mine", "--year", "2025"])
+    assert len(rows) == 1
+    assert rows[0]["top_country"] == "COD" and rows[0]["hhi"] == pytest.approx(0.505)
+    for col in ("hhi_upper", "top3_share", "coverage_share", "denominator", "unit"):
+        assert col in rows[0]
+
+
+def test_criticality_rows_have_score_rank_interval_and_flags(small):
+    rows = run_json(["criticality", "--method", "eu", "--for", "USA", "--uncertainty", "200"])
+    by = {r["commodity"]: r for r in rows}
+    assert by["cobalt"]["rank_low"] <= by["cobalt"]["rank"] <= by["cobalt"]["rank_high"]
+    assert by["lithium"]["incomplete"] is True and by["lithium"]["coverage_share"] == pytest.approx(
+        0.1
+    )
+    csv_out = runner.invoke(
+        app,
+        [
+            "criticality",
+            "--method",
+            "trust",
+            "--for",
+            "USA",
+            "--partners",
+            "msp",
+            "--format",
+            "csv",
+        ],
+    )
+    assert csv_out.exit_code == 0 and csv_out.stdout.startswith("commodity,score,rank")
+
+
+def test_risk_and_compare_lists(small):
+    rows = run_json(["risk", "--for", "IND", "--partners", "msp", "--year", "2025"])
+    assert {r["commodity"] for r in rows} == {"cobalt", "gallium", "lithium"}
+    cmp = run_json(["compare-lists", "--method", "usgs2022", "--for", "USA"])
+    assert [r["list_id"] for r in cmp] == ["us_2025", "us_2022", "india_2023"]
+
+
+def test_bad_names_and_weights_are_errors(small):
+    r = runner.invoke(app, ["criticality", "--method", "magic", "--for", "USA"])
+    assert isinstance(r.exception, UnknownNameError) and "usgs2022" in str(r.exception)
+    r = runner.invoke(app, ["risk", "--for", "IND", "--partners", "nato"])
+    assert isinstance(r.exception, UnknownNameError) and "MSP" in str(r.exception)
+    r = runner.invoke(
+        app, ["criticality", "--method", "trust", "--weights", "stage_concentration=-1"]
+    )
+    assert isinstance(r.exception, InputError)
+    r = runner.invoke(app, ["concentration", "--commodity", "unobtainium", "--year", "2025"])
+    assert isinstance(r.exception, UnknownNameError) and "cobalt" in str(r.exception)
+
+
+def test_rare_earth_mine_share_of_china_from_bundled_data(built_db):
+    rows = run_json(
+        ["concentration", "--commodity", "rare_earths", "--stage", "mine", "--year", "2025"]
+    )
+    assert rows[0]["top_country"] == "CHN"
+    assert rows[0]["top_share"] == pytest.approx(0.69, abs=0.01)
