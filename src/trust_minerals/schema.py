@@ -126,8 +126,8 @@ def validate(table: str, df: pd.DataFrame, *, where: str | None = None, sources:
         try:
             if col.dtype == "str":
                 s = s.astype(object).where(~isnull, None)
-                bad = ~isnull & ~s.map(lambda v: isinstance(v, str))
-                if bad.any():
+                if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
+                    bad = ~isnull & ~s.map(lambda v: isinstance(v, str))
                     raise ValueError(f"non-text values {s[bad].head(3).tolist()}")
             elif col.dtype == "float":
                 s = pd.to_numeric(s, errors="raise").astype("float64")
@@ -137,7 +137,7 @@ def validate(table: str, df: pd.DataFrame, *, where: str | None = None, sources:
                 else:
                     s = pd.to_numeric(s, errors="raise").astype("int64")
             elif col.dtype == "bool":
-                if not s.map(lambda v: isinstance(v, bool | np.bool_)).all():
+                if not pd.api.types.is_bool_dtype(s) and pd.api.types.infer_dtype(s, skipna=False) != "boolean":
                     raise ValueError("non-boolean values")
                 s = s.astype(bool)
         except (ValueError, TypeError) as exc:

@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from simulate.tiny import make_ds  # noqa: E402
-
 from trust_minerals.cli import app  # noqa: E402
 from trust_minerals.errors import InputError, UnknownNameError  # noqa: E402
 
@@ -35,20 +34,44 @@ def test_scenarios_list_shows_every_preset_with_its_source():
 
 
 def test_simulate_preset_rows_and_by_month():
-    res = runner.invoke(app, ["simulate", "--preset", "china-gallium-2023", "--for", "USA,IND", "--format", "json"])
+    res = runner.invoke(
+        app, ["simulate", "--preset", "china-gallium-2023", "--for", "USA,IND", "--format", "json"]
+    )
     assert res.exit_code == 0, res.output
     rows = json.loads(res.output)
     assert [r["consumer"] for r in rows] == ["USA", "IND"]
-    for key in ("consumer", "commodity", "stage", "lost_supply", "shortfall_share", "months_short", "price_change_share"):
+    for key in (
+        "consumer",
+        "commodity",
+        "stage",
+        "lost_supply",
+        "shortfall_share",
+        "months_short",
+        "price_change_share",
+    ):
         assert key in rows[0]
-    monthly = runner.invoke(app, ["simulate", "--preset", "china-gallium-2023", "--for", "USA", "--by-month", "--format", "csv"])
+    monthly = runner.invoke(
+        app,
+        [
+            "simulate",
+            "--preset",
+            "china-gallium-2023",
+            "--for",
+            "USA",
+            "--by-month",
+            "--format",
+            "csv",
+        ],
+    )
     assert monthly.exit_code == 0
     assert len(monthly.output.strip().splitlines()) == 1 + 12
 
 
 def test_simulate_scenario_file(tmp_path):
     f = tmp_path / "my.yaml"
-    f.write_text("shocks:\n  - {kind: outage, country: COD, commodity: cobalt, stage: mine, fraction: 0.5, duration_months: 2}\n")
+    f.write_text(
+        "shocks:\n  - {kind: outage, country: COD, commodity: cobalt, stage: mine, fraction: 0.5, duration_months: 2}\n"
+    )
     res = runner.invoke(app, ["simulate", "--scenario", str(f), "--for", "IND", "--format", "json"])
     assert res.exit_code == 0, res.output
     rows = json.loads(res.output)
@@ -57,13 +80,38 @@ def test_simulate_scenario_file(tmp_path):
 
 
 def test_montecarlo_rows_and_reproducible():
-    args = ["montecarlo", "--draws", "20000", "--for", "IND", "--seed", "1", "--commodity", "cobalt", "--format", "json"]
+    args = [
+        "montecarlo",
+        "--draws",
+        "20000",
+        "--for",
+        "IND",
+        "--seed",
+        "1",
+        "--commodity",
+        "cobalt",
+        "--format",
+        "json",
+    ]
     a = runner.invoke(app, args)
     b = runner.invoke(app, args)
     assert a.exit_code == 0, a.output
     assert a.output == b.output
     rows = json.loads(a.output)
-    for key in ("consumer", "commodity", "draws", "mean_shortfall_share", "p50", "p95", "p99", "var95", "cvar95", "var99", "cvar99", "stderr"):
+    for key in (
+        "consumer",
+        "commodity",
+        "draws",
+        "mean_shortfall_share",
+        "p50",
+        "p95",
+        "p99",
+        "var95",
+        "cvar95",
+        "var99",
+        "cvar99",
+        "stderr",
+    ):
         assert key in rows[0]
     assert rows[0]["draws"] == 20000
 
@@ -73,7 +121,11 @@ def test_montecarlo_rows_and_reproducible():
     [
         (["montecarlo", "--draws", str(10**12)], InputError, "draw cap"),
         (["simulate", "--preset", "atlantis-2030"], UnknownNameError, "atlantis-2030"),
-        (["simulate", "--preset", "china-gallium-2023", "--for", "USA,NARNIA"], UnknownNameError, "NARNIA"),
+        (
+            ["simulate", "--preset", "china-gallium-2023", "--for", "USA,NARNIA"],
+            UnknownNameError,
+            "NARNIA",
+        ),
         (["simulate"], InputError, "--preset"),
     ],
 )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .tiny import make_ds
 from trust_minerals.dataset import SupplyDataset
+
+from .tiny import make_ds
 
 
 @pytest.fixture()

@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .tiny import make_ds
 from trust_minerals.errors import InputError, UnknownNameError
 from trust_minerals.simulate.montecarlo import (
     build_severity,
@@ -15,6 +14,8 @@ from trust_minerals.simulate.montecarlo import (
     supply_loss_draws,
 )
 from trust_minerals.simulate.params import disruption_mapping, parameters
+
+from .tiny import make_ds
 
 
 def test_loss_draws_shape_range_and_countries(tiny):
@@ -36,8 +37,12 @@ def test_same_seed_gives_identical_draws_and_other_seed_differs(tiny):
 def test_country_events_are_shared_across_commodities(tiny):
     """CHN refines gallium and cobalt: with the same seed its loss column is the same in both."""
     probs = {"CHN": 0.3}
-    ga = supply_loss_draws(tiny, "gallium", "refinery", 2025, n_draws=10_000, seed=5, probabilities=probs)
-    co = supply_loss_draws(tiny, "cobalt", "refinery", 2025, n_draws=10_000, seed=5, probabilities=probs)
+    ga = supply_loss_draws(
+        tiny, "gallium", "refinery", 2025, n_draws=10_000, seed=5, probabilities=probs
+    )
+    co = supply_loss_draws(
+        tiny, "cobalt", "refinery", 2025, n_draws=10_000, seed=5, probabilities=probs
+    )
     col_ga = ga.loss_share[:, ga.countries.index("CHN")]
     col_co = co.loss_share[:, co.countries.index("CHN")]
     np.testing.assert_array_equal(col_ga, col_co)
@@ -55,8 +60,15 @@ def test_draws_do_not_depend_on_the_chunk_boundaries_of_a_longer_run(tiny):
 def test_frequency_and_mean_match_probability_and_severity(tiny):
     n, p, s = 200_000, 0.2, 0.6
     d = supply_loss_draws(
-        tiny, "cobalt", "mine", 2025, n_draws=n, seed=11,
-        probabilities={"COD": p}, severity=("fixed", s), countries=["COD"],
+        tiny,
+        "cobalt",
+        "mine",
+        2025,
+        n_draws=n,
+        seed=11,
+        probabilities={"COD": p},
+        severity=("fixed", s),
+        countries=["COD"],
     )
     hits = (d.loss_share[:, 0] > 0).mean()
     se = np.sqrt(p * (1 - p) / n)
@@ -81,14 +93,18 @@ def test_governance_probabilities_follow_the_documented_mapping(tiny):
 @pytest.mark.parametrize("bad", [-0.1, 1.5, float("nan")])
 def test_probability_outside_unit_interval_is_refused(tiny, bad):
     with pytest.raises(InputError, match="COD"):
-        supply_loss_draws(tiny, "cobalt", "mine", 2025, n_draws=10, seed=1, probabilities={"COD": bad})
+        supply_loss_draws(
+            tiny, "cobalt", "mine", 2025, n_draws=10, seed=1, probabilities={"COD": bad}
+        )
 
 
 def test_unknown_names_are_refused(tiny):
     with pytest.raises(UnknownNameError, match="unobtainium"):
         supply_loss_draws(tiny, "unobtainium", "mine", 2025, n_draws=10, seed=1)
     with pytest.raises(UnknownNameError, match="QQQ"):
-        supply_loss_draws(tiny, "cobalt", "mine", 2025, n_draws=10, seed=1, countries=["COD", "QQQ"])
+        supply_loss_draws(
+            tiny, "cobalt", "mine", 2025, n_draws=10, seed=1, countries=["COD", "QQQ"]
+        )
     with pytest.raises(UnknownNameError, match="QQQ"):
         disruption_probabilities(tiny, ["QQQ"])
     with pytest.raises(UnknownNameError, match="mine 1999"):
@@ -100,7 +116,9 @@ def test_huge_draw_request_is_refused_at_once_naming_the_cap(tiny):
         supply_loss_draws(tiny, "cobalt", "mine", 2025, n_draws=10**12, seed=1)
 
 
-@pytest.mark.parametrize("bad", [("fixed", 1.5), ("beta", 0, 1), ("uniform", 0.8, 0.2), ("fixed",), "heavy"])
+@pytest.mark.parametrize(
+    "bad", [("fixed", 1.5), ("beta", 0, 1), ("uniform", 0.8, 0.2), ("fixed",), "heavy"]
+)
 def test_bad_severity_is_refused(bad):
     with pytest.raises((InputError, UnknownNameError)):
         build_severity(bad)
@@ -114,7 +132,16 @@ def test_bad_severity_is_refused(bad):
 )
 def test_losses_stay_in_unit_interval(p, kind, seed):
     ds = make_ds()
-    d = supply_loss_draws(ds, "cobalt", "refinery", 2025, n_draws=500, seed=seed, probabilities={"CHN": p}, severity=kind)
+    d = supply_loss_draws(
+        ds,
+        "cobalt",
+        "refinery",
+        2025,
+        n_draws=500,
+        seed=seed,
+        probabilities={"CHN": p},
+        severity=kind,
+    )
     assert np.all((d.loss_share >= 0) & (d.loss_share <= 1))
     if p == 0:
         assert not d.loss_share[:, d.countries.index("CHN")].any()

@@ -11,16 +11,24 @@ from trust_minerals.simulate.stats import chunk_stats, merge_stats, summarise
 
 from .tiny import make_ds
 
-ONE_SUPPLIER = [("gallium", "refinery", "CHN", 100.0), ("gallium", "refinery", "World total", 100.0)]
+ONE_SUPPLIER = [
+    ("gallium", "refinery", "CHN", 100.0),
+    ("gallium", "refinery", "World total", 100.0),
+]
 
 
 @pytest.mark.parametrize(("p", "s", "share"), [(0.1, 1.0, 1.0), (0.3, 0.5, 0.75), (0.05, 0.8, 0.4)])
 def test_one_supplier_closed_form_expected_shortfall(p, s, share):
     """Expected shortfall = p · s · share, within 4 standard errors."""
-    trade = [("CHN", "USA", "gallium", "refinery", 100 * share), ("JPN", "USA", "gallium", "refinery", 100 * (1 - share))]
+    trade = [
+        ("CHN", "USA", "gallium", "refinery", 100 * share),
+        ("JPN", "USA", "gallium", "refinery", 100 * (1 - share)),
+    ]
     ds = make_ds(production=ONE_SUPPLIER, trade=trade)
     n = 200_000
-    r = shortfall_risk(ds, ["USA"], n_draws=n, seed=4, probabilities={"CHN": p, "JPN": 0.0}, severity=("fixed", s))
+    r = shortfall_risk(
+        ds, ["USA"], n_draws=n, seed=4, probabilities={"CHN": p, "JPN": 0.0}, severity=("fixed", s)
+    )
     row = r.table.iloc[0]
     expected = p * s * share
     exact_se = s * share * np.sqrt(p * (1 - p) / n)
@@ -45,14 +53,18 @@ def test_chunking_changes_nothing_but_memory_for_stats(tiny):
     rng = np.random.default_rng(0)
     values = (rng.random((10_000, 3)) * (rng.random((10_000, 3)) < 0.3)).astype(np.float32)
     whole = summarise(chunk_stats(values, 1000))
-    parts = summarise(merge_stats([chunk_stats(values[i : i + 999], 1000) for i in range(0, 10_000, 999)]))
+    parts = summarise(
+        merge_stats([chunk_stats(values[i : i + 999], 1000) for i in range(0, 10_000, 999)])
+    )
     np.testing.assert_allclose(whole.to_numpy(), parts.to_numpy(), rtol=1e-10, atol=1e-12)
     # cross-check against numpy's exact quantiles (histogram resolution 1e-3)
     exact = np.quantile(values, [0.5, 0.95, 0.99], axis=0)
     np.testing.assert_allclose(whole[["p50", "p95", "p99"]].to_numpy().T, exact, atol=1.5e-3)
     tail = np.sort(values, axis=0)[-500:].mean(axis=0)  # CVaR95: worst 5% of 10,000 draws
     np.testing.assert_allclose(whole["cvar95"].to_numpy(), tail, atol=1e-3)
-    np.testing.assert_allclose(whole["mean_shortfall_share"], values.mean(axis=0, dtype=np.float64), rtol=1e-9)
+    np.testing.assert_allclose(
+        whole["mean_shortfall_share"], values.mean(axis=0, dtype=np.float64), rtol=1e-9
+    )
 
 
 def test_statistics_are_ordered_and_in_unit_interval(tiny):

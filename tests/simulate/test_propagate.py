@@ -47,7 +47,19 @@ def test_spared_destination_keeps_its_supply(tiny):
 
 
 def test_licensing_lag_then_partial_recovery(tiny):
-    s = scenario_from_dict({"shocks": [{"kind": "licensing", "country": "CHN", "commodity": "gallium", "delay_months": 2, "after_share": 0.4}]})
+    s = scenario_from_dict(
+        {
+            "shocks": [
+                {
+                    "kind": "licensing",
+                    "country": "CHN",
+                    "commodity": "gallium",
+                    "delay_months": 2,
+                    "after_share": 0.4,
+                }
+            ]
+        }
+    )
     m = propagate(tiny, s, ["USA"]).monthly
     np.testing.assert_allclose(m["shortfall_share"].to_numpy()[:2], 0.75)
     np.testing.assert_allclose(m["shortfall_share"].to_numpy()[2:], 0.75 * 0.6)
@@ -55,7 +67,20 @@ def test_licensing_lag_then_partial_recovery(tiny):
 
 def test_mine_outage_limits_refinery_output_in_proportion(tiny):
     """COD loses half its mine output (35% of world feed) for 3 months: every refiner loses 35%."""
-    s = scenario_from_dict({"shocks": [{"kind": "outage", "country": "COD", "commodity": "cobalt", "stage": "mine", "fraction": 0.5, "duration_months": 3}]})
+    s = scenario_from_dict(
+        {
+            "shocks": [
+                {
+                    "kind": "outage",
+                    "country": "COD",
+                    "commodity": "cobalt",
+                    "stage": "mine",
+                    "fraction": 0.5,
+                    "duration_months": 3,
+                }
+            ]
+        }
+    )
     r = propagate(tiny, s, ["IND"])
     refinery = r.monthly[(r.monthly["stage"] == "refinery")]
     np.testing.assert_allclose(refinery["shortfall_share"].to_numpy()[:3], 0.35)
@@ -65,10 +90,29 @@ def test_mine_outage_limits_refinery_output_in_proportion(tiny):
 
 def test_spare_capacity_and_stockpile_reduce_the_shortfall(tiny):
     base = [_ban("CHN")]
-    plain = propagate(tiny, scenario_from_dict({"shocks": base}), ["USA"]).summary["shortfall_share"].iloc[0]
-    spare = {"kind": "spare_capacity", "commodity": "gallium", "stage": "refinery", "headroom_share": 1.0, "ramp_months": 2}
-    stock = {"kind": "stockpile", "consumer": "USA", "commodity": "gallium", "months_of_supply": 1.5}
-    with_spare = propagate(tiny, scenario_from_dict({"shocks": [*base, spare]}), ["USA"]).summary["shortfall_share"].iloc[0]
+    plain = (
+        propagate(tiny, scenario_from_dict({"shocks": base}), ["USA"])
+        .summary["shortfall_share"]
+        .iloc[0]
+    )
+    spare = {
+        "kind": "spare_capacity",
+        "commodity": "gallium",
+        "stage": "refinery",
+        "headroom_share": 1.0,
+        "ramp_months": 2,
+    }
+    stock = {
+        "kind": "stockpile",
+        "consumer": "USA",
+        "commodity": "gallium",
+        "months_of_supply": 1.5,
+    }
+    with_spare = (
+        propagate(tiny, scenario_from_dict({"shocks": [*base, spare]}), ["USA"])
+        .summary["shortfall_share"]
+        .iloc[0]
+    )
     with_stock = propagate(tiny, scenario_from_dict({"shocks": [*base, stock]}), ["USA"])
     assert with_spare < plain
     # 1.5 months of supply cover 1.5 month-units of the 0.75/month gap: 12*0.75 - 1.5 over 12 months
@@ -77,7 +121,19 @@ def test_spare_capacity_and_stockpile_reduce_the_shortfall(tiny):
 
 
 def test_demand_shock_alone_creates_a_shortfall(tiny):
-    s = scenario_from_dict({"shocks": [{"kind": "demand_shock", "consumer": "USA", "commodity": "gallium", "change_share": 0.25, "duration_months": 4}]})
+    s = scenario_from_dict(
+        {
+            "shocks": [
+                {
+                    "kind": "demand_shock",
+                    "consumer": "USA",
+                    "commodity": "gallium",
+                    "change_share": 0.25,
+                    "duration_months": 4,
+                }
+            ]
+        }
+    )
     m = propagate(tiny, s, ["USA"]).monthly
     np.testing.assert_allclose(m["shortfall_share"].to_numpy()[:4], 0.25 / 1.25)
 
@@ -95,14 +151,38 @@ def test_demand_shock_alone_creates_a_shortfall(tiny):
 def test_mass_balance_every_month(quota, fraction, start, duration, demand, stock, headroom):
     ds = make_ds()
     shocks = [
-        {"kind": "export_quota", "country": "CHN", "commodity": "cobalt", "stage": "refinery", "quota_share": quota, "start_month": start},
-        {"kind": "outage", "country": "COD", "commodity": "cobalt", "stage": "mine", "fraction": fraction, "start_month": start, "duration_months": duration},
+        {
+            "kind": "export_quota",
+            "country": "CHN",
+            "commodity": "cobalt",
+            "stage": "refinery",
+            "quota_share": quota,
+            "start_month": start,
+        },
+        {
+            "kind": "outage",
+            "country": "COD",
+            "commodity": "cobalt",
+            "stage": "mine",
+            "fraction": fraction,
+            "start_month": start,
+            "duration_months": duration,
+        },
         {"kind": "demand_shock", "consumer": "IND", "commodity": "cobalt", "change_share": demand},
         {"kind": "stockpile", "consumer": "IND", "commodity": "cobalt", "months_of_supply": stock},
-        {"kind": "spare_capacity", "commodity": "cobalt", "stage": "refinery", "headroom_share": headroom},
+        {
+            "kind": "spare_capacity",
+            "commodity": "cobalt",
+            "stage": "refinery",
+            "headroom_share": headroom,
+        },
     ]
     for allocation in ("trade", "partner-first"):
-        m = propagate(ds, scenario_from_dict({"allocation": allocation, "shocks": shocks}), ["USA", "IND", "MSP"]).monthly
+        m = propagate(
+            ds,
+            scenario_from_dict({"allocation": allocation, "shocks": shocks}),
+            ["USA", "IND", "MSP"],
+        ).monthly
         np.testing.assert_allclose(m["delivered"] + m["shortfall"], m["demand"], atol=1e-12)
         assert (m["shortfall"] >= -1e-12).all() and (m["shortfall_share"] <= 1 + 1e-12).all()
 
@@ -110,9 +190,24 @@ def test_mass_balance_every_month(quota, fraction, start, duration, demand, stoc
 @pytest.mark.parametrize(
     ("shock", "field"),
     [
-        ({"kind": "outage", "country": "COD", "commodity": "cobalt", "fraction": 1.5}, "shocks.0.fraction"),
-        ({"kind": "outage", "country": "COD", "commodity": "cobalt", "fraction": 0.5, "duration_months": -1}, "shocks.0.duration_months"),
-        ({"kind": "export_quota", "country": "CHN", "commodity": "cobalt", "quota_share": -0.2}, "shocks.0.quota_share"),
+        (
+            {"kind": "outage", "country": "COD", "commodity": "cobalt", "fraction": 1.5},
+            "shocks.0.fraction",
+        ),
+        (
+            {
+                "kind": "outage",
+                "country": "COD",
+                "commodity": "cobalt",
+                "fraction": 0.5,
+                "duration_months": -1,
+            },
+            "shocks.0.duration_months",
+        ),
+        (
+            {"kind": "export_quota", "country": "CHN", "commodity": "cobalt", "quota_share": -0.2},
+            "shocks.0.quota_share",
+        ),
         ({"kind": "meteor", "country": "CHN", "commodity": "cobalt"}, "shocks.0"),
     ],
 )
@@ -125,7 +220,9 @@ def test_unknown_country_or_commodity_in_a_scenario(tiny):
     with pytest.raises(UnknownNameError, match="ZZZ"):
         propagate(tiny, scenario_from_dict({"shocks": [_ban("ZZZ")]}), ["USA"])
     with pytest.raises(UnknownNameError, match="unobtainium"):
-        propagate(tiny, scenario_from_dict({"shocks": [_ban("CHN", commodity="unobtainium")]}), ["USA"])
+        propagate(
+            tiny, scenario_from_dict({"shocks": [_ban("CHN", commodity="unobtainium")]}), ["USA"]
+        )
     with pytest.raises(UnknownNameError, match="NARNIA"):
         propagate(tiny, scenario_from_dict({"shocks": [_ban("CHN")]}), ["NARNIA"])
 
@@ -135,7 +232,9 @@ def test_scenario_files_yaml_json_and_malformed(tmp_path, tiny):
     y.write_text("name: test\nshocks:\n  - {kind: export_ban, country: CHN, commodity: gallium}\n")
     assert load_scenario(y).shocks[0].country == "CHN"
     j = tmp_path / "s.json"
-    j.write_text('{"shocks": [{"kind": "outage", "country": "COD", "commodity": "cobalt", "fraction": 0.2}]}')
+    j.write_text(
+        '{"shocks": [{"kind": "outage", "country": "COD", "commodity": "cobalt", "fraction": 0.2}]}'
+    )
     assert load_scenario(j).shocks[0].fraction == 0.2
     bad = tmp_path / "bad.yaml"
     bad.write_text("shocks: [\n  - {kind: \n")
@@ -147,8 +246,16 @@ def test_scenario_files_yaml_json_and_malformed(tmp_path, tiny):
 
 def test_presets_load_with_sources_and_unknown_preset_is_refused():
     presets = load_presets()
-    expected = {"china-gallium-2023", "china-germanium-2023", "china-graphite-2023", "china-antimony-2024",
-                "china-rare-earths-2025", "china-tungsten-2025", "drc-cobalt-quota-2025", "indonesia-nickel-ore-2020"}
+    expected = {
+        "china-gallium-2023",
+        "china-germanium-2023",
+        "china-graphite-2023",
+        "china-antimony-2024",
+        "china-rare-earths-2025",
+        "china-tungsten-2025",
+        "drc-cobalt-quota-2025",
+        "indonesia-nickel-ore-2020",
+    }
     assert expected <= set(presets)
     assert all(p.source for p in presets.values())
     table = scenarios_table()

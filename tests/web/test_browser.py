@@ -35,7 +35,7 @@ def test_commodity_map_and_charts_render_as_svg(watched: PageWatch, live_server:
     page.goto(live_server + "/commodity/cobalt", wait_until="networkidle")
     page.wait_for_selector("#chart-map_mine .choroplethlocation")
     # one shape per producing country with a share: COD, IDN, AUS (USA is withheld, not zero)
-    locations = page.evaluate("document.getElementById('chart-map_mine').data[0].locations")
+    locations = page.evaluate("document.getElementById('chart-map_mine').data[1].locations")
     assert sorted(locations) == ["AUS", "COD", "IDN"]
     assert page.locator("#chart-map_mine .choroplethlocation").count() >= 3  # drawn shapes
     assert page.locator("#chart-top_mine svg .bars .point path").count() == 3

@@ -30,11 +30,19 @@ def register(app: typer.Typer) -> None:
 
     @app.command("simulate")
     def simulate_cmd(
-        preset: str | None = typer.Option(None, "--preset", help="Preset name (trust scenarios list)"),
-        scenario: str | None = typer.Option(None, "--scenario", help="Scenario file (YAML or JSON)"),
-        consumers: str = typer.Option("USA,IND", "--for", help="Consumers: ISO3 codes or groups (MSP, QUAD, ...)"),
+        preset: str | None = typer.Option(
+            None, "--preset", help="Preset name (trust scenarios list)"
+        ),
+        scenario: str | None = typer.Option(
+            None, "--scenario", help="Scenario file (YAML or JSON)"
+        ),
+        consumers: str = typer.Option(
+            "USA,IND", "--for", help="Consumers: ISO3 codes or groups (MSP, QUAD, ...)"
+        ),
         by_month: bool = typer.Option(False, "--by-month", help="One row per month"),
-        recovery: bool = typer.Option(False, "--recovery", help="Count secondary supply from recovery shocks"),
+        recovery: bool = typer.Option(
+            False, "--recovery", help="Count secondary supply from recovery shocks"
+        ),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
         """Run one disruption scenario month by month: shortfall and price response per consumer."""
@@ -51,16 +59,28 @@ def register(app: typer.Typer) -> None:
 
     @app.command("montecarlo")
     def montecarlo_cmd(
-        draws: int = typer.Option(100_000, "--draws", help="Number of draws (capped by --draw-cap)"),
+        draws: int = typer.Option(
+            100_000, "--draws", help="Number of draws (capped by --draw-cap)"
+        ),
         consumers: str = typer.Option("USA,IND", "--for", help="Consumers: ISO3 codes or groups"),
         seed: int = typer.Option(1, "--seed"),
-        commodity: str | None = typer.Option(None, "--commodity", help="Comma-separated commodity ids (default: all)"),
+        commodity: str | None = typer.Option(
+            None, "--commodity", help="Comma-separated commodity ids (default: all)"
+        ),
         stages: str = typer.Option("mine,refinery", "--stages"),
         year: int | None = typer.Option(None, "--year"),
-        severity: str = typer.Option("default", "--severity", help="default, full, or a fixed share such as 0.5"),
-        workers: int | None = typer.Option(None, "--workers", help="Run on a dask LocalCluster with N workers"),
-        scheduler: str | None = typer.Option(None, "--scheduler", help="Address of a dask scheduler (tcp://host:8786)"),
-        draw_cap: int | None = typer.Option(None, "--draw-cap", help="Refuse more draws than this (default 10^8)"),
+        severity: str = typer.Option(
+            "default", "--severity", help="default, full, or a fixed share such as 0.5"
+        ),
+        workers: int | None = typer.Option(
+            None, "--workers", help="Run on a dask LocalCluster with N workers"
+        ),
+        scheduler: str | None = typer.Option(
+            None, "--scheduler", help="Address of a dask scheduler (tcp://host:8786)"
+        ),
+        draw_cap: int | None = typer.Option(
+            None, "--draw-cap", help="Refuse more draws than this (default 10^8)"
+        ),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
         """Monte Carlo of country-level disruptions: shortfall-share distribution per consumer."""
@@ -68,10 +88,8 @@ def register(app: typer.Typer) -> None:
 
         check_draws(draws, draw_cap)  # refuse at once, before loading anything
         sev: str | float = severity
-        try:
+        if severity.replace(".", "", 1).isdigit():
             sev = float(severity)
-        except ValueError:
-            pass
         result = shortfall_risk(
             _dataset(),
             _names(consumers),
@@ -86,4 +104,6 @@ def register(app: typer.Typer) -> None:
             scheduler=scheduler,
             progress=fmt is OutputFormat.table and draws >= 1_000_000,
         )
-        emit(result.table, fmt, title=f"Monte Carlo, {draws:,} draws, seed {seed} ({result.backend})")
+        emit(
+            result.table, fmt, title=f"Monte Carlo, {draws:,} draws, seed {seed} ({result.backend})"
+        )

@@ -20,7 +20,7 @@ from trust_minerals.errors import UnknownNameError
 @cache
 def _rows() -> tuple[dict[str, str], ...]:
     path = resources.files("trust_minerals").joinpath("metrics", "data", "parameters.csv")
-    with path.open(encoding="utf-8", newline="") as fh:
+    with open(str(path), encoding="utf-8", newline="") as fh:
         return tuple(csv.DictReader(fh))
 
 

@@ -82,7 +82,7 @@ def _india_rows() -> tuple[dict[str, str], ...]:
     path = resources.files("trust_minerals").joinpath(
         "data", "raw", "outlook", "india_import_dependence.csv"
     )
-    with path.open(encoding="utf-8", newline="") as fh:
+    with open(str(path), encoding="utf-8", newline="") as fh:
         return tuple(r for r in csv.DictReader(fh) if r["country"] == "India")
 
 
@@ -160,10 +160,10 @@ def import_shares_table(ds: SupplyDataset, consumer: CountrySet, year: int) -> p
     ]
     if t.empty:
         return pd.DataFrame(columns=["commodity", "exporter", "import_share", "value_usd"])
-    by = t.groupby(["commodity", "exporter"], as_index=False)["value_usd"].sum()
+    by = pd.DataFrame(t.groupby(["commodity", "exporter"], as_index=False)["value_usd"].sum())
     total = by.groupby("commodity")["value_usd"].transform("sum")
     by["import_share"] = by["value_usd"] / total.where(total > 0)
-    return by[["commodity", "exporter", "import_share", "value_usd"]]
+    return pd.DataFrame(by[["commodity", "exporter", "import_share", "value_usd"]])
 
 
 def apparent_consumption_reliance(

@@ -106,9 +106,9 @@ def risk_table(
         columns={"basis": "reliance_basis"}
     )
     out = out.merge(rel, on="commodity", how="left")
-    imp = import_shares_table(ds, cons, year)
+    imports = import_shares_table(ds, cons, year)
     imp = (
-        imp[imp["exporter"].isin(part.members)]
+        imports[imports["exporter"].isin(part.members)]
         .groupby("commodity")["import_share"]
         .sum()
         .rename("import_partner_share")

@@ -57,17 +57,22 @@ class ComplementResult:
 
 
 def _net_import_reliance(ds: SupplyDataset) -> pd.DataFrame:
-    """Latest US net import reliance by commodity (share, status, qualifier)."""
+    """Latest US net import reliance by commodity (share, status, chapter).
+
+    Where a commodity has several USGS chapters (e.g. bauxite, alumina, aluminum) the highest
+    reliance of the latest year is kept and its chapter named.
+    """
     sal = ds.us_salient
     if sal.empty:
-        return pd.DataFrame(columns=["share", "status", "qualifier"])
-    nir = sal[sal["statistic"] == "Net import reliance"]
-    nir = nir.sort_values("year").groupby("commodity").tail(1).set_index("commodity")
-    out = pd.DataFrame(index=nir.index)
-    out["share"] = np.where(nir["status"] == "net_exporter", 0.0, nir["value"] / 100.0)
-    out["status"] = nir["status"]
-    out["qualifier"] = nir["qualifier"]
-    return out
+        return pd.DataFrame(columns=["share", "status", "chapter"])
+    nir = sal[sal["statistic"] == "Net import reliance"].copy()
+    nir = nir[nir["year"] == nir.groupby("commodity")["year"].transform("max")]
+    nir["share"] = np.where(nir["status"] == "net_exporter", 0.0, nir["value"] / 100.0)
+    nir = nir.sort_values("share", ascending=False, na_position="last", kind="stable")
+    nir = nir.drop_duplicates("commodity").set_index("commodity")
+    return pd.DataFrame(
+        {"share": nir["share"], "status": nir["status"], "chapter": nir["commodity_name"]}
+    )
 
 
 def _stage_groups(ds: SupplyDataset, commodities: Sequence[str] | None) -> list[pd.DataFrame]:

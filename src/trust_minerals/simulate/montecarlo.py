@@ -120,18 +120,24 @@ def build_severity(severity: str | tuple | float = "default") -> Severity:
         raise UnknownNameError("severity", [str(kind)], ["default", "full", *SEVERITY_KINDS])
     need = 1 if kind == "fixed" else 2
     if len(args) != need:
-        raise InputError(f"severity {kind!r} takes {need} parameter(s), got {len(args)}: {severity!r}")
+        raise InputError(
+            f"severity {kind!r} takes {need} parameter(s), got {len(args)}: {severity!r}"
+        )
     values = [float(v) for v in args]
     if kind == "fixed" and not 0 <= values[0] <= 1:
         raise InputError(f"severity fixed share must be in [0, 1], got {values[0]}")
     if kind == "uniform" and not 0 <= values[0] <= values[1] <= 1:
-        raise InputError(f"severity uniform bounds must satisfy 0 <= low <= high <= 1, got {values}")
+        raise InputError(
+            f"severity uniform bounds must satisfy 0 <= low <= high <= 1, got {values}"
+        )
     if kind == "beta" and min(values) <= 0:
         raise InputError(f"severity beta parameters must be positive, got {values}")
     return Severity(str(kind), *values)
 
 
-def disruption_probabilities(ds: SupplyDataset, countries: Sequence[str] | None = None) -> pd.Series:
+def disruption_probabilities(
+    ds: SupplyDataset, countries: Sequence[str] | None = None
+) -> pd.Series:
     """Annual disruption probability per country from governance (WGI pv and rl, 2023).
 
     The governance score is the mean of the WGI Political Stability (``pv``) and Rule of Law
@@ -165,7 +171,9 @@ def disruption_probabilities(ds: SupplyDataset, countries: Sequence[str] | None 
     score = table.loc[names, ["pv", "rl"]].astype(float).mean(axis=1, skipna=True)
     mapping = disruption_mapping()
     prob = np.interp(score.to_numpy(), mapping["governance_score"], mapping["probability"])
-    prob = np.where(np.isnan(score.to_numpy()), parameters()["missing_governance_probability"], prob)
+    prob = np.where(
+        np.isnan(score.to_numpy()), parameters()["missing_governance_probability"], prob
+    )
     return pd.Series(prob, index=pd.Index(names, name="country"), name="probability")
 
 
@@ -229,7 +237,9 @@ def producer_countries(ds: SupplyDataset, commodity: str, stage: str, year: int)
     """Named producing countries (ISO3) of ``commodity`` at ``stage`` in ``year``, largest first."""
     ds.check_commodities([commodity], "supply_loss_draws")
     rows = ds.production
-    rows = rows[(rows["commodity"] == commodity) & (rows["stage"] == stage) & (rows["year"] == year)]
+    rows = rows[
+        (rows["commodity"] == commodity) & (rows["stage"] == stage) & (rows["year"] == year)
+    ]
     rows = rows[~rows["is_aggregate"]].sort_values("quantity", ascending=False, na_position="last")
     if rows.empty:
         have = ds.production
@@ -299,7 +309,7 @@ def supply_loss_draws(
         )
     missing = [c for c in names if c not in given]
     if missing:
-        given.update(disruption_probabilities(ds, missing).to_dict())
+        given.update({str(k): float(v) for k, v in disruption_probabilities(ds, missing).items()})
     probs = [given[c] for c in names]
     chunk = int(parameters()["chunk_size"])
     parts = [
@@ -334,7 +344,9 @@ class MonteCarloJob:
 def run_chunk(job: MonteCarloJob, chunk_index: int) -> ChunkStats:
     """Sample chunk ``chunk_index`` of ``job`` and reduce it to statistics (pure, deterministic)."""
     start, stop = job.chunks[chunk_index]
-    loss = loss_chunk(job.seed, chunk_index, stop - start, job.countries, job.probabilities, job.severity)
+    loss = loss_chunk(
+        job.seed, chunk_index, stop - start, job.countries, job.probabilities, job.severity
+    )
     shortfall = loss @ job.matrix
     np.clip(shortfall, 0.0, 1.0, out=shortfall)
     return chunk_stats(shortfall, job.bins)
@@ -414,7 +426,7 @@ def shortfall_risk(
     exposure = build_exposure(ds, consumers, commodities, stages, year, allocation)
     missing = [c for c in exposure.countries if c not in given]
     if missing:
-        given.update(disruption_probabilities(ds, missing).to_dict())
+        given.update({str(k): float(v) for k, v in disruption_probabilities(ds, missing).items()})
     job = MonteCarloJob(
         countries=exposure.countries,
         probabilities=tuple(given[c] for c in exposure.countries),
@@ -434,5 +446,7 @@ def shortfall_risk(
         parts, backend = run_chunks(job, workers=workers, scheduler=scheduler, progress=progress)
     stats = summarise(merge_stats(parts))
     table = pd.concat([exposure.columns.reset_index(drop=True), stats], axis=1)
-    table.insert(table.columns.get_loc("mean_shortfall_share"), "draws", n_draws)
-    return MonteCarloResult(table, n_draws, int(seed), {c: given[c] for c in exposure.countries}, backend)
+    table.insert(list(table.columns).index("mean_shortfall_share"), "draws", n_draws)
+    return MonteCarloResult(
+        table, n_draws, int(seed), {c: given[c] for c in exposure.countries}, backend
+    )

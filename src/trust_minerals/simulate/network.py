@@ -48,7 +48,9 @@ def latest_year(ds: SupplyDataset, commodity: str, stage: str) -> int | None:
     return None if years.empty else int(years.max())
 
 
-def producer_shares(ds: SupplyDataset, commodity: str, stage: str, year: int | None = None) -> ProducerShares:
+def producer_shares(
+    ds: SupplyDataset, commodity: str, stage: str, year: int | None = None
+) -> ProducerShares:
     """Named producers' shares of world production.
 
     Where a stage is published in several forms, the form ``''`` is used if present, else the one
@@ -62,11 +64,15 @@ def producer_shares(ds: SupplyDataset, commodity: str, stage: str, year: int | N
     ds.check_commodities([commodity], "producer_shares")
     year = latest_year(ds, commodity, stage) if year is None else year
     prod = ds.production
-    rows = prod[(prod["commodity"] == commodity) & (prod["stage"] == stage) & (prod["year"] == year)]
+    rows = prod[
+        (prod["commodity"] == commodity) & (prod["stage"] == stage) & (prod["year"] == year)
+    ]
     if rows.empty:
         have = prod[prod["commodity"] == commodity][["stage", "year"]].drop_duplicates()
         raise UnknownNameError(
-            f"stage/year for {commodity}", [f"{stage} {year}"], sorted(f"{s} {y}" for s, y in have.itertuples(index=False))
+            f"stage/year for {commodity}",
+            [f"{stage} {year}"],
+            sorted(f"{s} {y}" for s, y in have.itertuples(index=False)),
         )
     forms = rows.assign(form=rows["form"].fillna(""))
     if (forms["form"] == "").any():
@@ -77,11 +83,13 @@ def producer_shares(ds: SupplyDataset, commodity: str, stage: str, year: int | N
     named = rows[~rows["is_aggregate"]]
     known = named.dropna(subset=["share"])
     share = known.groupby("country")["share"].sum().sort_values(ascending=False)
-    denominator = float(rows["denominator"].iloc[0]) if rows["denominator"].notna().any() else float("nan")
+    denominator = (
+        float(rows["denominator"].iloc[0]) if rows["denominator"].notna().any() else float("nan")
+    )
     return ProducerShares(
         commodity=commodity,
         stage=stage,
-        year=int(year),
+        year=int(year),  # type: ignore[arg-type]
         unit=str(rows["unit"].iloc[0]),
         denominator=denominator,
         shares=share,
@@ -98,11 +106,11 @@ def shares(rows: pd.DataFrame) -> pd.DataFrame:
 def group_members(ds: SupplyDataset, group: str) -> list[str]:
     """Member ISO3s of a partner group (``msp``, ``quad``, ``g7``, ``eu``, ``oecd``, ``usa_ind``)."""
     try:
-        from trust_minerals.data.ingest.reference import group_members as _members  # type: ignore[attr-defined]
-    except ImportError:
-        _members = None
-    if _members is not None:
-        return list(_members(ds.countries, group))
+        from trust_minerals.data.ingest import reference
+    except ImportError:  # pragma: no cover - the reference module ships with the package
+        reference = None  # type: ignore[assignment]
+    if reference is not None and hasattr(reference, "group_members"):
+        return list(reference.group_members(ds.countries, group))
     if group == "usa_ind":
         return ["USA", "IND"]
     countries = ds.countries
@@ -140,7 +148,12 @@ def resolve_consumers(ds: SupplyDataset, names: Sequence[str]) -> dict[str, list
 
 
 def supply_mix(
-    ds: SupplyDataset, members: Sequence[str], commodity: str, stage: str, year: int, allocation: str = "trade"
+    ds: SupplyDataset,
+    members: Sequence[str],
+    commodity: str,
+    stage: str,
+    year: int,
+    allocation: str = "trade",
 ) -> tuple[pd.Series, str]:
     """Pre-shock supply shares of a consumer by exporting country, and the basis used.
 
@@ -165,7 +178,11 @@ def supply_mix(
             before = [y for y in years if y <= year]
             use = max(before) if before else min(years)
             t = t[t["year"] == use]
-            column = "quantity" if t["quantity"].notna().any() and t["quantity"].sum() > 0 else "value_usd"
+            column = (
+                "quantity"
+                if t["quantity"].notna().any() and t["quantity"].sum() > 0
+                else "value_usd"
+            )
             by = t.groupby("exporter")[column].sum(min_count=1).dropna()
             if by.sum() > 0:
                 return (by / by.sum()).sort_values(ascending=False), f"trade {use} ({column})"
@@ -205,27 +222,55 @@ def build_exposure(
     """
     members = resolve_consumers(ds, consumers)
     prod = ds.production
-    available = prod[prod["stage"].isin(stages) & ~prod["is_aggregate"]][["commodity", "stage"]].drop_duplicates()
+    available = prod[prod["stage"].isin(stages) & ~prod["is_aggregate"]][
+        ["commodity", "stage"]
+    ].drop_duplicates()
     if commodities is not None:
         ds.check_commodities(commodities, "commodities")
         missing = [c for c in commodities if c not in set(available["commodity"])]
         if missing:
-            raise UnknownNameError(f"commodity with production at {'/'.join(stages)}", missing, sorted(set(available["commodity"])))
+            raise UnknownNameError(
+                f"commodity with production at {'/'.join(stages)}",
+                missing,
+                sorted(set(available["commodity"])),
+            )
         available = available[available["commodity"].isin(commodities)]
     known = set(ds.country_ids())
     cols: list[dict[str, object]] = []
     mixes: list[pd.Series] = []
     for commodity, stage in sorted(available.itertuples(index=False)):
-        y = year if year is not None and not prod[(prod["commodity"] == commodity) & (prod["stage"] == stage) & (prod["year"] == year)].empty else latest_year(ds, commodity, stage)
+        y = (
+            year
+            if year is not None
+            and not prod[
+                (prod["commodity"] == commodity) & (prod["stage"] == stage) & (prod["year"] == year)
+            ].empty
+            else latest_year(ds, commodity, stage)
+        )
         assert y is not None
         for consumer, mem in members.items():
             mix, basis = supply_mix(ds, mem, commodity, stage, y, allocation)
             mix = mix[mix.index.isin(known)]
-            cols.append({"consumer": consumer, "commodity": commodity, "stage": stage, "year": y, "basis": basis, "coverage_share": float(mix.sum())})
+            cols.append(
+                {
+                    "consumer": consumer,
+                    "commodity": commodity,
+                    "stage": stage,
+                    "year": y,
+                    "basis": basis,
+                    "coverage_share": float(mix.sum()),
+                }
+            )
             mixes.append(mix)
     countries = tuple(sorted(set().union(*[set(m.index) for m in mixes]))) if mixes else ()
     index = {c: i for i, c in enumerate(countries)}
     matrix = np.zeros((len(countries), len(cols)), dtype=np.float32)
     for k, mix in enumerate(mixes):
         matrix[[index[c] for c in mix.index], k] = mix.to_numpy(dtype=np.float32)
-    return Exposure(countries, pd.DataFrame(cols, columns=["consumer", "commodity", "stage", "year", "basis", "coverage_share"]), matrix)
+    return Exposure(
+        countries,
+        pd.DataFrame(
+            cols, columns=["consumer", "commodity", "stage", "year", "basis", "coverage_share"]
+        ),
+        matrix,
+    )

@@ -33,9 +33,16 @@ def parameters() -> dict[str, float]:
             try:
                 out[row["key"]] = float(row["value"])
             except (TypeError, ValueError):
-                raise ParseError("not a number", path=path, line=line, field="value", value=row["value"]) from None
+                raise ParseError(
+                    "not a number", path=path, line=line, field="value", value=row["value"]
+                ) from None
             if not row.get("source"):
-                raise ParseError("every parameter needs a source or 'assumption'", path=path, line=line, field="source")
+                raise ParseError(
+                    "every parameter needs a source or 'assumption'",
+                    path=path,
+                    line=line,
+                    field="source",
+                )
     return out
 
 
@@ -48,7 +55,9 @@ def disruption_mapping() -> pd.DataFrame:
         raise ParseError("breakpoints must increase", path=path, field="governance_score")
     bad = df[(df["probability"] < 0) | (df["probability"] > 1)]
     if len(bad):
-        raise ParseError("probability outside [0, 1]", path=path, line=int(bad.index[0]) + 2, field="probability")
+        raise ParseError(
+            "probability outside [0, 1]", path=path, line=int(bad.index[0]) + 2, field="probability"
+        )
     return df
 
 
@@ -59,13 +68,26 @@ def elasticities() -> pd.DataFrame:
     df = pd.read_csv(path, keep_default_na=False)
     for line, row in enumerate(df.itertuples(index=False), start=2):
         try:
-            value = float(row.elasticity)
+            value = float(str(row.elasticity))
         except ValueError:
-            raise ParseError("not a number", path=path, line=line, field="elasticity", value=row.elasticity) from None
+            raise ParseError(
+                "not a number", path=path, line=line, field="elasticity", value=row.elasticity
+            ) from None
         if value >= 0:
-            raise ParseError("a demand elasticity must be negative", path=path, line=line, field="elasticity", value=value)
+            raise ParseError(
+                "a demand elasticity must be negative",
+                path=path,
+                line=line,
+                field="elasticity",
+                value=value,
+            )
         if not row.source:
-            raise ParseError("every elasticity needs a source or 'assumption'", path=path, line=line, field="source")
+            raise ParseError(
+                "every elasticity needs a source or 'assumption'",
+                path=path,
+                line=line,
+                field="source",
+            )
     df["elasticity"] = df["elasticity"].astype(float)
     return df
 

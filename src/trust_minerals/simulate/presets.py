@@ -41,7 +41,13 @@ def load_presets() -> dict[str, Preset]:
         body = {k: v for k, v in entry.items() if k not in ("control", "parameter_sources")}
         spec = scenario_from_dict({"name": name, **body}, where=f"{path} preset {name}")
         control = entry.get("control")
-        out[name] = Preset(name, spec, str(entry["source"]), tuple(control) if control else None, dict(entry.get("parameter_sources", {})))
+        out[name] = Preset(
+            name,
+            spec,
+            str(entry["source"]),
+            tuple(control) if control else None,
+            dict(entry.get("parameter_sources", {})),
+        )
     return out
 
 
@@ -82,9 +88,13 @@ def scenarios_table(ds: SupplyDataset | None = None) -> pd.DataFrame:
             match = pd.DataFrame()
             if p.control is not None:
                 country, commodity = p.control
-                match = controls[(controls["country"] == country) & (controls["commodity"] == commodity)]
+                match = controls[
+                    (controls["country"] == country) & (controls["commodity"] == commodity)
+                ]
             row["t4_item"] = "; ".join(sorted(set(match["item_text"]))) if len(match) else None
-            row["t4_source_url"] = "; ".join(sorted(set(match["source_url"].dropna()))) if len(match) else None
+            row["t4_source_url"] = (
+                "; ".join(sorted(set(match["source_url"].dropna()))) if len(match) else None
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -31,7 +31,11 @@ import pandas as pd
 
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError
-from trust_minerals.simulate.network import latest_year, producer_shares, resolve_consumers, supply_mix
+from trust_minerals.simulate.network import (
+    producer_shares,
+    resolve_consumers,
+    supply_mix,
+)
 from trust_minerals.simulate.params import elasticity, parameters
 from trust_minerals.simulate.spec import (
     DemandShock,
@@ -44,8 +48,30 @@ from trust_minerals.simulate.spec import (
 )
 
 OTHER = "Other countries"
-SUMMARY_COLUMNS = ["consumer", "commodity", "stage", "year", "lost_supply", "shortfall_share", "months_short", "price_change_share", "basis", "import_quantity"]
-MONTHLY_COLUMNS = ["consumer", "commodity", "stage", "month", "demand", "delivered", "shortfall", "stock_draw", "shortfall_share", "price_change_share"]
+SUMMARY_COLUMNS = [
+    "consumer",
+    "commodity",
+    "stage",
+    "year",
+    "lost_supply",
+    "shortfall_share",
+    "months_short",
+    "price_change_share",
+    "basis",
+    "import_quantity",
+]
+MONTHLY_COLUMNS = [
+    "consumer",
+    "commodity",
+    "stage",
+    "month",
+    "demand",
+    "delivered",
+    "shortfall",
+    "stock_draw",
+    "shortfall_share",
+    "price_change_share",
+]
 
 
 @dataclass(frozen=True)
@@ -60,7 +86,9 @@ class ScenarioResult:
 
 def _year(ds: SupplyDataset, commodity: str, stage: str, year: int | None) -> int | None:
     prod = ds.production
-    years = prod.loc[(prod["commodity"] == commodity) & (prod["stage"] == stage) & ~prod["is_aggregate"], "year"]
+    years = prod.loc[
+        (prod["commodity"] == commodity) & (prod["stage"] == stage) & ~prod["is_aggregate"], "year"
+    ]
     if years.empty:
         return None
     if year is None:
@@ -73,14 +101,23 @@ def _check_names(ds: SupplyDataset, scenario: ScenarioSpec) -> None:
     ds.check_commodities(scenario.commodities(), "scenario shocks")
     countries = [s.country for s in scenario.shocks if isinstance(s, ExportRestriction | Outage)]
     ds.check_countries(countries, "scenario shocks")
-    consumers = [s.consumer for s in scenario.shocks if isinstance(s, DemandShock | StockpileRelease | Recovery)]
+    consumers = [
+        s.consumer
+        for s in scenario.shocks
+        if isinstance(s, DemandShock | StockpileRelease | Recovery)
+    ]
     spared = [n for s in scenario.shocks if isinstance(s, ExportRestriction) for n in s.spare]
     if consumers or spared:
         resolve_consumers(ds, consumers + spared)
 
 
 def _availability(
-    ds: SupplyDataset, scenario: ScenarioSpec, commodity: str, stage: str, year: int, chain_year: int | None
+    ds: SupplyDataset,
+    scenario: ScenarioSpec,
+    commodity: str,
+    stage: str,
+    year: int,
+    chain_year: int | None,
 ) -> tuple[pd.Series, dict[str, np.ndarray]]:
     """World shares at ``stage`` and each producer's available share of output by month."""
     horizon = scenario.horizon_months
@@ -98,7 +135,11 @@ def _availability(
         lost_all = np.zeros(horizon)
         lost_excl: dict[str, np.ndarray] = {}
         for s in scenario.shocks:
-            if not isinstance(s, Outage | ExportRestriction) or s.commodity != commodity or s.stage != "mine":
+            if (
+                not isinstance(s, Outage | ExportRestriction)
+                or s.commodity != commodity
+                or s.stage != "mine"
+            ):
                 continue
             share_m = float(mine.get(s.country, 0.0))
             for t in range(horizon):
@@ -110,24 +151,40 @@ def _availability(
                     lost = exported * (1.0 - s.allowed_share(t)) / max(1e-12, 1.0 - own)
                     lost_excl.setdefault(s.country, np.zeros(horizon))[t] += lost
         for country, arr in avail.items():
-            feed_loss = lost_all + sum((v for k, v in lost_excl.items() if k != country), np.zeros(horizon))
+            feed_loss = lost_all + sum(
+                (v for k, v in lost_excl.items() if k != country), np.zeros(horizon)
+            )
             np.minimum(arr, 1.0 - np.clip(feed_loss, 0.0, 1.0), out=arr)
     return shares, avail
 
 
-def _allowed(scenario: ScenarioSpec, commodity: str, stage: str, exempt: set[str], horizon: int) -> dict[str, np.ndarray]:
+def _allowed(
+    scenario: ScenarioSpec, commodity: str, stage: str, exempt: set[str], horizon: int
+) -> dict[str, np.ndarray]:
     """Share of pre-shock exports each restricting country lets through to this consumer."""
     out: dict[str, np.ndarray] = {}
     for s in scenario.shocks:
-        if isinstance(s, ExportRestriction) and s.commodity == commodity and s.stage == stage and s.country not in exempt:
+        if (
+            isinstance(s, ExportRestriction)
+            and s.commodity == commodity
+            and s.stage == stage
+            and s.country not in exempt
+        ):
             arr = out.setdefault(s.country, np.ones(horizon))
             arr *= np.array([s.allowed_share(t) for t in range(horizon)])
     return out
 
 
-def _import_quantity(ds: SupplyDataset, members: Sequence[str], commodity: str, stage: str, year: int) -> float:
+def _import_quantity(
+    ds: SupplyDataset, members: Sequence[str], commodity: str, stage: str, year: int
+) -> float:
     trade = ds.trade
-    t = trade[(trade["commodity"] == commodity) & (trade["stage"] == stage) & trade["importer"].isin(members) & ~trade["exporter"].isin(members)]
+    t = trade[
+        (trade["commodity"] == commodity)
+        & (trade["stage"] == stage)
+        & trade["importer"].isin(members)
+        & ~trade["exporter"].isin(members)
+    ]
     if t.empty:
         return float("nan")
     years = t["year"].unique()
@@ -136,7 +193,9 @@ def _import_quantity(ds: SupplyDataset, members: Sequence[str], commodity: str, 
     return float(t["quantity"].sum(min_count=1))
 
 
-def _recovery_share(members: Sequence[str], commodity: str, quantity: float, notes: list[str]) -> float:
+def _recovery_share(
+    members: Sequence[str], commodity: str, quantity: float, notes: list[str]
+) -> float:
     try:
         from trust_minerals.outlook.recovery import recovery_supply  # type: ignore[import-not-found]
     except ImportError:
@@ -185,13 +244,17 @@ def propagate(
     members = resolve_consumers(ds, consumers)
     horizon, params = scenario.horizon_months, parameters()
     cap = params["max_price_change_share"]
-    partners = set(resolve_consumers(ds, [scenario.partners])[scenario.partners.upper()]) if scenario.allocation == "partner-first" else set()
+    partners = (
+        set(resolve_consumers(ds, [scenario.partners])[scenario.partners.upper()])
+        if scenario.allocation == "partner-first"
+        else set()
+    )
     summary: list[dict[str, object]] = []
     monthly: list[pd.DataFrame] = []
     notes: list[str] = []
     for commodity in scenario.commodities():
         shocks = [s for s in scenario.shocks if s.commodity == commodity]
-        stages = [str(getattr(s, "stage")) for s in shocks if hasattr(s, "stage")]
+        stages = [str(s.stage) for s in shocks if hasattr(s, "stage")]
         if "mine" in stages and _year(ds, commodity, "refinery", None) is not None:
             stages.append("refinery")
         if not stages:
@@ -200,12 +263,22 @@ def propagate(
         for stage in dict.fromkeys(sorted(stages, key=lambda s: s != "mine")):
             year = _year(ds, commodity, stage, scenario.year)
             if year is None:
-                raise InputError(f"scenario: {commodity} has no production at stage {stage!r}; choose a stage with data")
-            chain = _year(ds, commodity, "mine", scenario.year) if stage != "mine" and "mine" in stages else None
+                raise InputError(
+                    f"scenario: {commodity} has no production at stage {stage!r}; choose a stage with data"
+                )
+            chain = (
+                _year(ds, commodity, "mine", scenario.year)
+                if stage != "mine" and "mine" in stages
+                else None
+            )
             shares, avail = _availability(ds, scenario, commodity, stage, year, chain)
             generic = _allowed(scenario, commodity, stage, set(), horizon)
             lost_world = sum(
-                (float(shares.get(c, 0.0)) * (1 - avail.get(c, np.ones(horizon)) * generic.get(c, np.ones(horizon))) for c in set(shares.index) | set(generic)),
+                (
+                    float(shares.get(c, 0.0))
+                    * (1 - avail.get(c, np.ones(horizon)) * generic.get(c, np.ones(horizon)))
+                    for c in set(shares.index) | set(generic)
+                ),
                 np.zeros(horizon),
             )
             hit = set(generic) | {c for c, a in avail.items() if (a < 1).any()}
@@ -215,14 +288,35 @@ def propagate(
                     ramp = np.array([s.ramp(t) for t in range(horizon)])
                     free = shares.drop(labels=[c for c in hit if c in shares.index])
                     spare_w += s.headroom_share * ramp * float(free.sum())
-                    spare_p += s.headroom_share * ramp * float(free[free.index.isin(partners)].sum())
+                    spare_p += (
+                        s.headroom_share * ramp * float(free[free.index.isin(partners)].sum())
+                    )
             pi = _partner_import_share(ds, partners, commodity, stage) if partners else 0.0
             for name, mem in members.items():
-                mix, basis = supply_mix(ds, mem, commodity, stage, year, "world" if scenario.allocation == "world" else "trade")
+                mix, basis = supply_mix(
+                    ds,
+                    mem,
+                    commodity,
+                    stage,
+                    year,
+                    "world" if scenario.allocation == "world" else "trade",
+                )
                 mix = pd.concat([mix, pd.Series({OTHER: max(0.0, 1.0 - float(mix.sum()))})])
-                exempt = {c for s in shocks if isinstance(s, ExportRestriction) for c in [s.country] if set(mem) <= _spared(ds, s)}
+                exempt = {
+                    c
+                    for s in shocks
+                    if isinstance(s, ExportRestriction)
+                    for c in [s.country]
+                    if set(mem) <= _spared(ds, s)
+                }
                 allowed = _allowed(scenario, commodity, stage, exempt, horizon)
-                supply = sum((float(a) * avail.get(c, np.ones(horizon)) * allowed.get(c, np.ones(horizon)) for c, a in mix.items()), np.zeros(horizon))
+                supply = sum(
+                    (
+                        float(a) * avail.get(c, np.ones(horizon)) * allowed.get(c, np.ones(horizon))
+                        for c, a in mix.items()
+                    ),
+                    np.zeros(horizon),
+                )
                 loss = 1.0 - supply
                 with np.errstate(divide="ignore", invalid="ignore"):
                     if partners and set(mem) <= partners:
@@ -231,13 +325,17 @@ def propagate(
                     elif partners:
                         left = np.maximum(0.0, spare_p - lost_world * pi)
                         need = lost_world * (1 - pi)
-                        cover = np.where(need > 0, np.minimum(1.0, (spare_w - spare_p + left) / need), 0.0)
+                        cover = np.where(
+                            need > 0, np.minimum(1.0, (spare_w - spare_p + left) / need), 0.0
+                        )
                     else:
                         cover = np.where(lost_world > 0, np.minimum(1.0, spare_w / lost_world), 0.0)
                 supply = supply + cover * loss
                 quantity = _import_quantity(ds, mem, commodity, stage, year)
                 recovery = 0.0
-                if use_recovery and any(isinstance(s, Recovery) and _matches(s.consumer, name, mem) for s in shocks):
+                if use_recovery and any(
+                    isinstance(s, Recovery) and _matches(s.consumer, name, mem) for s in shocks
+                ):
                     recovery = _recovery_share(mem, commodity, quantity, notes)
                 supply = supply + recovery
                 frame = _consumer_months(shocks, name, mem, supply, horizon, eps, cap)
@@ -260,7 +358,12 @@ def propagate(
                         "import_quantity": quantity,
                     }
                 )
-    return ScenarioResult(scenario, pd.DataFrame(summary, columns=SUMMARY_COLUMNS), pd.concat(monthly, ignore_index=True)[MONTHLY_COLUMNS], tuple(notes))
+    return ScenarioResult(
+        scenario,
+        pd.DataFrame(summary, columns=SUMMARY_COLUMNS),
+        pd.concat(monthly, ignore_index=True)[MONTHLY_COLUMNS],
+        tuple(notes),
+    )
 
 
 def _matches(consumer: str, name: str, members: Sequence[str]) -> bool:
@@ -273,7 +376,9 @@ def _spared(ds: SupplyDataset, shock: ExportRestriction) -> set[str]:
     return {c for mem in resolve_consumers(ds, shock.spare).values() for c in mem}
 
 
-def _partner_import_share(ds: SupplyDataset, partners: set[str], commodity: str, stage: str) -> float:
+def _partner_import_share(
+    ds: SupplyDataset, partners: set[str], commodity: str, stage: str
+) -> float:
     trade = ds.trade
     t = trade[(trade["commodity"] == commodity) & (trade["stage"] == stage)]
     if t.empty or not t["quantity"].sum() > 0:
@@ -282,7 +387,15 @@ def _partner_import_share(ds: SupplyDataset, partners: set[str], commodity: str,
     return float(t.loc[t["importer"].isin(partners), "quantity"].sum() / t["quantity"].sum())
 
 
-def _consumer_months(shocks: Sequence[object], name: str, members: Sequence[str], supply: np.ndarray, horizon: int, eps: float, cap: float) -> pd.DataFrame:
+def _consumer_months(
+    shocks: Sequence[object],
+    name: str,
+    members: Sequence[str],
+    supply: np.ndarray,
+    horizon: int,
+    eps: float,
+    cap: float,
+) -> pd.DataFrame:
     demand = np.ones(horizon)
     stock = 0.0
     stock_from = horizon

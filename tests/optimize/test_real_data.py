@@ -1,0 +1,64 @@
+"""The optimiser, screening and complementarity on the real bundled dataset (fixture ``ds``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.optimize.complement import complementarity
+from trust_minerals.optimize.screen import screen_assets
+from trust_minerals.optimize.solve import optimize_sourcing
+from trust_minerals.optimize.spec import parameters
+
+LITHIUM = {"buyer": "IND", "commodity": "lithium", "stage": "mine", "draws": 2000, "seed": 1}
+
+
+def test_india_lithium_portfolio_from_the_scenario_engine(ds: SupplyDataset) -> None:
+    r = optimize_sourcing(
+        ds, demand=20000, max_supplier_share=0.65, min_partner_share=0.5, partners="msp", **LITHIUM
+    )
+    assert r.status == "optimal"
+    pf = r.portfolio.set_index("supplier")
+    assert {"AUS", "CHL", "CHN", "ARG"} <= set(pf.index)
+    assert pf["flow_opt"].sum() == pytest.approx(20000)
+    assert pf.loc[pf["partner"], "flow_opt"].sum() >= 10000 - 1e-6
+    # USGS withholds US lithium production: named in a note, not offered as zero
+    assert any(n.startswith("USA: production withheld") for n in r.notes)
+    assert "USA" not in pf.index
+
+
+def test_real_infeasibility_is_explained_from_the_data(ds: SupplyDataset) -> None:
+    rows = ds.production
+    rows = rows[(rows["commodity"] == "lithium") & (rows["stage"] == "mine") & (rows["year"] == 2025)]
+    from trust_minerals.optimize.inputs import partner_countries
+
+    msp = set(partner_countries(ds, "msp"))
+    named = rows[~rows["is_aggregate"] & rows["country"].isin(msp)]
+    partner_cap = named["quantity"].sum() * parameters()["exportable_fraction"]
+    demand = 2 * partner_cap
+    r = optimize_sourcing(ds, demand=demand, min_partner_share=0.9, **LITHIUM)
+    assert r.status == "infeasible"
+    partner = next(c for c in r.conflicts if "min_partner_share" in c.constraints)
+    assert partner.available == pytest.approx(partner_cap)
+    assert partner.required == pytest.approx(0.9 * demand)
+    assert "AUS" in partner.message
+
+
+def test_lithium_screening_ranks_reserve_holders(ds: SupplyDataset) -> None:
+    r = screen_assets(ds, "lithium", buyer="IND")
+    t = r.ranking.set_index("country")
+    assert "IND" not in t.index
+    assert {"AUS", "CHL", "ARG"} <= set(t.index)
+    assert t["reserve_share"].dropna().between(0, 1).all()
+    assert t.loc["AUS", "growth_basis"].split()[1].startswith("20")
+    assert list(r.ranking["rank"]) == list(range(1, len(t) + 1))
+
+
+def test_us_india_complementarity_lists_quantities(ds: SupplyDataset) -> None:
+    r = complementarity(ds, "USA", "IND")
+    opp = r.opportunities
+    assert not opp.empty
+    assert set(opp["provider"]) <= {"USA", "IND"}
+    supplied = opp["provider_production"].fillna(0) + opp["provider_reserves"].fillna(0)
+    assert (supplied > 0).all()
+    assert opp["dependence_basis"].str.len().gt(0).all()
