@@ -33,4 +33,6 @@ schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", _app())
 @schema.parametrize()
 @settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_honours_its_openapi_document(case: schemathesis.Case) -> None:
-    case.call_and_validate(headers={"X-API-Key": "fuzz-key"})
+    # every check except "schema-valid data must be accepted": a well-formed request can still be
+    # impossible (an empty country set, a year without data) and is then a documented 404/422
+    case.call_and_validate(headers={"X-API-Key": "fuzz-key"}, excluded_checks=[schemathesis.checks.positive_data_acceptance])

@@ -170,6 +170,7 @@ def make_small_ds(scale: float = 1.0) -> SupplyDataset:
         [
             {
                 "commodity": c,
+                "commodity_name": c,
                 "statistic": "Net import reliance",
                 "detail": "Net import reliance as a percentage of apparent consumption",
                 "year": 2025,

@@ -61,6 +61,7 @@ def make_small_ds() -> SupplyDataset:
         [
             {
                 "commodity": "rare_earths",
+                "commodity_name": "Rare Earths",
                 "statistic": "Net import reliance",
                 "detail": "",
                 "year": 2025,
@@ -74,6 +75,7 @@ def make_small_ds() -> SupplyDataset:
             },
             {
                 "commodity": "rare_earths",
+                "commodity_name": "Rare Earths",
                 "statistic": "Net import reliance",
                 "detail": "",
                 "year": 2024,

@@ -57,7 +57,8 @@ class JobManager:
     """
 
     def __init__(self, *, workers: int = 1, max_jobs: int = 50) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="trust-job")
+        self._workers = workers
+        self._pool: ThreadPoolExecutor | None = None
         self._jobs: dict[str, Job] = {}
         self._events: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
@@ -71,7 +72,10 @@ class JobManager:
             job = Job(id=uuid.uuid4().hex, kind=kind)
             self._jobs[job.id] = job
             self._events[job.id] = threading.Event()
-        self._pool.submit(self._run, job, fn)
+            if self._pool is None:  # first job, or the app was restarted after a shutdown
+                self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="trust-job")
+            pool = self._pool
+        pool.submit(self._run, job, fn)
         return job
 
     def _evict(self) -> None:
@@ -120,4 +124,7 @@ class JobManager:
         return self.get(job_id)
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)

@@ -94,7 +94,7 @@ class Problem(Exception):
         )
 
 
-_FIELD_IN_TEXT = re.compile(r"^([a-z_][a-z0-9_.\[\]]*)\s*(?:=|must|is|exceeds|should)", re.I)
+_FIELD_IN_TEXT = re.compile(r"^([a-z_][a-z0-9_.\[\]]*)\s*(?:=|:|must|is|exceeds|should)", re.I)
 
 
 def from_library_error(exc: Exception) -> Problem:

@@ -23,8 +23,8 @@ from trust_minerals.api.models import (
 from trust_minerals.api.problems import problem_responses
 
 _JSON = "application/json"
-COMMODITY_Q = Query(..., description="Commodity id, e.g. cobalt", max_length=64)
-STAGE_Q = Query(..., description="mine, refinery, smelter, processing, metal or pigment", max_length=32)
+COMMODITY_Q = Query(..., description="Commodity id, e.g. cobalt", min_length=1, max_length=64)
+STAGE_Q = Query(..., description="mine, refinery, smelter, processing, metal or pigment", min_length=1, max_length=32)
 MEASURES = ("production", "capacity", "reserves")
 
 
@@ -53,8 +53,8 @@ def register(router: APIRouter) -> None:
 
     @router.get("/export-controls", response_model=list[row_model("export_controls")], responses=errs, tags=["data"])  # type: ignore[misc]
     def export_controls(
-        commodity: str | None = Query(None, max_length=64),
-        country: str | None = Query(None, max_length=8, description="ISO3 of the controlling country"),
+        commodity: str | None = Query(None, min_length=1, max_length=64),
+        country: str | None = Query(None, min_length=1, max_length=8, description="ISO3 of the controlling country"),
         st: AppState = Depends(state_of),
     ) -> Response:
         """Export controls in force (USGS MCS 2026 table T4), optionally for one commodity/country."""
@@ -72,7 +72,7 @@ def register(router: APIRouter) -> None:
     @router.get("/production", response_model=list[production_row_model()], responses=errs, tags=["data"])  # type: ignore[misc]
     def production(
         commodity: str = COMMODITY_Q,
-        stage: str | None = Query(None, max_length=32),
+        stage: str | None = Query(None, min_length=1, max_length=32),
         year: int | None = Query(None, ge=1900, le=2100),
         st: AppState = Depends(state_of),
     ) -> Response:
@@ -97,8 +97,8 @@ def register(router: APIRouter) -> None:
         commodity: str = COMMODITY_Q,
         stage: str = STAGE_Q,
         year: int = Query(..., ge=1900, le=2100),
-        measure: str = Query("production", description="production, capacity or reserves", max_length=16),
-        form: str | None = Query(None, max_length=64, description="Only where several forms are published"),
+        measure: str = Query("production", description="production, capacity or reserves", min_length=1, max_length=16),
+        form: str | None = Query(None, min_length=1, max_length=64, description="Only where several forms are published"),
         st: AppState = Depends(state_of),
     ) -> Response:
         """Concentration (HHI lower/upper bound, top shares, coverage) of one commodity × stage × year."""
@@ -112,7 +112,7 @@ def register(router: APIRouter) -> None:
     @router.get("/concentration/table", response_model=list[concentration_table_model()], responses=errs, tags=["metrics"])  # type: ignore[misc]
     def concentration_table(
         year: int | None = Query(None, ge=1900, le=2100),
-        measure: str = Query("production", max_length=16),
+        measure: str = Query("production", min_length=1, max_length=16),
         st: AppState = Depends(state_of),
     ) -> Response:
         """Concentration of every commodity × stage × form × year group of one measure."""

@@ -145,9 +145,9 @@ def _register_optimize(router: APIRouter) -> None:
 
     @router.get("/screen", response_model=dict[str, Any], responses=GET_ERRORS, tags=["optimize"])
     def screen(
-        commodity: str = Query(..., max_length=64),
-        buyer: str | None = Query(None, max_length=80),
-        partners: str = Query("msp", max_length=200),
+        commodity: str = Query(..., min_length=1, max_length=64),
+        buyer: str | None = Query(None, min_length=1, max_length=80),
+        partners: str = Query("msp", min_length=1, max_length=200),
         st: AppState = Depends(state_of),
     ) -> Response:
         """Rank countries as overseas-asset destinations for a commodity."""
@@ -158,8 +158,8 @@ def _register_optimize(router: APIRouter) -> None:
 
     @router.get("/complement", response_model=dict[str, Any], responses=GET_ERRORS, tags=["optimize"])
     def complement(
-        a: str = Query("USA", max_length=8),
-        b: str = Query("IND", max_length=8),
+        a: str = Query("USA", min_length=1, max_length=8),
+        b: str = Query("IND", min_length=1, max_length=8),
         st: AppState = Depends(state_of),
     ) -> Response:
         """Where one of two countries can supply what the other imports."""
@@ -171,8 +171,8 @@ def _register_optimize(router: APIRouter) -> None:
 def _register_metrics(router: APIRouter) -> None:
     @router.get("/risk", response_model=Rows, responses=GET_ERRORS, tags=["metrics"])
     def risk(
-        consumer: str = Query("USA", max_length=80, description="ISO3, USA+IND, MSP, Quad, G7, EU or a list"),
-        partners: str | None = Query(None, max_length=200, description="Partner set (default: the consumer)"),
+        consumer: str = Query("USA", min_length=1, max_length=80, description="ISO3, USA+IND, MSP, Quad, G7, EU or a list"),
+        partners: str | None = Query(None, min_length=1, max_length=200, description="Partner set (default: the consumer)"),
         year: int | None = Query(None, ge=1900, le=2100),
         st: AppState = Depends(state_of),
     ) -> Response:
@@ -184,9 +184,9 @@ def _register_metrics(router: APIRouter) -> None:
 
     @router.get("/criticality", response_model=Rows, responses=GET_ERRORS, tags=["metrics"])
     def criticality(
-        method: str = Query(..., max_length=32, description="eu, geopolrisk, usgs2022 or trust"),
-        consumer: str = Query("USA", max_length=80),
-        partners: str | None = Query(None, max_length=200),
+        method: str = Query(..., min_length=1, max_length=32, description="eu, geopolrisk, usgs2022 or trust"),
+        consumer: str = Query("USA", min_length=1, max_length=80),
+        partners: str | None = Query(None, min_length=1, max_length=200),
         year: int | None = Query(None, ge=1900, le=2100),
         uncertainty: int = Query(0, ge=0, description="Monte Carlo draws for rank intervals (capped by max_draws)"),
         seed: int = Query(0, ge=0, le=2**32 - 1),
@@ -207,10 +207,10 @@ def _register_metrics(router: APIRouter) -> None:
 def _register_trade(router: APIRouter) -> None:
     @router.get("/trade/suppliers", response_model=Rows, responses=GET_ERRORS, tags=["metrics"])
     def suppliers(
-        commodity: str = Query(..., max_length=64),
-        importer: str = Query(..., max_length=200, description="ISO3 codes joined by commas"),
+        commodity: str = Query(..., min_length=1, max_length=64),
+        importer: str = Query(..., min_length=1, max_length=200, description="ISO3 codes joined by commas"),
         year: int = Query(..., ge=1900, le=2100),
-        stage: str | None = Query(None, max_length=32),
+        stage: str | None = Query(None, min_length=1, max_length=32),
         st: AppState = Depends(state_of),
     ) -> Response:
         """Suppliers of an importer for a commodity: value (USD), quantity (t) and shares (BACI)."""
@@ -281,7 +281,7 @@ def _register_jobs(router: APIRouter) -> None:
 def _register_outlook(router: APIRouter) -> None:
     @router.get("/outlook/recovery", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
     def recovery(
-        country: str = Query(..., max_length=8, description="ISO3, e.g. IND"),
+        country: str = Query(..., min_length=1, max_length=8, description="ISO3, e.g. IND"),
         draws: int = Query(10_000, ge=1, description="Monte Carlo draws (capped by max_draws)"),
         seed: int = Query(0, ge=0, le=2**32 - 1),
         st: AppState = Depends(state_of),
@@ -294,10 +294,10 @@ def _register_outlook(router: APIRouter) -> None:
 
     @router.get("/outlook/demand", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
     def demand(
-        scenario: str = Query("STEPS", max_length=16, description="IEA scenario: STEPS, APS or NZE"),
+        scenario: str = Query("STEPS", min_length=1, max_length=16, description="IEA scenario: STEPS, APS or NZE"),
         year: int = Query(2030, ge=1900, le=2100),
-        mineral: str | None = Query(None, max_length=64),
-        plan: str | None = Query(None, max_length=64, description="A shipped deployment plan name (e.g. india-2030)"),
+        mineral: str | None = Query(None, min_length=1, max_length=64),
+        plan: str | None = Query(None, min_length=1, max_length=64, description="A shipped deployment plan name (e.g. india-2030)"),
         st: AppState = Depends(state_of),
     ) -> Response:
         """IEA demand outlook (kt, as published) or the bottom-up demand of a shipped plan (t)."""
@@ -312,10 +312,10 @@ def _register_outlook(router: APIRouter) -> None:
 
     @router.get("/outlook/balance", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
     def balance(
-        country: str | None = Query(None, max_length=8, description="ISO3; omit for the world"),
+        country: str | None = Query(None, min_length=1, max_length=8, description="ISO3; omit for the world"),
         year: int | None = Query(None, ge=1900, le=2100),
-        scenario: str = Query("STEPS", max_length=16),
-        plan: str | None = Query(None, max_length=64),
+        scenario: str = Query("STEPS", min_length=1, max_length=16),
+        plan: str | None = Query(None, min_length=1, max_length=64),
         draws: int = Query(10_000, ge=1),
         st: AppState = Depends(state_of),
     ) -> Response:

@@ -9,11 +9,27 @@ command bodies so that ``trust`` starts fast.
 from __future__ import annotations
 
 import typer
+from typer.core import TyperGroup
 
 from trust_minerals.cli import data as _data
 from trust_minerals.cli import query as _query
 
+
+class _TrustGroup(TyperGroup):
+    """Turns the library's named errors into one line ``Error: ...`` and exit code 2."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        from trust_minerals.errors import TrustMineralsError
+
+        try:
+            return super().invoke(ctx)
+        except TrustMineralsError as exc:
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(2) from None
+
+
 app = typer.Typer(
+    cls=_TrustGroup,
     name="trust",
     help="trust-minerals: critical-mineral supply-chain resilience (US-India TRUST, MSP).",
     no_args_is_help=True,
@@ -37,6 +53,4 @@ for _name in ("trade", "metrics", "simulate", "optimize", "outlook", "web"):
 
 def main() -> None:
     """Entry point of the ``trust`` console script."""
-    from trust_minerals.cli._output import run_app
-
-    run_app(app)
+    app()

@@ -69,13 +69,3 @@ def emit(df: pd.DataFrame, fmt: OutputFormat | str = OutputFormat.table, *, titl
         console = Console() if sys.stdout.isatty() else Console(width=max(160, 12 * len(df.columns)))
         console.print(table)
 
-
-def run_app(app: typer.Typer) -> None:
-    """Run the Typer app, turning the library's named errors into one clear line and exit code 2."""
-    from trust_minerals.errors import TrustMineralsError
-
-    try:
-        app(standalone_mode=True)
-    except TrustMineralsError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise SystemExit(2) from None

@@ -25,6 +25,7 @@ import pandas as pd
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError
 from trust_minerals.metrics.concentration import shares
+from trust_minerals.optimize.inputs import PER_TONNE
 from trust_minerals.optimize.spec import parameters
 
 OPPORTUNITY_COLUMNS = [
@@ -101,10 +102,34 @@ def _reserves(ds: SupplyDataset, commodity: str) -> pd.DataFrame:
     return shares(res[res["year"] == res["year"].max()]).set_index("country")
 
 
+def _imports(trade: pd.DataFrame, importer: str, commodity: str, stage: str, unit: str) -> float:
+    """The importer's latest-year imports (trade table, metric tons) in the production unit;
+    NaN when there is no trade or the unit is not a mass unit."""
+    if trade.empty or unit not in PER_TONNE:
+        return np.nan
+    t = trade[
+        (trade["importer"] == importer)
+        & (trade["commodity"] == commodity)
+        & (trade["stage"] == stage)
+    ]
+    if t.empty:
+        return np.nan
+    qty = t[t["year"] == t["year"].max()]["quantity"].sum(min_count=1)
+    return float(qty) * PER_TONNE[unit]
+
+
 def complementarity(
-    ds: SupplyDataset, a: str = "USA", b: str = "IND", *, commodities: Sequence[str] | None = None
+    ds: SupplyDataset,
+    a: str = "USA",
+    b: str = "IND",
+    *,
+    commodities: Sequence[str] | None = None,
+    critical_only: bool = True,
 ) -> ComplementResult:
     """Opportunities where one of ``a``/``b`` can supply what the other imports.
+
+    By default only commodities on the US 2025 or India 2023 critical-mineral lists are
+    considered (``critical_only=False`` or ``commodities=`` to widen or choose).
 
     Examples
     --------
@@ -117,6 +142,9 @@ def complementarity(
         ds.check_countries([a, b], "complementarity")
     if commodities is not None:
         ds.check_commodities(commodities, "complementarity(commodities=...)")
+    elif critical_only and not ds.commodities.empty:
+        c = ds.commodities
+        commodities = sorted(c.loc[c["us_2025"] | c["india_2023"], "commodity"])
     threshold = parameters()["import_dependence_threshold"]
     nir = _net_import_reliance(ds)
     trade = ds.trade
@@ -134,23 +162,18 @@ def complementarity(
             dep_listed = dependent in named.index
             dep_q = named["quantity"].get(dependent, np.nan)
             reliance = nir["share"].get(commodity, np.nan) if dependent == "USA" else np.nan
-            imports = np.nan
-            if not trade.empty:
-                t = trade[
-                    (trade["importer"] == dependent)
-                    & (trade["commodity"] == commodity)
-                    & (trade["stage"] == stage)
-                ]
-                if not t.empty:
-                    imports = float(t[t["year"] == t["year"].max()]["quantity"].sum(min_count=1))
+            unit = str(g["unit"].iloc[0])
+            imports = _imports(trade, dependent, commodity, stage, unit)
             if not np.isnan(reliance):
                 if reliance < threshold:
                     continue
+                chapter = nir["chapter"].get(commodity, "")
                 basis = (
-                    f"net import reliance {reliance:.0%} ≥ {threshold:.0%} (USGS, commodity level)"
+                    f"net import reliance {reliance:.0%} ≥ {threshold:.0%} "
+                    f"(USGS salient statistics, {chapter})"
                 )
             elif not np.isnan(imports) and imports > 0 and not (dep_q >= imports):
-                basis = "imports exceed recorded production (trade table)"
+                basis = "imports (trade table, converted to the production unit) exceed recorded production"
             elif not dep_listed:
                 basis = "not among the listed producers of the stage (weaker evidence)"
             else:
@@ -172,7 +195,7 @@ def complementarity(
                     "dependent_net_import_reliance": reliance,
                     "dependent_imports": imports,
                     "dependence_basis": basis,
-                    "unit": str(g["unit"].iloc[0]),
+                    "unit": unit,
                     "year": int(g["year"].iloc[0]),
                 }
             )

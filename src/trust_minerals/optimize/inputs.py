@@ -199,8 +199,8 @@ def loss_matrix(
     return loss, notes
 
 
-#: tonnes → production unit, for the units recovery can be expressed in
-_PER_TONNE = {"metric tons": 1.0, "kilograms": 1000.0, "thousand metric tons": 1e-3}
+#: metric tons → production unit, for the mass units published
+PER_TONNE = {"metric tons": 1.0, "kilograms": 1000.0, "thousand metric tons": 1e-3}
 
 
 def recovery_capacity(
@@ -215,7 +215,7 @@ def recovery_capacity(
             "recovery supply needs trust_minerals.outlook.recovery.recovery_supply, which is not "
             "available"
         ) from None
-    if unit not in _PER_TONNE:
+    if unit not in PER_TONNE:
         raise InputError(
             f"recovery: cannot express recovery (t) in the production unit {unit!r}; "
             "give capacities={'recovery': ...} instead"
@@ -228,5 +228,5 @@ def recovery_capacity(
                 f"recovery: no recovery estimate for {country} {commodity} (missing figures: "
                 f"{', '.join(r.missing) or 'none'}); give capacities={{'recovery': ...}}"
             )
-        total += float(r.p50) * _PER_TONNE[unit]
+        total += float(r.p50) * PER_TONNE[unit]
     return total, "recovery_p50_outlook"

@@ -23,7 +23,9 @@ structure by passing the arrays to HiGHS directly (linopy's build is too slow fo
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -274,6 +276,7 @@ class CoreSolution:
     cost: float
     duals: pd.DataFrame
     n_draws_solved: int
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @contextlib.contextmanager
@@ -352,6 +355,7 @@ def solve_problem(
     if backend == "linopy":
         return _solve_linopy(problem)
     p = problem
+    start = time.perf_counter()
     if "compressed" not in p._cache:
         p._cache["compressed"] = compress_draws(p.loss, np.asarray(p.weights))
     loss, w = p._cache["compressed"]
@@ -366,28 +370,32 @@ def solve_problem(
         first = int(np.searchsorted(cum, min(1.0, 2.0 * (1.0 - p.alpha)) - 1e-12)) + 1
         work = order[: max(min(s, 100), first)]
     tol = 1e-9 * max(1.0, p.demand)
+    timings = {"prepare_s": time.perf_counter() - start, "build_s": 0.0, "solve_s": 0.0, "rounds": 0}
     while True:
-        status, x, eta, duals = _solve_highs(p, loss[work], w[work])
+        status, x, eta, duals = _solve_highs(p, loss[work], w[work], timings)
         if status != "optimal":
-            return CoreSolution(
-                status, np.full(p.n, np.nan), np.nan, np.nan, np.nan, np.nan, duals, len(work)
-            )
+            nan = np.full(p.n, np.nan)
+            return CoreSolution(status, nan, np.nan, np.nan, np.nan, np.nan, duals, len(work), timings)
         excess = loss @ x - eta
         excess[work] = -np.inf
         violated = np.flatnonzero(excess > tol)
         if violated.size == 0:
             p._cache["work"] = work
-            return _finish(p, x, duals, len(work))
+            check = time.perf_counter()
+            sol = _finish(p, x, duals, len(work))
+            timings["check_s"] = time.perf_counter() - check
+            return dataclasses.replace(sol, timings=timings)
         add = violated[np.argsort(-excess[violated], kind="stable")[:k]]
         work = np.concatenate([work, add])
 
 
 def _solve_highs(
-    p: SourcingProblem, loss: np.ndarray, w: np.ndarray
+    p: SourcingProblem, loss: np.ndarray, w: np.ndarray, timings: dict[str, float]
 ) -> tuple[str, np.ndarray, float, pd.DataFrame]:
     import highspy
     import scipy.sparse as sp
 
+    start = time.perf_counter()
     n, s = p.n, loss.shape[0]
     blocks = _row_blocks(p)
     # columns: flow (n), eta (1), z (s)
@@ -424,7 +432,11 @@ def _solve_highs(
         if s > 500:  # interior point (with crossover, for shadow prices) beats simplex here
             h.setOptionValue("solver", "ipm")
         h.passModel(lp)
+        built = time.perf_counter()
         h.run()
+    timings["build_s"] += built - start
+    timings["solve_s"] += time.perf_counter() - built
+    timings["rounds"] += 1
     status = h.modelStatusToString(h.getModelStatus()).lower()
     if status != "optimal":
         return status, np.full(n, np.nan), np.nan, _empty_duals()

@@ -1,0 +1,93 @@
+"""Briefs and profiles on the tiny store (values by hand: see tests/api/tiny_store.py)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from trust_minerals.errors import InputError, UnknownNameError
+
+
+def test_profile_gathers_stages_controls_and_sources(tiny_ds) -> None:  # type: ignore[no-untyped-def]
+    from trust_minerals.report.profile import commodity_profile
+
+    p = commodity_profile(tiny_ds, "cobalt")
+    assert p.year == 2025 and p.stages == ["mine", "refinery"]
+    mine = p.concentration.set_index("stage").loc["mine"]
+    assert mine["top_country"] == "COD" and mine["hhi"] == pytest.approx(0.41)
+    assert set(p.export_controls["country"]) == {"CHN", "COD"}
+    assert {"usgs_mcs2026", "usgs_mcs2026_trends", "natural_earth"} <= set(p.sources["source_id"])
+    assert list(p.dependence["consumer"]) == ["USA", "IND"]
+
+
+def test_profile_of_a_commodity_without_production_keeps_it(tiny_ds) -> None:  # type: ignore[no-untyped-def]
+    from trust_minerals.report.profile import commodity_profile
+
+    p = commodity_profile(tiny_ds, "gallium")
+    assert p.year is None and p.stages == [] and p.name == "Gallium"
+
+
+def test_country_profile_shares(tiny_ds) -> None:  # type: ignore[no-untyped-def]
+    from trust_minerals.report.profile import country_profile
+
+    p = country_profile(tiny_ds, "IND")
+    assert p.groups == ("MSP",)
+    row = p.production.set_index(["commodity", "stage"]).loc[("cobalt", "refinery")]
+    assert row["share"] == pytest.approx(0.05)
+    with pytest.raises(UnknownNameError):
+        country_profile(tiny_ds, "XXX")
+
+
+def test_brief_html_has_charts_tables_and_source_notes(tiny_ds) -> None:  # type: ignore[no-untyped-def]
+    from trust_minerals.report.brief import brief_html
+
+    html = brief_html(tiny_ds, "cobalt", for_="IND")
+    assert html.count("<svg") >= 3  # map + a bar chart per stage + reserves
+    assert "60.0%" in html and "COD" in html
+    assert "Source notes" in html and "usgs_mcs2026" in html
+    assert "<script" not in html and "http://" not in html.split("Source notes")[0]  # self-contained
+
+
+def test_brief_rejects_unknown_format_and_commodity(tiny_ds, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from trust_minerals.report.brief import write_brief
+
+    with pytest.raises(InputError, match="format"):
+        write_brief(tiny_ds, "cobalt", fmt="docx", out=tmp_path / "x.docx")
+    with pytest.raises(UnknownNameError, match="cobal"):
+        write_brief(tiny_ds, "cobal", out=tmp_path / "x.html")
+
+
+def test_pdf_without_chromium_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from trust_minerals.report import brief
+
+    monkeypatch.setattr(brief, "CHROMIUM_CANDIDATES", ("/nonexistent/chromium",))
+    with pytest.raises(brief.ChromiumNotFoundError, match="apt-get install chromium"):
+        brief.html_to_pdf("<p>x</p>")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.access("/usr/bin/chromium", os.X_OK), reason="needs /usr/bin/chromium")
+def test_cli_writes_a_pdf_brief_of_two_to_four_pages(tiny_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from trust_minerals.cli import app
+
+    monkeypatch.setenv("TRUST_DB", str(tiny_db_path))
+    out = tmp_path / "cobalt.pdf"
+    result = CliRunner().invoke(app, ["report", "commodity", "cobalt", "--for", "IND", "--format", "pdf", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    assert 2 <= pages <= 4
+
+
+def test_cli_unknown_commodity_exits_2(tiny_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from trust_minerals.cli import app
+
+    monkeypatch.setenv("TRUST_DB", str(tiny_db_path))
+    result = CliRunner().invoke(app, ["report", "commodity", "unobtainium", "--out", str(tmp_path / "x.html")])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, UnknownNameError)
