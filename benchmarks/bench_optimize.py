@@ -8,6 +8,7 @@ import time
 import numpy as np
 
 from trust_minerals.optimize.frontier import frontier_problems
+from trust_minerals.optimize.highs import HighsSession
 from trust_minerals.optimize.model import SourcingProblem, build_model, solve_problem
 
 N_DRAWS, N_SUPPLIERS = 10_000, 100
@@ -40,7 +41,7 @@ def bench_cvar_solve() -> dict[str, float]:
     sol = solve_problem(p)
     total = time.perf_counter() - t0
     t = sol.timings
-    building = t["prepare_s"] + t["build_s"]
+    building = t["build_s"]
     return {
         "total_s": round(total, 3),
         "build_s": round(building, 3),
@@ -66,14 +67,19 @@ def bench_linopy_build() -> dict[str, float]:
     with _quiet_stdout():
         m.solve(solver_name="highs", io_api="direct", output_flag=False)
     total = time.perf_counter() - t0
-    return {"build_s": round(built, 3), "total_s": round(total, 3), "build_share": round(built / total, 3)}
+    return {
+        "build_s": round(built, 3),
+        "total_s": round(total, 3),
+        "build_share": round(built / total, 3),
+    }
 
 
 def _frontier(against: str) -> dict[str, float]:
     p = synthetic_problem(cost_weight=0.0)
     t0 = time.perf_counter()
     problems, _ = frontier_problems(p, against, 20)  # type: ignore[arg-type]
-    cvars = [solve_problem(q).cvar for q in problems]
+    session = HighsSession(problems[0])
+    cvars = [session.solve(q).cvar for q in problems]
     return {"total_s": round(time.perf_counter() - t0, 3), "points": len(cvars)}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from functools import cache
 from importlib import resources
 
@@ -19,7 +20,7 @@ import pandas as pd
 
 from trust_minerals.errors import SchemaError
 
-_DTYPES = {"str": object, "float": "float64", "int": "int64", "bool": "bool"}
+_DTYPES: dict[str, Any] = {"str": object, "float": "float64", "int": "int64", "bool": "bool"}
 
 
 @dataclass(frozen=True)

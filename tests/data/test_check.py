@@ -20,11 +20,25 @@ def _kind(rows: list[tuple[str, float | None]], note: str | None = None) -> str:
 
 
 def test_each_kind_of_mismatch_is_recognised() -> None:
-    assert _kind([("COD", 226000.0), ("IDN", 61000.0), ("World total", 290000.0)]) == "within_rounding"
-    assert _kind([("CHN", 839000.0), ("JPN", 30000.0), ("World total", 848000.0)]) == "listed_exceeds_total"
+    assert (
+        _kind([("COD", 226000.0), ("IDN", 61000.0), ("World total", 290000.0)]) == "within_rounding"
+    )
+    assert (
+        _kind([("CHN", 839000.0), ("JPN", 30000.0), ("World total", 848000.0)])
+        == "listed_exceeds_total"
+    )
     assert _kind([("AUS", 80000.0), ("USA", None), ("World total", 120000.0)]) == "withheld"
-    assert _kind([("AUS", 80000.0), ("USA", None), ("World total", 120000.0)], "Excludes U.S. production.") == "excludes_us"
-    assert _kind([("AUS", 80000.0), ("CHL", 20000.0), ("World total", 120000.0)]) == "listed_below_total"
+    assert (
+        _kind(
+            [("AUS", 80000.0), ("USA", None), ("World total", 120000.0)],
+            "Excludes U.S. production.",
+        )
+        == "excludes_us"
+    )
+    assert (
+        _kind([("AUS", 80000.0), ("CHL", 20000.0), ("World total", 120000.0)])
+        == "listed_below_total"
+    )
 
 
 def test_a_missing_world_total_is_reported_not_skipped() -> None:

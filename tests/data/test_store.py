@@ -11,7 +11,9 @@ from trust_minerals.errors import SchemaError, StoreError
 
 
 def _tables(cobalt_cod: float = 230000.0) -> dict[str, pd.DataFrame]:
-    prod = production_rows([("COD", cobalt_cod), ("IDN", 40000.0), ("USA", None), ("World total", 280000.0)])
+    prod = production_rows(
+        [("COD", cobalt_cod), ("IDN", 40000.0), ("USA", None), ("World total", 280000.0)]
+    )
     return all_tables(production=prod, countries=countries_table(["COD", "IDN", "USA"]))
 
 

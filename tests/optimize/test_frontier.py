@@ -57,3 +57,20 @@ def test_bad_frontier_arguments(lithium_ds: SupplyDataset, lithium_loss: pd.Data
         efficient_frontier(lithium_ds, loss=lithium_loss, points=1, **BASE)
     with pytest.raises(InputError, match="against"):
         efficient_frontier(lithium_ds, loss=lithium_loss, against="beauty", **BASE)  # type: ignore[arg-type]
+
+
+def test_warm_started_frontier_points_match_fresh_solves(
+    lithium_ds: SupplyDataset, lithium_loss: pd.DataFrame
+) -> None:
+    from trust_minerals.optimize.frontier import frontier_problems
+    from trust_minerals.optimize.highs import HighsSession
+    from trust_minerals.optimize.model import solve_problem
+    from trust_minerals.optimize.solve import prepare
+    from trust_minerals.optimize.spec import SourcingSpec
+
+    prep = prepare(lithium_ds, SourcingSpec.create(unit_costs=COSTS, **BASE), loss=lithium_loss)
+    for against in ("cost", "partner_share"):
+        problems, _ = frontier_problems(prep.problem, against, 4)  # type: ignore[arg-type]
+        session = HighsSession(problems[0])
+        for q in problems:
+            assert session.solve(q).objective == pytest.approx(solve_problem(q).objective, rel=1e-8)

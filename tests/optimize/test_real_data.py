@@ -29,7 +29,9 @@ def test_india_lithium_portfolio_from_the_scenario_engine(ds: SupplyDataset) -> 
 
 def test_real_infeasibility_is_explained_from_the_data(ds: SupplyDataset) -> None:
     rows = ds.production
-    rows = rows[(rows["commodity"] == "lithium") & (rows["stage"] == "mine") & (rows["year"] == 2025)]
+    rows = rows[
+        (rows["commodity"] == "lithium") & (rows["stage"] == "mine") & (rows["year"] == 2025)
+    ]
     from trust_minerals.optimize.inputs import partner_countries
 
     msp = set(partner_countries(ds, "msp"))

@@ -164,3 +164,65 @@ def test_unknown_names_are_listed(lithium_ds: SupplyDataset, lithium_loss: pd.Da
         optimize_sourcing(
             lithium_ds, loss=lithium_loss, buyer="IND", commodity="unobtainium", demand=1
         )
+
+
+def test_known_domestic_use_is_subtracted(lithium_loss: pd.DataFrame) -> None:
+    from tests.factories import countries_table, production_rows, tiny_dataset
+
+    prod = production_rows([("USA", 5000.0), ("AUS", 80000.0)], commodity="lithium")
+    salient = pd.DataFrame(
+        [
+            {
+                "commodity": "lithium", "commodity_name": "Lithium", "statistic": "Consumption",
+                "detail": "Consumption, apparent", "year": 2025, "value": 3000.0,
+                "unit": "metric tons", "status": "estimated", "qualifier": "=",
+                "value_text": "3,000", "note": None, "source_id": "test",
+            }
+        ]
+    )  # fmt: skip
+    ds = tiny_dataset(
+        production=prod, us_salient=salient, countries=countries_table(["USA", "AUS", "IND"])
+    )
+    r = optimize_sourcing(ds, loss=lithium_loss, buyer="IND", commodity="lithium", demand=100.0)
+    usa = r.portfolio.set_index("supplier").loc["USA"]
+    assert usa["capacity"] == 2000.0 and usa["capacity_basis"] == "production_minus_domestic_use"
+
+
+def test_buyer_production_counts_in_full_and_fraction_is_overridable(
+    lithium_ds: SupplyDataset, lithium_loss: pd.DataFrame
+) -> None:
+    r = optimize_sourcing(
+        lithium_ds, loss=lithium_loss, buyer="AUS", commodity="lithium", demand=100.0,
+        exportable_fraction=0.25,
+    )  # fmt: skip
+    pf = r.portfolio.set_index("supplier")
+    assert pf.loc["AUS", "capacity"] == 80000 * parameters()["domestic_fraction"]
+    assert pf.loc["AUS", "capacity_basis"] == "own_production" and pf.loc["AUS", "partner"]
+    assert pf.loc["CHL", "capacity"] == 40000 * 0.25
+
+
+def test_recovery_is_a_supplier_with_its_own_capacity() -> None:
+    from tests.factories import countries_table, production_rows, tiny_dataset
+    from trust_minerals.outlook.recovery import recovery_supply
+
+    prod = production_rows([("CHN", 270000.0), ("IND", 2900.0)], commodity="rare_earths")
+    ds = tiny_dataset(production=prod, countries=countries_table(["CHN", "IND"]))
+    loss = pd.DataFrame({"CHN": np.r_[np.ones(10), np.zeros(90)], "IND": np.zeros(100)})
+    expected = recovery_supply("IND", "rare_earths", seed=0).p50
+    assert expected > 0
+    r = optimize_sourcing(
+        ds, loss=loss, buyer="IND", commodity="rare_earths", demand=2900 + expected, recovery=True
+    )
+    pf = r.portfolio.set_index("supplier")
+    assert pf.loc["recovery", "capacity"] == pytest.approx(expected)
+    assert pf.loc["recovery", "partner"]
+    # CHN is fully disrupted in 10% of draws: the optimum uses IND and recovery to capacity
+    assert pf.loc["recovery", "flow_opt"] == pytest.approx(expected)
+    assert any("recovery" in n and "undisrupted" in n for n in r.notes)
+
+
+def test_loss_draws_come_from_the_scenario_engine(lithium_ds: SupplyDataset) -> None:
+    a = optimize_sourcing(lithium_ds, draws=500, seed=3, **BASE)
+    b = optimize_sourcing(lithium_ds, draws=500, seed=3, **BASE)
+    assert a.status == "optimal" and a.cvar_before > 0
+    assert a.objective == b.objective  # seeded

@@ -35,7 +35,7 @@ def _jsonable(value: Any) -> Any:
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dictionaries (NaN and NA become ``None``)."""
-    return [{k: _jsonable(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+    return [{str(k): _jsonable(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
 
 
 def _cell(value: Any) -> str:

@@ -30,12 +30,16 @@ def combine_vintages(new: pd.DataFrame, old: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([new, keep], ignore_index=True)
 
 
-def build_commodities(production: pd.DataFrame, list_flags: pd.DataFrame, usgs_flags: pd.DataFrame) -> pd.DataFrame:
+def build_commodities(
+    production: pd.DataFrame, list_flags: pd.DataFrame, usgs_flags: pd.DataFrame
+) -> pd.DataFrame:
     """The ``commodities`` table: concordance ids, names, stages with data and list flags."""
     with open(concordance_path("commodities.csv"), encoding="utf-8", newline="") as fh:
         base = pd.DataFrame(list(csv.DictReader(fh)))
-    stages = production.dropna(subset=["quantity"]).groupby("commodity")["stage"].agg(
-        lambda s: ",".join(sorted(set(s)))
+    stages = (
+        production.dropna(subset=["quantity"])
+        .groupby("commodity")["stage"]
+        .agg(lambda s: ",".join(sorted(set(s))))
     )
     out = pd.DataFrame(
         {
@@ -68,13 +72,13 @@ def _iso3_seen(tables: dict[str, pd.DataFrame]) -> set[str]:
 
 def build_tables(progress: Callable[[str], None] | None = None) -> dict[str, pd.DataFrame]:
     """Parse every bundled source and return the dataset's tables (not yet validated as a whole)."""
-    from trust_minerals.data.ingest import reference, trade, usgs
+    from trust_minerals.data.ingest import reference, trade, usgs, usgs2025
 
     say = progress or (lambda _msg: None)
     say("USGS MCS 2026")
     new = usgs.parse_mcs2026()
     say("USGS MCS 2025")
-    old = usgs.parse_mcs2025_world()
+    old = usgs2025.parse_mcs2025_world()
     tables: dict[str, pd.DataFrame] = {m: combine_vintages(new[m], old[m]) for m in MEASURES}
     tables["us_salient"] = new["us_salient"]
     tables["import_sources"] = new["import_sources"]

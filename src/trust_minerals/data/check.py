@@ -81,8 +81,10 @@ def check_totals(ds: SupplyDataset) -> pd.DataFrame:
         g = listed.groupby(GROUP_KEYS)
         out = pd.DataFrame({"listed_sum": g["quantity"].sum(min_count=1)})
         out["n_missing"] = g["quantity"].apply(lambda s: int(s.isna().sum()))
-        out["missing_names"] = listed[listed["quantity"].isna()].groupby(GROUP_KEYS)["country"].agg(
-            lambda s: ",".join(sorted(s))
+        out["missing_names"] = (
+            listed[listed["quantity"].isna()]
+            .groupby(GROUP_KEYS)["country"]
+            .agg(lambda s: ",".join(sorted(s)))
         )
         out = out.join(world[["quantity", "qualifier", "note", "status"]], how="outer")
         out = out.rename(columns={"quantity": "world_total"})
@@ -94,7 +96,9 @@ def check_totals(ds: SupplyDataset) -> pd.DataFrame:
     res["difference"] = res["listed_sum"] - res["world_total"]
     with np.errstate(invalid="ignore", divide="ignore"):
         res["relative_difference"] = res["difference"] / res["world_total"]
-    res["rounding_step"] = res["world_total"].map(lambda v: rounding_step(v) if pd.notna(v) else np.nan)
+    res["rounding_step"] = res["world_total"].map(
+        lambda v: rounding_step(v) if pd.notna(v) else np.nan
+    )
     kinds, details = [], []
     for row in res.itertuples(index=False):
         kind, detail = _classify(row)
@@ -102,7 +106,11 @@ def check_totals(ds: SupplyDataset) -> pd.DataFrame:
         details.append(detail)
     res["kind"] = kinds
     res["detail"] = details
-    return res[CHECK_COLUMNS].sort_values(["measure", "commodity", "stage", "form", "year"]).reset_index(drop=True)
+    return (
+        res[CHECK_COLUMNS]
+        .sort_values(["measure", "commodity", "stage", "form", "year"])
+        .reset_index(drop=True)
+    )
 
 
 def _classify(row) -> tuple[str, str]:  # type: ignore[no-untyped-def]
@@ -113,18 +121,29 @@ def _classify(row) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     if row.qualifier in ("<", ">"):
         return "censored_total", f"world total published as {row.qualifier}{row.world_total:g}"
     if pd.isna(row.listed_sum):
-        missing = f" (listed rows withheld/unavailable: {row.missing_names})" if isinstance(row.missing_names, str) else ""
+        missing = (
+            f" (listed rows withheld/unavailable: {row.missing_names})"
+            if isinstance(row.missing_names, str)
+            else ""
+        )
         return "total_only", "only a world total is published, no numeric country rows" + missing
     diff = row.difference
     rounding = abs(diff) <= row.rounding_step
     if "Excludes U.S." in note:
-        withheld = f"; withheld/unavailable: {row.missing_names}" if isinstance(row.missing_names, str) else ""
+        withheld = (
+            f"; withheld/unavailable: {row.missing_names}"
+            if isinstance(row.missing_names, str)
+            else ""
+        )
         size = "within" if rounding else "beyond"
         return "excludes_us", (
             f"world total excludes U.S. production{withheld}; difference {diff:g} {size} the rounding step {row.rounding_step:g}"
         )
     if rounding:
-        return "within_rounding", f"difference {diff:g} within the rounding step {row.rounding_step:g}"
+        return (
+            "within_rounding",
+            f"difference {diff:g} within the rounding step {row.rounding_step:g}",
+        )
     if row.n_missing and diff < 0:
         return "withheld", f"listed rows withheld/unavailable: {row.missing_names}"
     if diff > 0:

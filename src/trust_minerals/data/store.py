@@ -71,7 +71,9 @@ def read_meta(path: Path | None = None) -> dict[str, str]:
     try:
         return dict(con.execute("SELECT key, value FROM _meta").fetchall())
     except Exception as exc:  # noqa: BLE001 - any failure here means an unusable store
-        raise StoreError(f"{path} is not a trust-minerals database ({exc}); rebuild with 'trust data build --force'") from None
+        raise StoreError(
+            f"{path} is not a trust-minerals database ({exc}); rebuild with 'trust data build --force'"
+        ) from None
     finally:
         con.close()
 
@@ -123,7 +125,10 @@ def build_database(
     path = Path(path) if path else default_db_path()
     t0 = time.perf_counter()
     if path.exists() and not force and store_is_current(path):
-        return BuildReport(path, False, 0.0, {}, f"database is up to date at {path} (use --force to rebuild)")
+        return BuildReport(
+            path, False, 0.0, {}, f"database is up to date at {path} (use --force to rebuild)"
+        )
+    raw: Mapping[str, pd.DataFrame]
     if tables is None:
         from trust_minerals.data.build import build_tables
 
@@ -210,7 +215,9 @@ def load_dataset(path: Path | str | None = None) -> SupplyDataset:
         raise StoreError(f"no database at {path}; run 'trust data build' first")
     meta = read_meta(path)
     if meta.get("schema_version") != schema_version():
-        raise StoreError(f"the database at {path} was built under other table specs; run 'trust data build --force'")
+        raise StoreError(
+            f"the database at {path} was built under other table specs; run 'trust data build --force'"
+        )
     con = _connect(path, read_only=True)
     tables: dict[str, pd.DataFrame | Callable[[], pd.DataFrame]] = {}
     try:
@@ -245,7 +252,9 @@ def status(path: Path | str | None = None) -> dict[str, pd.DataFrame]:
             rows.append({"table": name, "rows": int(n[0]) if n else 0})
         by_status = []
         for name in ("production", "reserves", "capacity", "us_salient", "import_sources"):
-            for st, n in con.execute(f'SELECT status, count(*) FROM "{name}" GROUP BY status ORDER BY status').fetchall():
+            for st, n in con.execute(
+                f'SELECT status, count(*) FROM "{name}" GROUP BY status ORDER BY status'
+            ).fetchall():
                 by_status.append({"table": name, "status": st, "rows": int(n)})
         vintages = con.execute(
             "SELECT source_id, min(year) AS first_year, max(year) AS last_year, count(*) AS rows "
@@ -256,16 +265,25 @@ def status(path: Path | str | None = None) -> dict[str, pd.DataFrame]:
     finally:
         con.close()
     meta_df = pd.DataFrame({"key": ["path", *meta], "value": [str(path), *meta.values()]})
-    return {"meta": meta_df, "vintages": vintages, "tables": pd.DataFrame(rows), "statuses": pd.DataFrame(by_status)}
+    return {
+        "meta": meta_df,
+        "vintages": vintages,
+        "tables": pd.DataFrame(rows),
+        "statuses": pd.DataFrame(by_status),
+    }
 
 
 EXPORT_FORMATS = ("parquet", "csv")
 
 
-def export_tables(out_dir: Path | str, *, fmt: str = "parquet", path: Path | str | None = None) -> list[Path]:
+def export_tables(
+    out_dir: Path | str, *, fmt: str = "parquet", path: Path | str | None = None
+) -> list[Path]:
     """Write every table to ``out_dir/<table>.<fmt>``; each file appears only once complete."""
     if fmt not in EXPORT_FORMATS:
-        raise InputError(f"export format {fmt!r} is not supported; choose one of {', '.join(EXPORT_FORMATS)}")
+        raise InputError(
+            f"export format {fmt!r} is not supported; choose one of {', '.join(EXPORT_FORMATS)}"
+        )
     path = Path(path) if path else default_db_path()
     if not path.exists():
         raise StoreError(f"no database at {path}; run 'trust data build' first")

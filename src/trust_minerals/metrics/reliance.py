@@ -13,8 +13,12 @@
   product against the published content, so an approximation, labelled as such);
 * ``unknown`` — none of the above is available (the value stays missing).
 
-Import-source shares (``import_source_shares``) come from the BACI ``trade`` table (value share
-by exporter; trade between members of a group consumer is internal and left out).
+Import-source shares come from the BACI ``trade`` table (value share by exporter; trade between
+members of a group consumer is internal and left out): :func:`import_source_shares` for one
+commodity is :func:`trust_minerals.metrics.trade.import_shares`; :func:`import_shares_table` does
+the same for every commodity at once (one pass over the trade table instead of one per commodity).
+BACI ends earlier than the production tables, so the trade-based figures of a year use the latest
+trade year at or before it (:func:`trade_year`), reported in ``period``.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import pandas as pd
 
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.metrics.consumers import CountrySet
+from trust_minerals.metrics.trade import import_shares
 
 RELIANCE_COLUMNS = [
     "commodity",
@@ -125,36 +130,49 @@ def _trade(ds: SupplyDataset) -> pd.DataFrame:
     return ds.trade
 
 
+def trade_year(ds: SupplyDataset, year: int) -> int | None:
+    """The latest year of the BACI trade table at or before ``year`` (None if there is none).
+
+    Examples
+    --------
+    >>> trade_year(ds, 2025)     # doctest: +SKIP
+    2024
+    """
+    years = ds.trade["year"]
+    years = years[years <= year]
+    return int(years.max()) if len(years) else None
+
+
 def import_source_shares(
     ds: SupplyDataset, commodity: str, consumer: CountrySet, year: int, *, stage: str | None = None
 ) -> pd.Series:
     """Share of the consumer's imports (by value) from each exporter (external trade only).
 
+    The shared :func:`trust_minerals.metrics.trade.import_shares` for a :class:`CountrySet`;
+    empty when there is no such trade.
+
     Examples
     --------
     >>> import_source_shares(ds, "cobalt", resolve_countries(ds, "USA"), 2022)   # doctest: +SKIP
     """
-    t = _trade(ds)
-    t = t[
-        (t["commodity"] == commodity)
-        & (t["year"] == year)
-        & t["importer"].isin(consumer.members)
-        & ~t["exporter"].isin(consumer.members)
-    ]
-    if stage is not None:
-        t = t[t["stage"] == stage]
-    by = t.groupby("exporter")["value_usd"].sum()
-    total = by.sum()
-    if not total > 0:
-        return pd.Series(dtype=float, name="import_share")
-    return (by / total).sort_values(ascending=False).rename("import_share")
+    s = import_shares(ds, commodity, list(consumer.members), year, stage)
+    return s.rename("import_share")
 
 
 def import_shares_table(ds: SupplyDataset, consumer: CountrySet, year: int) -> pd.DataFrame:
-    """Import-source shares of every commodity for a consumer: columns commodity, exporter, import_share, value_usd."""
+    """Import-source shares of every commodity for a consumer in the trade year of ``year``.
+
+    Columns commodity, exporter, import_share, value_usd (same shares as
+    :func:`trust_minerals.metrics.trade.import_shares`, for all commodities in one pass).
+
+    Examples
+    --------
+    >>> import_shares_table(ds, resolve_countries(ds, "USA"), 2025).head()   # doctest: +SKIP
+    """
+    ty = trade_year(ds, year)
     t = _trade(ds)
     t = t[
-        (t["year"] == year)
+        (t["year"] == ty)
         & t["importer"].isin(consumer.members)
         & ~t["exporter"].isin(consumer.members)
     ]
@@ -173,10 +191,12 @@ def apparent_consumption_reliance(
 
     Trade quantities (metric tons, BACI) are matched with production at the same stage published in
     a mass unit (converted to metric tons). Negative net imports give 0 (net exporter). Labelled
-    ``apparent_consumption``.
+    ``apparent_consumption``. Trade is taken from the latest trade year at or before ``year`` and
+    production from the latest production year at or before it (both named in ``period``).
     """
+    ty = trade_year(ds, year)
     t = _trade(ds)
-    t = t[t["year"] == year]
+    t = t[t["year"] == ty]
     members = list(consumer.members)
     imp = (
         t[t["importer"].isin(members) & ~t["exporter"].isin(members)]
@@ -189,7 +209,9 @@ def apparent_consumption_reliance(
         .sum(min_count=1)
     )
     prod = ds.production
-    prod = prod[(prod["year"] == year) & ~prod["is_aggregate"] & prod["unit"].isin(list(_TONNES))]
+    prod_years = prod["year"][prod["year"] <= year]
+    py = int(prod_years.max()) if len(prod_years) else year
+    prod = prod[(prod["year"] == py) & ~prod["is_aggregate"] & prod["unit"].isin(list(_TONNES))]
     full = prod[prod["country"].isin(members)].copy()
     full["t"] = full["quantity"] * full["unit"].map(_TONNES)
     p = full.groupby(["commodity", "stage"])["t"].sum(min_count=1)
@@ -206,7 +228,7 @@ def apparent_consumption_reliance(
     both["qualifier"] = "="
     both["status"] = np.where(both["import_reliance"] > 0, "estimated", "net_exporter")
     both["basis"] = "apparent_consumption"
-    both["period"] = str(year)
+    both["period"] = f"trade {ty}, production {py}"
     both["detail"] = (
         "BACI trade quantity vs production at stage " + both["stage"] + " (gross weight vs content)"
     )

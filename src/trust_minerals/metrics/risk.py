@@ -4,7 +4,8 @@ Columns: concentration (hhi, hhi_upper, top_country, top_share, top3_share, cove
 governance-weighted hhi_wgi (0–1 instability scale), partner exposure (partner_share,
 non_partner_share, non_partner_hhi, export_control_share), the consumer's import reliance with its
 basis, the share of the consumer's imports (BACI, by value, all stages of the commodity) from
-partners, reserves concentration (reserve_hhi) and reserves-to-production years (mine stage, where
+partners (from the latest BACI year at or before the year, ``trade_year``), reserves
+concentration (reserve_hhi) and reserves-to-production years (mine stage, where
 both world totals are published in the same unit).
 """
 
@@ -20,7 +21,11 @@ from trust_minerals.metrics.concentration import GROUP_KEYS, concentration_table
 from trust_minerals.metrics.consumers import resolve_countries
 from trust_minerals.metrics.governance import instability
 from trust_minerals.metrics.partners import exposure_from_shares
-from trust_minerals.metrics.reliance import import_reliance_table, import_shares_table
+from trust_minerals.metrics.reliance import (
+    import_reliance_table,
+    import_shares_table,
+    trade_year,
+)
 
 RISK_COLUMNS = [
     *GROUP_KEYS,
@@ -38,6 +43,7 @@ RISK_COLUMNS = [
     "import_reliance",
     "reliance_basis",
     "import_partner_share",
+    "trade_year",
     "reserve_hhi",
     "reserves_to_production_years",
     "incomplete",
@@ -114,8 +120,10 @@ def risk_table(
         .rename("import_partner_share")
     )
     out = out.merge(imp.reset_index(), on="commodity", how="left")
-    has_imports = out["commodity"].isin(import_shares_table(ds, cons, year)["commodity"])
+    has_imports = out["commodity"].isin(imports["commodity"])
     out.loc[has_imports & out["import_partner_share"].isna(), "import_partner_share"] = 0.0
+    ty = trade_year(ds, year)
+    out["trade_year"] = pd.array([ty if h else None for h in has_imports], dtype="Int64")
     res = concentration_table(ds, measure="reserves")
     res = (
         res[res["year"] <= year]

@@ -14,6 +14,7 @@ import pandas as pd
 
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError
+from trust_minerals.optimize.highs import HighsSession
 from trust_minerals.optimize.infeasibility import explain_infeasibility, min_cost
 from trust_minerals.optimize.model import SourcingProblem, solve_problem
 from trust_minerals.optimize.solve import LossLike, prepare
@@ -43,7 +44,9 @@ class FrontierResult:
     notes: tuple[str, ...]
 
 
-def _point(p: SourcingProblem, k: int, against: str) -> tuple[dict[str, Any], np.ndarray]:
+def _point(
+    p: SourcingProblem, k: int, against: str, session: HighsSession
+) -> tuple[dict[str, Any], np.ndarray]:
     row: dict[str, Any] = {
         "point": k,
         "against": against,
@@ -52,7 +55,7 @@ def _point(p: SourcingProblem, k: int, against: str) -> tuple[dict[str, Any], np
     }
     if explain_infeasibility(p):
         return {**row, "status": "infeasible"}, np.full(p.n, np.nan)
-    sol = solve_problem(p)
+    sol = session.solve(p)
     x = sol.flow
     partner = np.asarray(p.is_partner, dtype=bool)
     row.update(
@@ -122,8 +125,9 @@ def efficient_frontier(
     prep = prepare(ds, spec, loss=loss)
     problems, notes = frontier_problems(prep.problem, against, points)
     rows, flows = [], []
+    session = HighsSession(problems[0])
     for k, p in enumerate(problems):
-        row, x = _point(p, k, against)
+        row, x = _point(p, k, against, session)
         rows.append(row)
         flows.append(pd.Series(x, index=list(p.suppliers), name=k))
     table = pd.DataFrame(rows).reindex(columns=FRONTIER_COLUMNS)

@@ -23,9 +23,7 @@ structure by passing the arrays to HiGHS directly (linopy's build is too slow fo
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -154,7 +152,7 @@ class SourcingProblem:
         fields_.update(changes)
         new = SourcingProblem(**fields_)
         if "loss" not in changes and "weights" not in changes:
-            for key in ("compressed", "work"):
+            for key in ("compressed",):
                 if key in self._cache:
                     new._cache[key] = self._cache[key]
         return new
@@ -306,10 +304,14 @@ ROW_GROUPS = (
 )
 
 
-def _row_blocks(
-    p: SourcingProblem,
+def row_blocks(
+    p: SourcingProblem, *, all_rows: bool = False
 ) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray, list[str]]]:
-    """Rows over the flow variables: (name, coefficient matrix, lower, upper, supplier labels)."""
+    """Rows over the flow variables: (name, coefficient matrix, lower, upper, supplier labels).
+
+    With ``all_rows`` the ``min_partner_share`` and ``max_cost`` rows are always present (with
+    a bound of 0 or +inf when unused) so that a solver session can move them later.
+    """
     n = p.n
     eye = np.eye(n)
     sup = list(p.suppliers)
@@ -318,7 +320,7 @@ def _row_blocks(
         rhs = np.full(n, p.max_supplier_share * p.demand)
         blocks.append(("max_supplier_share", eye, np.full(n, -np.inf), rhs, sup))
     blocks.append(("demand", np.ones((1, n)), np.array([p.demand]), np.array([p.demand]), [""]))
-    if p.min_partner_share > 0:
+    if p.min_partner_share > 0 or all_rows:
         row = np.asarray(p.is_partner, dtype=float)[None, :]
         need = np.array([p.min_partner_share * p.demand])
         blocks.append(("min_partner_share", row, need, np.array([np.inf]), [""]))
@@ -334,9 +336,10 @@ def _row_blocks(
                 [sup[i] for i in held],
             )
         )
-    if p.max_cost is not None:
+    if p.max_cost is not None or all_rows:
+        budget = np.inf if p.max_cost is None else p.max_cost
         blocks.append(
-            ("max_cost", p.cost_coef[None, :], np.array([-np.inf]), np.array([p.max_cost]), [""])
+            ("max_cost", p.cost_coef[None, :], np.array([-np.inf]), np.array([budget]), [""])
         )
     return blocks
 
@@ -346,112 +349,24 @@ def solve_problem(
 ) -> CoreSolution:
     """Solve the CVaR sourcing LP; ``backend="linopy"`` solves :func:`build_model` instead.
 
-    The direct HiGHS path is exact but works on a subset of the draws: identical draws are merged,
-    then the LP is solved over a working set of the worst draws and every draw left out is checked
-    (``shortfall_s ≤ eta``, so its ``z_s`` is 0); violated draws join the set and the LP is solved
-    again. A solution that violates no left-out draw is optimal for the full problem, and its shadow
-    prices (with zero for the left-out rows) are optimal duals of the full problem.
+    The default passes the arrays to HiGHS directly (:class:`~trust_minerals.optimize.highs.
+    HighsSession`): identical draws are merged, and the LP is solved over a working set of the
+    worst draws, adding any left-out draw whose shortfall exceeds ``eta`` until none does — exact,
+    with the full problem's shadow prices.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = SourcingProblem(suppliers=("A", "B"), capacity=np.array([6.0, 6.0]),
+    ...                     loss=np.array([[1.0, 0.0]]), demand=10.0)
+    >>> solve_problem(p).flow.round(6).tolist()
+    [4.0, 6.0]
     """
     if backend == "linopy":
         return _solve_linopy(problem)
-    p = problem
-    start = time.perf_counter()
-    if "compressed" not in p._cache:
-        p._cache["compressed"] = compress_draws(p.loss, np.asarray(p.weights))
-    loss, w = p._cache["compressed"]
-    s = loss.shape[0]
-    upper = p.upper
-    guess = p.demand * upper / upper.sum() if upper.sum() > 0 else np.zeros(p.n)
-    k = min(s, int(2 * (1.0 - p.alpha) * s) + 100)
-    work = p._cache.get("work")
-    if work is None:  # start from the worst draws (twice the tail) of a proportional portfolio
-        order = np.argsort(-(loss @ guess), kind="stable")
-        cum = np.cumsum(w[order])
-        first = int(np.searchsorted(cum, min(1.0, 2.0 * (1.0 - p.alpha)) - 1e-12)) + 1
-        work = order[: max(min(s, 100), first)]
-    tol = 1e-9 * max(1.0, p.demand)
-    timings = {"prepare_s": time.perf_counter() - start, "build_s": 0.0, "solve_s": 0.0, "rounds": 0}
-    while True:
-        status, x, eta, duals = _solve_highs(p, loss[work], w[work], timings)
-        if status != "optimal":
-            nan = np.full(p.n, np.nan)
-            return CoreSolution(status, nan, np.nan, np.nan, np.nan, np.nan, duals, len(work), timings)
-        excess = loss @ x - eta
-        excess[work] = -np.inf
-        violated = np.flatnonzero(excess > tol)
-        if violated.size == 0:
-            p._cache["work"] = work
-            check = time.perf_counter()
-            sol = _finish(p, x, duals, len(work))
-            timings["check_s"] = time.perf_counter() - check
-            return dataclasses.replace(sol, timings=timings)
-        add = violated[np.argsort(-excess[violated], kind="stable")[:k]]
-        work = np.concatenate([work, add])
+    from trust_minerals.optimize.highs import HighsSession
 
-
-def _solve_highs(
-    p: SourcingProblem, loss: np.ndarray, w: np.ndarray, timings: dict[str, float]
-) -> tuple[str, np.ndarray, float, pd.DataFrame]:
-    import highspy
-    import scipy.sparse as sp
-
-    start = time.perf_counter()
-    n, s = p.n, loss.shape[0]
-    blocks = _row_blocks(p)
-    # columns: flow (n), eta (1), z (s)
-    cost = np.zeros(n + 1 + s)
-    cost[:n] = p.cost_weight * p.cost_coef
-    cost[n] = 1.0
-    cost[n + 1 :] = w / (1.0 - p.alpha)
-    col_lower = np.zeros(n + 1 + s)  # eta ≥ 0 is valid: shortfall is never negative
-    col_upper = np.full(n + 1 + s, np.inf)
-    n_top = sum(len(b[2]) for b in blocks)
-    top = sp.hstack(
-        [sp.csr_matrix(np.vstack([b[1] for b in blocks])), sp.csr_matrix((n_top, 1 + s))]
-    )
-    # cvar_excess: z_s + eta − Σ_i loss_si flow_i ≥ 0
-    cvar_rows = sp.hstack(
-        [sp.csr_matrix(-loss), sp.csr_matrix(np.ones((s, 1))), sp.identity(s, format="csr")]
-    )
-    a = sp.vstack([top, cvar_rows]).tocsc()
-    lp = highspy.HighsLp()
-    lp.num_col_ = a.shape[1]
-    lp.num_row_ = a.shape[0]
-    lp.col_cost_ = cost
-    lp.col_lower_ = col_lower
-    lp.col_upper_ = col_upper
-    lp.row_lower_ = np.concatenate([b[2] for b in blocks] + [np.zeros(s)])
-    lp.row_upper_ = np.concatenate([b[3] for b in blocks] + [np.full(s, np.inf)])
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a.indptr
-    lp.a_matrix_.index_ = a.indices
-    lp.a_matrix_.value_ = a.data
-    with _quiet_stdout():
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        if s > 500:  # interior point (with crossover, for shadow prices) beats simplex here
-            h.setOptionValue("solver", "ipm")
-        h.passModel(lp)
-        built = time.perf_counter()
-        h.run()
-    timings["build_s"] += built - start
-    timings["solve_s"] += time.perf_counter() - built
-    timings["rounds"] += 1
-    status = h.modelStatusToString(h.getModelStatus()).lower()
-    if status != "optimal":
-        return status, np.full(n, np.nan), np.nan, _empty_duals()
-    sol = h.getSolution()
-    x = np.clip(np.asarray(sol.col_value[:n]), 0.0, None)
-    activity = np.asarray(sol.row_value)
-    row_dual = np.asarray(sol.row_dual)
-    rows, start = [], 0
-    for name, _, lo, up, labels in blocks:
-        for j in range(len(lo)):
-            act = activity[start + j]
-            slack = min(act - lo[j], up[j] - act)
-            rows.append((name, labels[j], act, lo[j], up[j], slack, row_dual[start + j]))
-        start += len(lo)
-    return status, x, float(sol.col_value[n]), pd.DataFrame(rows, columns=_DUAL_COLUMNS)
+    return HighsSession(problem).solve(problem)
 
 
 _DUAL_COLUMNS = ["constraint", "supplier", "activity", "lower", "upper", "slack", "shadow_price"]
@@ -461,7 +376,7 @@ def _empty_duals() -> pd.DataFrame:
     return pd.DataFrame(columns=_DUAL_COLUMNS)
 
 
-def _finish(p: SourcingProblem, x: np.ndarray, duals: pd.DataFrame, s: int) -> CoreSolution:
+def finish(p: SourcingProblem, x: np.ndarray, duals: pd.DataFrame, s: int) -> CoreSolution:
     shortfall = np.asarray(p.loss) @ x
     risk = cvar(shortfall, p.alpha, np.asarray(p.weights))
     cost = float(p.cost_coef @ x)
@@ -501,4 +416,4 @@ def _solve_linopy(p: SourcingProblem) -> CoreSolution:
         )
         for j, lab in enumerate(labels):
             rows.append((name, str(lab), np.nan, np.nan, np.nan, np.nan, float(dual[j])))
-    return _finish(p, x, pd.DataFrame(rows, columns=_DUAL_COLUMNS), p.loss.shape[0])
+    return finish(p, x, pd.DataFrame(rows, columns=_DUAL_COLUMNS), p.loss.shape[0])

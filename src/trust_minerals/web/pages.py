@@ -164,6 +164,7 @@ def web_router() -> APIRouter:
         source = charts.source_line(st.ds.sources, {"usgs_mcs2026", "usgs_mcs2025", "usgs_mcs2026_trends", "msp_2025", "country_groups", "us_list_2025", "india_list_2023", "eu_crma_2024"})
         return render(
             "overview.html",
+            charts=False,
             title="Critical minerals overview",
             rows=records(table),
             has_scores=scores is not None,

@@ -9,10 +9,10 @@ import pytest
 
 from trust_minerals.data.ingest.usgs import (
     _raw,
-    parse_mcs2025_world,
     parse_mcs2026,
     parse_mcs2026_critical_flags,
 )
+from trust_minerals.data.ingest.usgs2025 import parse_mcs2025_world
 from trust_minerals.errors import ParseError, UnknownNameError
 
 FILES = Path(__file__).parent / "files"

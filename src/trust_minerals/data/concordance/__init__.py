@@ -29,13 +29,17 @@ def read_concordance(name: str) -> list[dict[str, str]]:
 
 @cache
 def _aliases() -> dict[str, str]:
-    return {r["name"].strip().casefold(): r["country"] for r in read_concordance("country_aliases.csv")}
+    return {
+        r["name"].strip().casefold(): r["country"] for r in read_concordance("country_aliases.csv")
+    }
 
 
 @cache
 def aggregate_names() -> dict[str, str]:
     """Published aggregate names (case-folded) -> canonical aggregate name."""
-    return {r["name"].strip().casefold(): r["canonical"] for r in read_concordance("aggregates.csv")}
+    return {
+        r["name"].strip().casefold(): r["canonical"] for r in read_concordance("aggregates.csv")
+    }
 
 
 @cache
@@ -58,7 +62,9 @@ def _coco_lookup_many(names: list[str]) -> dict[str, str | None]:
     return out
 
 
-def to_iso3(names: Iterable[str], *, where: str | None = None, allow_aggregates: bool = False) -> list[str]:
+def to_iso3(
+    names: Iterable[str], *, where: str | None = None, allow_aggregates: bool = False
+) -> list[str]:
     """Map country names (or ISO3 codes) to ISO3 codes.
 
     The alias file is consulted first, then ``country_converter``. With ``allow_aggregates`` the
@@ -77,7 +83,11 @@ def to_iso3(names: Iterable[str], *, where: str | None = None, allow_aggregates:
     aggregates = aggregate_names()
     to_convert = sorted(
         {" ".join(n.split()) for n in names}
-        - {k for k in {" ".join(n.split()) for n in names} if k.casefold() in aliases or (allow_aggregates and k.casefold() in aggregates)}
+        - {
+            k
+            for k in {" ".join(n.split()) for n in names}
+            if k.casefold() in aliases or (allow_aggregates and k.casefold() in aggregates)
+        }
     )
     converted = _coco_lookup_many(to_convert)
     for raw in names:

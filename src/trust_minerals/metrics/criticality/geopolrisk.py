@@ -7,6 +7,8 @@ For an economy ``c`` (a country or a group), a raw material and a year:
   exporter i weighted by its normalised political instability g_i ∈ [0, 1] (PV only; a missing
   score is 0.5; members of a group economy get 0, as the method defines), over imports plus the
   economy's domestic production P_c (metric tons);
+  where the consumer's own production is withheld (USGS ``W``) it counts as none and the row is
+  flagged ``incomplete`` (the import risk is then an upper bound);
 * ``score`` = hhi × import_risk; ``cf`` = score × price / CF_Cu (price = value / quantity of the
   imports in USD/kg; CF_Cu from ``parameters.csv``).
 
@@ -333,6 +335,9 @@ def _default_components(ds: SupplyDataset, consumer: CountrySet, year: int) -> p
     out["cf"] = out["score"] * out["price_usd_per_kg"] / parameter("geopolrisk_cf_cu")
     out["trade_year"] = trade_year
     out["raw_material"] = out["commodity"]
+    mine = prod[prod["country"].isin(consumer.members)]
+    withheld = mine.loc[mine["quantity"].isna(), "commodity"].unique()
+    out["domestic_withheld"] = out["commodity"].isin(withheld)
     return out
 
 
@@ -384,12 +389,20 @@ def geopolrisk_components(
     threshold = parameter("incomplete_coverage")
     low = out["coverage_share"].notna() & (out["coverage_share"] < threshold)
     no_trade = out["import_risk"].isna()
-    out["incomplete"] = low | no_trade
+    dom = out["domestic_withheld"] if "domestic_withheld" in out else False
+    dom = pd.Series(dom, index=out.index).fillna(False).astype(bool)
+    out["incomplete"] = low | no_trade | dom
     notes = pd.concat(
         [
             pd.Series(np.where(low, "production coverage", ""), index=out.index),
             pd.Series(
                 np.where(no_trade, "no imports or domestic production recorded", ""),
+                index=out.index,
+            ),
+            pd.Series(
+                np.where(
+                    dom, "domestic production withheld: import risk is an upper bound", ""
+                ),
                 index=out.index,
             ),
         ],

@@ -11,7 +11,10 @@ Indicators (each a fraction in [0, 1], so scaling every quantity leaves them unc
 * ``reserve_concentration`` — HHI of reserves.
 
 score = Σ w_k x_k / Σ w_k over the indicators a commodity has; a commodity missing any indicator is
-flagged ``incomplete`` and the missing ones are named. Weights default to 1 each; negative weights,
+flagged ``incomplete`` and the missing ones are named. Where the indicators a commodity has carry
+less than ``trust_min_weight_share`` of the total weight (an assumption, ``parameters.csv``) there
+is no score (NaN, unranked): a mean of one or two indicators is not comparable with a mean of six
+(scandium and yttrium, whose production is entirely withheld, would otherwise top the list). Weights default to 1 each; negative weights,
 weights summing to zero and unknown indicator names are errors.
 """
 
@@ -81,6 +84,7 @@ def score(
     x: Mapping[str, np.ndarray], params: Mapping[str, float], weights: np.ndarray | None = None
 ) -> np.ndarray:
     w = np.ones(len(INDICATORS)) if weights is None else np.asarray(weights, dtype=float)
+    total = w.sum(axis=-1, keepdims=True) if w.ndim == 2 else w.sum()
     num = 0.0
     den = 0.0
     for k, name in enumerate(INDICATORS):
@@ -89,8 +93,9 @@ def score(
         present = ~np.isnan(xk)
         num = num + np.where(present, xk, 0.0) * wk
         den = den + present * wk
+    enough = (den > 0) & (den >= params["trust_min_weight_share"] * total - 1e-12)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        return np.where(enough, num / np.where(den > 0, den, 1.0), np.nan)
 
 
 METHOD = Method(
@@ -101,5 +106,5 @@ METHOD = Method(
     score=score,
     bounded=INDICATORS,
     weight_names=INDICATORS,
-    parameters=("missing_instability",),
+    parameters=("missing_instability", "trust_min_weight_share"),
 )

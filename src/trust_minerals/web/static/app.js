@@ -4,7 +4,7 @@
 
 // plotly.js fetches a base-map topojson for geo plots; our maps draw the bundled Natural Earth
 // GeoJSON instead, so an empty topology stands in for the CDN file.
-if (window.PlotlyGeoAssets) {
+if (window.Plotly && window.PlotlyGeoAssets) {
   for (const name of ["world_110m", "world_50m"]) {
     window.PlotlyGeoAssets.topojson[name] = {type: "Topology", objects: {}, arcs: [], bbox: [-180, -90, 180, 90]};
   }
