@@ -27,8 +27,13 @@ def bench_build() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "t.duckdb"
         t0 = time.perf_counter()
-        subprocess.run([TRUST, "data", "build", "--force", "--db", str(db)], check=True, capture_output=True)
-        return {"seconds": round(time.perf_counter() - t0, 2), "mb": round(db.stat().st_size / 1e6, 1)}
+        subprocess.run(
+            [TRUST, "data", "build", "--force", "--db", str(db)], check=True, capture_output=True
+        )
+        return {
+            "seconds": round(time.perf_counter() - t0, 2),
+            "mb": round(db.stat().st_size / 1e6, 1),
+        }
 
 
 def bench_load() -> dict[str, float]:
@@ -45,7 +50,12 @@ def bench_load() -> dict[str, float]:
     t0 = time.perf_counter()
     n = len(load_dataset(db).trade)
     trade = time.perf_counter() - t0
-    return {"seconds_best": round(min(times), 3), "seconds_median": round(sorted(times)[2], 3), "trade_first_use_s": round(trade, 2), "trade_rows": n}
+    return {
+        "seconds_best": round(min(times), 3),
+        "seconds_median": round(sorted(times)[2], 3),
+        "trade_first_use_s": round(trade, 2),
+        "trade_rows": n,
+    }
 
 
 def bench_overview_cli() -> dict[str, float]:
@@ -54,7 +64,9 @@ def bench_overview_cli() -> dict[str, float]:
     times = []
     for _ in range(5):
         t0 = time.perf_counter()
-        subprocess.run([TRUST, "overview", "--format", "csv"], check=True, capture_output=True, env=env)
+        subprocess.run(
+            [TRUST, "overview", "--format", "csv"], check=True, capture_output=True, env=env
+        )
         times.append(time.perf_counter() - t0)
     return {"seconds_best": round(min(times), 3), "seconds_median": round(sorted(times)[2], 3)}
 

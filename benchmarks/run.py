@@ -19,7 +19,9 @@ HERE = Path(__file__).parent
 
 def main(argv: list[str]) -> int:
     pattern = argv[1] if len(argv) > 1 else ""
-    print(f"# machine: {platform.machine()} {platform.processor() or ''} cpus={__import__('os').cpu_count()} python={platform.python_version()}")
+    print(
+        f"# machine: {platform.machine()} {platform.processor() or ''} cpus={__import__('os').cpu_count()} python={platform.python_version()}"
+    )
     for path in sorted(HERE.glob("bench_*.py")):
         spec = importlib.util.spec_from_file_location(path.stem, path)
         assert spec and spec.loader

@@ -65,7 +65,15 @@ def countries_table(codes: Iterable[str], *, msp: Iterable[str] = ()) -> pd.Data
 
 def sources_table(ids: Iterable[str] = ("test",)) -> pd.DataFrame:
     return pd.DataFrame(
-        {"source_id": list(ids), "title": "test", "publisher": "test", "year": 2025, "url": None, "licence": None, "citation": "test"}
+        {
+            "source_id": list(ids),
+            "title": "test",
+            "publisher": "test",
+            "year": 2025,
+            "url": None,
+            "licence": None,
+            "citation": "test",
+        }
     )
 
 

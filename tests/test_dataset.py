@@ -12,7 +12,12 @@ def _ds() -> SupplyDataset:
     prod = pd.concat(
         [
             production_rows([("COD", 10.0), ("IDN", 5.0), ("World total", 15.0)]),
-            production_rows([("CHN", 8.0), ("World total", 8.0)], commodity="gallium", stage="refinery", year=2024),
+            production_rows(
+                [("CHN", 8.0), ("World total", 8.0)],
+                commodity="gallium",
+                stage="refinery",
+                year=2024,
+            ),
         ]
     )
     return tiny_dataset(production=prod, countries=countries_table(["COD", "IDN", "CHN"]))
@@ -60,4 +65,6 @@ def test_replace_validates() -> None:
 
 def test_from_tables_rejects_a_missing_column() -> None:
     with pytest.raises(SchemaError, match="missing column"):
-        SupplyDataset.from_tables({"production": production_rows([("COD", 1.0)]).drop(columns="unit")})
+        SupplyDataset.from_tables(
+            {"production": production_rows([("COD", 1.0)]).drop(columns="unit")}
+        )

@@ -33,7 +33,15 @@ _COMMODITY_TABLES = (
     "commodities",
     "critical_lists",
 )
-_COUNTRY_TABLES = ("production", "reserves", "capacity", "import_sources", "export_controls", "production_wmd", "countries")
+_COUNTRY_TABLES = (
+    "production",
+    "reserves",
+    "capacity",
+    "import_sources",
+    "export_controls",
+    "production_wmd",
+    "countries",
+)
 _YEAR_TABLES = ("production", "reserves", "capacity", "us_salient", "trade", "production_wmd")
 _STAGE_TABLES = ("production", "reserves", "capacity", "trade")
 
@@ -230,4 +238,3 @@ def _filtered_loader(
         return df[mask.to_numpy()].reset_index(drop=True)
 
     return load
-

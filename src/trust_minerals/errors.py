@@ -49,7 +49,13 @@ class UnknownNameError(TrustMineralsError, KeyError):
     The message lists every unmatched name and, where short enough, the valid choices.
     """
 
-    def __init__(self, kind: str, names: list[str] | tuple[str, ...], valid: list[str] | None = None, where: str | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        names: list[str] | tuple[str, ...],
+        valid: list[str] | None = None,
+        where: str | None = None,
+    ) -> None:
         self.kind = kind
         self.names = list(names)
         self.valid = list(valid) if valid is not None else None

@@ -29,10 +29,17 @@ OVERVIEW_COLUMNS = [
     "lists",
     "notes",
 ]
-LIST_FLAGS = {"us_2025": "US2025", "india_2023": "IN2023", "us_2022": "US2022", "eu_strategic_2024": "EU2024"}
+LIST_FLAGS = {
+    "us_2025": "US2025",
+    "india_2023": "IN2023",
+    "us_2022": "US2022",
+    "eu_strategic_2024": "EU2024",
+}
 
 
-def overview(ds: SupplyDataset, *, year: int | None = None, include_all: bool = False) -> pd.DataFrame:
+def overview(
+    ds: SupplyDataset, *, year: int | None = None, include_all: bool = False
+) -> pd.DataFrame:
     """Concentration of every commodity on the US 2025 or India 2023 list (all with ``include_all``).
 
     One row per commodity × stage × form with production data in ``year`` (default: the latest
@@ -47,7 +54,9 @@ def overview(ds: SupplyDataset, *, year: int | None = None, include_all: bool = 
     if year is None:
         year = int(prod["year"].max())
     elif year not in set(prod["year"].unique()):
-        raise UnknownNameError("year", [str(year)], [str(y) for y in sorted(prod["year"].unique())], "production")
+        raise UnknownNameError(
+            "year", [str(year)], [str(y) for y in sorted(prod["year"].unique())], "production"
+        )
     commodities = ds.commodities
     if not include_all:
         commodities = commodities[commodities["us_2025"] | commodities["india_2023"]]
@@ -58,14 +67,22 @@ def overview(ds: SupplyDataset, *, year: int | None = None, include_all: bool = 
     countries = ds.countries
     msp = set(countries.loc[countries["msp"], "country"])
     sh = _named_shares(ds, year, wanted)
-    msp_share = sh[sh["country"].isin(msp)].groupby(["commodity", "stage", "form", "unit"])["share"].sum()
-    table = table.merge(msp_share.rename("msp_share"), left_on=["commodity", "stage", "form", "unit"], right_index=True, how="left")
+    msp_share = (
+        sh[sh["country"].isin(msp)].groupby(["commodity", "stage", "form", "unit"])["share"].sum()
+    )
+    table = table.merge(
+        msp_share.rename("msp_share"),
+        left_on=["commodity", "stage", "form", "unit"],
+        right_index=True,
+        how="left",
+    )
     table["msp_share"] = table["msp_share"].fillna(0.0).where(table["coverage_share"].notna())
 
     controls = ds.export_controls
     controlled = set(zip(controls["country"], controls["commodity"], strict=True))
     table["export_controlled"] = [
-        (c, m) in controlled if isinstance(c, str) else False for c, m in zip(table["top_country"], table["commodity"], strict=True)
+        (c, m) in controlled if isinstance(c, str) else False
+        for c, m in zip(table["top_country"], table["commodity"], strict=True)
     ]
     flags = commodities.set_index("commodity")
     table["lists"] = table["commodity"].map(
@@ -73,7 +90,8 @@ def overview(ds: SupplyDataset, *, year: int | None = None, include_all: bool = 
     )
     status_note = table["world_total_status"].fillna("missing").map(lambda s: f"world total {s}")
     table["notes"] = [
-        "; ".join(p for p in (a, b) if p) for a, b in zip(status_note, table["notes"].fillna(""), strict=True)
+        "; ".join(p for p in (a, b) if p)
+        for a, b in zip(status_note, table["notes"].fillna(""), strict=True)
     ]
     missing = sorted(wanted - set(table["commodity"]))
     if missing:
@@ -85,7 +103,10 @@ def overview(ds: SupplyDataset, *, year: int | None = None, include_all: bool = 
                 "year": year,
                 "unit": "",
                 "export_controlled": False,
-                "lists": [",".join(lbl for col, lbl in LIST_FLAGS.items() if bool(flags.at[c, col])) for c in missing],
+                "lists": [
+                    ",".join(lbl for col, lbl in LIST_FLAGS.items() if bool(flags.at[c, col]))
+                    for c in missing
+                ],
                 "notes": f"no world production data for {year} in the bundled USGS tables",
             }
         )

@@ -8,10 +8,24 @@ from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import UnknownNameError
 from trust_minerals.metrics.concentration import shares
 
-PRODUCTION_COLUMNS = ["commodity", "stage", "form", "year", "country", "quantity", "unit", "share", "status", "qualifier", "source_id"]
+PRODUCTION_COLUMNS = [
+    "commodity",
+    "stage",
+    "form",
+    "year",
+    "country",
+    "quantity",
+    "unit",
+    "share",
+    "status",
+    "qualifier",
+    "source_id",
+]
 
 
-def production_table(ds: SupplyDataset, commodity: str, *, stage: str | None = None, year: int | None = None) -> pd.DataFrame:
+def production_table(
+    ds: SupplyDataset, commodity: str, *, stage: str | None = None, year: int | None = None
+) -> pd.DataFrame:
     """Rows of ``commodity`` (optionally one stage and year) with ``share`` of the denominator.
 
     Countries are ISO3 codes; aggregates keep their names (``World total``, ``Other countries``).
@@ -32,9 +46,15 @@ def production_table(ds: SupplyDataset, commodity: str, *, stage: str | None = N
     if year is not None:
         years = sorted(int(y) for y in prod["year"].unique())
         if year not in years:
-            raise UnknownNameError("year", [str(year)], [str(y) for y in years], f"production of {commodity}")
+            raise UnknownNameError(
+                "year", [str(year)], [str(y) for y in years], f"production of {commodity}"
+            )
         prod = prod[prod["year"] == year]
     out = shares(prod)
     out["_order"] = out["is_aggregate"].astype(int) + out["country"].eq("World total").astype(int)
-    out = out.sort_values(["stage", "form", "year", "_order", "quantity"], ascending=[True, True, True, True, False], na_position="last")
+    out = out.sort_values(
+        ["stage", "form", "year", "_order", "quantity"],
+        ascending=[True, True, True, True, False],
+        na_position="last",
+    )
     return out[PRODUCTION_COLUMNS].reset_index(drop=True)

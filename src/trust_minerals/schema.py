@@ -11,9 +11,9 @@ from __future__ import annotations
 import csv
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -98,7 +98,9 @@ def empty_table(table: str) -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series([], dtype=_DTYPES[c.dtype]) for c in ts.columns})
 
 
-def validate(table: str, df: pd.DataFrame, *, where: str | None = None, sources: set[str] | None = None) -> pd.DataFrame:
+def validate(
+    table: str, df: pd.DataFrame, *, where: str | None = None, sources: set[str] | None = None
+) -> pd.DataFrame:
     """Check ``df`` against the spec of ``table`` and return it with the spec's column order and dtypes.
 
     Raises :class:`SchemaError` naming the table, column and offending values (with row numbers)
@@ -138,11 +140,16 @@ def validate(table: str, df: pd.DataFrame, *, where: str | None = None, sources:
                 else:
                     s = pd.to_numeric(s, errors="raise").astype("int64")
             elif col.dtype == "bool":
-                if not pd.api.types.is_bool_dtype(s) and pd.api.types.infer_dtype(s, skipna=False) != "boolean":
+                if (
+                    not pd.api.types.is_bool_dtype(s)
+                    and pd.api.types.infer_dtype(s, skipna=False) != "boolean"
+                ):
                     raise ValueError("non-boolean values")
                 s = s.astype(bool)
         except (ValueError, TypeError) as exc:
-            raise SchemaError(f"{label}: column {col.name!r} cannot be read as {col.dtype}: {exc}") from None
+            raise SchemaError(
+                f"{label}: column {col.name!r} cannot be read as {col.dtype}: {exc}"
+            ) from None
         if col.allowed:
             if col.allowed == "@source":
                 allowed: set[str] | None = sources

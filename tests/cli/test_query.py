@@ -23,8 +23,20 @@ def _json(args: list[str]) -> list[dict]:  # type: ignore[type-arg]
 def test_overview_json_is_an_array_of_rows_with_the_documented_columns(built_db: Path) -> None:
     rows = _json(["overview", "--year", "2025"])
     assert rows and set(rows[0]) >= {
-        "commodity", "stage", "year", "world_total", "unit", "top_country", "top_share", "top3_share",
-        "hhi", "hhi_upper", "coverage_share", "msp_share", "export_controlled", "notes",
+        "commodity",
+        "stage",
+        "year",
+        "world_total",
+        "unit",
+        "top_country",
+        "top_share",
+        "top3_share",
+        "hhi",
+        "hhi_upper",
+        "coverage_share",
+        "msp_share",
+        "export_controlled",
+        "notes",
     }
     cobalt = [r for r in rows if r["commodity"] == "cobalt" and r["stage"] == "mine"]
     assert cobalt[0]["top_country"] == "COD"
@@ -36,7 +48,9 @@ def test_overview_json_is_an_array_of_rows_with_the_documented_columns(built_db:
 
 
 def test_overview_all_covers_more_than_the_lists(built_db: Path) -> None:
-    assert len({r["commodity"] for r in _json(["overview", "--all"])}) > len({r["commodity"] for r in _json(["overview"])})
+    assert len({r["commodity"] for r in _json(["overview", "--all"])}) > len(
+        {r["commodity"] for r in _json(["overview"])}
+    )
 
 
 def test_us_lithium_mine_2025_is_withheld_not_zero(built_db: Path) -> None:
@@ -47,7 +61,20 @@ def test_us_lithium_mine_2025_is_withheld_not_zero(built_db: Path) -> None:
 
 
 def test_production_csv_round_trips(built_db: Path) -> None:
-    result = runner.invoke(app, ["production", "--commodity", "cobalt", "--stage", "mine", "--year", "2025", "--format", "csv"])
+    result = runner.invoke(
+        app,
+        [
+            "production",
+            "--commodity",
+            "cobalt",
+            "--stage",
+            "mine",
+            "--year",
+            "2025",
+            "--format",
+            "csv",
+        ],
+    )
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows[0]["country"] == "COD"
@@ -66,7 +93,11 @@ def test_data_check_explains_every_mismatch(built_db: Path) -> None:
     rows = json.loads(result.stdout)
     kinds = {r["kind"] for r in rows}
     assert {"within_rounding", "excludes_us", "withheld"} <= kinds
-    gallium = [r for r in rows if r["commodity"] == "gallium" and r["measure"] == "production" and r["year"] == 2025]
+    gallium = [
+        r
+        for r in rows
+        if r["commodity"] == "gallium" and r["measure"] == "production" and r["year"] == 2025
+    ]
     assert gallium and gallium[0]["listed_sum"] > gallium[0]["world_total"]
 
 

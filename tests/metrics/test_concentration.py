@@ -12,7 +12,11 @@ from trust_minerals.metrics.concentration import concentration, concentration_ta
 
 
 def test_hand_calculation_with_the_published_total_as_denominator() -> None:
-    ds = tiny_dataset(production=production_rows([("AAA", 60.0), ("BBB", 30.0), ("Other countries", 5.0), ("World total", 100.0)]))
+    ds = tiny_dataset(
+        production=production_rows(
+            [("AAA", 60.0), ("BBB", 30.0), ("Other countries", 5.0), ("World total", 100.0)]
+        )
+    )
     r = concentration(ds, "cobalt", "mine", 2025)
     assert r.denominator == 100.0 and r.denominator_basis == "world_total"
     assert r.top_country == "AAA" and r.top_share == pytest.approx(0.6)
@@ -24,7 +28,11 @@ def test_hand_calculation_with_the_published_total_as_denominator() -> None:
 
 
 def test_listed_sum_is_the_denominator_when_it_exceeds_the_rounded_total() -> None:
-    ds = tiny_dataset(production=production_rows([("CHN", 900.0), ("JPN", 3.0), ("RUS", 6.0), ("World total", 900.0)]))
+    ds = tiny_dataset(
+        production=production_rows(
+            [("CHN", 900.0), ("JPN", 3.0), ("RUS", 6.0), ("World total", 900.0)]
+        )
+    )
     r = concentration(ds, "cobalt", "mine", 2025)
     assert r.denominator == 909.0 and r.denominator_basis == "listed_sum"
     assert r.top_share == pytest.approx(900 / 909)
@@ -32,7 +40,9 @@ def test_listed_sum_is_the_denominator_when_it_exceeds_the_rounded_total() -> No
 
 
 def test_withheld_rows_are_listed_not_counted_as_zero() -> None:
-    ds = tiny_dataset(production=production_rows([("AUS", 80.0), ("USA", None), ("World total", 100.0)]))
+    ds = tiny_dataset(
+        production=production_rows([("AUS", 80.0), ("USA", None), ("World total", 100.0)])
+    )
     r = concentration(ds, "cobalt", "mine", 2025)
     assert r.withheld == ("USA",)
     assert "USA" not in r.shares.index
@@ -73,17 +83,29 @@ def test_several_forms_must_be_chosen() -> None:
     assert concentration(ds, "cobalt", "mine", 2025, form="iron content").top_share == 1.0
 
 
-quantities = st.lists(st.floats(min_value=0.001, max_value=1e9, allow_nan=False), min_size=1, max_size=8)
+quantities = st.lists(
+    st.floats(min_value=0.001, max_value=1e9, allow_nan=False), min_size=1, max_size=8
+)
 
 
 @settings(max_examples=25, deadline=None)
-@given(values=quantities, other=st.floats(min_value=0, max_value=1e9), total_factor=st.floats(min_value=0.5, max_value=2.0), scale=st.floats(min_value=1e-3, max_value=1e3))
-def test_shares_are_fractions_and_invariant_to_scaling(values: list[float], other: float, total_factor: float, scale: float) -> None:
+@given(
+    values=quantities,
+    other=st.floats(min_value=0, max_value=1e9),
+    total_factor=st.floats(min_value=0.5, max_value=2.0),
+    scale=st.floats(min_value=1e-3, max_value=1e3),
+)
+def test_shares_are_fractions_and_invariant_to_scaling(
+    values: list[float], other: float, total_factor: float, scale: float
+) -> None:
     names = [f"C{i:02d}" for i in range(len(values))]
     total = (sum(values) + other) * total_factor
 
     def result(k: float):  # type: ignore[no-untyped-def]
-        rows = [(n, v * k) for n, v in zip(names, values, strict=True)] + [("Other countries", other * k), ("World total", total * k)]
+        rows = [(n, v * k) for n, v in zip(names, values, strict=True)] + [
+            ("Other countries", other * k),
+            ("World total", total * k),
+        ]
         return concentration(tiny_dataset(production=production_rows(rows)), "cobalt", "mine", 2025)
 
     a, b = result(1.0), result(scale)
@@ -94,11 +116,17 @@ def test_shares_are_fractions_and_invariant_to_scaling(values: list[float], othe
         assert r.top_share <= r.top3_share + 1e-12
     assert math.isclose(a.hhi, b.hhi, rel_tol=1e-9, abs_tol=1e-12)
     assert math.isclose(a.top_share, b.top_share, rel_tol=1e-9)
-    assert a.top_country == b.top_country or math.isclose(a.top_share, a.shares.iloc[1], rel_tol=1e-9)
+    assert a.top_country == b.top_country or math.isclose(
+        a.top_share, a.shares.iloc[1], rel_tol=1e-9
+    )
 
 
 def test_table_matches_single_results() -> None:
-    ds = tiny_dataset(production=production_rows([("AAA", 60.0), ("BBB", 30.0), ("Other countries", 5.0), ("World total", 100.0)]))
+    ds = tiny_dataset(
+        production=production_rows(
+            [("AAA", 60.0), ("BBB", 30.0), ("Other countries", 5.0), ("World total", 100.0)]
+        )
+    )
     row = concentration_table(ds).iloc[0]
     r = concentration(ds, "cobalt", "mine", 2025)
     assert row["hhi"] == pytest.approx(r.hhi) and row["top_country"] == r.top_country

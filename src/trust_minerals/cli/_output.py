@@ -18,7 +18,9 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
-FORMAT_OPTION = typer.Option(OutputFormat.table, "--format", "-f", help="table, json (array of row objects) or csv")
+FORMAT_OPTION = typer.Option(
+    OutputFormat.table, "--format", "-f", help="table, json (array of row objects) or csv"
+)
 
 
 def _jsonable(value: Any) -> Any:
@@ -49,7 +51,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def emit(df: pd.DataFrame, fmt: OutputFormat | str = OutputFormat.table, *, title: str | None = None) -> None:
+def emit(
+    df: pd.DataFrame, fmt: OutputFormat | str = OutputFormat.table, *, title: str | None = None
+) -> None:
     """Print ``df`` as a Rich table, a JSON array of row objects, or CSV."""
     fmt = OutputFormat(fmt)
     if fmt is OutputFormat.json:
@@ -63,9 +67,12 @@ def emit(df: pd.DataFrame, fmt: OutputFormat | str = OutputFormat.table, *, titl
         table = Table(title=title, show_lines=False)
         for col in df.columns:
             text_col = df[col].dtype == object
-            table.add_column(str(col), overflow="ellipsis", no_wrap=True, max_width=40 if text_col else None)
+            table.add_column(
+                str(col), overflow="ellipsis", no_wrap=True, max_width=40 if text_col else None
+            )
         for row in df.itertuples(index=False):
             table.add_row(*[_cell(v) for v in row])
-        console = Console() if sys.stdout.isatty() else Console(width=max(160, 12 * len(df.columns)))
+        console = (
+            Console() if sys.stdout.isatty() else Console(width=max(160, 12 * len(df.columns)))
+        )
         console.print(table)
-

@@ -8,16 +8,22 @@ import typer
 
 from trust_minerals.cli._output import FORMAT_OPTION, OutputFormat, emit
 
-DB_OPTION = typer.Option(None, "--db", help="Database file (default: $TRUST_DB or the per-user data path)")
+DB_OPTION = typer.Option(
+    None, "--db", help="Database file (default: $TRUST_DB or the per-user data path)"
+)
 
 
 def register(app: typer.Typer) -> None:
-    data_app = typer.Typer(help="Build, inspect, check and export the embedded database.", no_args_is_help=True)
+    data_app = typer.Typer(
+        help="Build, inspect, check and export the embedded database.", no_args_is_help=True
+    )
     app.add_typer(data_app, name="data")
 
     @data_app.command("build")
     def build(
-        force: bool = typer.Option(False, "--force", help="Rebuild even if the database is up to date"),
+        force: bool = typer.Option(
+            False, "--force", help="Rebuild even if the database is up to date"
+        ),
         db: Path | None = DB_OPTION,
     ) -> None:
         """Build the database from the bundled data (transactional: a failure keeps the old one)."""
@@ -27,7 +33,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"  parsing {msg}", err=True)
 
         report = build_database(db, force=force, progress=say)
-        typer.echo(report.message + (f" in {report.seconds:.1f} s" if report.built else ""), err=True)
+        typer.echo(
+            report.message + (f" in {report.seconds:.1f} s" if report.built else ""), err=True
+        )
         if report.built:
             for name, n in report.rows.items():
                 typer.echo(f"  {name:16s} {n:>9,d} rows", err=True)
@@ -42,7 +50,9 @@ def register(app: typer.Typer) -> None:
             for title, df in parts.items():
                 emit(df, fmt, title=title)
         else:
-            emit(parts["tables"].assign(kind="rows"), fmt) if fmt is OutputFormat.csv else _emit_json(parts)
+            emit(
+                parts["tables"].assign(kind="rows"), fmt
+            ) if fmt is OutputFormat.csv else _emit_json(parts)
 
     @data_app.command("check")
     def check(
@@ -74,7 +84,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(str(path))
 
     @data_app.command("describe")
-    def describe(table: str | None = typer.Argument(None), fmt: OutputFormat = FORMAT_OPTION) -> None:
+    def describe(
+        table: str | None = typer.Argument(None), fmt: OutputFormat = FORMAT_OPTION
+    ) -> None:
         """The table specs: columns, types, vocabularies, units and descriptions."""
         import pandas as pd
 
@@ -82,7 +94,15 @@ def register(app: typer.Typer) -> None:
 
         names = [table] if table else list(table_specs())
         rows = [
-            {"table": n, "column": c.name, "dtype": c.dtype, "nullable": c.nullable, "allowed": c.allowed, "unit": c.unit, "description": c.description}
+            {
+                "table": n,
+                "column": c.name,
+                "dtype": c.dtype,
+                "nullable": c.nullable,
+                "allowed": c.allowed,
+                "unit": c.unit,
+                "description": c.description,
+            }
             for n in names
             for c in spec(n).columns
         ]

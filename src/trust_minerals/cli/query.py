@@ -34,17 +34,27 @@ def register(app: typer.Typer) -> None:
     @app.command("overview")
     def overview_cmd(
         year: int | None = typer.Option(None, "--year", help="Default: the latest year"),
-        include_all: bool = typer.Option(False, "--all", help="Every commodity, not only the US 2025 / India 2023 lists"),
+        include_all: bool = typer.Option(
+            False, "--all", help="Every commodity, not only the US 2025 / India 2023 lists"
+        ),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
         """Concentration of every listed critical mineral, stage by stage."""
         from trust_minerals.overview import overview
 
-        emit(overview(_dataset(), year=year, include_all=include_all), fmt, title="Critical minerals: who produces, how concentrated")
+        emit(
+            overview(_dataset(), year=year, include_all=include_all),
+            fmt,
+            title="Critical minerals: who produces, how concentrated",
+        )
 
     @app.command("main", hidden=True)
     def main_job(port: int = typer.Option(8000, "--port")) -> None:
         """The main job of `make run`: print the overview of all listed commodities."""
         from trust_minerals.overview import overview
 
-        emit(overview(_dataset()), OutputFormat.table, title="Critical minerals: who produces, how concentrated")
+        emit(
+            overview(_dataset()),
+            OutputFormat.table,
+            title="Critical minerals: who produces, how concentrated",
+        )

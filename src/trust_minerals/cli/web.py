@@ -20,7 +20,9 @@ def _serve(host: str, port: int) -> None:
     app = create_app()
     st = app.state.trust
     st.ds  # load the dataset before announcing the URL (fails early without a database)  # noqa: B018
-    typer.echo(f"trust-minerals dashboard and API: http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)")
+    typer.echo(
+        f"trust-minerals dashboard and API: http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)"
+    )
     origin = "TRUST_API_KEY" if st.key_source == "env" else st.key_source
     typer.echo(f"API key (for POST endpoints, header X-API-Key; from {origin}): {st.api_key}")
     uvicorn.run(app, host=host, port=port, log_level="warning")
@@ -43,7 +45,9 @@ def register(app: typer.Typer) -> None:
     @report_app.command("commodity")
     def report_commodity(
         commodity: str = typer.Argument(..., help="Commodity id, e.g. lithium"),
-        for_: str = typer.Option("IND", "--for", help="Consumer: ISO3 (USA, IND) or a group (MSP, USA+IND)"),
+        for_: str = typer.Option(
+            "IND", "--for", help="Consumer: ISO3 (USA, IND) or a group (MSP, USA+IND)"
+        ),
         fmt: str = typer.Option("html", "--format", "-f", help="html or pdf"),
         out: Path = typer.Option(..., "--out", "-o", help="File to write"),
     ) -> None:

@@ -131,7 +131,9 @@ def shares(rows: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def concentration_table(ds: SupplyDataset, *, year: int | None = None, measure: str = "production") -> pd.DataFrame:
+def concentration_table(
+    ds: SupplyDataset, *, year: int | None = None, measure: str = "production"
+) -> pd.DataFrame:
     """Concentration of every commodity × stage × form × year × unit group of ``measure``.
 
     Returns one row per group with the columns in :data:`TABLE_COLUMNS`.
@@ -181,13 +183,19 @@ def _table_from_rows(df: pd.DataFrame) -> pd.DataFrame:
     notes = world_rows["note"].fillna("")
     excl = notes.str.contains("Excludes U.S.", regex=False)
     out["notes"] = ""
-    out.loc[out["withheld"] != "", "notes"] = "shares exclude withheld/unavailable: " + out["withheld"]
+    out.loc[out["withheld"] != "", "notes"] = (
+        "shares exclude withheld/unavailable: " + out["withheld"]
+    )
     excl_idx = excl[excl].index.intersection(out.index)
-    out.loc[excl_idx, "notes"] = (out.loc[excl_idx, "notes"] + "; world total excludes U.S. production").str.lstrip("; ")
+    out.loc[excl_idx, "notes"] = (
+        out.loc[excl_idx, "notes"] + "; world total excludes U.S. production"
+    ).str.lstrip("; ")
     no_denominator = ~(out["denominator"] > 0)
     for col in ("hhi", "hhi_upper", "coverage_share", "top_share", "top3_share"):
         out.loc[no_denominator, col] = np.nan
-    out.loc[no_denominator, "notes"] = (out.loc[no_denominator, "notes"] + "; no usable quantities").str.lstrip("; ")
+    out.loc[no_denominator, "notes"] = (
+        out.loc[no_denominator, "notes"] + "; no usable quantities"
+    ).str.lstrip("; ")
     out = out.reset_index()
     out["n_countries"] = out["n_countries"].fillna(0).astype(int)
     return out[TABLE_COLUMNS]
@@ -232,12 +240,19 @@ def concentration(
     df = df[df["stage"] == stage]
     years = sorted(int(y) for y in df["year"].unique())
     if year not in years:
-        raise UnknownNameError("year", [str(year)], [str(y) for y in years], f"{measure} of {commodity} at stage {stage}")
+        raise UnknownNameError(
+            "year",
+            [str(year)],
+            [str(y) for y in years],
+            f"{measure} of {commodity} at stage {stage}",
+        )
     df = df[df["year"] == year]
     forms = sorted(df["form"].fillna("").unique())
     if form is None:
         if len(forms) > 1:
-            raise InputError(f"{commodity} {stage} {measure} {year} is published in several forms {forms}; choose one with form=")
+            raise InputError(
+                f"{commodity} {stage} {measure} {year} is published in several forms {forms}; choose one with form="
+            )
         form = forms[0]
     elif form not in forms:
         raise UnknownNameError("form", [form], forms)
@@ -260,7 +275,9 @@ def concentration(
         world_total=None if pd.isna(row["world_total"]) else float(row["world_total"]),
         denominator=float(row["denominator"]),
         denominator_basis=str(row["denominator_basis"]),
-        shares=pd.Series(named["share"].to_numpy(), index=named["country"].to_numpy(), name="share"),
+        shares=pd.Series(
+            named["share"].to_numpy(), index=named["country"].to_numpy(), name="share"
+        ),
         other_share=float(row["other_share"]) if pd.notna(row["other_share"]) else 0.0,
         hhi=float(row["hhi"]),
         hhi_upper=float(row["hhi_upper"]),
