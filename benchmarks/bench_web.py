@@ -97,7 +97,12 @@ def _load(path: str) -> Callable[[], dict[str, Any]]:
             warm = httpx.get(base + path, timeout=60)  # first call computes and caches
             if warm.status_code != 200:
                 raise RuntimeError(f"{path}: {warm.status_code} {warm.text[:200]}")
-            out = subprocess.run([sys.executable, "-c", LOAD_SCRIPT, base + path, str(SECONDS), str(CONCURRENCY)], capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [sys.executable, "-c", LOAD_SCRIPT, base + path, str(SECONDS), str(CONCURRENCY)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             return dict(json.loads(out.stdout))
 
         return _with_server(inner)
@@ -110,8 +115,15 @@ def _concentration_path() -> str:
     from trust_minerals.metrics.concentration import concentration_table
 
     table = concentration_table(load_dataset())
-    row = table[table["commodity"] == "cobalt"].sort_values("year").iloc[-1] if (table["commodity"] == "cobalt").any() else table.iloc[0]
-    return f"/api/v1/concentration?commodity={row['commodity']}&stage={row['stage']}&year={int(row['year'])}" + (f"&form={row['form']}" if row["form"] else "")
+    row = (
+        table[table["commodity"] == "cobalt"].sort_values("year").iloc[-1]
+        if (table["commodity"] == "cobalt").any()
+        else table.iloc[0]
+    )
+    return (
+        f"/api/v1/concentration?commodity={row['commodity']}&stage={row['stage']}&year={int(row['year'])}"
+        + (f"&form={row['form']}" if row["form"] else "")
+    )
 
 
 def _dashboard() -> dict[str, Any]:
@@ -120,8 +132,18 @@ def _dashboard() -> dict[str, Any]:
 
         times = []
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
-            browser.new_page().goto(base + "/", wait_until="load")  # server-side cache warm (overview computed)
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                ],
+            )
+            browser.new_page().goto(
+                base + "/", wait_until="load"
+            )  # server-side cache warm (overview computed)
             for _ in range(3):
                 context = browser.new_context()
                 page = context.new_page()
@@ -131,7 +153,11 @@ def _dashboard() -> dict[str, Any]:
                 times.append(time.perf_counter() - t)
                 context.close()
             browser.close()
-        return {"first_render_s": round(min(times), 3), "median_s": round(sorted(times)[1], 3), "runs": len(times)}
+        return {
+            "first_render_s": round(min(times), 3),
+            "median_s": round(sorted(times)[1], 3),
+            "runs": len(times),
+        }
 
     return _with_server(inner)
 

@@ -23,7 +23,13 @@ def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def make_client(db: Path, **settings: object) -> TestClient:
     from trust_minerals.api import ApiSettings, create_app
 
-    base: dict[str, object] = {"api_key": KEY, "max_draws": 1000, "max_horizon_months": 24, "rate_limit": 5, "max_body_bytes": 2048}
+    base: dict[str, object] = {
+        "api_key": KEY,
+        "max_draws": 1000,
+        "max_horizon_months": 24,
+        "rate_limit": 5,
+        "max_body_bytes": 2048,
+    }
     base.update(settings)
     return TestClient(create_app(db, ApiSettings(**base)))  # type: ignore[arg-type]
 

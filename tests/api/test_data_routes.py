@@ -10,7 +10,9 @@ PROBLEM = "application/problem+json"
 
 
 def test_concentration_matches_hand_calculation(client: TestClient) -> None:
-    r = client.get("/api/v1/concentration", params={"commodity": "cobalt", "stage": "mine", "year": 2025})
+    r = client.get(
+        "/api/v1/concentration", params={"commodity": "cobalt", "stage": "mine", "year": 2025}
+    )
     assert r.status_code == 200
     row = r.json()
     # COD 60, IDN 20, AUS 10 of 100: hhi = .36 + .04 + .01; upper adds Other countries .1^2
@@ -21,9 +23,16 @@ def test_concentration_matches_hand_calculation(client: TestClient) -> None:
     assert row["withheld"] == "USA"
 
 
-def test_overview_lists_listed_commodities_and_keeps_the_one_without_data(client: TestClient) -> None:
+def test_overview_lists_listed_commodities_and_keeps_the_one_without_data(
+    client: TestClient,
+) -> None:
     rows = client.get("/api/v1/overview").json()
-    assert {(r["commodity"], r["stage"]) for r in rows} == {("cobalt", "mine"), ("cobalt", "refinery"), ("lithium", "mine"), ("gallium", "")}
+    assert {(r["commodity"], r["stage"]) for r in rows} == {
+        ("cobalt", "mine"),
+        ("cobalt", "refinery"),
+        ("lithium", "mine"),
+        ("gallium", ""),
+    }
     gallium = next(r for r in rows if r["commodity"] == "gallium")
     assert gallium["top_share"] is None and "no world production data" in gallium["notes"]
     lithium = next(r for r in rows if r["commodity"] == "lithium")
@@ -37,7 +46,9 @@ def test_production_withheld_row_keeps_its_status(client: TestClient) -> None:
 
 
 def test_unknown_commodity_is_a_404_problem_naming_the_field(client: TestClient) -> None:
-    r = client.get("/api/v1/concentration", params={"commodity": "unobtainium", "stage": "mine", "year": 2025})
+    r = client.get(
+        "/api/v1/concentration", params={"commodity": "unobtainium", "stage": "mine", "year": 2025}
+    )
     assert r.status_code == 404
     assert r.headers["content-type"].startswith(PROBLEM)
     body = r.json()
@@ -46,23 +57,33 @@ def test_unknown_commodity_is_a_404_problem_naming_the_field(client: TestClient)
 
 
 def test_bad_type_is_a_422_problem_naming_the_field(client: TestClient) -> None:
-    r = client.get("/api/v1/concentration", params={"commodity": "cobalt", "stage": "mine", "year": "soon"})
+    r = client.get(
+        "/api/v1/concentration", params={"commodity": "cobalt", "stage": "mine", "year": "soon"}
+    )
     assert r.status_code == 422
     assert r.headers["content-type"].startswith(PROBLEM)
     assert [p["name"] for p in r.json()["invalid_params"]] == ["year"]
 
 
 def test_unknown_stage_names_the_stage(client: TestClient) -> None:
-    r = client.get("/api/v1/concentration", params={"commodity": "lithium", "stage": "refinery", "year": 2025})
+    r = client.get(
+        "/api/v1/concentration", params={"commodity": "lithium", "stage": "refinery", "year": 2025}
+    )
     assert r.status_code == 404
     assert r.json()["invalid_params"][0]["name"] == "stage"
 
 
 def test_tables_and_sources(client: TestClient) -> None:
-    assert {r["commodity"] for r in client.get("/api/v1/commodities").json()} == {"cobalt", "lithium", "gallium"}
+    assert {r["commodity"] for r in client.get("/api/v1/commodities").json()} == {
+        "cobalt",
+        "lithium",
+        "gallium",
+    }
     assert "IND" in {r["country"] for r in client.get("/api/v1/countries").json()}
     assert "usgs_mcs2026" in {r["source_id"] for r in client.get("/api/v1/sources").json()}
-    controls = client.get("/api/v1/export-controls", params={"commodity": "cobalt", "country": "CHN"}).json()
+    controls = client.get(
+        "/api/v1/export-controls", params={"commodity": "cobalt", "country": "CHN"}
+    ).json()
     assert [c["control_type"] for c in controls] == ["Export license"]
     reserves = client.get("/api/v1/reserves", params={"commodity": "cobalt"}).json()
     assert {r["country"] for r in reserves} == {"AUS", "COD", "Other countries", "World total"}

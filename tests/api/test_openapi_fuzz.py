@@ -35,4 +35,7 @@ schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", _app())
 def test_api_honours_its_openapi_document(case: schemathesis.Case) -> None:
     # every check except "schema-valid data must be accepted": a well-formed request can still be
     # impossible (an empty country set, a year without data) and is then a documented 404/422
-    case.call_and_validate(headers={"X-API-Key": "fuzz-key"}, excluded_checks=[schemathesis.checks.positive_data_acceptance])
+    case.call_and_validate(
+        headers={"X-API-Key": "fuzz-key"},
+        excluded_checks=[schemathesis.checks.positive_data_acceptance],
+    )

@@ -15,12 +15,18 @@ def test_missing_key_is_401_and_wrong_key_is_403(client: TestClient) -> None:
     r = client.post("/api/v1/scenarios/montecarlo", json={"commodities": ["cobalt"], "draws": 10})
     assert r.status_code == 401
     assert r.json()["invalid_params"][0]["name"] == "X-API-Key"
-    r = client.post("/api/v1/scenarios/montecarlo", json={"commodity": "cobalt"}, headers={"X-API-Key": "wrong"})
+    r = client.post(
+        "/api/v1/scenarios/montecarlo", json={"commodity": "cobalt"}, headers={"X-API-Key": "wrong"}
+    )
     assert r.status_code == 403
 
 
 def test_bearer_token_is_accepted_as_the_key(client: TestClient) -> None:
-    r = client.post("/api/v1/scenarios/montecarlo", json={"commodities": ["cobalt"], "draws": 10_000_000}, headers={"Authorization": f"Bearer {KEY}"})
+    r = client.post(
+        "/api/v1/scenarios/montecarlo",
+        json={"commodities": ["cobalt"], "draws": 10_000_000},
+        headers={"Authorization": f"Bearer {KEY}"},
+    )
     assert r.status_code == 422  # got past the key check to the draws cap
 
 
@@ -33,7 +39,11 @@ def test_oversized_body_is_413(client: TestClient) -> None:
 
 
 def test_too_many_draws_is_422_naming_the_limit(client: TestClient) -> None:
-    r = client.post("/api/v1/scenarios/montecarlo", json={"commodities": ["cobalt"], "year": 2025, "draws": 1001}, headers={"X-API-Key": KEY})
+    r = client.post(
+        "/api/v1/scenarios/montecarlo",
+        json={"commodities": ["cobalt"], "year": 2025, "draws": 1001},
+        headers={"X-API-Key": KEY},
+    )
     assert r.status_code == 422
     body = r.json()
     assert body["invalid_params"][0]["name"] == "draws"
@@ -42,11 +52,18 @@ def test_too_many_draws_is_422_naming_the_limit(client: TestClient) -> None:
 
 def test_rate_limit_per_key_is_429(tiny_db: Path) -> None:
     with make_client(tiny_db, rate_limit=3) as c:
-        codes = [c.post("/api/v1/scenarios/montecarlo", json={"draws": 10**9}, headers={"X-API-Key": KEY}).status_code for _ in range(5)]
+        codes = [
+            c.post(
+                "/api/v1/scenarios/montecarlo", json={"draws": 10**9}, headers={"X-API-Key": KEY}
+            ).status_code
+            for _ in range(5)
+        ]
     assert codes[:3] != [429, 429, 429] and codes[3:] == [429, 429]
 
 
-@pytest.mark.parametrize("value", ["../../etc/passwd", "/etc/passwd", "C:\\x", "~root", "store.duckdb", "file:x"])
+@pytest.mark.parametrize(
+    "value", ["../../etc/passwd", "/etc/passwd", "C:\\x", "~root", "store.duckdb", "file:x"]
+)
 def test_path_like_query_values_are_refused(client: TestClient, value: str) -> None:
     r = client.get("/api/v1/production", params={"commodity": value})
     assert r.status_code == 400
@@ -68,7 +85,9 @@ def test_cors_is_off_by_default_and_on_when_configured(client: TestClient, tiny_
     assert r.headers["access-control-allow-origin"] == "http://ok.example"
 
 
-def test_key_file_is_created_once_with_private_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_key_file_is_created_once_with_private_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from trust_minerals.api.security import resolve_api_key
 
     monkeypatch.delenv("TRUST_API_KEY", raising=False)

@@ -19,18 +19,56 @@ SOURCES = ("usgs_mcs2026", "usgs_mcs2026_trends", "natural_earth", "msp_2025")
 def tiny_tables() -> dict[str, pd.DataFrame]:
     prod = pd.concat(
         [
-            production_rows([("COD", 60.0), ("IDN", 20.0), ("AUS", 10.0), ("USA", None), ("Other countries", 10.0), ("World total", 100.0)]),
-            production_rows([("CHN", 70.0), ("FIN", 10.0), ("IND", 5.0), ("Other countries", 15.0), ("World total", 100.0)], stage="refinery"),
-            production_rows([("AUS", 40.0), ("CHL", 30.0), ("CHN", 20.0), ("Other countries", 10.0), ("World total", 100.0)], commodity="lithium"),
+            production_rows(
+                [
+                    ("COD", 60.0),
+                    ("IDN", 20.0),
+                    ("AUS", 10.0),
+                    ("USA", None),
+                    ("Other countries", 10.0),
+                    ("World total", 100.0),
+                ]
+            ),
+            production_rows(
+                [
+                    ("CHN", 70.0),
+                    ("FIN", 10.0),
+                    ("IND", 5.0),
+                    ("Other countries", 15.0),
+                    ("World total", 100.0),
+                ],
+                stage="refinery",
+            ),
+            production_rows(
+                [
+                    ("AUS", 40.0),
+                    ("CHL", 30.0),
+                    ("CHN", 20.0),
+                    ("Other countries", 10.0),
+                    ("World total", 100.0),
+                ],
+                commodity="lithium",
+            ),
         ],
         ignore_index=True,
     )
     prod["source_id"] = "usgs_mcs2026"
-    reserves = production_rows([("AUS", 1000.0), ("COD", 6000.0), ("Other countries", 3000.0), ("World total", 10000.0)])
+    reserves = production_rows(
+        [("AUS", 1000.0), ("COD", 6000.0), ("Other countries", 3000.0), ("World total", 10000.0)]
+    )
     reserves["source_id"] = "usgs_mcs2026"
     codes = ["AUS", "CHL", "CHN", "COD", "FIN", "IDN", "IND", "USA"]
     countries = countries_table(codes, msp=["AUS", "FIN", "IND", "USA"])
-    countries["name"] = ["Australia", "Chile", "China", "Congo (Kinshasa)", "Finland", "Indonesia", "India", "United States"]
+    countries["name"] = [
+        "Australia",
+        "Chile",
+        "China",
+        "Congo (Kinshasa)",
+        "Finland",
+        "Indonesia",
+        "India",
+        "United States",
+    ]
     commodities = pd.DataFrame(
         {
             "commodity": ["cobalt", "lithium", "gallium"],
@@ -58,7 +96,12 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
     sources = pd.DataFrame(
         {
             "source_id": list(SOURCES),
-            "title": ["Mineral Commodity Summaries 2026", "MCS 2026 trends", "Natural Earth", "MSP"],
+            "title": [
+                "Mineral Commodity Summaries 2026",
+                "MCS 2026 trends",
+                "Natural Earth",
+                "MSP",
+            ],
             "publisher": "test",
             "year": pd.array([2026, 2026, None, 2025], dtype="Int64"),
             "url": None,
@@ -66,7 +109,14 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
             "citation": "test citation",
         }
     )
-    tables = all_tables(production=prod, reserves=reserves, countries=countries, commodities=commodities, export_controls=controls, sources=sources)
+    tables = all_tables(
+        production=prod,
+        reserves=reserves,
+        countries=countries,
+        commodities=commodities,
+        export_controls=controls,
+        sources=sources,
+    )
     return tables
 
 

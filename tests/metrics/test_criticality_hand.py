@@ -128,7 +128,7 @@ def test_bad_weights_are_clear_errors(small_ds, weights):
 def test_unknown_method_consumer_partners_list_the_valid_choices(small_ds):
     with pytest.raises(UnknownNameError, match="eu, geopolrisk, usgs2022, trust"):
         criticality(small_ds, "nasa", "USA")
-    with pytest.raises(UnknownNameError, match="MSP") as exc:
+    with pytest.raises(UnknownNameError, match="msp") as exc:
         criticality(small_ds, "eu", "XXX+Atlantis")
     assert exc.value.names == ["XXX", "Atlantis"]
     with pytest.raises(UnknownNameError, match="partner set"):

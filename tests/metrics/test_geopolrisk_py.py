@@ -91,5 +91,8 @@ def test_reproduces_geopolrisk_py(ds, theirs, consumer):
             ("price_usd_per_kg", "Price"),
         ]:
             np.testing.assert_allclose(
-                float(row[mine]), float(ref[col]), rtol=0.01, err_msg=f"{consumer} {commodity} {mine}"
+                float(row[mine]),
+                float(ref[col]),
+                rtol=0.01,
+                err_msg=f"{consumer} {commodity} {mine}",
             )

@@ -71,12 +71,16 @@ def test_pdf_without_chromium_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not os.access("/usr/bin/chromium", os.X_OK), reason="needs /usr/bin/chromium")
-def test_cli_writes_a_pdf_brief_of_two_to_four_pages(tiny_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_writes_a_pdf_brief_of_two_to_four_pages(
+    tiny_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from trust_minerals.cli import app
 
     monkeypatch.setenv("TRUST_DB", str(tiny_db_path))
     out = tmp_path / "cobalt.pdf"
-    result = CliRunner().invoke(app, ["report", "commodity", "cobalt", "--for", "IND", "--format", "pdf", "--out", str(out)])
+    result = CliRunner().invoke(
+        app, ["report", "commodity", "cobalt", "--for", "IND", "--format", "pdf", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     data = out.read_bytes()
     assert data.startswith(b"%PDF")
@@ -84,10 +88,14 @@ def test_cli_writes_a_pdf_brief_of_two_to_four_pages(tiny_db_path: Path, tmp_pat
     assert 2 <= pages <= 4
 
 
-def test_cli_unknown_commodity_exits_2(tiny_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_unknown_commodity_exits_2(
+    tiny_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from trust_minerals.cli import app
 
     monkeypatch.setenv("TRUST_DB", str(tiny_db_path))
-    result = CliRunner().invoke(app, ["report", "commodity", "unobtainium", "--out", str(tmp_path / "x.html")])
+    result = CliRunner().invoke(
+        app, ["report", "commodity", "unobtainium", "--out", str(tmp_path / "x.html")]
+    )
     assert result.exit_code == 2
     assert "unobtainium" in result.output

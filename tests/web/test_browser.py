@@ -21,7 +21,9 @@ PAGES = {
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_every_page_loads_without_console_errors_or_external_requests(watched: PageWatch, live_server: str, name: str) -> None:
+def test_every_page_loads_without_console_errors_or_external_requests(
+    watched: PageWatch, live_server: str, name: str
+) -> None:
     response = watched.page.goto(live_server + PAGES[name], wait_until="networkidle")
     assert response is not None and response.status == 200
     watched.shot(f"page-{name}")
@@ -56,7 +58,9 @@ def test_overview_table_sorts_and_filters(watched: PageWatch, live_server: str) 
     visible = [r for r in rows.all() if r.is_visible()]
     assert [r.locator("td").nth(0).inner_text() for r in visible] == ["cobalt"]
     page.select_option("#filter-stage", "")
-    page.locator("#overview-table th", has_text="top_share").click()  # ascending: 0.4, 0.6, 0.7, missing last
+    page.locator(
+        "#overview-table th", has_text="top_share"
+    ).click()  # ascending: 0.4, 0.6, 0.7, missing last
     first = [r.locator("td").nth(4).inner_text() for r in rows.all()]
     assert first == ["40.0%", "60.0%", "70.0%", "–"]
     page.select_option("#partners", "quad")  # reloads with the partner share of another set
@@ -98,11 +102,15 @@ def test_scenario_without_key_shows_the_problem(watched: PageWatch, live_server:
     page.fill("#api-key", "")
     page.select_option("#preset", "drc-cobalt-quota-2025")
     page.click("#run-scenario")
-    page.wait_for_function("document.getElementById('scenario-status').textContent.includes('API key required')")
+    page.wait_for_function(
+        "document.getElementById('scenario-status').textContent.includes('API key required')"
+    )
 
 
 @pytest.mark.parametrize("link,marker", [("#brief-html", b"<svg"), ("#brief-pdf", b"%PDF")])
-def test_brief_downloads_from_the_commodity_page(watched: PageWatch, live_server: str, tmp_path: Path, link: str, marker: bytes) -> None:
+def test_brief_downloads_from_the_commodity_page(
+    watched: PageWatch, live_server: str, tmp_path: Path, link: str, marker: bytes
+) -> None:
     page = watched.page
     page.goto(live_server + "/commodity/cobalt", wait_until="networkidle")
     with page.expect_download(timeout=60_000) as info:

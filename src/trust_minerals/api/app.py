@@ -8,6 +8,7 @@ only the JSON encoding.
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
@@ -82,7 +83,21 @@ def json_response(payload: Any, status_code: int = 200) -> Response:
 
 
 def json_bytes(payload: Any) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, allow_nan=False, default=_default).encode()
+    """Strict JSON (infinite or NaN numbers, which JSON lacks, become ``null``)."""
+    try:
+        return json.dumps(payload, ensure_ascii=False, allow_nan=False, default=_default).encode()
+    except ValueError:
+        return json.dumps(_finite(payload), ensure_ascii=False, allow_nan=False, default=_default).encode()
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _default(value: Any) -> Any:
@@ -124,7 +139,11 @@ def require_key(request: Request) -> str:
 def api_router() -> APIRouter:
     from trust_minerals.api import routes_data, routes_work
 
-    router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(no_path_like)], responses=problem_responses(400, 503))
+    router = APIRouter(
+        prefix=API_PREFIX,
+        dependencies=[Depends(no_path_like)],
+        responses=problem_responses(400, 503),
+    )
     routes_data.register(router)
     routes_work.register(router)
     return router
@@ -182,6 +201,11 @@ def create_app(db_path: Path | str | None = None, settings: ApiSettings | None =
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
-        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"], allow_headers=["X-API-Key", "Content-Type"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["X-API-Key", "Content-Type"],
+        )
 
     return app

@@ -68,18 +68,28 @@ class JobManager:
         with self._lock:
             self._evict()
             if len(self._jobs) >= self.max_jobs:
-                raise Problem(429, "Too many jobs", f"at most {self.max_jobs} jobs may be queued or running (limit max_jobs)", field="max_jobs")
+                raise Problem(
+                    429,
+                    "Too many jobs",
+                    f"at most {self.max_jobs} jobs may be queued or running (limit max_jobs)",
+                    field="max_jobs",
+                )
             job = Job(id=uuid.uuid4().hex, kind=kind)
             self._jobs[job.id] = job
             self._events[job.id] = threading.Event()
             if self._pool is None:  # first job, or the app was restarted after a shutdown
-                self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="trust-job")
+                self._pool = ThreadPoolExecutor(
+                    max_workers=self._workers, thread_name_prefix="trust-job"
+                )
             pool = self._pool
         pool.submit(self._run, job, fn)
         return job
 
     def _evict(self) -> None:
-        finished = sorted((j for j in self._jobs.values() if j.status in ("done", "failed")), key=lambda j: j.created)
+        finished = sorted(
+            (j for j in self._jobs.values() if j.status in ("done", "failed")),
+            key=lambda j: j.created,
+        )
         while len(self._jobs) >= self.max_jobs and finished:
             old = finished.pop(0)
             self._jobs.pop(old.id, None)
@@ -112,7 +122,12 @@ class JobManager:
     def get(self, job_id: str) -> Job:
         job = self._jobs.get(job_id)
         if job is None:
-            raise Problem(404, "Unknown job", f"no job with id {job_id!r} (jobs are kept in memory only)", field="job_id")
+            raise Problem(
+                404,
+                "Unknown job",
+                f"no job with id {job_id!r} (jobs are kept in memory only)",
+                field="job_id",
+            )
         return job
 
     def wait(self, job_id: str, timeout: float | None = None) -> Job:

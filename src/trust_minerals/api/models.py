@@ -62,7 +62,9 @@ def row_model(table: str) -> type[BaseModel]:
     """
     spec = table_specs()[table]
     fields = {
-        c.name: _field(c.dtype, c.nullable, (c.description + (f" [{c.unit}]" if c.unit else "")).strip())
+        c.name: _field(
+            c.dtype, c.nullable, (c.description + (f" [{c.unit}]" if c.unit else "")).strip()
+        )
         for c in spec.columns
     }
     name = "".join(p.capitalize() for p in table.split("_")) + "Row"

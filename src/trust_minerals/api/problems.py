@@ -148,7 +148,12 @@ def install_handlers(app: Any) -> None:
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         titles = {404: "Not found", 405: "Method not allowed", 406: "Not acceptable"}
-        problem = Problem(exc.status_code, titles.get(exc.status_code, "HTTP error"), str(exc.detail), headers=exc.headers)
+        problem = Problem(
+            exc.status_code,
+            titles.get(exc.status_code, "HTTP error"),
+            str(exc.detail),
+            headers=exc.headers,
+        )
         return problem.response(request.url.path)
 
     app.add_exception_handler(Problem, on_problem)
@@ -169,4 +174,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         429: "Rate limit exceeded",
         503: "Database unavailable",
     }
-    return {s: {"model": ProblemDetail, "description": text[s], "content": {PROBLEM_MEDIA_TYPE: {}}} for s in statuses}
+    return {
+        s: {"model": ProblemDetail, "description": text[s], "content": {PROBLEM_MEDIA_TYPE: {}}}
+        for s in statuses
+    }

@@ -10,7 +10,7 @@ not registered.
 from __future__ import annotations
 
 import importlib.util
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,9 +38,15 @@ class ScenarioRunRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    preset: str | None = Field(None, max_length=80, description="Preset name (GET /scenarios/presets)")
-    scenario: dict[str, Any] | None = Field(None, description="A scenario (ScenarioSpec: shocks, horizon_months, ...)")
-    consumers: list[str] = Field(default_factory=lambda: ["USA", "IND"], max_length=20, description="ISO3 codes or groups")
+    preset: str | None = Field(
+        None, max_length=80, description="Preset name (GET /scenarios/presets)"
+    )
+    scenario: dict[str, Any] | None = Field(
+        None, description="A scenario (ScenarioSpec: shocks, horizon_months, ...)"
+    )
+    consumers: list[str] = Field(
+        default_factory=lambda: ["USA", "IND"], max_length=20, description="ISO3 codes or groups"
+    )
     recovery: bool = Field(False, description="Count secondary supply from recovery shocks")
 
 
@@ -50,12 +56,18 @@ class MonteCarloRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     consumers: list[str] = Field(default_factory=lambda: ["USA", "IND"], max_length=20)
-    draws: int = Field(10_000, ge=1, description="Number of draws (capped by the server's max_draws)")
+    draws: int = Field(
+        10_000, ge=1, description="Number of draws (capped by the server's max_draws)"
+    )
     seed: int = Field(1, ge=0, le=2**32 - 1)
-    commodities: list[str] | None = Field(None, max_length=100, description="Default: every commodity")
+    commodities: list[str] | None = Field(
+        None, max_length=100, description="Default: every commodity"
+    )
     stages: list[str] = Field(default_factory=lambda: ["mine", "refinery"], max_length=6)
     year: int | None = Field(None, ge=1900, le=2100)
-    severity: str | float = Field("default", description="default, full, or a fixed share in [0, 1]")
+    severity: str | float = Field(
+        "default", description="default, full, or a fixed share in [0, 1]"
+    )
 
 
 class ScenarioRunResult(BaseModel):
@@ -69,12 +81,17 @@ def register(router: APIRouter) -> None:
         _register_metrics(router)
     if _available("trust_minerals.metrics.trade"):
         _register_trade(router)
-    if _available("trust_minerals.simulate.propagate") and _available("trust_minerals.simulate.presets"):
+    if _available("trust_minerals.simulate.propagate") and _available(
+        "trust_minerals.simulate.presets"
+    ):
         _register_scenarios(router)
     _register_jobs(router)
     if _available("trust_minerals.outlook.balance"):
         _register_outlook(router)
-    if all(_available(f"trust_minerals.optimize.{m}") for m in ("solve", "frontier", "screen", "complement")):
+    if all(
+        _available(f"trust_minerals.optimize.{m}")
+        for m in ("solve", "frontier", "screen", "complement")
+    ):
         _register_optimize(router)
 
 
@@ -109,7 +126,9 @@ class SourcingRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    spec: dict[str, Any] = Field(description="SourcingSpec fields, e.g. {buyer: IND, commodity: lithium, demand: 20000}")
+    spec: dict[str, Any] = Field(
+        description="SourcingSpec fields, e.g. {buyer: IND, commodity: lithium, demand: 20000}"
+    )
     against: str = Field("cost", description="Frontier only: cost or partner_share")
     points: int = Field(10, ge=2, le=50, description="Frontier only: number of points")
 
@@ -126,22 +145,42 @@ def _sourcing_spec(req: SourcingRequest, st: AppState) -> Any:
 
 
 def _register_optimize(router: APIRouter) -> None:
-    @router.post("/optimize", response_model=dict[str, Any], responses=POST_ERRORS, tags=["optimize"])
-    def optimize(req: SourcingRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)) -> Response:
+    @router.post(
+        "/optimize", response_model=dict[str, Any], responses=POST_ERRORS, tags=["optimize"]
+    )
+    def optimize(
+        req: SourcingRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)
+    ) -> Response:
         """The CVaR-optimal sourcing portfolio of a buyer for one commodity at one stage."""
         from trust_minerals.optimize.solve import optimize_sourcing
 
         return json_response(result_dict(optimize_sourcing(st.ds, _sourcing_spec(req, st))))
 
-    @router.post("/optimize/frontier", response_model=dict[str, Any], responses=POST_ERRORS, tags=["optimize"])
-    def frontier(req: SourcingRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)) -> Response:
+    @router.post(
+        "/optimize/frontier",
+        response_model=dict[str, Any],
+        responses=POST_ERRORS,
+        tags=["optimize"],
+    )
+    def frontier(
+        req: SourcingRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)
+    ) -> Response:
         """Minimum CVaR along a cost budget or a required partner share."""
         from trust_minerals.optimize.frontier import efficient_frontier
 
         if req.against not in ("cost", "partner_share"):
-            raise Problem(422, "Invalid input", f"against={req.against!r}; choose cost or partner_share", field="against")
+            raise Problem(
+                422,
+                "Invalid input",
+                f"against={req.against!r}; choose cost or partner_share",
+                field="against",
+            )
         spec = _sourcing_spec(req, st)
-        return json_response(result_dict(efficient_frontier(st.ds, spec, against=req.against, points=req.points)))  # type: ignore[arg-type]
+        return json_response(
+            result_dict(
+                efficient_frontier(st.ds, spec, against=cast(Any, req.against), points=req.points)
+            )
+        )  # type: ignore[arg-type]
 
     @router.get("/screen", response_model=dict[str, Any], responses=GET_ERRORS, tags=["optimize"])
     def screen(
@@ -154,9 +193,18 @@ def _register_optimize(router: APIRouter) -> None:
         from trust_minerals.optimize.screen import screen_assets
 
         key = ("screen", commodity, buyer, partners)
-        return json_response(st.cached(key, lambda: result_dict(screen_assets(st.ds, commodity, buyer=buyer, partners=partners))))
+        return json_response(
+            st.cached(
+                key,
+                lambda: result_dict(
+                    screen_assets(st.ds, commodity, buyer=buyer, partners=partners)
+                ),
+            )
+        )
 
-    @router.get("/complement", response_model=dict[str, Any], responses=GET_ERRORS, tags=["optimize"])
+    @router.get(
+        "/complement", response_model=dict[str, Any], responses=GET_ERRORS, tags=["optimize"]
+    )
     def complement(
         a: str = Query("USA", min_length=1, max_length=8),
         b: str = Query("IND", min_length=1, max_length=8),
@@ -165,30 +213,46 @@ def _register_optimize(router: APIRouter) -> None:
         """Where one of two countries can supply what the other imports."""
         from trust_minerals.optimize.complement import complementarity
 
-        return json_response(st.cached(("complement", a, b), lambda: result_dict(complementarity(st.ds, a, b))))
+        return json_response(
+            st.cached(("complement", a, b), lambda: result_dict(complementarity(st.ds, a, b)))
+        )
 
 
 def _register_metrics(router: APIRouter) -> None:
     @router.get("/risk", response_model=Rows, responses=GET_ERRORS, tags=["metrics"])
     def risk(
-        consumer: str = Query("USA", min_length=1, max_length=80, description="ISO3, USA+IND, MSP, Quad, G7, EU or a list"),
-        partners: str | None = Query(None, min_length=1, max_length=200, description="Partner set (default: the consumer)"),
+        consumer: str = Query(
+            "USA",
+            min_length=1,
+            max_length=80,
+            description="ISO3, USA+IND, MSP, Quad, G7, EU or a list",
+        ),
+        partners: str | None = Query(
+            None, min_length=1, max_length=200, description="Partner set (default: the consumer)"
+        ),
         year: int | None = Query(None, ge=1900, le=2100),
         st: AppState = Depends(state_of),
     ) -> Response:
         """Supply-risk indicators for every commodity × stage, for a consumer and partner set."""
         from trust_minerals.metrics.risk import risk_table
 
-        body = st.cached(("risk", consumer, partners, year), lambda: records(risk_table(st.ds, consumer, partners=partners, year=year)))
+        body = st.cached(
+            ("risk", consumer, partners, year),
+            lambda: records(risk_table(st.ds, consumer, partners=partners, year=year)),
+        )
         return json_response(body)
 
     @router.get("/criticality", response_model=Rows, responses=GET_ERRORS, tags=["metrics"])
     def criticality(
-        method: str = Query(..., min_length=1, max_length=32, description="eu, geopolrisk, usgs2022 or trust"),
+        method: str = Query(
+            ..., min_length=1, max_length=32, description="eu, geopolrisk, usgs2022 or trust"
+        ),
         consumer: str = Query("USA", min_length=1, max_length=80),
         partners: str | None = Query(None, min_length=1, max_length=200),
         year: int | None = Query(None, ge=1900, le=2100),
-        uncertainty: int = Query(0, ge=0, description="Monte Carlo draws for rank intervals (capped by max_draws)"),
+        uncertainty: int = Query(
+            0, ge=0, description="Monte Carlo draws for rank intervals (capped by max_draws)"
+        ),
         seed: int = Query(0, ge=0, le=2**32 - 1),
         st: AppState = Depends(state_of),
     ) -> Response:
@@ -198,17 +262,29 @@ def _register_metrics(router: APIRouter) -> None:
         check_cap("uncertainty", uncertainty, st.settings.max_draws, "max_draws")
 
         def compute() -> Rows:
-            r = _criticality(st.ds, method, consumer, partners=partners, year=year, uncertainty=uncertainty, seed=seed)
+            r = _criticality(
+                st.ds,
+                method,
+                consumer,
+                partners=partners,
+                year=year,
+                uncertainty=uncertainty,
+                seed=seed,
+            )
             return records(r.table)
 
-        return json_response(st.cached(("criticality", method, consumer, partners, year, uncertainty, seed), compute))
+        return json_response(
+            st.cached(("criticality", method, consumer, partners, year, uncertainty, seed), compute)
+        )
 
 
 def _register_trade(router: APIRouter) -> None:
     @router.get("/trade/suppliers", response_model=Rows, responses=GET_ERRORS, tags=["metrics"])
     def suppliers(
         commodity: str = Query(..., min_length=1, max_length=64),
-        importer: str = Query(..., min_length=1, max_length=200, description="ISO3 codes joined by commas"),
+        importer: str = Query(
+            ..., min_length=1, max_length=200, description="ISO3 codes joined by commas"
+        ),
         year: int = Query(..., ge=1900, le=2100),
         stage: str | None = Query(None, min_length=1, max_length=32),
         st: AppState = Depends(state_of),
@@ -217,7 +293,10 @@ def _register_trade(router: APIRouter) -> None:
         from trust_minerals.metrics.trade import import_suppliers
 
         importers = [c.strip() for c in importer.split(",") if c.strip()]
-        body = st.cached(("suppliers", commodity, importer, year, stage), lambda: records(import_suppliers(st.ds, commodity, importers, year, stage)))
+        body = st.cached(
+            ("suppliers", commodity, importer, year, stage),
+            lambda: records(import_suppliers(st.ds, commodity, importers, year, stage)),
+        )
         return json_response(body)
 
 
@@ -229,8 +308,15 @@ def _register_scenarios(router: APIRouter) -> None:
 
         return json_response(st.cached(("presets",), lambda: records(scenarios_table(st.ds))))
 
-    @router.post("/scenarios/run", response_model=ScenarioRunResult, responses=POST_ERRORS, tags=["scenarios"])
-    def run_scenario(req: ScenarioRunRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)) -> Response:
+    @router.post(
+        "/scenarios/run",
+        response_model=ScenarioRunResult,
+        responses=POST_ERRORS,
+        tags=["scenarios"],
+    )
+    def run_scenario(
+        req: ScenarioRunRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)
+    ) -> Response:
         """Run one scenario month by month: shortfall and price response per consumer."""
         from trust_minerals.simulate.presets import preset
         from trust_minerals.simulate.propagate import propagate
@@ -238,14 +324,39 @@ def _register_scenarios(router: APIRouter) -> None:
 
         check_not_path_like("body", req.model_dump())
         if (req.preset is None) == (req.scenario is None):
-            raise Problem(422, "Invalid request", "give exactly one of preset or scenario", field="preset")
-        spec = preset(req.preset) if req.preset is not None else scenario_from_dict(req.scenario, where="scenario")
-        check_cap("horizon_months", spec.horizon_months, st.settings.max_horizon_months, "max_horizon_months")
+            raise Problem(
+                422, "Invalid request", "give exactly one of preset or scenario", field="preset"
+            )
+        spec = (
+            preset(req.preset)
+            if req.preset is not None
+            else scenario_from_dict(req.scenario, where="scenario")
+        )
+        check_cap(
+            "horizon_months",
+            spec.horizon_months,
+            st.settings.max_horizon_months,
+            "max_horizon_months",
+        )
         result = propagate(st.ds, spec, req.consumers, use_recovery=req.recovery)
-        return json_response({"summary": records(result.summary), "monthly": records(result.monthly), "notes": list(result.notes)})
+        return json_response(
+            {
+                "summary": records(result.summary),
+                "monthly": records(result.monthly),
+                "notes": list(result.notes),
+            }
+        )
 
-    @router.post("/scenarios/montecarlo", response_model=JobInfo, status_code=202, responses=POST_ERRORS, tags=["scenarios"])
-    def montecarlo(req: MonteCarloRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)) -> Response:
+    @router.post(
+        "/scenarios/montecarlo",
+        response_model=JobInfo,
+        status_code=202,
+        responses=POST_ERRORS,
+        tags=["scenarios"],
+    )
+    def montecarlo(
+        req: MonteCarloRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)
+    ) -> Response:
         """Start a Monte Carlo job; poll ``GET /jobs/{id}`` for progress and the result."""
         from trust_minerals.simulate.montecarlo import shortfall_risk
 
@@ -265,14 +376,21 @@ def _register_scenarios(router: APIRouter) -> None:
                 year=req.year,
                 severity=req.severity,  # type: ignore[arg-type]
             )
-            return {"table": records(r.table), "n_draws": r.n_draws, "seed": r.seed, "backend": r.backend}
+            return {
+                "table": records(r.table),
+                "n_draws": r.n_draws,
+                "seed": r.seed,
+                "backend": r.backend,
+            }
 
         job = st.jobs.submit("montecarlo", work)
         return json_response(job.info(with_result=False), status_code=202)
 
 
 def _register_jobs(router: APIRouter) -> None:
-    @router.get("/jobs/{job_id}", response_model=JobInfo, responses=problem_responses(404), tags=["jobs"])
+    @router.get(
+        "/jobs/{job_id}", response_model=JobInfo, responses=problem_responses(404), tags=["jobs"]
+    )
     def job(job_id: str, st: AppState = Depends(state_of)) -> Response:
         """A background job: status (queued, running, done, failed), progress and, when done, its result."""
         return json_response(st.jobs.get(job_id).info())
@@ -290,14 +408,26 @@ def _register_outlook(router: APIRouter) -> None:
         from trust_minerals.outlook.recovery import recovery_table
 
         check_cap("draws", draws, st.settings.max_draws, "max_draws")
-        return json_response(st.cached(("recovery", country, draws, seed), lambda: records(recovery_table(st.ds, country, draws=draws, seed=seed))))
+        return json_response(
+            st.cached(
+                ("recovery", country, draws, seed),
+                lambda: records(recovery_table(st.ds, country, draws=draws, seed=seed)),
+            )
+        )
 
     @router.get("/outlook/demand", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
     def demand(
-        scenario: str = Query("STEPS", min_length=1, max_length=16, description="IEA scenario: STEPS, APS or NZE"),
+        scenario: str = Query(
+            "STEPS", min_length=1, max_length=16, description="IEA scenario: STEPS, APS or NZE"
+        ),
         year: int = Query(2030, ge=1900, le=2100),
         mineral: str | None = Query(None, min_length=1, max_length=64),
-        plan: str | None = Query(None, min_length=1, max_length=64, description="A shipped deployment plan name (e.g. india-2030)"),
+        plan: str | None = Query(
+            None,
+            min_length=1,
+            max_length=64,
+            description="A shipped deployment plan name (e.g. india-2030)",
+        ),
         st: AppState = Depends(state_of),
     ) -> Response:
         """IEA demand outlook (kt, as published) or the bottom-up demand of a shipped plan (t)."""
@@ -308,11 +438,18 @@ def _register_outlook(router: APIRouter) -> None:
             return json_response(st.cached(("plan", plan), lambda: records(plan_demand(plan))))
         from trust_minerals.outlook.demand import demand_outlook
 
-        return json_response(st.cached(("demand", scenario, year, mineral), lambda: records(demand_outlook(scenario, year, mineral))))
+        return json_response(
+            st.cached(
+                ("demand", scenario, year, mineral),
+                lambda: records(demand_outlook(scenario, year, mineral)),
+            )
+        )
 
     @router.get("/outlook/balance", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
     def balance(
-        country: str | None = Query(None, min_length=1, max_length=8, description="ISO3; omit for the world"),
+        country: str | None = Query(
+            None, min_length=1, max_length=8, description="ISO3; omit for the world"
+        ),
         year: int | None = Query(None, ge=1900, le=2100),
         scenario: str = Query("STEPS", min_length=1, max_length=16),
         plan: str | None = Query(None, min_length=1, max_length=64),
@@ -326,4 +463,13 @@ def _register_outlook(router: APIRouter) -> None:
         if year is not None:
             check_cap("year", year, st.settings.max_year, "max_year")
         key = ("balance", country, year, scenario, plan, draws)
-        return json_response(st.cached(key, lambda: records(_balance(st.ds, country=country, year=year, scenario=scenario, plan=plan, draws=draws))))
+        return json_response(
+            st.cached(
+                key,
+                lambda: records(
+                    _balance(
+                        st.ds, country=country, year=year, scenario=scenario, plan=plan, draws=draws
+                    )
+                ),
+            )
+        )

@@ -34,7 +34,9 @@ KEY_FILE_NAME = "api_key"
 KEY_HEADER = "X-API-Key"
 
 #: values that look like file paths or URLs (separators, parent references, home, drive letters)
-_PATH_LIKE = re.compile(r"[/\\\x00]|\.\.|^~|^[A-Za-z]:|^file:|\.(duckdb|csv|json|parquet|html|pdf|py|sh)$", re.I)
+_PATH_LIKE = re.compile(
+    r"[/\\\x00]|\.\.|^~|^[A-Za-z]:|^file:|\.(duckdb|csv|json|parquet|html|pdf|py|sh)$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -107,9 +109,20 @@ def presented_key(headers: Any) -> str | None:
 def check_key(presented: str | None, expected: str) -> None:
     """Raise a 401 problem for a missing key and a 403 problem for a wrong one."""
     if not presented:
-        raise Problem(401, "API key required", f"this endpoint starts work; send the key in the {KEY_HEADER} header", field=KEY_HEADER, headers={"WWW-Authenticate": f'ApiKey header="{KEY_HEADER}"'})
+        raise Problem(
+            401,
+            "API key required",
+            f"this endpoint starts work; send the key in the {KEY_HEADER} header",
+            field=KEY_HEADER,
+            headers={"WWW-Authenticate": f'ApiKey header="{KEY_HEADER}"'},
+        )
     if not hmac.compare_digest(presented.encode(), expected.encode()):
-        raise Problem(403, "Invalid API key", f"the key in {KEY_HEADER} is not valid for this server", field=KEY_HEADER)
+        raise Problem(
+            403,
+            "Invalid API key",
+            f"the key in {KEY_HEADER} is not valid for this server",
+            field=KEY_HEADER,
+        )
 
 
 @dataclass
@@ -148,7 +161,12 @@ def check_cap(name: str, value: int, limit: int, limit_name: str) -> None:
     >>> check_cap("draws", 10, 100, "max_draws")
     """
     if value > limit:
-        raise Problem(422, "Over the limit", f"{name}={value} exceeds the limit {limit_name}={limit} of this server", field=name)
+        raise Problem(
+            422,
+            "Over the limit",
+            f"{name}={value} exceeds the limit {limit_name}={limit} of this server",
+            field=name,
+        )
 
 
 def check_not_path_like(name: str, value: object) -> None:
@@ -164,7 +182,12 @@ def check_not_path_like(name: str, value: object) -> None:
     """
     if isinstance(value, str):
         if _PATH_LIKE.search(value):
-            raise Problem(400, "Path-like input refused", f"{name}={value!r} looks like a file path; no endpoint reads or writes files", field=name)
+            raise Problem(
+                400,
+                "Path-like input refused",
+                f"{name}={value!r} looks like a file path; no endpoint reads or writes files",
+                field=name,
+            )
     elif isinstance(value, dict):
         for k, v in value.items():
             check_not_path_like(f"{name}.{k}", v)
@@ -182,7 +205,9 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 class BodySizeLimit:
     """ASGI middleware: refuse request bodies over ``max_bytes`` with a 413 problem."""
 
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], max_bytes: int) -> None:
+    def __init__(
+        self, app: Callable[[Scope, Receive, Send], Awaitable[None]], max_bytes: int
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
@@ -225,7 +250,12 @@ class BodySizeLimit:
                 await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        problem = Problem(413, "Request body too large", f"request bodies are limited to {self.max_bytes} bytes (limit max_body_bytes)", field="max_body_bytes")
+        problem = Problem(
+            413,
+            "Request body too large",
+            f"request bodies are limited to {self.max_bytes} bytes (limit max_body_bytes)",
+            field="max_body_bytes",
+        )
         response = problem.response(instance=scope.get("path"))
 
         async def no_body() -> MutableMapping[str, Any]:

@@ -213,14 +213,19 @@ def load_dataset(path: Path | str | None = None) -> SupplyDataset:
     path = Path(path) if path else default_db_path()
     if not path.exists():
         raise StoreError(f"no database at {path}; run 'trust data build' first")
-    meta = read_meta(path)
-    if meta.get("schema_version") != schema_version():
-        raise StoreError(
-            f"the database at {path} was built under other table specs; run 'trust data build --force'"
-        )
     con = _connect(path, read_only=True)
     tables: dict[str, pd.DataFrame | Callable[[], pd.DataFrame]] = {}
     try:
+        try:
+            meta = dict(con.execute("SELECT key, value FROM _meta").fetchall())
+        except Exception as exc:  # noqa: BLE001 - any failure here means an unusable store
+            raise StoreError(
+                f"{path} is not a trust-minerals database ({exc}); rebuild with 'trust data build --force'"
+            ) from None
+        if meta.get("schema_version") != schema_version():
+            raise StoreError(
+                f"the database at {path} was built under other table specs; run 'trust data build --force'"
+            )
         for name in table_specs():
             if name in LAZY_TABLES:
                 tables[name] = _lazy(path, name)

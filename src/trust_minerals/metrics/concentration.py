@@ -164,13 +164,15 @@ def _table_from_rows(df: pd.DataFrame) -> pd.DataFrame:
         "world_total",
         "listed_sum",
     )
+    named = named.assign(share_sq=named["share"] ** 2)
+    aggregates = aggregates.assign(share_sq=aggregates["share"] ** 2)
     named_groups = named.groupby(GROUP_KEYS)
-    out["hhi"] = named_groups["share"].apply(lambda s: float((s.dropna() ** 2).sum()))
+    out["hhi"] = named_groups["share_sq"].sum()
     out["coverage_share"] = named_groups["share"].sum(min_count=1)
     out["n_countries"] = named_groups["quantity"].count()
     agg_groups = aggregates.groupby(GROUP_KEYS)
     out["other_share"] = agg_groups["share"].sum(min_count=1)
-    agg_sq = agg_groups["share"].apply(lambda s: float((s.dropna() ** 2).sum()))
+    agg_sq = agg_groups["share_sq"].sum()
     out["hhi_upper"] = out["hhi"].fillna(0) + agg_sq.reindex(out.index).fillna(0)
     ranked = named.dropna(subset=["share"]).sort_values("share", ascending=False, kind="stable")
     top = ranked.groupby(GROUP_KEYS).head(1).set_index(GROUP_KEYS)
@@ -178,7 +180,7 @@ def _table_from_rows(df: pd.DataFrame) -> pd.DataFrame:
     out["top_share"] = top["share"]
     out["top3_share"] = ranked.groupby(GROUP_KEYS).head(3).groupby(GROUP_KEYS)["share"].sum()
     missing = named[named["quantity"].isna()]
-    out["withheld"] = missing.groupby(GROUP_KEYS)["country"].apply(lambda s: ",".join(sorted(s)))
+    out["withheld"] = missing.sort_values("country").groupby(GROUP_KEYS)["country"].agg(",".join)
     out["withheld"] = out["withheld"].fillna("")
     notes = world_rows["note"].fillna("")
     excl = notes.str.contains("Excludes U.S.", regex=False)

@@ -45,10 +45,10 @@ class HighsSession:
     Examples
     --------
     >>> import numpy as np
-    >>> p = SourcingProblem(suppliers=("A", "B"), capacity=np.array([10.0, 10.0]),
+    >>> p = SourcingProblem(suppliers=("A", "B"), capacity=np.array([10.0, 6.0]),
     ...                     loss=np.array([[1.0, 0.0], [0.0, 0.0]]), demand=10.0)
     >>> round(HighsSession(p).solve(p).objective, 6)
-    5.0
+    4.0
     """
 
     def __init__(self, p: SourcingProblem) -> None:

@@ -47,10 +47,10 @@ class SourcingProblem:
     Examples
     --------
     >>> import numpy as np
-    >>> p = SourcingProblem(suppliers=("A", "B"), capacity=np.array([10.0, 10.0]),
+    >>> p = SourcingProblem(suppliers=("A", "B"), capacity=np.array([10.0, 6.0]),
     ...                     loss=np.array([[1.0, 0.0], [0.0, 0.0]]), demand=10.0)
-    >>> round(solve_problem(p).objective, 6)   # worst 5% of 2 equal draws = the bad one
-    5.0
+    >>> round(solve_problem(p).objective, 6)   # B full; A's 4 t lost in the worst draw
+    4.0
     """
 
     suppliers: tuple[str, ...]

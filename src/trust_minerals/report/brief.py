@@ -26,7 +26,14 @@ from trust_minerals.report.profile import commodity_profile
 
 FORMATS = ("html", "pdf")
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-pdf-header-footer")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-pdf-header-footer",
+)
 
 
 class ChromiumNotFoundError(TrustMineralsError, RuntimeError):
@@ -39,7 +46,9 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return records(df)
 
 
-def brief_html(ds: SupplyDataset, commodity: str, *, for_: str = "IND", year: int | None = None) -> str:
+def brief_html(
+    ds: SupplyDataset, commodity: str, *, for_: str = "IND", year: int | None = None
+) -> str:
     """The brief on ``commodity`` for the consumer ``for_`` (ISO3 or group) as one HTML page.
 
     Examples
@@ -52,26 +61,47 @@ def brief_html(ds: SupplyDataset, commodity: str, *, for_: str = "IND", year: in
 
     consumers = list(dict.fromkeys([for_, "USA", "IND"]))
     p = commodity_profile(ds, commodity, consumers=consumers, year=year)
-    maps = {}
-    bars = {}
+    maps: dict[str, str] = {}
+    bars: dict[str, str] = {}
     for stage in p.stages:
-        rows = p.production[(p.production["stage"] == stage) & (p.production["country"] != "World total")]
+        rows = p.production[
+            (p.production["stage"] == stage) & (p.production["country"] != "World total")
+        ]
         named = rows[~rows["country"].isin(["Other countries"])]
-        shares = {c: float(s) for c, s in zip(named["country"], named["share"], strict=True) if pd.notna(s)}
+        shares = {
+            c: float(s)
+            for c, s in zip(named["country"], named["share"], strict=True)
+            if pd.notna(s)
+        }
         if not maps:
             maps[stage] = svg.world_map(shares, title=f"{p.name} {stage} share {p.year}")
         top = named.dropna(subset=["share"]).sort_values("share", ascending=False).head(8)
         bars[stage] = svg.bar_chart(list(zip(top["country"], top["share"], strict=True)))
     reserves_svg = ""
     if len(p.reserves):
-        named = p.reserves[~p.reserves["is_aggregate"]].dropna(subset=["quantity"]).sort_values("quantity", ascending=False).head(8)
-        reserves_svg = svg.bar_chart(list(zip(named["country"], named["quantity"], strict=True)), percent=False, unit=str(p.reserves["unit"].iloc[0]))
+        named = (
+            p.reserves[~p.reserves["is_aggregate"]]
+            .dropna(subset=["quantity"])
+            .sort_values("quantity", ascending=False)
+            .head(8)
+        )
+        reserves_svg = svg.bar_chart(
+            list(zip(named["country"], named["quantity"], strict=True)),
+            percent=False,
+            unit=str(p.reserves["unit"].iloc[0]),
+        )
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(resources.files("trust_minerals.report").joinpath("templates"))),
+        loader=jinja2.FileSystemLoader(
+            str(resources.files("trust_minerals.report").joinpath("templates"))
+        ),
         autoescape=jinja2.select_autoescape(["html"]),
     )
     env.filters["pct"] = lambda v: "–" if v is None or pd.isna(v) else f"{float(v) * 100:.1f}%"
-    env.filters["num"] = lambda v: "–" if v is None or (isinstance(v, float) and pd.isna(v)) else (f"{v:,.4g}" if isinstance(v, float) else str(v))
+    env.filters["num"] = lambda v: (
+        "–"
+        if v is None or (isinstance(v, float) and pd.isna(v))
+        else (f"{v:,.4g}" if isinstance(v, float) else str(v))
+    )
     focus = p.dependence[p.dependence["consumer"] == for_]
     return env.get_template("brief.html").render(
         p=p,
@@ -92,7 +122,11 @@ def brief_html(ds: SupplyDataset, commodity: str, *, for_: str = "IND", year: in
 def find_chromium() -> str:
     """Path of a headless Chromium; raise :class:`ChromiumNotFoundError` if there is none."""
     for candidate in CHROMIUM_CANDIDATES:
-        found = candidate if os.path.isabs(candidate) and os.access(candidate, os.X_OK) else shutil.which(candidate)
+        found = (
+            candidate
+            if os.path.isabs(candidate) and os.access(candidate, os.X_OK)
+            else shutil.which(candidate)
+        )
         if found:
             return found
     raise ChromiumNotFoundError(
@@ -108,18 +142,30 @@ def html_to_pdf(html: str, *, timeout_s: float = 60.0) -> bytes:
         src = Path(tmp) / "brief.html"
         out = Path(tmp) / "brief.pdf"
         src.write_text(html, encoding="utf-8")
-        cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={out}", src.as_uri()]
+        cmd = [
+            exe,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp}/profile",
+            f"--print-to-pdf={out}",
+            src.as_uri(),
+        ]
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False)
         except subprocess.TimeoutExpired:
-            raise ChromiumNotFoundError(f"headless Chromium did not finish printing within {timeout_s:g} s") from None
+            raise ChromiumNotFoundError(
+                f"headless Chromium did not finish printing within {timeout_s:g} s"
+            ) from None
         if not out.exists() or out.stat().st_size == 0:
             tail = proc.stderr.decode(errors="replace")[-500:]
-            raise ChromiumNotFoundError(f"headless Chromium failed to print the brief (exit {proc.returncode}): {tail}")
+            raise ChromiumNotFoundError(
+                f"headless Chromium failed to print the brief (exit {proc.returncode}): {tail}"
+            )
         return out.read_bytes()
 
 
-def write_brief(ds: SupplyDataset, commodity: str, *, for_: str = "IND", fmt: str = "html", out: Path | str) -> Path:
+def write_brief(
+    ds: SupplyDataset, commodity: str, *, for_: str = "IND", fmt: str = "html", out: Path | str
+) -> Path:
     """Write the brief on ``commodity`` for ``for_`` to ``out`` as ``html`` or ``pdf``.
 
     Examples

@@ -73,7 +73,9 @@ def commodity_profile(
     if year is None:
         year = years[-1] if years else None
     elif year not in years:
-        raise UnknownNameError("year", [str(year)], [str(y) for y in years], f"production of {commodity}")
+        raise UnknownNameError(
+            "year", [str(year)], [str(y) for y in years], f"production of {commodity}"
+        )
     if year is not None:
         production = production_table(sub, commodity, year=year)
         conc = concentration_table(sub, year=year)
@@ -92,7 +94,9 @@ def commodity_profile(
             used |= set(frame["source_id"])
     used |= {"natural_earth"}
     sources = ds.sources[ds.sources["source_id"].isin(used)].reset_index(drop=True)
-    lists = tuple(label for col, label in LIST_LABELS.items() if col in info.index and bool(info[col]))
+    lists = tuple(
+        label for col, label in LIST_LABELS.items() if col in info.index and bool(info[col])
+    )
     return CommodityProfile(
         commodity=commodity,
         name=str(info["name"]),
@@ -108,7 +112,9 @@ def commodity_profile(
     )
 
 
-def _dependence(ds: SupplyDataset, commodity: str, consumers: Sequence[str], year: int | None) -> pd.DataFrame:
+def _dependence(
+    ds: SupplyDataset, commodity: str, consumers: Sequence[str], year: int | None
+) -> pd.DataFrame:
     from trust_minerals.metrics.consumers import resolve_countries
     from trust_minerals.metrics.reliance import RELIANCE_COLUMNS, import_reliance_table
 
@@ -153,7 +159,9 @@ def country_profile(ds: SupplyDataset, country: str) -> CountryProfile:
 
     ds.check_countries([country], "country_profile")
     row = ds.countries.set_index("country").loc[country]
-    groups = tuple(label for col, label in GROUP_LABELS.items() if col in row.index and bool(row[col]))
+    groups = tuple(
+        label for col, label in GROUP_LABELS.items() if col in row.index and bool(row[col])
+    )
     governance = {k: (None if pd.isna(row[k]) else float(row[k])) for k in ("pv", "rl")}
     parts = []
     for measure in ("production", "reserves"):
@@ -163,15 +171,34 @@ def country_profile(ds: SupplyDataset, country: str) -> CountryProfile:
         rows = table.merge(latest, on=["commodity", "stage", "year"])
         sh = shares(rows) if len(rows) else rows.assign(share=pd.Series(dtype=float))
         sh = sh[sh["country"] == country]
-        cols = ["commodity", "stage", "form", "year", "quantity", "unit", "share", "status", "source_id"]
-        parts.append(sh[cols].sort_values("share", ascending=False, na_position="last").reset_index(drop=True))
+        cols = [
+            "commodity",
+            "stage",
+            "form",
+            "year",
+            "quantity",
+            "unit",
+            "share",
+            "status",
+            "source_id",
+        ]
+        parts.append(
+            sh[cols]
+            .sort_values("share", ascending=False, na_position="last")
+            .reset_index(drop=True)
+        )
     years = ds.production["year"]
     year = int(years.max()) if len(years) else 0
     rel = import_reliance_table(ds, resolve_countries(ds, country), year)
     rel = rel[rel["import_reliance"].notna()].reset_index(drop=True)
     controls = ds.export_controls
     controls = controls[controls["country"] == country].reset_index(drop=True)
-    used = set(parts[0]["source_id"]) | set(parts[1]["source_id"]) | set(controls["source_id"]) | {"wgi_2023", "msp_2025", "country_groups"}
+    used = (
+        set(parts[0]["source_id"])
+        | set(parts[1]["source_id"])
+        | set(controls["source_id"])
+        | {"wgi_2023", "msp_2025", "country_groups"}
+    )
     return CountryProfile(
         country=country,
         name=str(row["name"]),

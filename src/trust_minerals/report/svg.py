@@ -10,12 +10,20 @@ from importlib import resources
 from typing import Any
 
 #: colour steps for shares (upper bounds of each bucket, as fractions)
-_STEPS = ((0.01, "#fff5eb"), (0.05, "#fdd0a2"), (0.15, "#fd8d3c"), (0.35, "#d94801"), (1.01, "#7f2704"))
+_STEPS = (
+    (0.01, "#fff5eb"),
+    (0.05, "#fdd0a2"),
+    (0.15, "#fd8d3c"),
+    (0.35, "#d94801"),
+    (1.01, "#7f2704"),
+)
 
 
 @cache
 def _world() -> tuple[tuple[str, tuple[tuple[tuple[float, float], ...], ...]], ...]:
-    path = resources.files("trust_minerals").joinpath("data", "raw", "natural_earth", "ne_110m_admin_0_countries.geojson")
+    path = resources.files("trust_minerals").joinpath(
+        "data", "raw", "natural_earth", "ne_110m_admin_0_countries.geojson"
+    )
     raw = json.loads(path.read_text(encoding="utf-8"))
     out = []
     for f in raw["features"]:
@@ -44,27 +52,41 @@ def world_map(shares: dict[str, float], *, width: int = 640, title: str = "") ->
     paths = []
     for iso3, rings in _world():
         d = " ".join(
-            "M" + " L".join(f"{(x + 180) * scale:.1f},{(85 - y) * scale:.1f}" for x, y in ring) + " Z" for ring in rings
+            "M"
+            + " L".join(f"{(x + 180) * scale:.1f},{(85 - y) * scale:.1f}" for x, y in ring)
+            + " Z"
+            for ring in rings
         )
         share = shares.get(iso3)
         tip = f"{iso3}: {share * 100:.1f}%" if share is not None and not math.isnan(share) else iso3
-        paths.append(f'<path d="{d}" fill="{_colour(share)}" stroke="#718096" stroke-width="0.3"><title>{escape(tip)}</title></path>')
+        paths.append(
+            f'<path d="{d}" fill="{_colour(share)}" stroke="#718096" stroke-width="0.3"><title>{escape(tip)}</title></path>'
+        )
     legend = []
     lower = 0.0
     for i, (bound, colour) in enumerate(_STEPS):
         label = f"{lower * 100:.0f}–{min(bound, 1) * 100:.0f}%"
-        legend.append(f'<rect x="{10 + i * 90}" y="{height + 6}" width="14" height="10" fill="{colour}" stroke="#718096" stroke-width="0.3"/><text x="{28 + i * 90}" y="{height + 15}" font-size="9">{label}</text>')
+        legend.append(
+            f'<rect x="{10 + i * 90}" y="{height + 6}" width="14" height="10" fill="{colour}" stroke="#718096" stroke-width="0.3"/><text x="{28 + i * 90}" y="{height + 15}" font-size="9">{label}</text>'
+        )
         lower = bound
-    legend.append(f'<rect x="{10 + len(_STEPS) * 90}" y="{height + 6}" width="14" height="10" fill="#e2e8f0"/><text x="{28 + len(_STEPS) * 90}" y="{height + 15}" font-size="9">no data</text>')
+    legend.append(
+        f'<rect x="{10 + len(_STEPS) * 90}" y="{height + 6}" width="14" height="10" fill="#e2e8f0"/><text x="{28 + len(_STEPS) * 90}" y="{height + 15}" font-size="9">no data</text>'
+    )
     head = f"<title>{escape(title)}</title>" if title else ""
     return f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {width} {height + 22}" width="{width}" height="{height + 22}">{head}{"".join(paths)}{"".join(legend)}</svg>'
 
 
-def bar_chart(items: list[tuple[str, Any]], *, width: int = 320, unit: str = "%", percent: bool = True) -> str:
+def bar_chart(
+    items: list[tuple[str, Any]], *, width: int = 320, unit: str = "%", percent: bool = True
+) -> str:
     """Horizontal bars for ``(label, value)`` (value a fraction when ``percent``); missing values show as '–'."""
     row = 18
     height = row * len(items) + 6
-    vals = [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for _, v in items]
+    vals = [
+        None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+        for _, v in items
+    ]
     top = max([v for v in vals if v is not None] or [1.0]) or 1.0
     bar_w = width - 150
     parts = []
@@ -76,6 +98,8 @@ def bar_chart(items: list[tuple[str, Any]], *, width: int = 320, unit: str = "%"
             continue
         w = bar_w * v / top
         text = f"{v * 100:.1f}%" if percent else f"{v:,.4g} {unit}".strip()
-        parts.append(f'<rect x="80" y="{y + 2}" width="{w:.1f}" height="{row - 6}" fill="#2b6cb0"/>')
+        parts.append(
+            f'<rect x="80" y="{y + 2}" width="{w:.1f}" height="{row - 6}" fill="#2b6cb0"/>'
+        )
         parts.append(f'<text x="{84 + w:.1f}" y="{y + 12}" font-size="10">{escape(text)}</text>')
     return f'<svg xmlns="http://www.w3.org/2000/svg" class="bars" viewBox="0 0 {width} {height}" width="{width}" height="{height}">{"".join(parts)}</svg>'

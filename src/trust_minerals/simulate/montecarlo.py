@@ -27,9 +27,31 @@ import pandas as pd
 
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.simulate.kernel import (
+    Severity,
+    country_key,
+    dense_losses,
+    loss_matrix,
+    shortfall_csr,
+)
 from trust_minerals.simulate.network import DEFAULT_STAGES, build_exposure
 from trust_minerals.simulate.params import disruption_mapping, parameters
-from trust_minerals.simulate.stats import ChunkStats, chunk_stats, merge_stats, summarise
+from trust_minerals.simulate.stats import ChunkStats, merge_stats, sparse_chunk_stats, summarise
+
+__all__ = [
+    "LossDraws",
+    "MonteCarloJob",
+    "MonteCarloResult",
+    "Severity",
+    "build_severity",
+    "check_draws",
+    "country_key",
+    "disruption_probabilities",
+    "loss_chunk",
+    "run_chunk",
+    "shortfall_risk",
+    "supply_loss_draws",
+]
 
 #: severity kinds accepted as the first item of a ``severity`` tuple
 SEVERITY_KINDS = ("fixed", "beta", "uniform")
@@ -45,30 +67,6 @@ class LossDraws:
     countries: tuple[str, ...]
     loss_share: np.ndarray
     probabilities: dict[str, float]
-
-
-@dataclass(frozen=True)
-class Severity:
-    """A severity distribution on [0, 1]: ``kind`` in :data:`SEVERITY_KINDS` and its parameters."""
-
-    kind: str
-    a: float
-    b: float = 0.0
-
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        if self.kind == "fixed":
-            return np.full(size, self.a, dtype=np.float32)
-        if self.kind == "uniform":
-            return rng.uniform(self.a, self.b, size).astype(np.float32)
-        return rng.beta(self.a, self.b, size).astype(np.float32)
-
-    @property
-    def mean(self) -> float:
-        if self.kind == "fixed":
-            return self.a
-        if self.kind == "uniform":
-            return (self.a + self.b) / 2
-        return self.a / (self.a + self.b)
 
 
 def check_draws(n_draws: int, draw_cap: int | None = None) -> int:
@@ -188,14 +186,6 @@ def check_probabilities(probabilities: Mapping[str, float]) -> dict[str, float]:
     return out
 
 
-def country_key(iso3: str) -> int:
-    """A stable integer for an ISO3 code (the country's random-stream key)."""
-    key = 0
-    for ch in iso3.upper():
-        key = key * 37 + (ord(ch) - 47 if ch.isdigit() else ord(ch) - 54 if ch.isalpha() else 0)
-    return key
-
-
 def chunk_bounds(n_draws: int, chunk_size: int) -> list[tuple[int, int]]:
     """``(start, stop)`` of each chunk of draws."""
     if chunk_size < 1:
@@ -214,23 +204,12 @@ def loss_chunk(
     """Loss shares (``n × len(countries)``, float32) of chunk ``chunk_index`` for ``seed``.
 
     Each country's column comes from its own generator seeded with
-    ``SeedSequence(seed, spawn_key=(chunk_index, country_key(country)))`` -- the chunk's
-    ``SeedSequence(seed).spawn(...)[chunk_index]`` extended by the country -- for the events, and
-    a second one (spawn key extended by 1) for the severities, so the column does not depend on
-    which other countries or commodities are simulated, and a shorter run is a prefix of a
-    longer one.
+    ``SeedSequence(seed, spawn_key=(chunk_index, country_key(country)))``; one uniform ``u`` per
+    draw gives the event (``u < p``) and the severity (``F⁻¹(u / p)``), see
+    :mod:`trust_minerals.simulate.kernel`. A column does not depend on which other countries or
+    commodities are simulated, so the same seed gives the same country events everywhere.
     """
-    out = np.zeros((n, len(countries)), dtype=np.float32)
-    for j, (country, p) in enumerate(zip(countries, probabilities, strict=True)):
-        if p <= 0:
-            continue
-        key = (chunk_index, country_key(country))
-        events = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
-        hit = np.flatnonzero(events.random(n, dtype=np.float32) < np.float32(p))
-        if hit.size:
-            sizes = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(*key, 1)))
-            out[hit, j] = severity.sample(sizes, hit.size)
-    return out
+    return dense_losses(seed, chunk_index, n, countries, probabilities, severity)
 
 
 def producer_countries(ds: SupplyDataset, commodity: str, stage: str, year: int) -> list[str]:
@@ -344,12 +323,12 @@ class MonteCarloJob:
 def run_chunk(job: MonteCarloJob, chunk_index: int) -> ChunkStats:
     """Sample chunk ``chunk_index`` of ``job`` and reduce it to statistics (pure, deterministic)."""
     start, stop = job.chunks[chunk_index]
-    loss = loss_chunk(
-        job.seed, chunk_index, stop - start, job.countries, job.probabilities, job.severity
+    n = stop - start
+    data, indices, indptr = loss_matrix(
+        job.seed, chunk_index, n, job.countries, job.probabilities, job.severity
     )
-    shortfall = loss @ job.matrix
-    np.clip(shortfall, 0.0, 1.0, out=shortfall)
-    return chunk_stats(shortfall, job.bins)
+    values, col_ptr = shortfall_csr(job.matrix, data, indices, indptr, n)
+    return sparse_chunk_stats(values, col_ptr, n, job.bins)
 
 
 @dataclass(frozen=True)

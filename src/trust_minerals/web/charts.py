@@ -19,9 +19,10 @@ def source_line(sources: pd.DataFrame, ids: set[str] | list[str]) -> str:
     """``Source: <title> (<publisher>, <year>); ...`` for the given source ids, in the table's order."""
     rows = sources[sources["source_id"].isin(list(ids))]
     parts = []
-    for r in rows.itertuples(index=False):
-        year = "" if r.year is None or (isinstance(r.year, float) and math.isnan(r.year)) or pd.isna(r.year) else f", {int(r.year)}"
-        parts.append(f"{r.title} ({r.publisher}{year}) [{r.source_id}]")
+    for r in rows.to_dict(orient="records"):
+        y: Any = r["year"]
+        year = "" if y is None or pd.isna(y) else f", {int(y)}"
+        parts.append(f"{r['title']} ({r['publisher']}{year}) [{r['source_id']}]")
     missing = sorted(set(ids) - set(rows["source_id"]))
     parts.extend(f"[{m}]" for m in missing)
     return "Source: " + "; ".join(parts) if parts else "Source: not recorded"
@@ -37,12 +38,23 @@ def _num(value: Any) -> float | None:
     return None if math.isnan(f) else f
 
 
-def choropleth(rows: pd.DataFrame, *, value: str = "share", title: str, source: str, base: list[str] | None = None) -> dict[str, Any]:
+def choropleth(
+    rows: pd.DataFrame,
+    *,
+    value: str = "share",
+    title: str,
+    source: str,
+    base: list[str] | None = None,
+) -> dict[str, Any]:
     """World map of ``value`` by ISO3 ``country`` (aggregate rows and missing values left out).
 
     ``base`` lists every country of the map, drawn in grey beneath the data ("no data").
     """
-    named = rows[~rows["is_aggregate"]] if "is_aggregate" in rows else rows[rows["country"].str.fullmatch(r"[A-Z]{3}")]
+    named = (
+        rows[~rows["is_aggregate"]]
+        if "is_aggregate" in rows
+        else rows[rows["country"].str.fullmatch(r"[A-Z]{3}")]
+    )
     named = named[named[value].notna()] if value in named else named.iloc[0:0]
     return {
         "data": [
@@ -69,7 +81,7 @@ def choropleth(rows: pd.DataFrame, *, value: str = "share", title: str, source: 
                 "colorbar": {"title": {"text": "% of world"}, "thickness": 12},
                 "hovertemplate": "%{location}: %{z:.1f}%<extra></extra>",
                 "marker": {"line": {"color": "#777", "width": 0.4}},
-            }
+            },
         ],
         "layout": {
             "title": {"text": title, "font": {"size": 14}},
@@ -91,13 +103,29 @@ def choropleth(rows: pd.DataFrame, *, value: str = "share", title: str, source: 
     }
 
 
-def bar(labels: list[str], values: list[Any], *, title: str, source: str, percent: bool = True, axis: str = "") -> dict[str, Any]:
+def bar(
+    labels: list[str],
+    values: list[Any],
+    *,
+    title: str,
+    source: str,
+    percent: bool = True,
+    axis: str = "",
+) -> dict[str, Any]:
     """Horizontal bar chart (largest first); ``values`` that are missing are shown as gaps."""
     vals = [_num(v) for v in values]
     if percent:
         vals = [None if v is None else round(v * 100, 2) for v in vals]
     return {
-        "data": [{"type": "bar", "orientation": "h", "y": labels[::-1], "x": vals[::-1], "marker": {"color": "#2b6cb0"}}],
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": labels[::-1],
+                "x": vals[::-1],
+                "marker": {"color": "#2b6cb0"},
+            }
+        ],
         "layout": {
             "title": {"text": title, "font": {"size": 14}},
             "xaxis": {"title": {"text": axis or ("% of world" if percent else "")}},
@@ -108,12 +136,34 @@ def bar(labels: list[str], values: list[Any], *, title: str, source: str, percen
     }
 
 
-def lines(series: dict[str, tuple[list[Any], list[Any]]], *, title: str, source: str, xaxis: str = "", yaxis: str = "") -> dict[str, Any]:
+def lines(
+    series: dict[str, tuple[list[Any], list[Any]]],
+    *,
+    title: str,
+    source: str,
+    xaxis: str = "",
+    yaxis: str = "",
+) -> dict[str, Any]:
     """Line chart: ``name -> (x, y)``."""
-    data = [{"type": "scatter", "mode": "lines+markers", "name": n, "x": list(x), "y": [_num(v) for v in y]} for n, (x, y) in series.items()]
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": n,
+            "x": list(x),
+            "y": [_num(v) for v in y],
+        }
+        for n, (x, y) in series.items()
+    ]
     return {
         "data": data,
-        "layout": {"title": {"text": title, "font": {"size": 14}}, "xaxis": {"title": {"text": xaxis}}, "yaxis": {"title": {"text": yaxis}}, "margin": {"l": 60, "r": 10, "t": 36, "b": 40}, "height": 320},
+        "layout": {
+            "title": {"text": title, "font": {"size": 14}},
+            "xaxis": {"title": {"text": xaxis}},
+            "yaxis": {"title": {"text": yaxis}},
+            "margin": {"l": 60, "r": 10, "t": 36, "b": 40},
+            "height": 320,
+        },
         "meta": {"source": source},
     }
 
@@ -121,12 +171,25 @@ def lines(series: dict[str, tuple[list[Any], list[Any]]], *, title: str, source:
 def histogram(values: list[float], *, title: str, source: str, xaxis: str = "") -> dict[str, Any]:
     return {
         "data": [{"type": "histogram", "x": values, "marker": {"color": "#c05621"}}],
-        "layout": {"title": {"text": title, "font": {"size": 14}}, "xaxis": {"title": {"text": xaxis}}, "margin": {"l": 50, "r": 10, "t": 36, "b": 40}, "height": 300},
+        "layout": {
+            "title": {"text": title, "font": {"size": 14}},
+            "xaxis": {"title": {"text": xaxis}},
+            "margin": {"l": 50, "r": 10, "t": 36, "b": 40},
+            "height": 300,
+        },
         "meta": {"source": source},
     }
 
 
-def stage_sankey(production: pd.DataFrame, *, upstream: str = "mine", downstream: str = "refinery", top: int = 6, title: str, source: str) -> dict[str, Any] | None:
+def stage_sankey(
+    production: pd.DataFrame,
+    *,
+    upstream: str = "mine",
+    downstream: str = "refinery",
+    top: int = 6,
+    title: str,
+    source: str,
+) -> dict[str, Any] | None:
     """Sankey of stage shares: top ``upstream`` producers → stage → stage → top ``downstream`` producers.
 
     No bilateral ore flows are published with production, so the middle link joins the two world
@@ -149,11 +212,18 @@ def stage_sankey(production: pd.DataFrame, *, upstream: str = "mine", downstream
     up_node = node(f"world {upstream}")
     down_node = node(f"world {downstream}")
     for stage, is_up in ((upstream, True), (downstream, False)):
-        rows = production[(production["stage"] == stage) & (production["country"] != "World total") & production["share"].notna()]
+        rows = production[
+            (production["stage"] == stage)
+            & (production["country"] != "World total")
+            & production["share"].notna()
+        ]
         rows = rows.sort_values("share", ascending=False)
         named = rows[~rows["country"].isin(["Other countries"])].head(top)
         rest = float(rows["share"].sum() - named["share"].sum())
-        parts = [(f"{c} ({stage})", float(s)) for c, s in zip(named["country"], named["share"], strict=True)]
+        parts = [
+            (f"{c} ({stage})", float(s))
+            for c, s in zip(named["country"], named["share"], strict=True)
+        ]
         if rest > 1e-9:
             parts.append((f"others ({stage})", rest))
         for label, share in parts:
@@ -168,7 +238,17 @@ def stage_sankey(production: pd.DataFrame, *, upstream: str = "mine", downstream
     dst.append(down_node)
     val.append(100.0)
     return {
-        "data": [{"type": "sankey", "node": {"label": labels, "pad": 12}, "link": {"source": src, "target": dst, "value": val}}],
-        "layout": {"title": {"text": title, "font": {"size": 14}}, "margin": {"l": 10, "r": 10, "t": 36, "b": 10}, "height": 380},
+        "data": [
+            {
+                "type": "sankey",
+                "node": {"label": labels, "pad": 12},
+                "link": {"source": src, "target": dst, "value": val},
+            }
+        ],
+        "layout": {
+            "title": {"text": title, "font": {"size": 14}},
+            "margin": {"l": 10, "r": 10, "t": 36, "b": 10},
+            "height": 380,
+        },
         "meta": {"source": source},
     }

@@ -24,10 +24,26 @@ from trust_minerals.api.security import check_not_path_like
 from trust_minerals.errors import TrustMineralsError
 from trust_minerals.web import charts
 
-STATIC_FILES = {"app.js": "text/javascript", "scenarios.js": "text/javascript", "style.css": "text/css"}
-PARTNER_SETS = {"msp": "MSP partners", "quad": "Quad", "g7": "G7", "eu": "EU", "oecd": "OECD", "usa+ind": "US + India"}
+STATIC_FILES = {
+    "app.js": "text/javascript",
+    "scenarios.js": "text/javascript",
+    "style.css": "text/css",
+}
+PARTNER_SETS = {
+    "msp": "MSP partners",
+    "quad": "Quad",
+    "g7": "G7",
+    "eu": "EU",
+    "oecd": "OECD",
+    "usa+ind": "US + India",
+}
 SCORE_METHOD, SCORE_CONSUMER = "trust", "USA+IND"
-NAV = [("/", "Overview"), ("/scenarios", "Scenarios"), ("/sourcing", "Sourcing"), ("/outlook", "Outlook")]
+NAV = [
+    ("/", "Overview"),
+    ("/scenarios", "Scenarios"),
+    ("/sourcing", "Sourcing"),
+    ("/outlook", "Outlook"),
+]
 
 
 @cache
@@ -35,7 +51,9 @@ def _env() -> Any:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(resources.files("trust_minerals.web").joinpath("templates"))),
+        loader=jinja2.FileSystemLoader(
+            str(resources.files("trust_minerals.web").joinpath("templates"))
+        ),
         autoescape=jinja2.select_autoescape(["html"]),
     )
     env.filters["pct"] = _pct
@@ -98,7 +116,9 @@ def _plotly_js() -> Path:
 @cache
 def _countries_geojson() -> bytes:
     """The bundled Natural Earth countries, keyed by ISO3 (``ISO_A3_EH``, else ``ADM0_A3``), trimmed."""
-    path = resources.files("trust_minerals").joinpath("data", "raw", "natural_earth", "ne_110m_admin_0_countries.geojson")
+    path = resources.files("trust_minerals").joinpath(
+        "data", "raw", "natural_earth", "ne_110m_admin_0_countries.geojson"
+    )
     raw = json.loads(path.read_text(encoding="utf-8"))
 
     def rounded(coords: Any) -> Any:
@@ -111,8 +131,17 @@ def _countries_geojson() -> bytes:
         p = f["properties"]
         iso3 = p.get("ISO_A3_EH") if p.get("ISO_A3_EH") not in (None, "-99") else p.get("ADM0_A3")
         geom = {"type": f["geometry"]["type"], "coordinates": rounded(f["geometry"]["coordinates"])}
-        features.append({"type": "Feature", "id": iso3, "properties": {"iso3": iso3, "name": p.get("NAME")}, "geometry": geom})
-    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")).encode()
+        features.append(
+            {
+                "type": "Feature",
+                "id": iso3,
+                "properties": {"iso3": iso3, "name": p.get("NAME")},
+                "geometry": geom,
+            }
+        )
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, separators=(",", ":")
+    ).encode()
 
 
 @cache
@@ -128,11 +157,17 @@ def web_router() -> APIRouter:
 
     @router.get("/static/plotly.min.js")
     def plotly_js() -> FileResponse:
-        return FileResponse(_plotly_js(), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+        return FileResponse(
+            _plotly_js(), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"}
+        )
 
     @router.get("/static/countries.geojson")
     def countries_geojson() -> Response:
-        return Response(_countries_geojson(), media_type="application/geo+json", headers={"Cache-Control": "max-age=86400"})
+        return Response(
+            _countries_geojson(),
+            media_type="application/geo+json",
+            headers={"Cache-Control": "max-age=86400"},
+        )
 
     @router.get("/static/{name}")
     def static(name: str) -> FileResponse:
@@ -150,18 +185,42 @@ def web_router() -> APIRouter:
         from trust_minerals.overview import overview
 
         if partners not in PARTNER_SETS:
-            raise Problem(404, "Unknown partner set", f"partners={partners!r}; choose one of {', '.join(PARTNER_SETS)}", field="partners")
+            raise Problem(
+                404,
+                "Unknown partner set",
+                f"partners={partners!r}; choose one of {', '.join(PARTNER_SETS)}",
+                field="partners",
+            )
         rows = st.cached(("page_overview", year), lambda: overview(st.ds, year=year))
         partner_note = ""
         try:
-            partner = st.cached(("page_partner", year, partners), lambda: _partner_shares(st, rows, partners))
+            partner = st.cached(
+                ("page_partner", year, partners), lambda: _partner_shares(st, rows, partners)
+            )
         except TrustMineralsError as exc:
-            partner, partner_note = pd.DataFrame(columns=["commodity", "stage", "form", "partner_share", "export_control_share"]), str(exc)
+            partner, partner_note = (
+                pd.DataFrame(
+                    columns=["commodity", "stage", "form", "partner_share", "export_control_share"]
+                ),
+                str(exc),
+            )
         table = rows.merge(partner, on=["commodity", "stage", "form"], how="left")
         scores = st.cached(("page_scores",), lambda: _criticality_scores(st))
         if scores is not None:
             table = table.merge(scores, on="commodity", how="left")
-        source = charts.source_line(st.ds.sources, {"usgs_mcs2026", "usgs_mcs2025", "usgs_mcs2026_trends", "msp_2025", "country_groups", "us_list_2025", "india_list_2023", "eu_crma_2024"})
+        source = charts.source_line(
+            st.ds.sources,
+            {
+                "usgs_mcs2026",
+                "usgs_mcs2025",
+                "usgs_mcs2026_trends",
+                "msp_2025",
+                "country_groups",
+                "us_list_2025",
+                "india_list_2023",
+                "eu_crma_2024",
+            },
+        )
         return render(
             "overview.html",
             charts=False,
@@ -182,7 +241,13 @@ def web_router() -> APIRouter:
 
         _safe("commodity", commodity)
         profile = st.cached(("profile", commodity), lambda: commodity_profile(st.ds, commodity))
-        return render("commodity.html", title=profile.name, p=profile, figures=commodity_figures(profile), records=records)
+        return render(
+            "commodity.html",
+            title=profile.name,
+            p=profile,
+            figures=commodity_figures(profile),
+            records=records,
+        )
 
     @router.get("/commodity/{commodity}/brief")
     def brief_download(
@@ -195,7 +260,9 @@ def web_router() -> APIRouter:
 
         _safe("commodity", commodity)
         _safe("for", for_)
-        html = st.cached(("brief", commodity, for_), lambda: brief_html(st.ds, commodity, for_=for_))
+        html = st.cached(
+            ("brief", commodity, for_), lambda: brief_html(st.ds, commodity, for_=for_)
+        )
         name = f"trust-brief-{commodity}-{for_}.{format}"
         headers = {"Content-Disposition": f'attachment; filename="{name}"'}
         if format == "pdf":
@@ -210,12 +277,24 @@ def web_router() -> APIRouter:
         profile = st.cached(("country", country), lambda: country_profile(st.ds, country))
         source = charts.source_line(profile.sources, set(profile.sources["source_id"]))
         fig = charts.bar(
-            [f"{c} {s}" for c, s in zip(profile.production["commodity"], profile.production["stage"], strict=True)][:15],
+            [
+                f"{c} {s}"
+                for c, s in zip(
+                    profile.production["commodity"], profile.production["stage"], strict=True
+                )
+            ][:15],
             profile.production["share"].tolist()[:15],
             title=f"{profile.name}: share of world production (latest year)",
             source=source,
         )
-        return render("country.html", title=profile.name, p=profile, figures={"shares": fig}, records=records, source=source)
+        return render(
+            "country.html",
+            title=profile.name,
+            p=profile,
+            figures={"shares": fig},
+            records=records,
+            source=source,
+        )
 
     pages_work.register(router)
     return router
@@ -255,17 +334,59 @@ def commodity_figures(p: Any) -> dict[str, Any]:
     src = charts.source_line(p.sources, prod_sources | {"natural_earth"})
     for stage in p.stages:
         rows = p.production[p.production["stage"] == stage]
-        figs[f"map_{stage}"] = charts.choropleth(rows, title=f"{p.name}: {stage} production share, {p.year}", source=src, base=map_countries())
-        named = rows[~rows["is_aggregate"]].dropna(subset=["share"]).sort_values("share", ascending=False).head(10) if "is_aggregate" in rows else rows.head(0)
+        figs[f"map_{stage}"] = charts.choropleth(
+            rows,
+            title=f"{p.name}: {stage} production share, {p.year}",
+            source=src,
+            base=map_countries(),
+        )
+        named = (
+            rows[~rows["is_aggregate"]]
+            .dropna(subset=["share"])
+            .sort_values("share", ascending=False)
+            .head(10)
+            if "is_aggregate" in rows
+            else rows.head(0)
+        )
         if "is_aggregate" not in rows:
-            named = rows[~rows["country"].isin(["World total", "Other countries"])].dropna(subset=["share"]).sort_values("share", ascending=False).head(10)
-        figs[f"top_{stage}"] = charts.bar(named["country"].tolist(), named["share"].tolist(), title=f"Top {stage} producers, {p.year}", source=charts.source_line(p.sources, prod_sources))
+            named = (
+                rows[~rows["country"].isin(["World total", "Other countries"])]
+                .dropna(subset=["share"])
+                .sort_values("share", ascending=False)
+                .head(10)
+            )
+        figs[f"top_{stage}"] = charts.bar(
+            named["country"].tolist(),
+            named["share"].tolist(),
+            title=f"Top {stage} producers, {p.year}",
+            source=charts.source_line(p.sources, prod_sources),
+        )
     res = p.reserves
     if len(res):
-        named = res[~res["is_aggregate"]].dropna(subset=["quantity"]).sort_values("quantity", ascending=False).head(10)
+        named = (
+            res[~res["is_aggregate"]]
+            .dropna(subset=["quantity"])
+            .sort_values("quantity", ascending=False)
+            .head(10)
+        )
         unit = str(res["unit"].iloc[0])
-        figs["reserves"] = charts.bar(named["country"].tolist(), named["quantity"].tolist(), title=f"Reserves ({unit}), {int(res['year'].iloc[0])}", source=charts.source_line(p.sources, set(res["source_id"])), percent=False, axis=unit)
-    sankey = charts.stage_sankey(p.production, title=f"{p.name}: mine → refinery (stage shares, %)", source=charts.source_line(p.sources, prod_sources)) if len(p.production) else None
+        figs["reserves"] = charts.bar(
+            named["country"].tolist(),
+            named["quantity"].tolist(),
+            title=f"Reserves ({unit}), {int(res['year'].iloc[0])}",
+            source=charts.source_line(p.sources, set(res["source_id"])),
+            percent=False,
+            axis=unit,
+        )
+    sankey = (
+        charts.stage_sankey(
+            p.production,
+            title=f"{p.name}: mine → refinery (stage shares, %)",
+            source=charts.source_line(p.sources, prod_sources),
+        )
+        if len(p.production)
+        else None
+    )
     if sankey is not None:
         figs["sankey"] = sankey
     return figs

@@ -39,7 +39,17 @@ def register(router: APIRouter) -> None:
 
         table, error = _try(lambda: st.cached(("page_presets",), presets))
         rows = records(table) if table is not None else []
-        return render("scenarios.html", title="Scenario builder", presets=rows, error=error, max_draws=st.settings.max_draws, source=charts.source_line(st.ds.sources, {"usgs_mcs2026", "usgs_mcs2026_trends", "baci_hs92_v202401b", "wgi_2023"}))
+        return render(
+            "scenarios.html",
+            title="Scenario builder",
+            presets=rows,
+            error=error,
+            max_draws=st.settings.max_draws,
+            source=charts.source_line(
+                st.ds.sources,
+                {"usgs_mcs2026", "usgs_mcs2026_trends", "baci_hs92_v202401b", "wgi_2023"},
+            ),
+        )
 
     @router.get("/sourcing", response_class=HTMLResponse)
     def sourcing_page(
@@ -65,7 +75,14 @@ def register(router: APIRouter) -> None:
         ranking = screened.ranking.head(15) if screened is not None else pd.DataFrame()
         fig = None
         if len(ranking) and "country" in ranking and "score" in ranking:
-            fig = charts.bar(ranking["country"].tolist(), ranking["score"].tolist(), title=f"Overseas-asset screen for {commodity} (buyer {buyer})", source=charts.source_line(st.ds.sources, {"usgs_mcs2026", "wgi_2023", "msp_2025"}), percent=False, axis="score")
+            fig = charts.bar(
+                ranking["country"].tolist(),
+                ranking["score"].tolist(),
+                title=f"Overseas-asset screen for {commodity} (buyer {buyer})",
+                source=charts.source_line(st.ds.sources, {"usgs_mcs2026", "wgi_2023", "msp_2025"}),
+                percent=False,
+                axis="score",
+            )
         return render(
             "sourcing.html",
             title="Sourcing",
@@ -73,7 +90,9 @@ def register(router: APIRouter) -> None:
             buyer=buyer,
             commodities=st.ds.commodity_ids(),
             ranking=records(ranking),
-            ranking_cols=[c for c in ranking.columns if c not in ("explanation",)][:10] if len(ranking) else [],
+            ranking_cols=[c for c in ranking.columns if c not in ("explanation",)][:10]
+            if len(ranking)
+            else [],
             screen_error=screen_error,
             complement=records(comp.opportunities.head(30)) if comp is not None else [],
             complement_cols=list(comp.opportunities.columns[:9]) if comp is not None else [],
@@ -108,14 +127,47 @@ def register(router: APIRouter) -> None:
             b = bal.dropna(subset=["demand_t", "supply_t"]).drop_duplicates("commodity").head(20)
             figures["balance"] = {
                 "data": [
-                    {"type": "bar", "name": "demand (t)", "x": b["commodity"].tolist(), "y": b["demand_t"].tolist()},
-                    {"type": "bar", "name": "supply (t)", "x": b["commodity"].tolist(), "y": b["supply_t"].tolist()},
+                    {
+                        "type": "bar",
+                        "name": "demand (t)",
+                        "x": b["commodity"].tolist(),
+                        "y": b["demand_t"].tolist(),
+                    },
+                    {
+                        "type": "bar",
+                        "name": "supply (t)",
+                        "x": b["commodity"].tolist(),
+                        "y": b["supply_t"].tolist(),
+                    },
                 ],
-                "layout": {"title": {"text": f"World demand ({year}, IEA STEPS) against primary supply plus recovery", "font": {"size": 14}}, "barmode": "group", "yaxis": {"type": "log", "title": {"text": "metric tons"}}, "height": 380, "margin": {"l": 60, "r": 10, "t": 36, "b": 80}},
+                "layout": {
+                    "title": {
+                        "text": f"World demand ({year}, IEA STEPS) against primary supply plus recovery",
+                        "font": {"size": 14},
+                    },
+                    "barmode": "group",
+                    "yaxis": {"type": "log", "title": {"text": "metric tons"}},
+                    "height": 380,
+                    "margin": {"l": 60, "r": 10, "t": 36, "b": 80},
+                },
                 "meta": {"source": src},
             }
         rec_cols = list(rec.columns[:10]) if rec is not None else []
-        bal_cols = [c for c in ("commodity", "stage", "demand_t", "primary_t", "recovery_p50_t", "supply_t", "gap_t", "gap_share", "demand_basis") if bal is not None and c in bal]
+        bal_cols = [
+            c
+            for c in (
+                "commodity",
+                "stage",
+                "demand_t",
+                "primary_t",
+                "recovery_p50_t",
+                "supply_t",
+                "gap_t",
+                "gap_share",
+                "demand_basis",
+            )
+            if bal is not None and c in bal
+        ]
         return render(
             "outlook.html",
             title="Outlook: recovery and demand",

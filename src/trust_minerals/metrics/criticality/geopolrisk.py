@@ -290,7 +290,7 @@ def score(
 
 def _default_components(ds: SupplyDataset, consumer: CountrySet, year: int) -> pd.DataFrame:
     from trust_minerals.metrics.concentration import GROUP_KEYS, concentration_table
-    from trust_minerals.metrics.criticality.inputs import primary_groups
+    from trust_minerals.metrics.criticality.inputs import no_production_notes, primary_groups
     from trust_minerals.metrics.governance import instability
 
     groups = primary_groups(concentration_table(ds, measure="production"), year)
@@ -328,8 +328,16 @@ def _default_components(ds: SupplyDataset, consumer: CountrySet, year: int) -> p
     ).dropna(subset=["year"])
     t["year"] = t["year"].astype(int)
     core = geopolrisk_core(t, production, {consumer.name: consumer.members})
-    out = groups[["commodity", "stage", "year", "hhi", "coverage_share"]].merge(
-        core.drop(columns=["hhi", "year", "economy"]), on="commodity", how="left"
+    every = pd.DataFrame({"commodity": sorted(set(ds.commodities["commodity"]))})
+    out = every.merge(
+        groups[["commodity", "stage", "year", "hhi", "coverage_share"]], on="commodity", how="left"
+    ).merge(core.drop(columns=["hhi", "year", "economy"]), on="commodity", how="left")
+    out["stage"] = out["stage"].fillna("")
+    out["year"] = out["year"].astype("Int64")
+    out["no_production"] = (
+        out["commodity"]
+        .map(no_production_notes(ds))
+        .where(~out["commodity"].isin(groups["commodity"]))
     )
     out["score"] = out["hhi"] * out["import_risk"]
     out["cf"] = out["score"] * out["price_usd_per_kg"] / parameter("geopolrisk_cf_cu")
@@ -388,21 +396,20 @@ def geopolrisk_components(
     )
     threshold = parameter("incomplete_coverage")
     low = out["coverage_share"].notna() & (out["coverage_share"] < threshold)
-    no_trade = out["import_risk"].isna()
-    dom = out["domestic_withheld"] if "domestic_withheld" in out else False
-    dom = pd.Series(dom, index=out.index).fillna(False).astype(bool)
-    out["incomplete"] = low | no_trade | dom
+    no_prod = out.get("no_production", pd.Series("", index=out.index)).fillna("").astype(str)
+    no_trade = out["import_risk"].isna() & no_prod.eq("")
+    dom = out.get("domestic_withheld", pd.Series(False, index=out.index)).astype(bool)
+    out["incomplete"] = low | no_trade | dom | no_prod.ne("")
     notes = pd.concat(
         [
+            no_prod,
             pd.Series(np.where(low, "production coverage", ""), index=out.index),
             pd.Series(
                 np.where(no_trade, "no imports or domestic production recorded", ""),
                 index=out.index,
             ),
             pd.Series(
-                np.where(
-                    dom, "domestic production withheld: import risk is an upper bound", ""
-                ),
+                np.where(dom, "domestic production withheld: import risk is an upper bound", ""),
                 index=out.index,
             ),
         ],

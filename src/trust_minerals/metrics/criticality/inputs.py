@@ -5,6 +5,10 @@ production data, then the first stage with data in the order mine, refinery, sme
 processing, metal, pigment, then (where several forms are published) the form with the highest
 coverage. Every indicator is a fraction or an index computed from shares of that stage, so
 scaling every quantity leaves it unchanged.
+
+Every commodity of ``ds.commodities`` gets a row: one without a usable primary stage (all
+quantities withheld, as for germanium, or no production table at all) keeps missing indicators,
+``incomplete=True`` and a ``missing`` text saying why — it never drops out of a ranking silently.
 """
 
 from __future__ import annotations
@@ -104,9 +108,12 @@ def build_indicators(
         "coverage_share",
         "withheld",
     ]
-    if groups.empty:
-        return pd.DataFrame(columns=cols)
-    out = groups[cols].set_index("commodity")
+    every = pd.Index(sorted(set(ds.commodities["commodity"])), name="commodity")
+    out = groups[cols].set_index("commodity").reindex(every)
+    out["stage"] = out["stage"].fillna("")
+    out["form"] = out["form"].fillna("")
+    out["unit"] = out["unit"].fillna("")
+    out["year"] = out["year"].astype("Int64")
     rows = shares(_group_rows(ds, groups))
     named = rows[~rows["is_aggregate"] & rows["share"].notna()].copy()
     g_unit = instability(ds.countries)
@@ -158,4 +165,20 @@ def build_indicators(
     cov = out["coverage_share"]
     out["incomplete"] = cov.isna() | (cov < threshold)
     out["missing"] = np.where(out["incomplete"], "production coverage", "")
+    out["missing"] = out["missing"].where(
+        out.index.isin(groups["commodity"]), no_production_notes(ds)
+    )
     return out.reset_index()
+
+
+def no_production_notes(ds: SupplyDataset) -> pd.Series:
+    """Why a commodity has no primary stage: every quantity withheld/unavailable, or no rows."""
+    prod = ds.production
+    every = pd.Index(sorted(set(ds.commodities["commodity"])), name="commodity")
+    status = (
+        prod[prod["quantity"].isna()]
+        .groupby("commodity")["status"]
+        .agg(lambda s: ",".join(sorted(set(s.dropna().astype(str)))))
+    )
+    text = "no production quantity (" + status + ")"
+    return text.reindex(every).fillna("no production data in the bundled tables")
