@@ -55,16 +55,13 @@ def bench_cvar_solve() -> dict[str, float]:
 
 def bench_linopy_build() -> dict[str, float]:
     """The readable linopy model of the same instance: build time alone, and build + solve."""
-    import logging
-
-    logging.getLogger("linopy").setLevel(logging.WARNING)
     p = synthetic_problem()
     t0 = time.perf_counter()
     m = build_model(p)
     built = time.perf_counter() - t0
-    from trust_minerals.optimize.model import _quiet_stdout
+    from trust_minerals.optimize.model import quiet_stdout
 
-    with _quiet_stdout():
+    with quiet_stdout():
         m.solve(solver_name="highs", io_api="direct", output_flag=False)
     total = time.perf_counter() - t0
     return {

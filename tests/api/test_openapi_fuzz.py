@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -14,7 +15,9 @@ with warnings.catch_warnings():
 
 from tests.api.tiny_store import build_tiny_store
 
-_DB = Path(__file__).resolve().parents[2] / "test-artifacts" / "fuzz" / "trust.duckdb"
+_DB = (
+    Path(__file__).resolve().parents[2] / "test-artifacts" / "fuzz" / f"trust-{os.getpid()}.duckdb"
+)
 
 
 def _app():  # type: ignore[no-untyped-def]

@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
 
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
@@ -226,3 +229,46 @@ def test_loss_draws_come_from_the_scenario_engine(lithium_ds: SupplyDataset) -> 
     b = optimize_sourcing(lithium_ds, draws=500, seed=3, **BASE)
     assert a.status == "optimal" and a.cvar_before > 0
     assert a.objective == b.objective  # seeded
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(0.0, 10.0), min_size=2, max_size=5),
+    st.lists(st.booleans(), min_size=5, max_size=5),
+    st.lists(st.sampled_from([0.0, 0.0, 1.0, 3.0]), min_size=5, max_size=5),
+    st.sampled_from([None, 0.3, 0.5, 0.9]),
+    st.sampled_from([0.0, 0.4, 0.8, 1.0]),
+)
+def test_an_explanation_is_given_exactly_when_scipy_finds_no_solution(
+    cap: list[float], partner: list[bool], contract: list[float], share: float | None, need: float
+) -> None:
+    n = len(cap)
+    p = SourcingProblem(
+        tuple("ABCDE"[:n]), np.array(cap), np.zeros((1, n)), 10.0,
+        is_partner=np.array(partner[:n]), contract=np.array(contract[:n]),
+        max_supplier_share=share, min_partner_share=need,
+    )  # fmt: skip
+    res = linprog(
+        np.zeros(n),
+        A_ub=-np.asarray(partner[:n], float)[None, :],
+        b_ub=[-need * 10.0],
+        A_eq=np.ones((1, n)),
+        b_eq=[10.0],
+        bounds=list(zip(contract[:n], p.upper, strict=True)),
+        method="highs",
+    )
+    assert bool(explain_infeasibility(p)) == (res.status == 2)
+
+
+def test_all_withheld_producers_are_named_in_the_empty_set_error() -> None:
+    from tests.factories import countries_table, production_rows, tiny_dataset
+
+    prod = production_rows([("CHN", None), ("BEL", None)], commodity="germanium", stage="refinery")
+    ds = tiny_dataset(production=prod, countries=countries_table(["CHN", "BEL", "IND"]))
+    spec = {"buyer": "IND", "commodity": "germanium", "stage": "refinery", "demand": 1.0}
+    with pytest.raises(InputError, match="CHN withheld, BEL withheld"):
+        optimize_sourcing(ds, loss=pd.DataFrame(), **spec)
+    r = optimize_sourcing(
+        ds, loss=pd.DataFrame({"CHN": [0.0, 1.0]}), capacities={"BEL": 5.0}, **spec
+    )
+    assert r.flow_opt["BEL"] == pytest.approx(1.0)

@@ -87,7 +87,9 @@ def json_bytes(payload: Any) -> bytes:
     try:
         return json.dumps(payload, ensure_ascii=False, allow_nan=False, default=_default).encode()
     except ValueError:
-        return json.dumps(_finite(payload), ensure_ascii=False, allow_nan=False, default=_default).encode()
+        return json.dumps(
+            _finite(payload), ensure_ascii=False, allow_nan=False, default=_default
+        ).encode()
 
 
 def _finite(value: Any) -> Any:

@@ -72,7 +72,6 @@ def emit(
             )
         for row in df.itertuples(index=False):
             table.add_row(*[_cell(v) for v in row])
-        console = (
-            Console() if sys.stdout.isatty() else Console(width=max(160, 12 * len(df.columns)))
-        )
+        # a terminal gets a table that fits it; a pipe or a file gets every column at full width
+        console = Console() if sys.stdout.isatty() else Console(width=1000)
         console.print(table)

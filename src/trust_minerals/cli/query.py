@@ -1,4 +1,4 @@
-"""Query commands over the dataset: ``commodities``, ``production``, ``overview``, ``main``."""
+"""Query commands over the dataset: ``commodities``, ``production``, ``overview``."""
 
 from __future__ import annotations
 
@@ -45,16 +45,5 @@ def register(app: typer.Typer) -> None:
         emit(
             overview(_dataset(), year=year, include_all=include_all),
             fmt,
-            title="Critical minerals: who produces, how concentrated",
-        )
-
-    @app.command("main", hidden=True)
-    def main_job(port: int = typer.Option(8000, "--port")) -> None:
-        """The main job of `make run`: print the overview of all listed commodities."""
-        from trust_minerals.overview import overview
-
-        emit(
-            overview(_dataset()),
-            OutputFormat.table,
             title="Critical minerals: who produces, how concentrated",
         )

@@ -39,7 +39,13 @@ def register(app: typer.Typer) -> None:
 
     @app.command("main", hidden=True)
     def main_job(port: int = typer.Option(8000, "--port", min=1, max=65535)) -> None:
-        """The main job of `make run`: serve the dashboard and API on 127.0.0.1."""
+        """The main job of `make run`: print the overview, then serve the dashboard and API."""
+        from trust_minerals.cli._output import OutputFormat, emit
+        from trust_minerals.data.store import load_dataset
+        from trust_minerals.overview import overview
+
+        title = "Critical minerals (US 2025 and India 2023 lists): who produces, how concentrated"
+        emit(overview(load_dataset()), OutputFormat.table, title=title)
         _serve("127.0.0.1", port)
 
     @report_app.command("commodity")

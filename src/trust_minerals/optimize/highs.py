@@ -24,15 +24,14 @@ import numpy as np
 import pandas as pd
 
 from trust_minerals.optimize.model import (
+    DUAL_COLUMNS,
     CoreSolution,
     SourcingProblem,
-    _quiet_stdout,
     compress_draws,
     finish,
+    quiet_stdout,
     row_blocks,
 )
-
-DUAL_COLUMNS = ["constraint", "supplier", "activity", "lower", "upper", "slack", "shadow_price"]
 
 #: rows above which the first solve uses interior point (with crossover, for a basis and duals)
 IPM_ROWS = 500
@@ -106,7 +105,7 @@ class HighsSession:
         lp.a_matrix_.start_ = a.indptr
         lp.a_matrix_.index_ = a.indices
         lp.a_matrix_.value_ = a.data
-        with _quiet_stdout():
+        with quiet_stdout():
             self.h = highspy.Highs()
             self.h.setOptionValue("output_flag", False)
             if a.shape[0] > IPM_ROWS:
@@ -164,7 +163,7 @@ class HighsSession:
         tol = 1e-9 * max(1.0, p.demand)
         while True:
             t0 = time.perf_counter()
-            with _quiet_stdout():
+            with quiet_stdout():
                 self.h.run()
                 self.h.setOptionValue("solver", "simplex")  # later runs start from this basis
             self.timings["solve_s"] += time.perf_counter() - t0

@@ -278,7 +278,7 @@ class CoreSolution:
 
 
 @contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
+def quiet_stdout() -> Iterator[None]:
     """Silence HiGHS' banner, which is written to file descriptor 1 from C++."""
     try:
         fd = os.dup(1)
@@ -369,14 +369,15 @@ def solve_problem(
     return HighsSession(problem).solve(problem)
 
 
-_DUAL_COLUMNS = ["constraint", "supplier", "activity", "lower", "upper", "slack", "shadow_price"]
+DUAL_COLUMNS = ["constraint", "supplier", "activity", "lower", "upper", "slack", "shadow_price"]
 
 
 def _empty_duals() -> pd.DataFrame:
-    return pd.DataFrame(columns=_DUAL_COLUMNS)
+    return pd.DataFrame(columns=DUAL_COLUMNS)
 
 
 def finish(p: SourcingProblem, x: np.ndarray, duals: pd.DataFrame, s: int) -> CoreSolution:
+    """The solution for flows ``x``: CVaR, cost and objective recomputed over every draw."""
     shortfall = np.asarray(p.loss) @ x
     risk = cvar(shortfall, p.alpha, np.asarray(p.weights))
     cost = float(p.cost_coef @ x)
@@ -386,11 +387,8 @@ def finish(p: SourcingProblem, x: np.ndarray, duals: pd.DataFrame, s: int) -> Co
 
 
 def _solve_linopy(p: SourcingProblem) -> CoreSolution:
-    import logging
-
-    logging.getLogger("linopy").setLevel(logging.WARNING)
     m = build_model(p)
-    with _quiet_stdout():
+    with quiet_stdout():
         status, _ = m.solve(solver_name="highs", io_api="direct", output_flag=False)
     if status != "ok":
         n = p.n
@@ -416,4 +414,4 @@ def _solve_linopy(p: SourcingProblem) -> CoreSolution:
         )
         for j, lab in enumerate(labels):
             rows.append((name, str(lab), np.nan, np.nan, np.nan, np.nan, float(dual[j])))
-    return finish(p, x, pd.DataFrame(rows, columns=_DUAL_COLUMNS), p.loss.shape[0])
+    return finish(p, x, pd.DataFrame(rows, columns=DUAL_COLUMNS), p.loss.shape[0])

@@ -194,9 +194,17 @@ def prepare(
     offered = cap[cap["capacity"].notna()].reset_index(drop=True)
     suppliers = [str(s) for s in offered["supplier"]]
     if not suppliers:
+        if unknown.empty:
+            why = f"no country has a {spec.commodity} {spec.stage} production row"
+        else:
+            listed = ", ".join(f"{r.supplier} {r.production_status}" for r in unknown.itertuples())
+            why = (
+                f"no {spec.commodity} {spec.stage} producer has a published figure for {year} "
+                f"({listed})"
+            )
         raise InputError(
-            f"suppliers: the supplier set is empty: no country has a published {spec.commodity} "
-            f"{spec.stage} production for {year or 'any year'} (give capacities= to add suppliers)"
+            f"suppliers: the supplier set is empty: {why}; give capacities= (--capacity) to add "
+            "suppliers"
         )
     bad = sorted(set(spec.contracts) - set(suppliers))
     if bad:

@@ -1,13 +1,13 @@
 """The Monte Carlo kernel: country events, severities and the shortfall product for one chunk.
 
-One uniform number per country and draw decides both whether the country is disrupted and how
-badly: with ``u ~ U[0, 1)`` and probability ``p`` the country is hit when ``u < p``, and then
-``u / p`` is itself uniform on ``[0, 1)``, so the severity is ``F⁻¹(u / p)`` (``F`` the
-severity distribution; a Beta is inverted through a 65,537-point table of
-``scipy.special.betaincinv``, linear in between). Events are sparse (a few percent of
-country-draws), so the losses of a chunk are held as a CSR matrix ``countries × draws`` and the
-shortfall of every consumer·commodity column is one sparse product
-``exposure.T @ losses`` (float32); only the non-zero shortfalls are binned.
+A country disrupted with probability ``p`` per draw is a Bernoulli(p) process over the draws of a
+chunk: the gaps between its hits are geometric, so only about ``p·n`` random numbers are drawn
+per country and chunk (not ``n``), each hit followed by a uniform ``v`` giving its severity
+``F⁻¹(v)`` (``F`` the severity distribution; a Beta is inverted through a 65,537-point table of
+``scipy.special.betaincinv``, linear in between). The losses of a chunk are scattered into a
+``countries × draws`` float32 array and the shortfall of every consumer·commodity column is one
+product ``exposure.T @ losses`` with the exposure as a sparse (CSR) matrix -- single-threaded and
+in a fixed order, so the result does not depend on the machine's BLAS threads.
 
 Each country's stream comes from ``SeedSequence(seed, spawn_key=(chunk, country_key))``, so a
 country's events do not depend on which other countries are simulated (one country event hits
@@ -62,12 +62,8 @@ class Severity:
             return np.full(v.shape, self.a, dtype=np.float32)
         if self.kind == "uniform":
             return (np.float32(self.a) + np.float32(self.b - self.a) * v).astype(np.float32)
-        table = _beta_table(self.a, self.b)
-        pos = v * np.float32(TABLE_POINTS)
-        i = np.minimum(pos.astype(np.int32), TABLE_POINTS - 1)
-        frac = pos - i
-        lo = table[i]
-        return lo + frac * (table[i + 1] - lo)
+        grid, table = _beta_table(self.a, self.b)
+        return np.interp(v, grid, table).astype(np.float32)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """``size`` independent severities (float32)."""
@@ -75,11 +71,11 @@ class Severity:
 
 
 @cache
-def _beta_table(a: float, b: float) -> np.ndarray:
+def _beta_table(a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
     from scipy.special import betaincinv
 
     grid = np.linspace(0.0, 1.0, TABLE_POINTS + 1)
-    return np.asarray(betaincinv(a, b, grid), dtype=np.float32)
+    return grid, np.asarray(betaincinv(a, b, grid), dtype=np.float64)
 
 
 def country_key(iso3: str) -> int:
@@ -99,38 +95,36 @@ def country_key(iso3: str) -> int:
 def country_events(
     seed: int, chunk_index: int, n: int, country: str, p: float, severity: Severity
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Draws (indices within the chunk, int32) where ``country`` is hit, and the losses there."""
-    if p <= 0:
-        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+    """Draws (indices within the chunk) where ``country`` is hit, and the losses there.
+
+    The gaps between hits are geometric with parameter ``p`` (a Bernoulli(p) process sampled in
+    time proportional to the number of hits, not of draws), each followed by a uniform for its
+    severity, in blocks whose size depends on ``p`` only -- so a shorter chunk gives a prefix of
+    a longer one.
+    """
+    if p <= 0 or n <= 0:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.float32)
     ss = np.random.SeedSequence(seed, spawn_key=(chunk_index, country_key(country)))
-    u = np.random.Generator(np.random.PCG64(ss)).random(n, dtype=np.float32)
-    p32 = np.float32(p)
-    hit = np.flatnonzero(u < p32).astype(np.int32)
-    v = u[hit] / p32
-    np.minimum(v, np.float32(1.0), out=v)
-    return hit, severity.quantile(v)
+    rng = np.random.Generator(np.random.PCG64(ss))
+    block = 64 + int(_BLOCK_DRAWS * min(p, 1.0))
+    positions: list[np.ndarray] = []
+    uniforms: list[np.ndarray] = []
+    last = -1
+    while last < n - 1:
+        gaps = rng.geometric(min(p, 1.0), block)
+        u = rng.random(block, dtype=np.float32)
+        pos = np.cumsum(gaps) + last
+        last = int(pos[-1])
+        positions.append(pos)
+        uniforms.append(u)
+    hit = np.concatenate(positions) if len(positions) > 1 else positions[0]
+    u = np.concatenate(uniforms) if len(uniforms) > 1 else uniforms[0]
+    keep = int(np.searchsorted(hit, n))
+    return hit[:keep], severity.quantile(u[:keep])
 
 
-def loss_matrix(
-    seed: int,
-    chunk_index: int,
-    n: int,
-    countries: Sequence[str],
-    probabilities: Sequence[float],
-    severity: Severity,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Losses of one chunk as CSR arrays ``(data, indices, indptr)`` of shape countries × n."""
-    parts = [
-        country_events(seed, chunk_index, n, c, float(p), severity)
-        for c, p in zip(countries, probabilities, strict=True)
-    ]
-    indptr = np.zeros(len(parts) + 1, dtype=np.int64)
-    np.cumsum([h.size for h, _ in parts], out=indptr[1:])
-    if not parts:
-        return np.empty(0, np.float32), np.empty(0, np.int32), indptr
-    indices = np.concatenate([h for h, _ in parts])
-    data = np.concatenate([x for _, x in parts]).astype(np.float32, copy=False)
-    return data, indices, indptr
+#: draws covered (on average) by one block of geometric gaps
+_BLOCK_DRAWS = 65_536
 
 
 def dense_losses(
@@ -142,25 +136,35 @@ def dense_losses(
     severity: Severity,
 ) -> np.ndarray:
     """Losses of one chunk as a dense ``n × countries`` float32 array (0 where not hit)."""
-    out = np.zeros((n, len(countries)), dtype=np.float32)
+    return loss_rows(seed, chunk_index, n, countries, probabilities, severity).T.copy()
+
+
+def loss_rows(
+    seed: int,
+    chunk_index: int,
+    n: int,
+    countries: Sequence[str],
+    probabilities: Sequence[float],
+    severity: Severity,
+) -> np.ndarray:
+    """Losses of one chunk as a ``countries × n`` float32 array (0 where not hit)."""
+    out = np.zeros((len(countries), n), dtype=np.float32)
     for j, (c, p) in enumerate(zip(countries, probabilities, strict=True)):
         hit, loss = country_events(seed, chunk_index, n, c, float(p), severity)
-        out[hit, j] = loss
+        out[j, hit] = loss
     return out
 
 
-def shortfall_csr(
-    matrix: np.ndarray, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Non-zero shortfalls of every column: ``(values, indptr)`` of ``matrix.T @ losses``.
+def shortfall_rows(matrix: np.ndarray, losses: np.ndarray) -> np.ndarray:
+    """Shortfall shares ``columns × n`` (float32) = ``matrix.T @ losses`` as a sparse product.
 
-    ``values[indptr[k]:indptr[k + 1]]`` are column ``k``'s non-zero shortfall shares in the chunk
-    (in no particular order); the other ``n - (indptr[k + 1] - indptr[k])`` draws are exactly 0.
+    Examples
+    --------
+    >>> m = np.array([[0.5], [0.25]], dtype=np.float32)
+    >>> shortfall_rows(m, np.array([[1.0, 0.0], [1.0, 1.0]], dtype=np.float32))
+    array([[0.75, 0.25]], dtype=float32)
     """
     from scipy.sparse import csr_matrix
 
-    n_countries = matrix.shape[0]
-    losses = csr_matrix((data, indices, indptr), shape=(n_countries, n))
     exposure = csr_matrix(np.ascontiguousarray(matrix.T, dtype=np.float32))
-    product = exposure @ losses
-    return np.asarray(product.data, dtype=np.float32), np.asarray(product.indptr, dtype=np.int64)
+    return np.asarray(exposure @ losses, dtype=np.float32)

@@ -31,12 +31,12 @@ from trust_minerals.simulate.kernel import (
     Severity,
     country_key,
     dense_losses,
-    loss_matrix,
-    shortfall_csr,
+    loss_rows,
+    shortfall_rows,
 )
 from trust_minerals.simulate.network import DEFAULT_STAGES, build_exposure
 from trust_minerals.simulate.params import disruption_mapping, parameters
-from trust_minerals.simulate.stats import ChunkStats, merge_stats, sparse_chunk_stats, summarise
+from trust_minerals.simulate.stats import ChunkStats, merge_stats, row_stats, summarise
 
 __all__ = [
     "LossDraws",
@@ -324,11 +324,11 @@ def run_chunk(job: MonteCarloJob, chunk_index: int) -> ChunkStats:
     """Sample chunk ``chunk_index`` of ``job`` and reduce it to statistics (pure, deterministic)."""
     start, stop = job.chunks[chunk_index]
     n = stop - start
-    data, indices, indptr = loss_matrix(
-        job.seed, chunk_index, n, job.countries, job.probabilities, job.severity
-    )
-    values, col_ptr = shortfall_csr(job.matrix, data, indices, indptr, n)
-    return sparse_chunk_stats(values, col_ptr, n, job.bins)
+    losses = loss_rows(job.seed, chunk_index, n, job.countries, job.probabilities, job.severity)
+    shortfall = shortfall_rows(job.matrix, losses)
+    del losses
+    np.clip(shortfall, 0.0, 1.0, out=shortfall)
+    return row_stats(shortfall, job.bins)
 
 
 @dataclass(frozen=True)

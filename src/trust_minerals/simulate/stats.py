@@ -64,33 +64,33 @@ def chunk_stats(values: np.ndarray, bins: int) -> ChunkStats:
     return ChunkStats(n, counts.astype(np.int64), total, total_sq)
 
 
-def sparse_chunk_stats(values: np.ndarray, indptr: np.ndarray, n: int, bins: int) -> ChunkStats:
-    """:class:`ChunkStats` of ``n`` draws per column given only the non-zero values.
+def row_stats(values: np.ndarray, bins: int, total: np.ndarray | None = None) -> ChunkStats:
+    """:class:`ChunkStats` of a ``columns × draws`` float32 array (one column's draws per row).
 
-    ``values[indptr[k]:indptr[k + 1]]`` are column ``k``'s non-zero values (any order); the rest
-    of its ``n`` draws are exactly 0. Values are clipped to [0, 1]. Gives the same counts as
-    :func:`chunk_stats` on the dense array.
+    The same counts as :func:`chunk_stats` on the transposed array, one row at a time (a row's
+    histogram stays in cache). ``total`` (the row sums, float64) may be given when known.
 
     Examples
     --------
-    >>> s = sparse_chunk_stats(np.array([0.5, 1.0], np.float32), np.array([0, 2]), 3, bins=10)
+    >>> s = row_stats(np.array([[0.0, 0.5, 1.0]], dtype=np.float32), bins=10)
     >>> int(s.counts[0, 0]), int(s.counts[0, 5]), int(s.counts[0, 10])
     (1, 1, 1)
     """
-    n_cols = len(indptr) - 1
-    per_col = np.diff(indptr)
-    rows = np.repeat(np.arange(n_cols, dtype=np.intp), per_col)
-    v = np.clip(values, 0.0, 1.0).astype(np.float32, copy=False)
-    total = np.bincount(rows, weights=v, minlength=n_cols)
-    total_sq = np.bincount(rows, weights=v * v, minlength=n_cols)
-    scaled = np.multiply(v, np.float32(bins), dtype=np.float32)
-    np.ceil(scaled, out=scaled)
-    np.clip(scaled, 0, bins, out=scaled)
-    idx = scaled.astype(np.intp)
-    idx += rows * (bins + 1)
-    counts = np.bincount(idx, minlength=n_cols * (bins + 1)).reshape(n_cols, bins + 1)
-    counts[:, 0] += n - per_col
-    return ChunkStats(n, counts.astype(np.int64, copy=False), total, total_sq)
+    n_cols, n = values.shape
+    counts = np.empty((n_cols, bins + 1), dtype=np.int64)
+    sums = np.empty(n_cols) if total is None else np.asarray(total, dtype=np.float64)
+    total_sq = np.empty(n_cols)
+    scaled = np.empty(n, dtype=np.float32)
+    for k in range(n_cols):
+        row = values[k]
+        np.multiply(row, np.float32(bins), out=scaled)
+        np.ceil(scaled, out=scaled)
+        np.clip(scaled, 0, bins, out=scaled)
+        counts[k] = np.bincount(scaled.astype(np.intp), minlength=bins + 1)
+        total_sq[k] = float(np.dot(row, row))
+        if total is None:
+            sums[k] = row.sum(dtype=np.float64)
+    return ChunkStats(n, counts, sums, total_sq)
 
 
 def merge_stats(parts: Iterable[ChunkStats]) -> ChunkStats:

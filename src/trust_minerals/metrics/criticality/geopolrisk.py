@@ -290,9 +290,14 @@ def score(
 
 def _default_components(ds: SupplyDataset, consumer: CountrySet, year: int) -> pd.DataFrame:
     from trust_minerals.metrics.concentration import GROUP_KEYS, concentration_table
-    from trust_minerals.metrics.criticality.inputs import no_production_notes, primary_groups
+    from trust_minerals.metrics.criticality.inputs import (
+        no_production_notes,
+        primary_groups,
+        with_wmd_fallback,
+    )
     from trust_minerals.metrics.governance import instability
 
+    ds, _ = with_wmd_fallback(ds, year)
     groups = primary_groups(concentration_table(ds, measure="production"), year)
     if groups.empty:
         raise InputError(f"no production data up to {year}")

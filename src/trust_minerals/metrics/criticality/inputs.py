@@ -46,6 +46,58 @@ def primary_groups(table: pd.DataFrame, year: int) -> pd.DataFrame:
     )
 
 
+def with_wmd_fallback(ds: SupplyDataset, year: int) -> tuple[SupplyDataset, list[str]]:
+    """``ds`` with World Mining Data production added for commodities USGS gives no usable figure.
+
+    A commodity whose USGS production up to ``year`` is entirely withheld (germanium) or absent
+    (rhodium, uranium, metallurgical coal) but which World Mining Data covers gets WMD's latest
+    year ≤ ``year`` as production rows with form ``World Mining Data`` (stage: the USGS stage where
+    USGS lists one, else ``mine``), so its concentration is known and labelled with its source.
+    Returns the dataset and the commodities that were filled.
+
+    Examples
+    --------
+    >>> with_wmd_fallback(ds, 2025)[1]     # doctest: +SKIP
+    ['germanium', 'metallurgical_coal', 'rhodium', 'uranium']
+    """
+    wmd = ds.production_wmd
+    if wmd.empty:
+        return ds, []
+    usable = primary_groups(concentration_table(ds, measure="production"), year)
+    wmd = wmd[(wmd["year"] <= year) & ~wmd["commodity"].isin(usable["commodity"])]
+    wmd = wmd[wmd["quantity"].notna()]
+    if wmd.empty:
+        return ds, []
+    latest = wmd.groupby("commodity")["year"].transform("max")
+    wmd = wmd[wmd["year"] == latest]
+    prod = ds.production
+    usgs_stage = prod.drop_duplicates("commodity").set_index("commodity")["stage"]
+    rows = pd.DataFrame(
+        {
+            "commodity": wmd["commodity"],
+            "stage": wmd["commodity"].map(usgs_stage).fillna("mine"),
+            "form": "World Mining Data",
+            "country": wmd["country"],
+            "is_aggregate": False,
+            "year": wmd["year"].astype(int),
+            "quantity": wmd["quantity"].astype(float),
+            "unit": wmd["unit"],
+            "status": "published",
+            "qualifier": "=",
+            "value_text": wmd["quantity"].map(lambda q: f"{q:g}"),
+            "note": "World Mining Data " + wmd["wmd_name"] + " (USGS gives no usable figure)",
+            "source_id": wmd["source_id"],
+        }
+    )
+    # WMD lists some countries twice under one ISO3 code (e.g. French Guiana as GUY): add them up
+    keys = [c for c in rows.columns if c not in ("quantity", "value_text", "note")]
+    rows = rows.groupby(keys, as_index=False, dropna=False).agg(
+        quantity=("quantity", "sum"), value_text=("value_text", "first"), note=("note", "first")
+    )[list(prod.columns)]
+    filled = sorted(set(rows["commodity"]))
+    return ds.replace(production=pd.concat([prod, rows], ignore_index=True)), filled
+
+
 def _group_rows(ds: SupplyDataset, groups: pd.DataFrame) -> pd.DataFrame:
     prod = ds.production
     prod = prod.assign(form=prod["form"].fillna(""))
@@ -93,6 +145,7 @@ def build_indicators(
     >>> build_indicators(ds, resolve_countries(ds, "USA"), 2025).head()   # doctest: +SKIP
     """
     partners = partners or consumer
+    ds, filled = with_wmd_fallback(ds, year)
     table = concentration_table(ds, measure="production")
     groups = primary_groups(table, year)
     cols = [
@@ -168,6 +221,8 @@ def build_indicators(
     out["missing"] = out["missing"].where(
         out.index.isin(groups["commodity"]), no_production_notes(ds)
     )
+    wmd_note = "production from World Mining Data (USGS gives no usable figure)"
+    out.loc[out.index.isin(filled), "missing"] = wmd_note
     return out.reset_index()
 
 
