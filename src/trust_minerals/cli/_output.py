@@ -45,6 +45,8 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e4:  # years and small counts read as integers
+            return str(int(value))
         if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
             return f"{value:.4g}"
         return f"{value:,.3f}".rstrip("0").rstrip(".")

@@ -35,7 +35,12 @@ def _pairs(values: list[str] | None, option: str) -> dict[str, float]:
 BUYER = typer.Option(..., "--for", help="Buyer: ISO3 code(s), comma-separated")
 COMMODITY = typer.Option(..., "--commodity", help="Commodity id, e.g. lithium")
 STAGE = typer.Option("mine", "--stage", help="mine, refinery, smelter, ...")
-DEMAND = typer.Option(..., "--demand", help="Quantity to source (production unit)")
+DEMAND = typer.Option(
+    ..., "--demand", help="Quantity to source (production unit); one per commodity"
+)
+COMMODITIES = typer.Option(
+    ..., "--commodity", help="Commodity id(s), comma-separated, e.g. lithium"
+)
 MAX_SHARE = typer.Option(
     None, "--max-supplier-share", help="Cap per supplier in [0, 1], or 'crma' (EU CRMA 65%)"
 )
@@ -53,24 +58,38 @@ FRACTION = typer.Option(None, "--exportable-fraction", help="Override the export
 RECOVERY = typer.Option(False, "--recovery", help="Add the buyer's recovery/recycling supply")
 
 
-def _spec(**kw: Any) -> Any:
-    from trust_minerals.optimize.spec import SourcingSpec, resolve_share
+def _floats(text: str, option: str) -> list[float]:
+    """``"20000,5000"`` → ``[20000.0, 5000.0]``."""
+    try:
+        return [float(d) for d in text.split(",") if d.strip()]
+    except ValueError:
+        raise InputError(f"{option}: expected numbers separated by commas, got {text!r}") from None
+
+
+def _spec_fields(**kw: Any) -> dict[str, Any]:
+    from trust_minerals.optimize.spec import resolve_share
 
     fields = {k: v for k, v in kw.items() if v is not None}
     fields["contracts"] = _pairs(kw.get("contracts"), "--contract")
     fields["capacities"] = _pairs(kw.get("capacities"), "--capacity")
     fields["max_supplier_share"] = resolve_share(kw.get("max_supplier_share"), "max_supplier_share")
     fields["min_partner_share"] = resolve_share(kw.get("min_partner_share"), "min_partner_share")
-    return SourcingSpec.create(**fields)
+    return fields
+
+
+def _spec(**kw: Any) -> Any:
+    from trust_minerals.optimize.spec import SourcingSpec
+
+    return SourcingSpec.create(**_spec_fields(**kw))
 
 
 def register(app: typer.Typer) -> None:
     @app.command("optimize")
     def optimize_cmd(
         buyer: str = BUYER,
-        commodity: str = COMMODITY,
+        commodity: str = COMMODITIES,
         stage: str = STAGE,
-        demand: float = DEMAND,
+        demand: str = DEMAND,
         max_supplier_share: str | None = MAX_SHARE,
         min_partner_share: str = MIN_PARTNER,
         partners: str = PARTNERS,
@@ -88,38 +107,72 @@ def register(app: typer.Typer) -> None:
         binding: bool = typer.Option(False, "--binding", help="Print binding constraints"),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
-        """CVaR-optimal sourcing portfolio: flow_opt by supplier, risk before and after."""
-        from trust_minerals.optimize.solve import optimize_sourcing
+        """CVaR-optimal sourcing portfolio: flow_opt by supplier, risk before and after.
 
-        spec = _spec(
-            buyer=buyer, commodity=commodity, stage=stage, demand=demand,
+        Several commodities: --commodity lithium,graphite --demand 20000,30000 (solved one by one).
+        """
+        import pandas as pd
+
+        from trust_minerals.optimize.solve import optimize_many
+
+        names = [c.strip() for c in commodity.split(",") if c.strip()]
+        amounts = _floats(demand, "demand")
+        if len(names) != len(amounts):
+            raise InputError(
+                f"demand: give one number per commodity ({len(names)} commodities, demand={demand!r})"
+            )
+        common = _spec_fields(
+            buyer=buyer, stage=stage,
             max_supplier_share=max_supplier_share, min_partner_share=min_partner_share,
             partners=partners, draws=draws, seed=seed, alpha=alpha, cost_weight=cost_weight,
             year=year, form=form, contracts=contract, capacities=capacity,
             exportable_fraction=exportable_fraction, recovery=recovery,
         )  # fmt: skip
-        result = optimize_sourcing(_dataset(), spec)
-        if result.status != "optimal":
-            import pandas as pd
-
-            rows = [
-                {
-                    "constraints": ", ".join(c.constraints),
-                    "required": c.required,
-                    "available": c.available,
-                    "gap": c.gap,
-                    "message": c.message,
-                }
-                for c in result.conflicts
+        results = optimize_many(_dataset(), dict(zip(names, amounts, strict=True)), **common)
+        several = len(results) > 1
+        frames = []
+        for name, result in results.items():
+            if result.status != "optimal":
+                frame = pd.DataFrame(
+                    [
+                        {
+                            "constraints": ", ".join(c.constraints),
+                            "required": c.required,
+                            "available": c.available,
+                            "gap": c.gap,
+                            "message": c.message,
+                        }
+                        for c in result.conflicts
+                    ]
+                )
+            elif summary:
+                frame = result.summary()
+            elif binding:
+                frame = result.binding
+            else:
+                frame = result.to_frame()
+            frames.append(
+                frame.assign(commodity=name)[["commodity", *frame.columns]] if several else frame
+            )
+        infeasible = [n for n, r in results.items() if r.status != "optimal"]
+        if infeasible:
+            shown = [
+                f for f, r in zip(frames, results.values(), strict=True) if r.status != "optimal"
             ]
-            emit(pd.DataFrame(rows), fmt, title="Infeasible: conflicting constraints")
+            emit(
+                pd.concat(shown, ignore_index=True),
+                fmt,
+                title="Infeasible: conflicting constraints",
+            )
             raise typer.Exit(1)
-        if summary:
-            emit(result.summary(), fmt, title="Sourcing summary")
-        elif binding:
-            emit(result.binding, fmt, title="Binding constraints (shadow prices)")
-        else:
-            emit(result.to_frame(), fmt, title=f"Sourcing portfolio ({result.unit})")
+        title = (
+            "Sourcing summary"
+            if summary
+            else "Binding constraints"
+            if binding
+            else "Sourcing portfolio"
+        )
+        emit(pd.concat(frames, ignore_index=True), fmt, title=title)
 
     @app.command("frontier")
     def frontier_cmd(

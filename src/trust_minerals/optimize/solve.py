@@ -381,3 +381,25 @@ def result_from(prep: Prepared, core: Any) -> SourcingResult:
         year=prep.year,
         notes=prep.notes,
     )
+
+
+def optimize_many(
+    ds: SupplyDataset, demands: dict[str, float], **fields: Any
+) -> dict[str, SourcingResult]:
+    """One portfolio per commodity (``demands``: commodity → demand), sharing every other field.
+
+    The commodities are solved separately — no constraint couples them — but with the same seed,
+    so the scenario engine's country-level events are the same draws for every commodity.
+
+    Examples
+    --------
+    >>> rs = optimize_many(ds, {"lithium": 20000, "graphite": 30000}, buyer="IND")  # doctest: +SKIP
+    >>> sorted(rs)                                                                  # doctest: +SKIP
+    ['graphite', 'lithium']
+    """
+    if not demands:
+        raise InputError("demands: give at least one commodity and its demand")
+    return {
+        commodity: optimize_sourcing(ds, commodity=commodity, demand=demand, **fields)
+        for commodity, demand in demands.items()
+    }
