@@ -81,6 +81,7 @@ def bench_all_metrics() -> dict[str, float]:
     from trust_minerals.metrics.concentration import concentration_table, shares
     from trust_minerals.metrics.governance import instability
     from trust_minerals.metrics.partners import exposure_from_shares
+    from trust_minerals.metrics.risk import risk_table
 
     ds = _ds()
     prod, countries, ec = ds.production, ds.countries, ds.export_controls
@@ -99,11 +100,18 @@ def bench_all_metrics() -> dict[str, float]:
     for m in ("reserves", "capacity"):
         concentration_table(ds, measure=m)
     t1 = time.perf_counter()
+    # the full risk table (adds import reliance, BACI partner shares, reserves) for every year
+    years = sorted(int(y) for y in prod["year"].unique())
+    for year in years:
+        risk_table(ds, "USA", "msp", year=year)
+    t2 = time.perf_counter()
     return {
         "groups": len(table),
         "hhi_wgi_groups": len(hw),
         "exposure_groups": len(exp),
         "seconds": round(t1 - t0, 3),
+        "risk_table_years": len(years),
+        "risk_table_all_years_s": round(t2 - t1, 3),
     }
 
 
@@ -112,7 +120,7 @@ def bench_criticality_mc() -> dict[str, float]:
 
     ds = _ds()
     out = {}
-    for method in ("eu", "trust"):
+    for method in ("eu", "geopolrisk", "usgs2022", "trust"):
         t0 = time.perf_counter()
         r = criticality(ds, method, "USA", partners="msp" if method == "trust" else None)
         t1 = time.perf_counter()

@@ -50,7 +50,7 @@ def to_markdown(df: pd.DataFrame) -> str:
 def main(argv: list[str]) -> None:
     t = comparison_table()
     cols = ["method", "consumer", "scored", "list_id", "list_size", "members_scored", "top_n"]
-    cols += ["overlap", "precision", "recall"]
+    cols += ["overlap", "precision", "recall", "auc"]
     print(to_markdown(t[cols]))
     if "--detail" in argv:
         for r in t.itertuples(index=False):

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -26,7 +27,13 @@ PRODUCTION = [
 
 @pytest.fixture(autouse=True)
 def _small_dataset(monkeypatch: pytest.MonkeyPatch) -> SupplyDataset:
-    prod = production_rows(PRODUCTION, commodity="lithium")
+    prod = pd.concat(
+        [
+            production_rows(PRODUCTION, commodity="lithium"),
+            production_rows([("COD", 200000.0), ("AUS", 5000.0)], commodity="cobalt"),
+        ],
+        ignore_index=True,
+    )
     reserves = production_rows(
         [("AUS", 7_000_000.0), ("CHL", 9_000_000.0), ("ARG", 4_000_000.0), ("World total", 2e7)],
         commodity="lithium",
@@ -35,7 +42,7 @@ def _small_dataset(monkeypatch: pytest.MonkeyPatch) -> SupplyDataset:
         production=prod,
         reserves=reserves,
         countries=countries_table(
-            ["AUS", "CHL", "CHN", "ARG", "IND", "USA"], msp=["AUS", "IND", "USA"]
+            ["AUS", "CHL", "CHN", "ARG", "IND", "USA", "COD"], msp=["AUS", "IND", "USA"]
         ),
     )
     monkeypatch.setattr("trust_minerals.cli.optimize._dataset", lambda: ds)
@@ -122,3 +129,16 @@ def test_complement_lists_opportunities() -> None:
     result = runner.invoke(app, ["complement", "--a", "USA", "--b", "IND", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == []  # neither partner produces lithium in this dataset
+
+
+def test_optimize_several_commodities_one_demand_each() -> None:
+    args = ["optimize", "--for", "IND", "--commodity", "lithium,cobalt", "--demand", "20000,1000",
+            "--draws", "500", "--format", "json"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    for commodity, demand in (("lithium", 20000), ("cobalt", 1000)):
+        mine = [r for r in rows if r["commodity"] == commodity and r["supplier"] != "summary"]
+        assert sum(r["flow_opt"] for r in mine) == pytest.approx(demand)
+    bad = runner.invoke(app, [*args[:5], "--demand", "20000", "--draws", "50"])
+    assert bad.exit_code == 2 and "one number per commodity" in bad.output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,7 +12,7 @@ from trust_minerals.errors import InputError, UnknownNameError
 from trust_minerals.metrics.consumers import resolve_countries
 from trust_minerals.metrics.criticality import criticality
 from trust_minerals.metrics.criticality.inputs import build_indicators
-from trust_minerals.metrics.criticality.validation import compare_with_lists
+from trust_minerals.metrics.criticality.validation import compare_with_lists, list_members
 from trust_minerals.metrics.governance import instability
 
 from .conftest import make_small_ds
@@ -152,3 +154,30 @@ def test_indicators_for_a_group_consumer(small_ds):
     # no published reliance for the pair and no matching trade+production stage: unknown
     assert ind.loc["cobalt", "reliance_basis"] == "unknown"
     assert np.isnan(ind.loc["cobalt", "import_reliance"])
+
+
+def test_list_size_counts_published_entries_and_groups_expand(small_ds):
+    # a list whose entry 2 is a group (REE) naming the aggregate and two elements, and a list
+    # naming one element only: the aggregate counts for both; list_size counts entries (2, 2)
+    cl = pd.DataFrame(
+        {
+            "list_id": ["india_2023"] * 4 + ["us_2025"] * 2,
+            "order": [1, 2, 2, 2, 1, 2],
+            "name_as_published": ["Cobalt", "REE", "REE", "REE", "Cobalt", "Cerium"],
+            "commodity": ["cobalt", "rare_earths", "cerium", "lanthanum", "cobalt", "cerium"],
+            "source_id": ["india_list_2023"] * 4 + ["us_list_2025"] * 2,
+        }
+    )
+    assert list_members(cl)["us_2025"] == {"cobalt", "cerium", "rare_earths", "lanthanum"}
+    # only the two tables compare_with_lists reads
+    fake = SimpleNamespace(
+        critical_lists=cl,
+        commodities=pd.DataFrame({"commodity": ["cobalt", "rare_earths", "tin", "cerium"]}),
+    )
+    table = pd.DataFrame({"commodity": ["tin", "rare_earths", "cobalt"], "score": [0.9, 0.5, 0.1]})
+    cmp = compare_with_lists(table, fake, ("us_2025",)).iloc[0]  # type: ignore[arg-type]
+    assert cmp["list_size"] == 2 and cmp["top_n"] == 2
+    assert cmp["overlap"] == 1 and cmp["precision"] == pytest.approx(0.5)
+    assert cmp["recall"] == pytest.approx(0.5) and cmp["missed"] == "cobalt"
+    # members rare_earths (0.5) and cobalt (0.1) against non-member tin (0.9): AUC 0
+    assert cmp["auc"] == pytest.approx(0.0)

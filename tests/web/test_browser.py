@@ -119,3 +119,56 @@ def test_brief_downloads_from_the_commodity_page(
     info.value.save_as(target)
     assert target.name.startswith("trust-brief-cobalt-IND")
     assert target.read_bytes().startswith(marker) or marker in target.read_bytes()[:200_000]
+
+
+def test_sourcing_optimiser_runs_through_the_form(watched: PageWatch, live_server: str) -> None:
+    page = watched.page
+    page.goto(live_server + "/sourcing", wait_until="networkidle")
+    page.select_option("#opt-commodity", "lithium")
+    page.fill("#opt-buyer", "IND")
+    page.fill("#opt-demand", "20")
+    page.select_option("#opt-cap", "crma")
+    page.fill("#opt-min-partner", "0.3")
+    page.fill("#opt-draws", "400")
+    page.select_option("#opt-against", "partner_share")
+    page.fill("#opt-points", "5")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#run-optimise")
+    assert "cap=crma" in page.url and "demand=20" in page.url
+    # tiny store, lithium mine: AUS, CHL, CHN offered; one bar trace each for optimal and status quo
+    rows = page.locator("#portfolio-table tbody tr")
+    assert sorted(r.locator("td").nth(0).inner_text() for r in rows.all()) == ["AUS", "CHL", "CHN"]
+    assert page.locator("#chart-portfolio svg .barlayer .trace").count() == 2
+    assert page.locator("#chart-portfolio svg .barlayer .point path").count() == 6
+    assert page.locator("#chart-frontier svg .scatterlayer .trace").count() == 2
+    assert page.locator("#chart-frontier svg .scatterlayer .point").count() >= 2
+    assert page.locator("#summary-table tbody tr").count() == 1
+    assert page.locator("#frontier-table tbody tr").count() == 5
+    captions = page.locator("figcaption.source").all_inner_texts()
+    assert len(captions) >= 2 and all(c.startswith("Source:") for c in captions)
+    assert "Production year 2025" in captions[0]
+    watched.shot("sourcing-optimised")
+    assert watched.errors == []
+    assert watched.external == []
+
+
+def test_sourcing_infeasible_input_shows_the_explanation(
+    watched: PageWatch, live_server: str
+) -> None:
+    page = watched.page
+    page.goto(live_server + "/sourcing", wait_until="networkidle")
+    page.fill("#opt-demand", "20")
+    page.select_option("#opt-cap", "custom")
+    page.fill("#opt-max-share", "0.2")  # 3 suppliers × 0.2 < 100% of demand
+    page.fill("#opt-min-partner", "0.9")
+    page.fill("#opt-draws", "200")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#run-optimise")
+    text = page.inner_text("#optimise-explanation")
+    assert "No portfolio meets these constraints" in text
+    assert "short by 8" in text  # capacity 3 × 0.2 × 20 = 12 against a demand of 20
+    assert "Traceback" not in page.content()
+    assert page.locator("#conflicts-table tbody tr").count() == 2
+    assert page.locator("#chart-portfolio").count() == 0
+    watched.shot("sourcing-infeasible")
+    assert watched.errors == []

@@ -111,9 +111,7 @@ def register(app: typer.Typer) -> None:
 
         Several commodities: --commodity lithium,graphite --demand 20000,30000 (solved one by one).
         """
-        import pandas as pd
-
-        from trust_minerals.optimize.solve import optimize_many
+        from trust_minerals.optimize.solve import optimize_many, results_table
 
         names = [c.strip() for c in commodity.split(",") if c.strip()]
         amounts = _floats(demand, "demand")
@@ -129,50 +127,12 @@ def register(app: typer.Typer) -> None:
             exportable_fraction=exportable_fraction, recovery=recovery,
         )  # fmt: skip
         results = optimize_many(_dataset(), dict(zip(names, amounts, strict=True)), **common)
-        several = len(results) > 1
-        frames = []
-        for name, result in results.items():
-            if result.status != "optimal":
-                frame = pd.DataFrame(
-                    [
-                        {
-                            "constraints": ", ".join(c.constraints),
-                            "required": c.required,
-                            "available": c.available,
-                            "gap": c.gap,
-                            "message": c.message,
-                        }
-                        for c in result.conflicts
-                    ]
-                )
-            elif summary:
-                frame = result.summary()
-            elif binding:
-                frame = result.binding
-            else:
-                frame = result.to_frame()
-            frames.append(
-                frame.assign(commodity=name)[["commodity", *frame.columns]] if several else frame
-            )
-        infeasible = [n for n, r in results.items() if r.status != "optimal"]
-        if infeasible:
-            shown = [
-                f for f, r in zip(frames, results.values(), strict=True) if r.status != "optimal"
-            ]
-            emit(
-                pd.concat(shown, ignore_index=True),
-                fmt,
-                title="Infeasible: conflicting constraints",
-            )
+        view = "summary" if summary else "binding" if binding else "portfolio"
+        table, ok = results_table(results, view)
+        if not ok:
+            emit(table, fmt, title="Infeasible: conflicting constraints")
             raise typer.Exit(1)
-        title = (
-            "Sourcing summary"
-            if summary
-            else "Binding constraints"
-            if binding
-            else "Sourcing portfolio"
-        )
-        emit(pd.concat(frames, ignore_index=True), fmt, title=title)
+        emit(table, fmt, title=f"Sourcing {view}")
 
     @app.command("frontier")
     def frontier_cmd(

@@ -108,8 +108,8 @@ class HighsSession:
         with quiet_stdout():
             self.h = highspy.Highs()
             self.h.setOptionValue("output_flag", False)
-            if a.shape[0] > IPM_ROWS:
-                self.h.setOptionValue("solver", "ipm")
+            self.solver = "ipm" if a.shape[0] > IPM_ROWS else "simplex"
+            self.h.setOptionValue("solver", self.solver)
             self.h.passModel(lp)
         self.timings: dict[str, float] = {
             "build_s": time.perf_counter() - start,
@@ -165,10 +165,16 @@ class HighsSession:
             t0 = time.perf_counter()
             with quiet_stdout():
                 self.h.run()
+                status = self.h.modelStatusToString(self.h.getModelStatus()).lower()
+                if status != "optimal" and self.solver != "simplex":
+                    # interior point without a clean crossover: solve again with simplex
+                    self.h.setOptionValue("solver", "simplex")
+                    self.h.run()
+                    status = self.h.modelStatusToString(self.h.getModelStatus()).lower()
                 self.h.setOptionValue("solver", "simplex")  # later runs start from this basis
+                self.solver = "simplex"
             self.timings["solve_s"] += time.perf_counter() - t0
             self.timings["rounds"] += 1
-            status = self.h.modelStatusToString(self.h.getModelStatus()).lower()
             if status != "optimal":
                 nan = np.full(n, np.nan)
                 empty = pd.DataFrame(columns=DUAL_COLUMNS)

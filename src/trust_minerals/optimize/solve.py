@@ -120,6 +120,22 @@ class SourcingResult:
             ]
         )
 
+    def conflicts_frame(self) -> pd.DataFrame:
+        """The conflicts of an infeasible result, one row each (empty when feasible)."""
+        return pd.DataFrame(
+            [
+                {
+                    "constraints": ", ".join(c.constraints),
+                    "required": c.required,
+                    "available": c.available,
+                    "gap": c.gap,
+                    "message": c.message,
+                }
+                for c in self.conflicts
+            ],
+            columns=["constraints", "required", "available", "gap", "message"],
+        )
+
     def to_frame(self) -> pd.DataFrame:
         """Portfolio rows plus a final ``summary`` row carrying objective and CVaR before/after."""
         rows = self.portfolio[PORTFOLIO_COLUMNS[:7]].copy()
@@ -403,3 +419,32 @@ def optimize_many(
         commodity: optimize_sourcing(ds, commodity=commodity, demand=demand, **fields)
         for commodity, demand in demands.items()
     }
+
+
+def results_table(
+    results: dict[str, SourcingResult], view: str = "portfolio"
+) -> tuple[pd.DataFrame, bool]:
+    """One table for several results and whether all are optimal.
+
+    ``view`` is ``portfolio`` (:meth:`SourcingResult.to_frame`), ``summary`` or ``binding``; if any
+    result is infeasible the table holds the conflicts of the infeasible ones instead. With more
+    than one commodity a leading ``commodity`` column says which rows belong to which.
+    """
+    views = {"portfolio": "to_frame", "summary": "summary", "binding": "binding"}
+    if view not in views:
+        raise UnknownNameError("view", [view], list(views), "results_table")
+    ok = all(r.status == "optimal" for r in results.values())
+    frames = []
+    for name, r in results.items():
+        if not ok:
+            if r.status == "optimal":
+                continue
+            frame = r.conflicts_frame()
+        else:
+            got = getattr(r, views[view])
+            frame = got() if callable(got) else got
+        frames.append(frame.assign(commodity=name)[["commodity", *frame.columns]])
+    table = pd.concat(frames, ignore_index=True)
+    if len(results) == 1:
+        table = table.drop(columns="commodity")
+    return table, ok

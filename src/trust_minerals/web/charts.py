@@ -252,3 +252,35 @@ def stage_sankey(
         },
         "meta": {"source": source},
     }
+
+
+def grouped_bar(
+    labels: list[str],
+    series: dict[str, list[Any]],
+    *,
+    title: str,
+    source: str,
+    percent: bool = True,
+    axis: str = "",
+) -> dict[str, Any]:
+    """Vertical bars, one group per label and one bar per series (``name -> values``).
+
+    Missing values are gaps, never zero.
+    """
+    data = []
+    for name, values in series.items():
+        vals = [_num(v) for v in values]
+        if percent:
+            vals = [None if v is None else round(v * 100, 2) for v in vals]
+        data.append({"type": "bar", "name": name, "x": list(labels), "y": vals})
+    return {
+        "data": data,
+        "layout": {
+            "title": {"text": title, "font": {"size": 14}},
+            "barmode": "group",
+            "yaxis": {"title": {"text": axis or ("%" if percent else "")}},
+            "margin": {"l": 60, "r": 10, "t": 36, "b": 60},
+            "height": 340,
+        },
+        "meta": {"source": source},
+    }

@@ -1,7 +1,9 @@
 """Dashboard pages over the analysis packages: scenario builder, sourcing, outlook.
 
 The scenario builder runs scenarios and Monte Carlo jobs through the API (POST, with the API key
-that ``trust serve`` prints); sourcing and outlook pages render library tables server-side.
+that ``trust serve`` prints); sourcing and outlook pages render library tables server-side. The
+sourcing page's optimiser is a bounded, read-only GET computed on the server
+(:mod:`trust_minerals.web.sourcing`).
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import HTMLResponse
 
 from trust_minerals.api.app import AppState, records, state_of
+from trust_minerals.api.problems import Problem
 from trust_minerals.api.security import check_not_path_like
-from trust_minerals.web import charts
+from trust_minerals.errors import TrustMineralsError
+from trust_minerals.web import charts, sourcing
 
 
 def _try(compute: Any) -> tuple[Any, str | None]:
@@ -25,6 +29,19 @@ def _try(compute: Any) -> tuple[Any, str | None]:
         return compute(), None
     except (ImportError, TrustMineralsError) as exc:
         return None, f"{type(exc).__name__}: {exc}"
+
+
+def _page_max_draws(st: AppState) -> int:
+    return min(st.settings.max_draws, sourcing.PAGE_MAX_DRAWS)
+
+
+def _shared(params: dict[str, list[str]], name: str, default: str, max_length: int) -> str:
+    """``commodity`` / ``buyer``, shared by the optimiser form and the screen (path-like → 400)."""
+    values = params.get(name) or []
+    value = values[-1].strip() if values and values[-1].strip() else default
+    value = value[:max_length]
+    check_not_path_like(name, value)
+    return value
 
 
 def register(router: APIRouter) -> None:
@@ -52,13 +69,34 @@ def register(router: APIRouter) -> None:
         )
 
     @router.get("/sourcing", response_class=HTMLResponse)
-    def sourcing_page(
-        commodity: str = Query("lithium", max_length=64),
-        buyer: str = Query("IND", max_length=8),
-        st: AppState = Depends(state_of),
-    ) -> HTMLResponse:
-        check_not_path_like("commodity", commodity)
-        check_not_path_like("buyer", buyer)
+    def sourcing_page(request: Request, st: AppState = Depends(state_of)) -> HTMLResponse:
+        """Optimiser form (portfolio, summary, frontier), asset screen, US-India complementarity.
+
+        Every query parameter is parsed and bounded by :func:`sourcing.parse_sourcing_form`; the
+        optimisation runs only when ``demand`` is given.
+        """
+        from trust_minerals.optimize.spec import parameters
+
+        params = {k: request.query_params.getlist(k) for k in request.query_params}
+        commodity = _shared(params, "commodity", "lithium", 64)
+        buyer = _shared(params, "buyer", "IND", 80)
+        status_code, problem, opt = 200, None, None
+        values = sourcing.form_values(params)
+        try:
+            form = sourcing.parse_sourcing_form(params, max_draws=_page_max_draws(st))
+            if form.demand is not None:
+                gate = sourcing.gate_of(
+                    request.app.state, st.settings.rate_limit, st.settings.rate_window_s
+                )
+                client = request.client.host if request.client else "unknown"
+                run = st.cached(
+                    form.key(),
+                    lambda: gate.run(client, lambda: sourcing.run_sourcing(st.ds, form)),
+                )
+                opt = sourcing.page_context(st.ds, run)
+        except (Problem, TrustMineralsError) as exc:  # shown on the page, never a stack trace
+            problem = sourcing.problem_of(exc)
+            status_code = problem.status
 
         def screen() -> Any:
             from trust_minerals.optimize.screen import screen_assets
@@ -83,23 +121,40 @@ def register(router: APIRouter) -> None:
                 percent=False,
                 axis="score",
             )
-        return render(
+        from trust_minerals.schema import vocabulary
+
+        response = render(
             "sourcing.html",
             title="Sourcing",
             commodity=commodity,
             buyer=buyer,
+            values=values,
+            opt=opt,
+            problem=problem,
+            crma_share=parameters()["eu_crma_max_supplier_share"],
+            crma_source=charts.source_line(st.ds.sources, {"eu_crma_2024"}),
+            stages=vocabulary("stage"),
+            partner_choices=sourcing.PARTNER_CHOICES,
+            countries=st.ds.country_ids(),
+            share_cols=sourcing.SHARE_COLUMNS,
             commodities=st.ds.commodity_ids(),
             ranking=records(ranking),
             ranking_cols=[c for c in ranking.columns if c not in ("explanation",)][:10]
             if len(ranking)
             else [],
             screen_error=screen_error,
+            screen_source=charts.source_line(
+                st.ds.sources, {"usgs_mcs2026", "wgi_2023", "msp_2025"}
+            ),
             complement=records(comp.opportunities.head(30)) if comp is not None else [],
             complement_cols=list(comp.opportunities.columns[:9]) if comp is not None else [],
             comp_error=comp_error,
             figures={"screen": fig},
-            max_draws=st.settings.max_draws,
+            max_draws=_page_max_draws(st),
+            max_points=sourcing.PAGE_MAX_POINTS,
         )
+        response.status_code = status_code
+        return response
 
     @router.get("/outlook", response_class=HTMLResponse)
     def outlook_page(

@@ -1,13 +1,24 @@
-"""Validation against the official critical-mineral lists: top-N overlap, precision and recall.
+"""Validation against the official critical-mineral lists: top-N overlap, precision, recall, AUC.
 
-For a list with N published items (``ds.critical_lists``), the method's N highest-scoring
-commodities are compared with the list's members among the platform's commodities (the
-``us_2022``/``us_2025``/``india_2023`` flags of ``ds.commodities``). precision = overlap / number
-of commodities in the top N; recall = overlap / list members the method scored.
+For a list with N published entries (distinct ``order`` values in ``ds.critical_lists``: 60 for
+the US 2025 list, 50 for US 2022, 30 for India 2023), the method's N highest-scoring commodities
+are compared with the list's members among the platform's commodities:
+
+* members are the commodities the list's rows name; a published entry that stands for a group
+  (India's ``REE`` and ``PGE`` rows name the aggregate ``rare_earths``/``pgm`` and every element)
+  defines that group, and a list naming any element of a group also counts the group's other
+  commodities as members — so ``rare_earths`` (USGS publishes rare-earth production only as an
+  aggregate) is a member of the US lists, which name the elements;
+* precision = overlap / number of commodities in the top N; recall = overlap / list members the
+  method scored (when a method scores fewer than N commodities every scored member is in the
+  "top N" and recall is 1 by construction — read precision and ``auc`` then);
+* ``auc`` = probability that a scored list member outscores a scored non-member (Mann-Whitney;
+  0.5 = no better than chance; independent of N).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from trust_minerals.dataset import SupplyDataset
@@ -23,15 +34,49 @@ COLUMNS = [
     "overlap",
     "precision",
     "recall",
+    "auc",
     "missed",
     "extra",
 ]
 
 
+def list_members(critical_lists: pd.DataFrame) -> dict[str, set[str]]:
+    """Commodity members of every list, group entries expanded (see the module docstring).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cl = pd.DataFrame({"list_id": ["a", "a", "a", "b"], "order": [1, 1, 2, 1],
+    ...     "commodity": ["rare_earths", "cerium", "tin", "cerium"]})
+    >>> sorted(list_members(cl)["b"])
+    ['cerium', 'rare_earths']
+    """
+    entries = critical_lists.groupby(["list_id", "order"])["commodity"].agg(frozenset)
+    groups = [g for g in entries if len(g) > 1]
+    out: dict[str, set[str]] = {}
+    for list_id, members in critical_lists.groupby("list_id")["commodity"]:
+        direct = set(members)
+        expanded = set(direct)
+        for g in groups:
+            if g & direct:
+                expanded |= g
+        out[str(list_id)] = expanded
+    return out
+
+
+def _auc(scores: pd.Series, is_member: pd.Series) -> float:
+    pos = scores[is_member].to_numpy(dtype=float)
+    neg = scores[~is_member].to_numpy(dtype=float)
+    if not len(pos) or not len(neg):
+        return float("nan")
+    diff = pos[:, None] - neg[None, :]
+    return float(((diff > 0).sum() + 0.5 * (diff == 0).sum()) / diff.size)
+
+
 def compare_with_lists(
     table: pd.DataFrame, ds: SupplyDataset, lists: tuple[str, ...] = LISTS
 ) -> pd.DataFrame:
-    """Precision/recall of the top-N of a criticality ``table`` against each official list.
+    """Precision/recall/AUC of the top-N of a criticality ``table`` against each official list.
 
     ``table`` has ``commodity`` and ``score`` (e.g. ``criticality(...).table``). ``missed`` names
     the scored list members outside the top N; ``extra`` the top-N commodities not on the list.
@@ -43,12 +88,14 @@ def compare_with_lists(
     bad = [name for name in lists if name not in LISTS]
     if bad:
         raise UnknownNameError("critical-mineral list", bad, list(LISTS))
-    flags = ds.commodities.set_index("commodity")
-    published = ds.critical_lists.groupby("list_id").size()
+    known = set(ds.commodities["commodity"])
+    members_of = list_members(ds.critical_lists)
+    published = ds.critical_lists.groupby("list_id")["order"].nunique()
     scored = table.dropna(subset=["score"]).sort_values("score", ascending=False, kind="stable")
+    scores = scored.set_index("commodity")["score"]
     rows = []
     for list_id in lists:
-        members = set(flags.index[flags[list_id].astype(bool)])
+        members = members_of.get(list_id, set()) & known
         n = int(published.get(list_id, len(members)))
         top = scored.head(n)["commodity"].tolist()
         members_scored = members & set(scored["commodity"])
@@ -63,8 +110,9 @@ def compare_with_lists(
                 "overlap": len(overlap),
                 "precision": len(overlap) / len(top) if top else float("nan"),
                 "recall": len(overlap) / len(members_scored) if members_scored else float("nan"),
+                "auc": _auc(scores, pd.Series(scores.index.isin(list(members)), scores.index)),
                 "missed": ",".join(sorted(members_scored - set(top))),
                 "extra": ",".join(sorted(set(top) - members)),
             }
         )
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=COLUMNS).astype({"auc": np.float64})

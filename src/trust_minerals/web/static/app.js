@@ -70,10 +70,25 @@ function applyFilters() {
   });
 }
 
+// Sourcing page: the custom max-supplier-share field is used only with "custom share".
+function wireOptimiseForm() {
+  const form = document.getElementById("optimise-form");
+  if (!form) return;
+  const cap = document.getElementById("opt-cap");
+  const share = document.getElementById("opt-max-share");
+  const sync = () => { share.disabled = cap.value !== "custom"; share.required = cap.value === "custom"; };
+  cap.addEventListener("change", sync);
+  sync();
+  form.addEventListener("submit", () => {
+    document.getElementById("optimise-status").textContent = "optimising…";
+  });
+}
+
 window.trust = {renderFigure};
 
 document.addEventListener("DOMContentLoaded", () => {
   renderAll();
+  wireOptimiseForm();
   document.querySelectorAll("table.sortable").forEach(makeSortable);
   document.querySelectorAll("[data-filter-col], #filter-text").forEach((el) => el.addEventListener("input", applyFilters));
 });
