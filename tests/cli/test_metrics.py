@@ -94,3 +94,18 @@ def test_rare_earth_mine_share_of_china_from_bundled_data(built_db):
     )
     assert rows[0]["top_country"] == "CHN"
     assert rows[0]["top_share"] == pytest.approx(0.69, abs=0.01)
+
+
+@pytest.mark.slow
+def test_real_store_risk_criticality_and_compare_lists(built_db):
+    risk = run_json(["risk", "--for", "IND", "--partners", "msp"])
+    assert {r["commodity"] for r in risk} >= {"cobalt", "lithium", "graphite", "rare_earths"}
+    assert all(r["trade_year"] is None or r["trade_year"] <= r["year"] for r in risk)
+    for method in ("eu", "geopolrisk", "usgs2022", "trust"):
+        rows = run_json(["criticality", "--method", method, "--for", "USA", "--uncertainty", "200"])
+        scored = [r for r in rows if r["score"] is not None]
+        assert scored and all(1 <= r["rank_low"] <= r["rank"] <= r["rank_high"] for r in scored)
+        assert all(r["rank_high"] <= len(scored) for r in scored)
+        assert all(r["incomplete"] for r in rows if r["score"] is None)
+    cmp = run_json(["compare-lists", "--method", "trust", "--for", "USA"])
+    assert [r["list_size"] for r in cmp] == [60, 50, 30]

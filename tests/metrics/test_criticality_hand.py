@@ -181,3 +181,23 @@ def test_list_size_counts_published_entries_and_groups_expand(small_ds):
     assert cmp["recall"] == pytest.approx(0.5) and cmp["missed"] == "cobalt"
     # members rare_earths (0.5) and cobalt (0.1) against non-member tin (0.9): AUC 0
     assert cmp["auc"] == pytest.approx(0.0)
+
+
+def test_trust_needs_half_the_weight_present_to_score():
+    from trust_minerals.metrics.criticality import trust
+
+    nan = float("nan")
+    # commodity 0 has 3 of 6 indicators (half the weight): scored on them; commodity 1 has 2
+    x = {name: np.array([0.6, nan]) for name in trust.INDICATORS}
+    x["stage_concentration"] = np.array([0.3, 0.9])
+    x["import_reliance"] = np.array([nan, 1.0])
+    for name in ("non_partner_dependence", "export_control_exposure", "reserve_concentration"):
+        x[name] = np.array([nan, nan])
+    x["governance_risk"] = np.array([0.6, nan])
+    x["non_partner_dependence"] = np.array([0.9, nan])
+    out = trust.score(x, {"trust_min_weight_share": 0.5}, None)
+    assert out[0] == pytest.approx((0.3 + 0.6 + 0.9) / 3)
+    assert np.isnan(out[1])
+    # weighting the two present indicators up to half the total makes commodity 1 scorable
+    w = np.array([2.0, 0.0, 0.0, 1.0, 2.0, 1.0])  # present: stage (2) + reliance (2) = 4 of 6
+    assert trust.score(x, {"trust_min_weight_share": 0.5}, w)[1] == pytest.approx(0.95)

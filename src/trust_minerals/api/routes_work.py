@@ -134,14 +134,35 @@ class SourcingRequest(BaseModel):
 
 
 def _sourcing_spec(req: SourcingRequest, st: AppState) -> Any:
+    """The library's ``SourcingSpec`` of a request; a refused field is named as ``spec.<field>``."""
+    import re
+
+    from trust_minerals.errors import InputError
     from trust_minerals.optimize.spec import SourcingSpec
 
     check_not_path_like("body", req.model_dump())
+    unknown = sorted(set(req.spec) - set(SourcingSpec.model_fields))
+    if unknown:
+        raise Problem(
+            422,
+            "Invalid input",
+            f"unknown spec field(s): {', '.join(unknown)}; valid fields: "
+            f"{', '.join(SourcingSpec.model_fields)}",
+            params=[(f"spec.{name}", "unknown field") for name in unknown],
+        )
     for name in ("draws", "n_draws", "scenarios"):
         value = req.spec.get(name)
         if isinstance(value, int):
             check_cap(f"spec.{name}", value, st.settings.max_draws, "max_draws")
-    return SourcingSpec.create(**req.spec)
+    try:
+        return SourcingSpec.create(**req.spec)
+    except InputError as exc:
+        text = str(exc)
+        named = re.findall(r"(?:^|: |; )([a-z_]+)(?:\.[\w.]+)?(?:=| must)", text)
+        fields = [f"spec.{n}" for n in named if n in SourcingSpec.model_fields] or ["spec"]
+        raise Problem(
+            422, "Invalid input", text, params=[(f, text) for f in dict.fromkeys(fields)]
+        ) from None
 
 
 def _register_optimize(router: APIRouter) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
 
 from trust_minerals.cli._output import FORMAT_OPTION, OutputFormat, emit
@@ -135,4 +133,4 @@ def register(app: typer.Typer) -> None:
         )
 
 
-__all__ = ["register", "json"]
+__all__ = ["register"]

@@ -59,10 +59,15 @@ def reserves_to_production(ds: SupplyDataset, year: int | None = None) -> pd.Dat
     --------
     >>> reserves_to_production(ds, 2025).head()     # doctest: +SKIP
     """
+    return _reserves_to_production(
+        concentration_table(ds, year=year, measure="production"),
+        concentration_table(ds, year=year, measure="reserves"),
+    )
+
+
+def _reserves_to_production(prod: pd.DataFrame, res: pd.DataFrame) -> pd.DataFrame:
     keys = ["commodity", "form", "year", "unit"]
-    prod = concentration_table(ds, year=year, measure="production")
     prod = prod[prod["stage"] == "mine"]
-    res = concentration_table(ds, year=year, measure="reserves")
     both = prod[[*keys, "world_total"]].merge(
         res[[*keys, "world_total"]], on=keys, suffixes=("_production", "_reserves")
     )
@@ -124,9 +129,9 @@ def risk_table(
     out.loc[has_imports & out["import_partner_share"].isna(), "import_partner_share"] = 0.0
     ty = trade_year(ds, year)
     out["trade_year"] = pd.array([ty if h else None for h in has_imports], dtype="Int64")
-    res = concentration_table(ds, measure="reserves")
+    res_all = concentration_table(ds, measure="reserves")
     res = (
-        res[res["year"] <= year]
+        res_all[res_all["year"] <= year]
         .sort_values(["commodity", "year", "coverage_share"], ascending=[True, False, False])
         .groupby("commodity")
         .head(1)
@@ -134,7 +139,7 @@ def risk_table(
     out = out.merge(
         res[["commodity", "hhi"]].rename(columns={"hhi": "reserve_hhi"}), on="commodity", how="left"
     )
-    rp = reserves_to_production(ds, year)[
+    rp = _reserves_to_production(conc, res_all[res_all["year"] == year])[
         ["commodity", "form", "reserves_to_production_years"]
     ].drop_duplicates(["commodity", "form"])
     out = out.merge(rp, on=["commodity", "form"], how="left")

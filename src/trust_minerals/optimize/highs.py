@@ -108,9 +108,9 @@ class HighsSession:
         with quiet_stdout():
             self.h = highspy.Highs()
             self.h.setOptionValue("output_flag", False)
-            self.solver = "ipm" if a.shape[0] > IPM_ROWS else "simplex"
-            self.h.setOptionValue("solver", self.solver)
-            self.h.passModel(lp)
+        self.solver = "ipm" if a.shape[0] > IPM_ROWS else "simplex"
+        self.h.setOptionValue("solver", self.solver)
+        self.h.passModel(lp)
         self.timings: dict[str, float] = {
             "build_s": time.perf_counter() - start,
             "solve_s": 0.0,
@@ -163,16 +163,15 @@ class HighsSession:
         tol = 1e-9 * max(1.0, p.demand)
         while True:
             t0 = time.perf_counter()
-            with quiet_stdout():
+            self.h.run()  # output_flag is off: a solve prints nothing
+            status = self.h.modelStatusToString(self.h.getModelStatus()).lower()
+            if status != "optimal" and self.solver != "simplex":
+                # interior point without a clean crossover: solve again with simplex
+                self.h.setOptionValue("solver", "simplex")
                 self.h.run()
                 status = self.h.modelStatusToString(self.h.getModelStatus()).lower()
-                if status != "optimal" and self.solver != "simplex":
-                    # interior point without a clean crossover: solve again with simplex
-                    self.h.setOptionValue("solver", "simplex")
-                    self.h.run()
-                    status = self.h.modelStatusToString(self.h.getModelStatus()).lower()
-                self.h.setOptionValue("solver", "simplex")  # later runs start from this basis
-                self.solver = "simplex"
+            self.h.setOptionValue("solver", "simplex")  # later runs start from this basis
+            self.solver = "simplex"
             self.timings["solve_s"] += time.perf_counter() - t0
             self.timings["rounds"] += 1
             if status != "optimal":

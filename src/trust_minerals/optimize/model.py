@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -277,21 +278,29 @@ class CoreSolution:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+_STDOUT_LOCK = threading.Lock()
+
+
 @contextlib.contextmanager
 def quiet_stdout() -> Iterator[None]:
-    """Silence HiGHS' banner, which is written to file descriptor 1 from C++."""
-    try:
-        fd = os.dup(1)
-    except OSError:  # pragma: no cover - no real stdout
-        yield
-        return
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
+    """Silence HiGHS' banner, which its constructor writes to file descriptor 1 from C++.
+
+    The swap is process-wide, so it is held under a lock (two threads never interleave their
+    swaps) and kept around the constructor only: with ``output_flag`` off, solves print nothing.
+    """
+    with _STDOUT_LOCK:
+        try:
+            fd = os.dup(1)
+        except OSError:  # pragma: no cover - no real stdout
             yield
-    finally:
-        os.dup2(fd, 1)
-        os.close(fd)
+            return
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                yield
+        finally:
+            os.dup2(fd, 1)
+            os.close(fd)
 
 
 ROW_GROUPS = (

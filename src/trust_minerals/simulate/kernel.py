@@ -112,6 +112,8 @@ def country_events(
     last = -1
     while last < n - 1:
         gaps = rng.geometric(min(p, 1.0), block)
+        # a gap beyond the chunk ends it (and tiny p cannot overflow the running position)
+        np.clip(gaps, 1, n + 1, out=gaps)
         u = rng.random(block, dtype=np.float32)
         pos = np.cumsum(gaps) + last
         last = int(pos[-1])

@@ -11,10 +11,12 @@ Model (documented in ``docs/scenarios.md``):
   (one country event hits all of that country's exports);
 * a consumer's shortfall share of a commodity at a stage is ``Σ_c loss_c × import_share_c``.
 
-Draws are processed in chunks of a fixed size; chunk ``i`` uses the seed sequence
-``np.random.SeedSequence(seed).spawn(n_chunks)[i]`` (spawn key ``(i,)``) extended by the
-country code, so the result depends on ``(seed, n_draws, chunk_size)`` only and not on the
-backend that runs the chunks (single process or dask.distributed, see ``distributed.py``).
+Draws are processed in chunks of a fixed size (``chunk_size`` in parameters.csv); chunk ``i``
+draws country ``c``'s events from ``SeedSequence(seed, spawn_key=(i, country_key(c)))``, so the
+result depends on ``(seed, n_draws, chunk_size)`` only and not on the backend that runs the
+chunks (single process or dask.distributed, see ``distributed.py``). The per-chunk kernel
+(geometric gaps between a country's hits, a sparse product with the exposure, per-column
+histograms) is in :mod:`trust_minerals.simulate.kernel` and :mod:`trust_minerals.simulate.stats`.
 """
 
 from __future__ import annotations
@@ -424,6 +426,8 @@ def shortfall_risk(
 
         parts, backend = run_chunks(job, workers=workers, scheduler=scheduler, progress=progress)
     stats = summarise(merge_stats(parts))
+    # a column with no supply shares at all (basis 'none') has an unknown shortfall, not 0
+    stats.loc[(exposure.columns["basis"] == "none").to_numpy(), :] = np.nan
     table = pd.concat([exposure.columns.reset_index(drop=True), stats], axis=1)
     table.insert(list(table.columns).index("mean_shortfall_share"), "draws", n_draws)
     return MonteCarloResult(

@@ -104,17 +104,18 @@ def shares(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def group_members(ds: SupplyDataset, group: str) -> list[str]:
-    """Member ISO3s of a partner group (``msp``, ``quad``, ``g7``, ``eu``, ``oecd``, ``usa_ind``)."""
-    try:
-        from trust_minerals.data.ingest import reference
-    except ImportError:  # pragma: no cover - the reference module ships with the package
-        reference = None  # type: ignore[assignment]
-    if reference is not None and hasattr(reference, "group_members"):
-        return list(reference.group_members(ds.countries, group))
-    if group == "usa_ind":
-        return ["USA", "IND"]
-    countries = ds.countries
-    return countries.loc[countries[group].astype(bool), "country"].tolist()
+    """Member ISO3s of a partner group (``msp``, ``quad``, ``g7``, ``eu``, ``oecd``, ``usa_ind``).
+
+    The shared helper :func:`trust_minerals.data.ingest.reference.group_members`.
+
+    Examples
+    --------
+    >>> group_members(ds, "usa_ind")  # doctest: +SKIP
+    ['IND', 'USA']
+    """
+    from trust_minerals.data.ingest.reference import group_members as _members
+
+    return list(_members(ds, group))
 
 
 def resolve_consumers(ds: SupplyDataset, names: Sequence[str]) -> dict[str, list[str]]:
@@ -147,6 +148,172 @@ def resolve_consumers(ds: SupplyDataset, names: Sequence[str]) -> dict[str, list
     return out
 
 
+@dataclass(frozen=True)
+class SupplyMix:
+    """A consumer's pre-shock supply shares by supplying country and where they come from.
+
+    ``shares`` may sum to less than 1 (the rest is unassigned: ``Other countries``, withheld
+    producers). ``basis`` names the data used (``trade 2023 (quantity)``, ``usgs import sources
+    2021-24 (Combined total)``, ``world 2023``, ``world mining data 2023``, or ``none``);
+    ``import_quantity`` is the consumer's BACI import quantity (t/yr) in the years used, NaN when
+    the shares do not come from trade with known quantities; ``note`` explains a fallback.
+    """
+
+    shares: pd.Series
+    basis: str
+    import_quantity: float
+    note: str = ""
+
+
+def _trade_mix(
+    flows: pd.DataFrame, members: Sequence[str], year: int, max_age: int
+) -> tuple[pd.Series, str, float, list[str]] | None:
+    """Shares from BACI flows (already one commodity × stage), each member at its own year."""
+    t = flows[flows["importer"].isin(members) & ~flows["exporter"].isin(members)]
+    if t.empty:
+        return None
+    picked, stale = [], []
+    for member, rows in t.groupby("importer", sort=True):
+        years = rows["year"].unique()
+        before = years[years <= year]
+        use = int(before.max()) if len(before) else int(years.min())
+        if abs(use - year) > max_age:
+            stale.append(f"{member} {use}")
+            continue
+        picked.append(rows[rows["year"] == use])
+    if not picked:
+        return None
+    used = pd.concat(picked)
+    quantity_known = bool(used["quantity"].notna().all() and used["quantity"].sum() > 0)
+    column = "quantity" if quantity_known else "value_usd"
+    by = used.groupby("exporter")[column].sum(min_count=1).dropna()
+    if not by.sum() > 0:
+        return None
+    lo, hi = int(used["year"].min()), int(used["year"].max())
+    span = str(lo) if lo == hi else f"{lo}-{hi}"
+    qty = float(used["quantity"].sum()) if quantity_known else float("nan")
+    return (by / by.sum()).sort_values(ascending=False), f"trade {span} ({column})", qty, stale
+
+
+def _us_import_sources(ds: SupplyDataset, commodity: str) -> tuple[pd.Series, str] | None:
+    """Published shares of US imports (USGS MCS), from the total breakdown where there are several."""
+    src = ds.import_sources
+    rows = src[(src["commodity"] == commodity) & src["share"].notna()]
+    if rows.empty:
+        return None
+    details = list(dict.fromkeys(rows["detail"]))
+    total = [d for d in details if any(w in d.lower() for w in ("total", "combined", "all"))]
+    if total:
+        detail = total[0]
+    elif len(details) == 1:
+        detail = details[0]
+    else:
+        return None
+    rows = rows[(rows["detail"] == detail) & (rows["country"] != "Other countries")]
+    known = set(ds.country_ids())
+    rows = rows[rows["country"].isin(known)]
+    if rows.empty:
+        return None
+    shares = rows.groupby("country")["share"].sum().sort_values(ascending=False)
+    period = "/".join(dict.fromkeys(rows["period"].astype(str)))
+    return shares, f"usgs import sources {period} ({detail})"
+
+
+def _world_mix(
+    ds: SupplyDataset, members: Sequence[str], commodity: str, stage: str, year: int
+) -> tuple[pd.Series, str] | None:
+    """World production shares in the latest year <= ``year`` with published named shares (USGS),
+    else World Mining Data (all stages); None when neither has a known share."""
+    prod = ds.production
+    years = sorted(
+        set(prod.loc[(prod["commodity"] == commodity) & (prod["stage"] == stage), "year"]),
+        key=lambda y: (y > year, -y if y <= year else y),
+    )
+    for y in years:
+        ps = producer_shares(ds, commodity, stage, int(y))
+        if len(ps.shares) and ps.shares.sum() > 0:
+            drop = [m for m in members if m in ps.shares.index]
+            return ps.shares.drop(labels=drop), f"world {ps.year}"
+    wmd = ds.production_wmd
+    rows = wmd[(wmd["commodity"] == commodity) & wmd["quantity"].notna()]
+    if rows.empty:
+        return None
+    wy = rows["year"].unique()
+    before = wy[wy <= year]
+    use = int(before.max()) if len(before) else int(wy.min())
+    rows = rows[rows["year"] == use]
+    by = rows.groupby("country")["quantity"].sum()
+    if not by.sum() > 0:
+        return None
+    shares = (by / by.sum()).drop(labels=[m for m in members if m in by.index])
+    return shares.sort_values(ascending=False), f"world mining data {use}"
+
+
+def build_supply_mix(
+    ds: SupplyDataset,
+    members: Sequence[str],
+    commodity: str,
+    stage: str,
+    year: int,
+    allocation: str = "trade",
+    *,
+    flows: pd.DataFrame | None = None,
+) -> SupplyMix:
+    """Pre-shock supply shares of a consumer (``members``) by supplying country, with the basis.
+
+    ``allocation='trade'`` tries, in order, and says in ``basis`` (and ``note``) which it used:
+
+    1. the consumer's BACI imports at that stage, each member in its latest trade year <=
+       ``year`` (else its earliest after), flows between members excluded, quantities where every
+       flow has one (else values); a member whose trade year is more than ``max_trade_age_years``
+       (parameters.csv, assumption) from ``year`` is left out as stale;
+    2. for the USA alone: the published shares of US imports (USGS MCS import sources);
+    3. the world market: world production shares at the stage (latest year <= ``year`` with
+       published named shares; World Mining Data where USGS withholds them), i.e. the consumer
+       buys in proportion to world supply;
+    4. none: empty shares, ``basis='none'`` (callers report the result as missing, never 0).
+
+    ``allocation='world'`` starts at step 3. ``flows`` may pass the trade rows of this commodity
+    and stage (a speed-up for callers looping over consumers).
+
+    Examples
+    --------
+    >>> build_supply_mix(ds, ["USA"], "germanium", "refinery", 2023).basis  # doctest: +SKIP
+    'usgs import sources 2021-24 (Combined total)'
+    """
+    from trust_minerals.simulate.params import parameters
+
+    if allocation not in ALLOCATIONS:
+        raise UnknownNameError("allocation", [allocation], list(ALLOCATIONS))
+    notes: list[str] = []
+    if allocation == "trade":
+        if flows is None:
+            trade = ds.trade
+            flows = trade[(trade["commodity"] == commodity) & (trade["stage"] == stage)]
+        max_age = int(parameters()["max_trade_age_years"])
+        found = _trade_mix(flows, members, year, max_age)
+        if found is not None:
+            shares, basis, qty, stale = found
+            note = f"left out stale trade of {', '.join(stale)}" if stale else ""
+            return SupplyMix(shares, basis, qty, note)
+        last = flows.loc[flows["importer"].isin(members), "year"]
+        notes.append(
+            f"no BACI {commodity} {stage} imports within {max_age} years of {year}"
+            + (f" (latest {int(last.max())})" if len(last) else "")
+        )
+        if list(members) == ["USA"]:
+            us = _us_import_sources(ds, commodity)
+            if us is not None:
+                return SupplyMix(us[0], us[1], float("nan"), "; ".join(notes))
+    world = _world_mix(ds, members, commodity, stage, year)
+    if world is not None:
+        if notes:
+            notes.append("allocated in proportion to the world market")
+        return SupplyMix(world[0], world[1], float("nan"), "; ".join(notes))
+    notes.append("no production shares either (withheld)")
+    return SupplyMix(pd.Series(dtype=float), "none", float("nan"), "; ".join(notes))
+
+
 def supply_mix(
     ds: SupplyDataset,
     members: Sequence[str],
@@ -155,39 +322,15 @@ def supply_mix(
     year: int,
     allocation: str = "trade",
 ) -> tuple[pd.Series, str]:
-    """Pre-shock supply shares of a consumer by exporting country, and the basis used.
+    """``(shares, basis)`` of :func:`build_supply_mix`.
 
-    ``allocation='trade'`` uses the consumer's BACI import quantities (value where no quantity) at
-    that stage in the latest trade year ≤ ``year`` (else the earliest after), excluding trade
-    between members; with no trade data it falls back to ``'world'``: the world production shares
-    (the consumer buys in proportion to the world market). Shares may sum to less than 1 (the
-    rest is unassigned production: ``Other countries``, withheld producers).
+    Examples
+    --------
+    >>> supply_mix(ds, ["IND"], "cobalt", "refinery", 2024)[1]  # doctest: +SKIP
+    'trade 2024 (quantity)'
     """
-    if allocation not in ALLOCATIONS:
-        raise UnknownNameError("allocation", [allocation], list(ALLOCATIONS))
-    if allocation == "trade":
-        trade = ds.trade
-        t = trade[
-            (trade["commodity"] == commodity)
-            & (trade["stage"] == stage)
-            & trade["importer"].isin(members)
-            & ~trade["exporter"].isin(members)
-        ]
-        if not t.empty:
-            years = t["year"].unique()
-            before = [y for y in years if y <= year]
-            use = max(before) if before else min(years)
-            t = t[t["year"] == use]
-            column = (
-                "quantity"
-                if t["quantity"].notna().any() and t["quantity"].sum() > 0
-                else "value_usd"
-            )
-            by = t.groupby("exporter")[column].sum(min_count=1).dropna()
-            if by.sum() > 0:
-                return (by / by.sum()).sort_values(ascending=False), f"trade {use} ({column})"
-    ps = producer_shares(ds, commodity, stage, year)
-    return ps.shares.drop(labels=[m for m in members if m in ps.shares.index]), f"world {ps.year}"
+    mix = build_supply_mix(ds, members, commodity, stage, year, allocation)
+    return mix.shares, mix.basis
 
 
 @dataclass(frozen=True)
@@ -238,6 +381,10 @@ def build_exposure(
     known = set(ds.country_ids())
     cols: list[dict[str, object]] = []
     mixes: list[pd.Series] = []
+    trade = ds.trade
+    trade = trade[trade["commodity"].isin(set(available["commodity"]))]
+    flows_by = {key: g for key, g in trade.groupby(["commodity", "stage"], sort=False)}
+    empty = trade.iloc[:0]
     for commodity, stage in sorted(available.itertuples(index=False)):
         y = (
             year
@@ -249,8 +396,17 @@ def build_exposure(
         )
         assert y is not None
         for consumer, mem in members.items():
-            mix, basis = supply_mix(ds, mem, commodity, stage, y, allocation)
-            mix = mix[mix.index.isin(known)]
+            sm = build_supply_mix(
+                ds,
+                mem,
+                commodity,
+                stage,
+                y,
+                allocation,
+                flows=flows_by.get((commodity, stage), empty),
+            )
+            mix = sm.shares[sm.shares.index.isin(known)]
+            basis = sm.basis
             cols.append(
                 {
                     "consumer": consumer,

@@ -29,12 +29,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from trust_minerals.data.ingest.reference import parse_partner_set
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError
 from trust_minerals.simulate.network import (
+    build_supply_mix,
     producer_shares,
     resolve_consumers,
-    supply_mix,
 )
 from trust_minerals.simulate.params import elasticity, parameters
 from trust_minerals.simulate.spec import (
@@ -57,6 +58,7 @@ SUMMARY_COLUMNS = [
     "shortfall_share",
     "months_short",
     "price_change_share",
+    "price_capped",
     "basis",
     "import_quantity",
 ]
@@ -175,36 +177,26 @@ def _allowed(
     return out
 
 
-def _import_quantity(
-    ds: SupplyDataset, members: Sequence[str], commodity: str, stage: str, year: int
-) -> float:
-    trade = ds.trade
-    t = trade[
-        (trade["commodity"] == commodity)
-        & (trade["stage"] == stage)
-        & trade["importer"].isin(members)
-        & ~trade["exporter"].isin(members)
-    ]
-    if t.empty:
-        return float("nan")
-    years = t["year"].unique()
-    before = [y for y in years if y <= year]
-    t = t[t["year"] == (max(before) if before else min(years))]
-    return float(t["quantity"].sum(min_count=1))
-
-
 def _recovery_share(
     members: Sequence[str], commodity: str, quantity: float, notes: list[str]
 ) -> float:
-    try:
-        from trust_minerals.outlook.recovery import recovery_supply  # type: ignore[import-not-found]
-    except ImportError:
-        notes.append("recovery: trust_minerals.outlook.recovery is not available; recovery ignored")
-        return 0.0
+    """Median recoverable tonnage of the members (outlook engine) over their annual imports."""
+    from trust_minerals.outlook.recovery import recovery_supply
+
     if not np.isfinite(quantity) or quantity <= 0:
         notes.append(f"recovery for {commodity}: no import quantity to scale it against; ignored")
         return 0.0
-    total = sum(float(recovery_supply(c, commodity, draws=1000, seed=0).p50) for c in members)
+    total = 0.0
+    for country in members:
+        r = recovery_supply(country, commodity, draws=10000, seed=0)
+        if not np.isfinite(r.p50):
+            notes.append(f"recovery {country} {commodity}: {r.note}; not counted")
+            continue
+        total += float(r.p50)
+        notes.append(
+            f"recovery {country} {commodity}: p50 {r.p50:.4g} t/yr "
+            f"(p5 {r.p5:.4g}, p95 {r.p95:.4g}; streams {', '.join(r.streams) or 'none'}; {r.note})"
+        )
     return total / quantity
 
 
@@ -233,7 +225,10 @@ def propagate(
     ScenarioResult
         ``summary`` columns: consumer, commodity, stage, year, lost_supply (t, missing without
         an import quantity), shortfall_share (over the horizon), months_short,
-        price_change_share (peak month), basis, import_quantity (t/yr).
+        price_change_share (peak month), price_capped (the peak hit ``max_price_change_share``),
+        basis (the allocation used, see :func:`~trust_minerals.simulate.network.build_supply_mix`),
+        import_quantity (t/yr). A consumer with no supply shares at all (``basis='none'``) gets
+        missing values, never 0; ``notes`` say which fallbacks were used.
 
     Examples
     --------
@@ -245,7 +240,7 @@ def propagate(
     horizon, params = scenario.horizon_months, parameters()
     cap = params["max_price_change_share"]
     partners = (
-        set(resolve_consumers(ds, [scenario.partners])[scenario.partners.upper()])
+        set(parse_partner_set(scenario.partners, ds))
         if scenario.allocation == "partner-first"
         else set()
     )
@@ -293,14 +288,17 @@ def propagate(
                     )
             pi = _partner_import_share(ds, partners, commodity, stage) if partners else 0.0
             for name, mem in members.items():
-                mix, basis = supply_mix(
+                sm = build_supply_mix(
                     ds,
                     mem,
                     commodity,
                     stage,
-                    year,
+                    scenario.year if scenario.year is not None else year,
                     "world" if scenario.allocation == "world" else "trade",
                 )
+                mix, basis, quantity = sm.shares, sm.basis, sm.import_quantity
+                if sm.note:
+                    notes.append(f"{name} {commodity} {stage}: {sm.note}; basis {basis}")
                 mix = pd.concat([mix, pd.Series({OTHER: max(0.0, 1.0 - float(mix.sum()))})])
                 exempt = {
                     c
@@ -331,7 +329,6 @@ def propagate(
                     else:
                         cover = np.where(lost_world > 0, np.minimum(1.0, spare_w / lost_world), 0.0)
                 supply = supply + cover * loss
-                quantity = _import_quantity(ds, mem, commodity, stage, year)
                 recovery = 0.0
                 if use_recovery and any(
                     isinstance(s, Recovery) and _matches(s.consumer, name, mem) for s in shocks
@@ -344,16 +341,28 @@ def propagate(
                 frame.insert(0, "consumer", name)
                 monthly.append(frame)
                 total_short = float(frame["shortfall"].sum())
+                known = basis != "none"
+                if not known:
+                    notes.append(
+                        f"{name} {commodity} {stage}: no supply shares (trade, import sources or "
+                        "production); shortfall and price left missing"
+                    )
+                    frame[["shortfall", "shortfall_share", "price_change_share"]] = np.nan
+                peak = float(frame["price_change_share"].max())
+                nan = float("nan")
                 summary.append(
                     {
                         "consumer": name,
                         "commodity": commodity,
                         "stage": stage,
                         "year": year,
-                        "lost_supply": total_short * quantity / 12.0,
-                        "shortfall_share": total_short / float(frame["demand"].sum()),
-                        "months_short": int((frame["shortfall"] > 1e-9).sum()),
-                        "price_change_share": float(frame["price_change_share"].max()),
+                        "lost_supply": total_short * quantity / 12.0 if known else nan,
+                        "shortfall_share": (
+                            total_short / float(frame["demand"].sum()) if known else nan
+                        ),
+                        "months_short": int((frame["shortfall"] > 1e-9).sum()) if known else None,
+                        "price_change_share": peak,
+                        "price_capped": bool(known and peak >= cap - 1e-12),
                         "basis": basis,
                         "import_quantity": quantity,
                     }
@@ -373,7 +382,7 @@ def _matches(consumer: str, name: str, members: Sequence[str]) -> bool:
 def _spared(ds: SupplyDataset, shock: ExportRestriction) -> set[str]:
     if not shock.spare:
         return set()
-    return {c for mem in resolve_consumers(ds, shock.spare).values() for c in mem}
+    return set(parse_partner_set(",".join(shock.spare), ds))
 
 
 def _partner_import_share(

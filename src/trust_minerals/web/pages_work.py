@@ -81,7 +81,7 @@ def register(router: APIRouter) -> None:
         commodity = _shared(params, "commodity", "lithium", 64)
         buyer = _shared(params, "buyer", "IND", 80)
         status_code, problem, opt = 200, None, None
-        values = sourcing.form_values(params)
+        values = sourcing.form_values(params, max_draws=_page_max_draws(st))
         try:
             form = sourcing.parse_sourcing_form(params, max_draws=_page_max_draws(st))
             if form.demand is not None:

@@ -4,7 +4,7 @@ The page is a same-origin, server-rendered GET (``/sourcing?commodity=…&demand
 is involved, so every parameter is parsed here with explicit bounds (draws capped by
 ``min(ApiSettings.max_draws, PAGE_MAX_DRAWS)``, frontier points by ``PAGE_MAX_POINTS``, text by
 length and the path-like check), each computation is cached per parameters, at most one runs at
-a time, and computations (not cache hits) count against the per-client rate limit of the app's
+a time (on one solver thread), and computations (not cache hits) count against the per-client rate limit of the app's
 settings. The analysis itself is the library's: :class:`~trust_minerals.optimize.spec.SourcingSpec`
 (``create``), :func:`~trust_minerals.optimize.solve.optimize_sourcing` and
 :func:`~trust_minerals.optimize.frontier.efficient_frontier`, called as ``trust optimize`` and
@@ -27,7 +27,7 @@ from trust_minerals.web import charts
 #: safety bounds of the page (an unauthenticated GET): not data, not assumptions about minerals
 PAGE_MAX_DRAWS = 20_000
 PAGE_MAX_POINTS = 20
-PAGE_BUSY_WAIT_S = 60.0
+PAGE_WAIT_S = 120.0
 
 CAP_CHOICES = ("none", "crma", "custom")
 AGAINST_CHOICES = ("partner_share", "cost")
@@ -158,7 +158,9 @@ def _number(value: str | None, name: str, lo: float, hi: float | None) -> float 
     try:
         number = float(value[:64])
     except ValueError:
-        raise Problem(422, "Invalid input", f"{name}={value[:64]!r} is not a number", field=name)
+        raise Problem(
+            422, "Invalid input", f"{name}={value[:64]!r} is not a number", field=name
+        ) from None
     if not math.isfinite(number) or number < lo or (hi is not None and number > hi):
         bound = f"[{lo:g}, {hi:g}]" if hi is not None else f"≥ {lo:g}"
         raise Problem(
@@ -171,7 +173,9 @@ def _integer(value: str | None, name: str, default: int, lo: int, hi: int, limit
     if value is None:
         return default
     if not value.lstrip("+").isdigit() or len(value) > 12:
-        raise Problem(422, "Invalid input", f"{name}={value[:64]!r} is not a whole number", field=name)
+        raise Problem(
+            422, "Invalid input", f"{name}={value[:64]!r} is not a whole number", field=name
+        )
     number = int(value)
     if number < lo:
         raise Problem(422, "Invalid input", f"{name}={number} must be at least {lo}", field=name)
@@ -221,16 +225,21 @@ def parse_sourcing_form(params: Mapping[str, Sequence[str]], *, max_draws: int) 
         )
     max_share: float | str | None = {"none": None, "crma": "crma", "custom": share}[cap]
     min_partner = _number(get["min_partner_share"], "min_partner_share", 0.0, 1.0)
+    demand = _number(get["demand"], "demand", 0.0, None)
+    if demand == 0:
+        raise Problem(422, "Invalid input", "demand=0 must be positive", field="demand")
     return SourcingForm(
         commodity=_text(get["commodity"], "commodity", defaults.commodity, 64),
         buyer=_text(get["buyer"], "buyer", defaults.buyer, 80),
         stage=_text(get["stage"], "stage", defaults.stage, 32),
-        demand=_number(get["demand"], "demand", 0.0, None),
+        demand=demand,
         cap=cap,
         max_supplier_share=max_share,
         min_partner_share=min_partner if min_partner is not None else defaults.min_partner_share,
         partners=_text(get["partners"], "partners", defaults.partners, 200),
-        draws=_integer(get["draws"], "draws", defaults.draws, 1, max_draws, "max_draws"),
+        draws=_integer(
+            get["draws"], "draws", min(defaults.draws, max_draws), 1, max_draws, "max_draws"
+        ),
         seed=_integer(get["seed"], "seed", defaults.seed, 0, 2**32 - 1, "max_seed"),
         cost_weight=_number(get["cost_weight"], "cost_weight", 0.0, None),
         against=_choice(get["against"], "against", defaults.against, AGAINST_CHOICES),
@@ -238,7 +247,7 @@ def parse_sourcing_form(params: Mapping[str, Sequence[str]], *, max_draws: int) 
     )
 
 
-def form_values(params: Mapping[str, Sequence[str]]) -> dict[str, str]:
+def form_values(params: Mapping[str, Sequence[str]], *, max_draws: int) -> dict[str, str]:
     """What the form shows: the defaults overlaid with what the user sent (last value each,
     truncated), so a refused value stays visible next to its error."""
     from trust_minerals.optimize.spec import parameters
@@ -253,7 +262,7 @@ def form_values(params: Mapping[str, Sequence[str]]) -> dict[str, str]:
         "max_supplier_share": "",
         "min_partner_share": f"{d.min_partner_share:g}",
         "partners": d.partners,
-        "draws": str(d.draws),
+        "draws": str(min(d.draws, max_draws)),
         "seed": str(d.seed),
         "cost_weight": f"{parameters()['cost_weight']:g}",
         "against": d.against,
@@ -297,26 +306,37 @@ def run_sourcing(ds: Any, form: SourcingForm) -> SourcingRun:
 
 
 class ComputeGate:
-    """At most one page optimisation at a time, and a per-client rate limit on computations."""
+    """Page optimisations run one at a time on one long-lived solver thread, and each client's
+    computations count against a rate limit.
+
+    One persistent thread (rather than the server's pool threads, which come and go) also keeps
+    HiGHS' per-thread scheduler on a thread that never exits.
+    """
 
     def __init__(self, limit: int, window_s: float) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         self.limiter = RateLimiter(limit, window_s)
-        self.slot = threading.Semaphore(1)
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trust-page-solver")
 
     def run(self, client: str, compute: Any) -> Any:
-        """``compute()`` once the client is within its rate and the slot is free (else 429/503)."""
+        """``compute()`` on the solver thread once the client is within its rate (else 429);
+        503 when it has not finished within ``PAGE_WAIT_S`` (queue included)."""
+        from concurrent.futures import TimeoutError as FutureTimeout
+
         self.limiter.hit(f"page:{client}")
-        if not self.slot.acquire(timeout=PAGE_BUSY_WAIT_S):
+        future = self.executor.submit(compute)
+        try:
+            return future.result(timeout=PAGE_WAIT_S)
+        except FutureTimeout:
+            future.cancel()
             raise Problem(
                 503,
                 "Busy",
-                "another optimisation is running; try again shortly",
-                headers={"Retry-After": "5"},
-            )
-        try:
-            return compute()
-        finally:
-            self.slot.release()
+                f"the optimisation did not finish within {PAGE_WAIT_S:g} s (other optimisations "
+                "may be queued); try again shortly",
+                headers={"Retry-After": "10"},
+            ) from None
 
 
 _GATE_LOCK = threading.Lock()

@@ -33,6 +33,12 @@ from trust_minerals.errors import InputError, UnknownNameError
 from trust_minerals.metrics._params import parameter
 from trust_minerals.metrics.consumers import CountrySet
 from trust_minerals.metrics.criticality.base import Method
+from trust_minerals.metrics.criticality.inputs import (
+    low_coverage_note,
+    no_production_notes,
+    primary_groups,
+    with_wmd_fallback,
+)
 
 OUTPUT_COLUMNS = [
     "economy",
@@ -290,11 +296,6 @@ def score(
 
 def _default_components(ds: SupplyDataset, consumer: CountrySet, year: int) -> pd.DataFrame:
     from trust_minerals.metrics.concentration import GROUP_KEYS, concentration_table
-    from trust_minerals.metrics.criticality.inputs import (
-        no_production_notes,
-        primary_groups,
-        with_wmd_fallback,
-    )
     from trust_minerals.metrics.governance import instability
 
     ds, _ = with_wmd_fallback(ds, year)
@@ -408,7 +409,7 @@ def geopolrisk_components(
     notes = pd.concat(
         [
             no_prod,
-            pd.Series(np.where(low, "production coverage", ""), index=out.index),
+            low_coverage_note(out["coverage_share"]).where(low, ""),
             pd.Series(
                 np.where(no_trade, "no imports or domestic production recorded", ""),
                 index=out.index,

@@ -217,13 +217,20 @@ def build_indicators(
     threshold = parameter("incomplete_coverage")
     cov = out["coverage_share"]
     out["incomplete"] = cov.isna() | (cov < threshold)
-    out["missing"] = np.where(out["incomplete"], "production coverage", "")
+    out["missing"] = np.where(out["incomplete"], low_coverage_note(cov), "")
     out["missing"] = out["missing"].where(
         out.index.isin(groups["commodity"]), no_production_notes(ds)
     )
     wmd_note = "production from World Mining Data (USGS gives no usable figure)"
     out.loc[out.index.isin(filled), "missing"] = wmd_note
     return out.reset_index()
+
+
+def low_coverage_note(coverage: pd.Series) -> pd.Series:
+    """``production coverage 0.14 < 0.5: concentration is a lower bound`` per row (text)."""
+    threshold = parameter("incomplete_coverage")
+    text = coverage.map(lambda c: f"{c:.2f}" if pd.notna(c) else "unknown")
+    return "production coverage " + text + f" < {threshold:g}: concentration is a lower bound"
 
 
 def no_production_notes(ds: SupplyDataset) -> pd.Series:

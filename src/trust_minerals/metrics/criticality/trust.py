@@ -84,15 +84,13 @@ def score(
     x: Mapping[str, np.ndarray], params: Mapping[str, float], weights: np.ndarray | None = None
 ) -> np.ndarray:
     w = np.ones(len(INDICATORS)) if weights is None else np.asarray(weights, dtype=float)
-    total = w.sum(axis=-1, keepdims=True) if w.ndim == 2 else w.sum()
-    num = 0.0
-    den = 0.0
-    for k, name in enumerate(INDICATORS):
-        xk = x[name]
-        wk = w[..., k : k + 1] if w.ndim == 2 else w[k]
-        present = ~np.isnan(xk)
-        num = num + np.where(present, xk, 0.0) * wk
-        den = den + present * wk
+    xs = np.stack([np.asarray(x[name], dtype=float) for name in INDICATORS], axis=-1)
+    if w.ndim == 2:  # one weight vector per draw: (draws, 1, indicators)
+        w = w[:, None, :]
+    present = ~np.isnan(xs)
+    num = (np.where(present, xs, 0.0) * w).sum(axis=-1)
+    den = (present * w).sum(axis=-1)
+    total = w.sum(axis=-1)
     enough = (den > 0) & (den >= params["trust_min_weight_share"] * total - 1e-12)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(enough, num / np.where(den > 0, den, 1.0), np.nan)

@@ -108,12 +108,20 @@ def monte_carlo_ranks(
     s = score(draws, params, w)
     r = ranks_desc(s)
     lo_q = (1.0 - params["mc_interval"]) / 2.0
+    probs = [lo_q, 0.5, 1.0 - lo_q]
+    # columns without a missing draw (the usual case) take the fast np.quantile; the others
+    # np.nanquantile (all-NaN columns, commodities without a score, stay NaN)
+    full = ~np.isnan(s).any(axis=0)
+    q = np.full((3, s.shape[1]), np.nan)
+    sq = np.full((3, s.shape[1]), np.nan)
+    q[:, full] = np.quantile(r[:, full], probs, axis=0)
+    sq[:, full] = np.quantile(s[:, full], probs, axis=0)
     with warnings.catch_warnings():
-        warnings.simplefilter(
-            "ignore", RuntimeWarning
-        )  # all-NaN columns (commodities without a score)
-        q = np.nanquantile(r, [lo_q, 0.5, 1.0 - lo_q], axis=0)
-        sq = np.nanquantile(s, [lo_q, 1.0 - lo_q], axis=0)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if (~full).any():
+            q[:, ~full] = np.nanquantile(r[:, ~full], probs, axis=0)
+            sq[:, ~full] = np.nanquantile(s[:, ~full], probs, axis=0)
+    sq = sq[[0, 2]]
     return pd.DataFrame(
         {
             "rank_low": np.floor(q[0]),
