@@ -396,6 +396,7 @@ def _register_scenarios(router: APIRouter) -> None:
                 stages=req.stages,
                 year=req.year,
                 severity=req.severity,  # type: ignore[arg-type]
+                on_chunk=lambda fraction: progress(0.05 + 0.9 * fraction),
             )
             return {
                 "table": records(r.table),

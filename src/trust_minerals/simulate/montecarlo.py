@@ -21,7 +21,7 @@ histograms) is in :mod:`trust_minerals.simulate.kernel` and :mod:`trust_minerals
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -344,8 +344,16 @@ class MonteCarloResult:
     backend: str
 
 
-def _run_local(job: MonteCarloJob, progress: bool) -> list[ChunkStats]:
+def _run_local(
+    job: MonteCarloJob, progress: bool, on_chunk: Callable[[float], None] | None = None
+) -> list[ChunkStats]:
     indices = range(len(job.chunks))
+    if on_chunk is not None:
+        out_chunks = []
+        for i in indices:
+            out_chunks.append(run_chunk(job, i))
+            on_chunk((i + 1) / len(job.chunks))
+        return out_chunks
     if not progress or len(job.chunks) < 2:
         return [run_chunk(job, i) for i in indices]
     from rich.progress import Progress
@@ -376,8 +384,12 @@ def shortfall_risk(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: bool = False,
+    on_chunk: Callable[[float], None] | None = None,
 ) -> MonteCarloResult:
     """Monte Carlo distribution of each consumer's shortfall share, per commodity and stage.
+
+    ``on_chunk(fraction)`` (single-process runs) is called after each chunk with the fraction of
+    chunks done, e.g. to report a background job's progress.
 
     In each draw every supplying country is disrupted with its probability and loses a severity
     share of its supply (country-level events, shared across commodities); a consumer's shortfall
@@ -420,7 +432,7 @@ def shortfall_risk(
     )
     chunk_bounds(n_draws, chunk)  # validates chunk_size
     if workers is None and scheduler is None:
-        parts, backend = _run_local(job, progress), "numpy"
+        parts, backend = _run_local(job, progress, on_chunk), "numpy"
     else:
         from trust_minerals.simulate.distributed import run_chunks
 
