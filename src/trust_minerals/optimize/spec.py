@@ -6,14 +6,14 @@ label ``assumption``); nothing is typed into code.
 
 from __future__ import annotations
 
-import csv
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from trust_minerals.errors import InputError, ParseError
+from trust_minerals.errors import InputError
+from trust_minerals.parameters import read_parameters
 
 
 def data_path(name: str) -> str:
@@ -30,24 +30,7 @@ def parameters() -> dict[str, float]:
     >>> 0 < parameters()["eu_crma_max_supplier_share"] <= 1
     True
     """
-    path = data_path("parameters.csv")
-    out: dict[str, float] = {}
-    with open(path, encoding="utf-8", newline="") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            if not row.get("source"):
-                raise ParseError(
-                    "every parameter needs a source or 'assumption'",
-                    path=path,
-                    line=line,
-                    field="source",
-                )
-            try:
-                out[row["key"]] = float(row["value"])
-            except (TypeError, ValueError):
-                raise ParseError(
-                    "not a number", path=path, line=line, field="value", value=row["value"]
-                ) from None
-    return out
+    return read_parameters("optimize")
 
 
 def resolve_share(value: float | str | None, field: str) -> float | None:

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import csv
 from functools import cache
 from importlib import resources
 
 import pandas as pd
 
 from trust_minerals.errors import ParseError
+from trust_minerals.parameters import read_parameters
 
 
 def data_path(name: str) -> str:
@@ -26,24 +26,7 @@ def parameters() -> dict[str, float]:
     >>> parameters()["draw_cap"] >= 1
     True
     """
-    path = data_path("parameters.csv")
-    out: dict[str, float] = {}
-    with open(path, encoding="utf-8", newline="") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            try:
-                out[row["key"]] = float(row["value"])
-            except (TypeError, ValueError):
-                raise ParseError(
-                    "not a number", path=path, line=line, field="value", value=row["value"]
-                ) from None
-            if not row.get("source"):
-                raise ParseError(
-                    "every parameter needs a source or 'assumption'",
-                    path=path,
-                    line=line,
-                    field="source",
-                )
-    return out
+    return read_parameters("simulate")
 
 
 @cache
