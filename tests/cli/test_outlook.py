@@ -108,4 +108,8 @@ def test_balance_table_for_india() -> None:
 
 def test_unknown_scenario_is_a_named_error() -> None:
     result = runner.invoke(app, ["demand", "--scenario", "BAU"])
-    assert result.exit_code == 2 and "unknown scenario" in result.output.lower() and "BAU" in result.output
+    assert (
+        result.exit_code == 2
+        and "unknown scenario" in result.output.lower()
+        and "BAU" in result.output
+    )

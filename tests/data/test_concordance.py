@@ -13,11 +13,19 @@ STAGES = set(vocabulary("stage"))
 
 
 def test_usgs_country_names_map_through_the_alias_file() -> None:
-    assert to_iso3(["Congo (Kinshasa)", "Burma", "Korea, Republic of", "India"]) == ["COD", "MMR", "KOR", "IND"]
+    assert to_iso3(["Congo (Kinshasa)", "Burma", "Korea, Republic of", "India"]) == [
+        "COD",
+        "MMR",
+        "KOR",
+        "IND",
+    ]
 
 
 def test_aggregates_keep_their_names_only_when_allowed() -> None:
-    assert to_iso3(["World total (rounded)", "Other countries"], allow_aggregates=True) == ["World total", "Other countries"]
+    assert to_iso3(["World total (rounded)", "Other countries"], allow_aggregates=True) == [
+        "World total",
+        "Other countries",
+    ]
     with pytest.raises(UnknownNameError):
         to_iso3(["Other countries"])
 
@@ -44,7 +52,12 @@ def test_concordances_map_into_known_commodity_ids(file: str, column: str) -> No
 
 
 def test_export_control_items_map_into_known_ids() -> None:
-    ids = {c for r in read_concordance("export_control_items.csv") for c in r["commodity"].split(";") if c}
+    ids = {
+        c
+        for r in read_concordance("export_control_items.csv")
+        for c in r["commodity"].split(";")
+        if c
+    }
     assert ids <= COMMODITIES, sorted(ids - COMMODITIES)
 
 
@@ -61,5 +74,7 @@ def test_hs6_codes_are_unique_six_digit_codes() -> None:
 
 
 def test_name_variants_are_unambiguous() -> None:
-    keys = [" ".join(r["name"].split()).casefold() for r in read_concordance("usgs_commodity_names.csv")]
+    keys = [
+        " ".join(r["name"].split()).casefold() for r in read_concordance("usgs_commodity_names.csv")
+    ]
     assert len(keys) == len(set(keys))
