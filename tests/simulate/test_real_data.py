@@ -39,6 +39,10 @@ def test_gallium_preset_gives_a_us_shortfall_and_leaves_china_untouched(built_db
     assert by["IND"]["shortfall_share"] > 0 and by["IND"]["price_change_share"] > 0
     # China's domestic market keeps its own output
     assert by["CHN"]["shortfall_share"] == 0 and by["CHN"]["price_change_share"] == 0
+    # the US lost tonnage uses the USGS import quantity of the product the shares describe
+    usa = by["USA"]
+    assert usa["basis"].startswith("usgs import sources") and usa["import_quantity"] > 0
+    assert usa["lost_supply"] == pytest.approx(usa["shortfall_share"] * usa["import_quantity"])
     monthly = _json(["simulate", "--preset", "china-gallium-2023", "--for", "USA", "--by-month"])
     first, last = monthly[0], monthly[-1]
     assert first["shortfall_share"] > last["shortfall_share"] > 0  # licensing lag, then partial

@@ -219,6 +219,42 @@ def _us_import_sources(ds: SupplyDataset, commodity: str) -> tuple[pd.Series, st
     return shares, f"usgs import sources {period} ({detail})"
 
 
+#: metric tons per unit, for the units USGS uses for import quantities
+_TONNES_PER_UNIT = {
+    "kilograms": 0.001,
+    "metric tons": 1.0,
+    "thousand metric tons": 1000.0,
+    "million metric tons": 1e6,
+}
+
+
+def _us_import_quantity(
+    ds: SupplyDataset, commodity: str, basis: str, year: int
+) -> tuple[float, str]:
+    """US imports for consumption (t/yr) from the USGS salient statistics, for the product whose
+    import-source shares are used (the detail in ``basis``), in the latest year <= ``year``.
+
+    NaN with a note when no single matching import series in a mass unit is published.
+    """
+    sal = ds.us_salient
+    rows = sal[
+        (sal["commodity"] == commodity) & (sal["statistic"] == "Import") & sal["value"].notna()
+    ]
+    rows = rows[rows["unit"].isin(list(_TONNES_PER_UNIT))]
+    detail = basis[basis.rfind("(") + 1 : -1].strip().lower() if basis.endswith(")") else ""
+    matching = (
+        rows[rows["detail"].str.lower().str.contains(detail, regex=False)] if detail else rows
+    )
+    if matching["detail"].nunique() != 1:
+        matching = rows if rows["detail"].nunique() == 1 else matching.iloc[0:0]
+    matching = matching[matching["year"] <= year]
+    if matching.empty:
+        return float("nan"), "no single USGS import quantity for this product: lost supply unknown"
+    row = matching.sort_values("year").iloc[-1]
+    tonnes = float(row["value"]) * _TONNES_PER_UNIT[str(row["unit"])]
+    return tonnes, f"import quantity: USGS '{row['detail']}' {int(row['year'])}"
+
+
 def _world_mix(
     ds: SupplyDataset, members: Sequence[str], commodity: str, stage: str, year: int
 ) -> tuple[pd.Series, str] | None:
@@ -304,7 +340,9 @@ def build_supply_mix(
         if list(members) == ["USA"]:
             us = _us_import_sources(ds, commodity)
             if us is not None:
-                return SupplyMix(us[0], us[1], float("nan"), "; ".join(notes))
+                qty, qty_note = _us_import_quantity(ds, commodity, us[1], year)
+                notes.append(qty_note)
+                return SupplyMix(us[0], us[1], qty, "; ".join(n for n in notes if n))
     world = _world_mix(ds, members, commodity, stage, year)
     if world is not None:
         if notes:
