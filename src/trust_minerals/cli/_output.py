@@ -6,10 +6,13 @@ import json
 import math
 import sys
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import typer
+
+if TYPE_CHECKING:
+    from trust_minerals.dataset import SupplyDataset
 
 
 class OutputFormat(StrEnum):
@@ -33,6 +36,13 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "item"):  # numpy scalar
         return _jsonable(value.item())
     return value
+
+
+def dataset() -> SupplyDataset:
+    """The dataset from the store (imported here, inside the call, so ``trust`` starts fast)."""
+    from trust_minerals.data.store import load_dataset
+
+    return load_dataset()
 
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:

@@ -8,13 +8,8 @@ from typing import Any
 import typer
 
 from trust_minerals.cli._output import FORMAT_OPTION, OutputFormat, emit
+from trust_minerals.cli._output import dataset as _dataset
 from trust_minerals.errors import InputError
-
-
-def _dataset():  # type: ignore[no-untyped-def]
-    from trust_minerals.data.store import load_dataset
-
-    return load_dataset()
 
 
 def _pairs(values: list[str] | None, option: str) -> dict[str, float]:

@@ -5,12 +5,7 @@ from __future__ import annotations
 import typer
 
 from trust_minerals.cli._output import FORMAT_OPTION, OutputFormat, emit
-
-
-def _dataset():  # type: ignore[no-untyped-def]
-    from trust_minerals.data.store import load_dataset
-
-    return load_dataset()
+from trust_minerals.cli._output import dataset as _dataset
 
 
 def register(app: typer.Typer) -> None:
