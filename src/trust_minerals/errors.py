@@ -5,6 +5,32 @@ Every error names what was wrong (file, line, field or value) so that a user can
 
 from __future__ import annotations
 
+_LIST_AT_MOST = 30
+"""An error lists every valid choice only when there are at most this many; else the closest."""
+
+
+def closest(names: list[str], valid: list[str], n: int = 3) -> list[str]:
+    """The valid choices closest to ``names`` (case-insensitive), best first, at most ``n``.
+
+    >>> closest(["lithum"], ["lithium", "cobalt"])
+    ['lithium']
+    """
+    import difflib
+
+    folded = {str(v).casefold(): str(v) for v in valid}
+    out: list[str] = []
+    for name in names:
+        key = str(name).casefold()
+        if key in folded:
+            hit = [folded[key]]
+        else:
+            hit = [folded[m] for m in difflib.get_close_matches(key, list(folded), n=n, cutoff=0.6)]
+            hit += [v for k, v in folded.items() if key and (k.startswith(key) or key in k)][:n]
+        for h in hit:
+            if h not in out:
+                out.append(h)
+    return out[:n]
+
 
 class TrustMineralsError(Exception):
     """Base class of every error the library raises on purpose."""
@@ -46,7 +72,8 @@ class ParseError(TrustMineralsError, ValueError):
 class UnknownNameError(TrustMineralsError, KeyError):
     """One or more names (country, commodity, method, ...) matched nothing.
 
-    The message lists every unmatched name and, where short enough, the valid choices.
+    The message lists every unmatched name, the closest valid names ("did you mean") and, where
+    short enough, every valid choice.
     """
 
     def __init__(
@@ -59,12 +86,17 @@ class UnknownNameError(TrustMineralsError, KeyError):
         self.kind = kind
         self.names = list(names)
         self.valid = list(valid) if valid is not None else None
+        self.suggestions = closest(self.names, self.valid or [])
         msg = f"unknown {kind}: {', '.join(repr(n) for n in self.names)}"
         if where:
             msg += f" (in {where})"
+        if self.suggestions:
+            msg += f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?"
         if self.valid is not None:
-            shown = self.valid if len(self.valid) <= 80 else self.valid[:80] + ["..."]
-            msg += f"; valid choices: {', '.join(shown)}"
+            if len(self.valid) <= _LIST_AT_MOST:
+                msg += f"; valid choices: {', '.join(self.valid)}"
+            else:
+                msg += f"; {len(self.valid)} valid choices"
         super().__init__(msg)
 
     def __str__(self) -> str:  # KeyError quotes its message otherwise

@@ -84,7 +84,13 @@ def test_production_csv_round_trips(built_db: Path) -> None:
 def test_unknown_commodity_is_a_clear_error(built_db: Path) -> None:
     result = runner.invoke(app, ["production", "--commodity", "unobtainium"])
     assert result.exit_code == 2
-    assert "unobtainium" in result.output and "cobalt" in result.output
+    assert "unobtainium" in result.output and "did you mean" in result.output
+
+
+def test_a_misspelt_commodity_suggests_the_closest_name(built_db: Path) -> None:
+    result = runner.invoke(app, ["production", "--commodity", "lithum"])
+    assert result.exit_code == 2
+    assert "did you mean 'lithium'" in result.output
 
 
 def test_data_check_explains_every_mismatch(built_db: Path) -> None:

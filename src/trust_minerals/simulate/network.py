@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.errors import UnknownNameError
 from trust_minerals.metrics.concentration import shares as _shares
 
 GROUPS = ("msp", "quad", "g7", "eu", "oecd", "usa_ind")
@@ -119,33 +119,17 @@ def group_members(ds: SupplyDataset, group: str) -> list[str]:
 
 
 def resolve_consumers(ds: SupplyDataset, names: Sequence[str]) -> dict[str, list[str]]:
-    """Consumer name → member ISO3s. A name is an ISO3 code or a group (MSP, QUAD, G7, EU, OECD,
-    USA_IND, case-insensitive). Unknown names raise :class:`UnknownNameError` naming them all.
+    """Consumer name → member ISO3s, read by :func:`trust_minerals.countries.resolve_consumers`
+    (``USA``, ``MSP``, ``USA+IND``, ``usa_ind``, ...). Unknown names raise :class:`UnknownNameError`.
 
     Examples
     --------
     >>> resolve_consumers(ds, ["USA", "MSP"])["USA"]  # doctest: +SKIP
     ['USA']
     """
-    known = set(ds.country_ids())
-    out: dict[str, list[str]] = {}
-    bad = []
-    for raw in names:
-        name = raw.strip()
-        if name.upper() in known:
-            out[name.upper()] = [name.upper()]
-        elif name.lower() in GROUPS:
-            members = group_members(ds, name.lower())
-            if not members:
-                raise InputError(f"consumer group {name!r} has no members in the countries table")
-            out[name.upper()] = members
-        else:
-            bad.append(name)
-    if bad:
-        raise UnknownNameError("consumer", bad, sorted(known) + [g.upper() for g in GROUPS])
-    if not out:
-        raise InputError("at least one consumer is needed (e.g. USA,IND)")
-    return out
+    from trust_minerals.countries import resolve_consumers as _resolve
+
+    return {cs.name.upper(): list(cs.members) for cs in _resolve(ds, list(names))}
 
 
 @dataclass(frozen=True)

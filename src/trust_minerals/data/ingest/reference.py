@@ -37,6 +37,7 @@ from typing import Any
 
 import pandas as pd
 
+from trust_minerals.countries import FLAG_GROUPS, GROUPS, country_members, group_members
 from trust_minerals.data.concordance import read_concordance
 from trust_minerals.data.ingest.export_controls import (
     ControlItem,
@@ -59,11 +60,7 @@ __all__ = [
     "split_control_items",
 ]
 
-GROUPS: tuple[str, ...] = ("msp", "quad", "g7", "eu", "oecd", "usa_ind")
-"""Partner groups understood by :func:`group_members` and :func:`parse_partner_set`."""
-
-_FLAG_GROUPS = ("msp", "quad", "g7", "eu", "oecd")
-_COMPOSITE_GROUPS = {"usa_ind": ("USA", "IND")}
+_FLAG_GROUPS = FLAG_GROUPS
 
 
 def _raw(*parts: str) -> Path:
@@ -479,43 +476,6 @@ def parse_countries(
     return validate("countries", df, where=str(wgi_path))
 
 
-def _countries_frame(ds_or_countries: Any) -> pd.DataFrame:
-    if isinstance(ds_or_countries, pd.DataFrame):
-        return ds_or_countries
-    countries = getattr(ds_or_countries, "countries", None)
-    if isinstance(countries, pd.DataFrame):
-        return countries
-    raise TypeError("expected a SupplyDataset or a countries DataFrame")
-
-
-def group_members(ds_or_countries: Any, group: str) -> list[str]:
-    """ISO3 codes of a partner group (``msp, quad, g7, eu, oecd, usa_ind``), sorted.
-
-    Parameters
-    ----------
-    ds_or_countries
-        A :class:`~trust_minerals.dataset.SupplyDataset` or a ``countries`` table.
-    group
-        Group name (case-insensitive). ``usa_ind`` is the US-India (TRUST) pair.
-
-    Examples
-    --------
-    >>> group_members(parse_countries(), "quad")
-    ['AUS', 'IND', 'JPN', 'USA']
-    """
-    countries = _countries_frame(ds_or_countries)
-    key = group.strip().casefold()
-    if key in _COMPOSITE_GROUPS:
-        codes = list(_COMPOSITE_GROUPS[key])
-        missing = [c for c in codes if c not in set(countries["country"])]
-        if missing:
-            raise UnknownNameError("country", missing, None, f"group {group!r}")
-        return sorted(codes)
-    if key not in _FLAG_GROUPS:
-        raise UnknownNameError("partner group", [group], list(GROUPS))
-    return sorted(countries.loc[countries[key].astype(bool), "country"].tolist())
-
-
 def parse_partner_set(text: str, countries: Any) -> list[str]:
     """Read a partner set: group names and/or ISO3 codes joined by ``,`` or ``+``.
 
@@ -541,18 +501,4 @@ def parse_partner_set(text: str, countries: Any) -> list[str]:
     >>> parse_partner_set("usa+ind", parse_countries())
     ['USA', 'IND']
     """
-    frame = _countries_frame(countries)
-    known = set(frame["country"])
-    tokens = [t.strip() for t in re.split(r"[,+]", str(text))]
-    out: list[str] = []
-    unknown: list[str] = []
-    for token in tokens:
-        if token.casefold() in GROUPS:
-            out.extend(group_members(frame, token))
-        elif token.upper() in known:
-            out.append(token.upper())
-        else:
-            unknown.append(token)
-    if unknown:
-        raise UnknownNameError("partner", unknown, [*GROUPS, *sorted(known)], "partner set")
-    return list(dict.fromkeys(out))
+    return country_members(countries, text, role="partner")
