@@ -95,7 +95,7 @@ def bench_real_end_to_end() -> dict[str, float | str]:
         ds.table(name)
     t0 = time.perf_counter()
     r = optimize_sourcing(
-        ds, buyer="IND", commodity="lithium", stage="mine", demand=20000,
+        ds, consumer="IND", commodity="lithium", stage="mine", demand=20000,
         max_supplier_share=0.65, min_partner_share=0.5, draws=10000, seed=1,
     )  # fmt: skip
     return {"total_s": round(time.perf_counter() - t0, 3), "cvar_after": round(r.cvar_after, 1)}

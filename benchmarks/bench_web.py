@@ -164,7 +164,7 @@ def _dashboard() -> dict[str, Any]:
 
 
 SOURCING_QUERY = (
-    "/sourcing?buyer=IND&commodity=lithium&stage=mine&demand=20000&cap=crma"
+    "/sourcing?consumer=IND&commodity=lithium&stage=mine&demand=20000&cap=crma"
     "&min_partner_share=0.5&partners=msp&seed={seed}&against=partner_share&points=8&draws={draws}"
 )
 

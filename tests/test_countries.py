@@ -6,7 +6,7 @@ import pytest
 
 from trust_minerals.countries import CountrySet, resolve_consumer, resolve_consumers
 from trust_minerals.errors import InputError, UnknownNameError
-from trust_minerals.simulate.network import resolve_consumers as network_consumers
+from trust_minerals.simulate.network import build_exposure
 
 
 @pytest.mark.parametrize("text", ["USA+IND", "usa_ind", "USA_IND", "ind,usa", ["USA", "IND"]])
@@ -34,8 +34,11 @@ def test_comma_separates_consumers_and_plus_pools_them(ds) -> None:  # type: ign
 
 
 def test_the_simulation_reads_consumers_with_the_same_reader(ds) -> None:  # type: ignore[no-untyped-def]
-    assert network_consumers(ds, ["USA+IND"]) == {"USA+IND": ["IND", "USA"]}
-    assert network_consumers(ds, ["usa_ind"])["USA_IND"] == ["IND", "USA"]
+    pooled = build_exposure(ds, "USA+IND", ["cobalt"], ["mine"])
+    named = build_exposure(ds, ["usa_ind"], ["cobalt"], ["mine"])
+    assert list(pooled.columns["consumer"]) == ["USA+IND"]
+    assert list(named.columns["consumer"]) == ["USA_IND"]
+    assert (pooled.matrix == named.matrix).all()
 
 
 def test_unknown_names_are_named_with_the_closest_valid_one(ds) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from trust_minerals._tables import YearLike, as_year
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import UnknownNameError
 from trust_minerals.metrics.concentration import concentration_table
@@ -38,7 +39,7 @@ LIST_FLAGS = {
 
 
 def overview(
-    ds: SupplyDataset, *, year: int | None = None, include_all: bool = False
+    ds: SupplyDataset, *, year: YearLike = None, include_all: bool = False
 ) -> pd.DataFrame:
     """Concentration of every commodity on the US 2025 or India 2023 list (all with ``include_all``).
 
@@ -50,6 +51,7 @@ def overview(
     --------
     >>> overview(ds, year=2025).query("commodity == 'cobalt'")   # doctest: +SKIP
     """
+    year = as_year(year)
     prod = ds.production
     if year is None:
         year = int(prod["year"].max())

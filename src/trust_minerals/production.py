@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from trust_minerals._tables import YearLike, as_year
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import UnknownNameError
 from trust_minerals.metrics.concentration import shares
@@ -24,7 +25,7 @@ PRODUCTION_COLUMNS = [
 
 
 def production_table(
-    ds: SupplyDataset, commodity: str, *, stage: str | None = None, year: int | None = None
+    ds: SupplyDataset, commodity: str, *, stage: str | None = None, year: YearLike = None
 ) -> pd.DataFrame:
     """Rows of ``commodity`` (optionally one stage and year) with ``share`` of the denominator.
 
@@ -35,6 +36,7 @@ def production_table(
     --------
     >>> production_table(ds, "cobalt", stage="mine", year=2025).head(3)   # doctest: +SKIP
     """
+    year = as_year(year)
     ds.check_commodities([commodity])
     prod = ds.production
     prod = prod[prod["commodity"] == commodity]

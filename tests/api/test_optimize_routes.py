@@ -11,7 +11,7 @@ import pytest
 from tests.api.conftest import KEY, make_client
 
 HEADERS = {"X-API-Key": KEY}
-SPEC = {"buyer": "IND", "commodity": "lithium", "demand": 20, "draws": 300}
+SPEC = {"consumer": "IND", "commodity": "lithium", "demand": 20, "draws": 300}
 
 
 @pytest.fixture(scope="module")

@@ -126,7 +126,7 @@ def test_screen_ranks_and_explains() -> None:
 
 
 def test_complement_lists_opportunities() -> None:
-    result = runner.invoke(app, ["complement", "--a", "USA", "--b", "IND", "--format", "json"])
+    result = runner.invoke(app, ["complement", "--for", "USA,IND", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == []  # neither partner produces lithium in this dataset
 

@@ -67,6 +67,17 @@ def test_simulate_preset_rows_and_by_month():
     assert len(monthly.output.strip().splitlines()) == 1 + 12
 
 
+@pytest.mark.parametrize("consumer", ["USA+IND", "usa_ind"])
+def test_simulate_accepts_a_pooled_consumer(consumer):
+    res = runner.invoke(
+        app, ["simulate", "--preset", "china-gallium-2023", "--for", consumer, "--format", "json"]
+    )
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert {r["consumer"] for r in rows} == {consumer.upper()}
+    assert rows and all(r["basis"] for r in rows)
+
+
 def test_simulate_scenario_file(tmp_path):
     f = tmp_path / "my.yaml"
     f.write_text(

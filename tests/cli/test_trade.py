@@ -60,7 +60,7 @@ def test_json_rows_by_hand(tiny: SupplyDataset) -> None:
             "trade",
             "--commodity",
             "lithium",
-            "--importer",
+            "--for",
             "IND",
             "--year",
             "2024",
@@ -76,9 +76,7 @@ def test_json_rows_by_hand(tiny: SupplyDataset) -> None:
 
 
 def test_table_output_cites_baci(tiny: SupplyDataset) -> None:
-    res = runner.invoke(
-        app, ["trade", "--commodity", "lithium", "--importer", "IND", "--year", "2024"]
-    )
+    res = runner.invoke(app, ["trade", "--commodity", "lithium", "--for", "IND", "--year", "2024"])
     assert res.exit_code == 0, res.output
     assert "CHL" in res.stdout and "BACI (CEPII)" in res.stdout and "Zignago" in res.stdout
     help_text = runner.invoke(app, ["trade", "--help"]).stdout
@@ -88,7 +86,7 @@ def test_table_output_cites_baci(tiny: SupplyDataset) -> None:
 def test_no_trade_prints_a_clear_message_and_empty_json(tiny: SupplyDataset) -> None:
     res = runner.invoke(
         app,
-        ["trade", "--commodity", "lithium", "--importer", "IND", "--year", "2001", "-f", "json"],
+        ["trade", "--commodity", "lithium", "--for", "IND", "--year", "2001", "-f", "json"],
     )
     assert res.exit_code == 0
     assert json.loads(res.stdout) == []
@@ -98,13 +96,11 @@ def test_no_trade_prints_a_clear_message_and_empty_json(tiny: SupplyDataset) -> 
 def test_group_of_importers_and_unknown_names(tiny: SupplyDataset) -> None:
     res = runner.invoke(
         app,
-        ["trade", "--commodity", "lithium", "--importer", "IND,USA", "--year", "2024", "-f", "csv"],
+        ["trade", "--commodity", "lithium", "--for", "IND,USA", "--year", "2024", "-f", "csv"],
     )
     assert res.exit_code == 0, res.output
     assert "USA" not in res.stdout.split("\n", 1)[1]  # USA -> IND is inside the group
-    res = runner.invoke(
-        app, ["trade", "--commodity", "lithium", "--importer", "XXX", "--year", "2024"]
-    )
+    res = runner.invoke(app, ["trade", "--commodity", "lithium", "--for", "XXX", "--year", "2024"])
     assert res.exit_code == 2 and "XXX" in res.output and "Error:" in res.output
 
 
@@ -115,7 +111,7 @@ def test_real_store_india_lithium_2024_shares_sum_to_one(ds: SupplyDataset) -> N
             "trade",
             "--commodity",
             "lithium",
-            "--importer",
+            "--for",
             "IND",
             "--year",
             "2024",

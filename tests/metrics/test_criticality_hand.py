@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from trust_minerals.countries import resolve_consumer
 from trust_minerals.errors import InputError, UnknownNameError
-from trust_minerals.metrics.consumers import resolve_countries
 from trust_minerals.metrics.criticality import criticality
 from trust_minerals.metrics.criticality.inputs import build_indicators
 from trust_minerals.metrics.criticality.validation import compare_with_lists, list_members
@@ -148,7 +148,7 @@ def test_compare_lists_counts_overlap(small_ds):
 
 
 def test_indicators_for_a_group_consumer(small_ds):
-    ind = build_indicators(small_ds, resolve_countries(small_ds, "USA+IND"), 2025).set_index(
+    ind = build_indicators(small_ds, resolve_consumer(small_ds, "USA+IND"), 2025).set_index(
         "commodity"
     )
     # no published reliance for the pair and no matching trade+production stage: unknown

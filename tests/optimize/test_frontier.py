@@ -11,7 +11,7 @@ from trust_minerals.errors import InputError
 from trust_minerals.optimize.frontier import efficient_frontier
 from trust_minerals.optimize.infeasibility import min_cost
 
-BASE = {"buyer": "IND", "commodity": "lithium", "demand": 20000.0, "max_supplier_share": 0.65}
+BASE = {"consumer": "IND", "commodity": "lithium", "demand": 20000.0, "max_supplier_share": 0.65}
 COSTS = {"AUS": 3.0, "CHL": 1.0, "CHN": 1.0, "ARG": 2.0}
 
 

@@ -10,7 +10,7 @@ from trust_minerals.optimize.screen import screen_assets
 from trust_minerals.optimize.solve import optimize_sourcing
 from trust_minerals.optimize.spec import parameters
 
-LITHIUM = {"buyer": "IND", "commodity": "lithium", "stage": "mine", "draws": 2000, "seed": 1}
+LITHIUM = {"consumer": "IND", "commodity": "lithium", "stage": "mine", "draws": 2000, "seed": 1}
 
 
 def test_india_lithium_portfolio_from_the_scenario_engine(ds: SupplyDataset) -> None:
@@ -47,7 +47,7 @@ def test_real_infeasibility_is_explained_from_the_data(ds: SupplyDataset) -> Non
 
 
 def test_lithium_screening_ranks_reserve_holders(ds: SupplyDataset) -> None:
-    r = screen_assets(ds, "lithium", buyer="IND")
+    r = screen_assets(ds, "lithium", consumer="IND")
     t = r.ranking.set_index("country")
     assert "IND" not in t.index
     assert {"AUS", "CHL", "ARG"} <= set(t.index)
@@ -57,7 +57,7 @@ def test_lithium_screening_ranks_reserve_holders(ds: SupplyDataset) -> None:
 
 
 def test_us_india_complementarity_lists_quantities(ds: SupplyDataset) -> None:
-    r = complementarity(ds, "USA", "IND")
+    r = complementarity(ds, "USA,IND")
     opp = r.opportunities
     assert not opp.empty
     assert set(opp["provider"]) <= {"USA", "IND"}

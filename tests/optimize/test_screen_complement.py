@@ -63,7 +63,7 @@ def screen_ds() -> SupplyDataset:
 
 
 def test_screen_components_match_hand_calculations(screen_ds: SupplyDataset) -> None:
-    r = screen_assets(screen_ds, "lithium", buyer="IND")
+    r = screen_assets(screen_ds, "lithium", consumer="IND")
     t = r.ranking.set_index("country")
     assert "IND" not in t.index
     assert t.loc["CHL", "reserve_share"] == pytest.approx(9000 / 20000)
@@ -77,7 +77,7 @@ def test_screen_components_match_hand_calculations(screen_ds: SupplyDataset) -> 
 
 
 def test_screen_score_is_the_weighted_mean_of_its_components(screen_ds: SupplyDataset) -> None:
-    r = screen_assets(screen_ds, "lithium", buyer="IND")
+    r = screen_assets(screen_ds, "lithium", consumer="IND")
     w = pd.Series(default_weights())
     comp = r.components.set_index("country")
     by_hand = (comp[w.index] * w).sum(axis=1) / w.sum()
@@ -155,7 +155,8 @@ def pair_ds() -> SupplyDataset:
 
 
 def test_complementarity_lists_each_opportunity_with_quantities(pair_ds: SupplyDataset) -> None:
-    r = complementarity(pair_ds, "USA", "IND")
+    r = complementarity(pair_ds, "USA,IND")
+    assert r.consumers == ("USA", "IND")
     got = {(o.commodity, o.stage, o.provider, o.dependent) for o in r.opportunities.itertuples()}
     assert got == {("titanium", "mine", "IND", "USA"), ("germanium", "refinery", "USA", "IND")}
     ti = r.opportunities.set_index("commodity").loc["titanium"]
@@ -170,6 +171,8 @@ def test_complementarity_lists_each_opportunity_with_quantities(pair_ds: SupplyD
 
 def test_complementarity_bad_input(pair_ds: SupplyDataset) -> None:
     with pytest.raises(InputError):
-        complementarity(pair_ds, "USA", "USA")
+        complementarity(pair_ds, "USA,USA")
+    with pytest.raises(InputError, match="single countries"):
+        complementarity(pair_ds, ["USA+IND", "AUS"])
     with pytest.raises(UnknownNameError, match="XYZ"):
-        complementarity(pair_ds, "USA", "XYZ")
+        complementarity(pair_ds, ["USA", "XYZ"])

@@ -16,7 +16,7 @@ from trust_minerals.optimize.model import SourcingProblem, cvar
 from trust_minerals.optimize.solve import optimize_sourcing
 from trust_minerals.optimize.spec import SourcingSpec, parameters
 
-BASE = {"buyer": "IND", "commodity": "lithium", "demand": 20000.0}
+BASE = {"consumer": "IND", "commodity": "lithium", "demand": 20000.0}
 
 
 def test_capacity_is_the_documented_fraction_of_production(
@@ -97,7 +97,7 @@ def test_infeasible_partner_share_is_explained_with_the_numbers(
     # MSP partners here: only AUS, with 80,000 × f exportable; ask for 90% of 50,000 t
     f = parameters()["exportable_fraction"]
     r = optimize_sourcing(
-        lithium_ds, loss=lithium_loss, buyer="IND", commodity="lithium", demand=50000,
+        lithium_ds, loss=lithium_loss, consumer="IND", commodity="lithium", demand=50000,
         min_partner_share=0.9,
     )  # fmt: skip
     assert r.status == "infeasible" and r.portfolio["flow_opt"].isna().all()
@@ -154,7 +154,7 @@ def test_bad_spec_raises_input_error(fields: dict, word: str) -> None:
 def test_empty_supplier_set_raises_input_error(lithium_ds: SupplyDataset) -> None:
     with pytest.raises(InputError, match="supplier set is empty"):
         optimize_sourcing(
-            lithium_ds, loss=pd.DataFrame(), buyer="IND", commodity="cobalt", demand=1.0
+            lithium_ds, loss=pd.DataFrame(), consumer="IND", commodity="cobalt", demand=1.0
         )
 
 
@@ -165,7 +165,7 @@ def test_unknown_names_are_listed(lithium_ds: SupplyDataset, lithium_loss: pd.Da
         optimize_sourcing(lithium_ds, loss=lithium_loss, partners="narnia", **BASE)
     with pytest.raises(UnknownNameError, match="unobtainium"):
         optimize_sourcing(
-            lithium_ds, loss=lithium_loss, buyer="IND", commodity="unobtainium", demand=1
+            lithium_ds, loss=lithium_loss, consumer="IND", commodity="unobtainium", demand=1
         )
 
 
@@ -184,18 +184,20 @@ def test_known_domestic_use_is_subtracted(lithium_loss: pd.DataFrame) -> None:
         ]
     )  # fmt: skip
     ds = tiny_dataset(
-        production=prod, us_salient=salient, countries=countries_table(["USA", "AUS", "IND"])
+        production=prod,
+        us_salient=salient,
+        countries=countries_table(["USA", "AUS", "IND"], msp=["USA", "AUS", "IND"]),
     )
-    r = optimize_sourcing(ds, loss=lithium_loss, buyer="IND", commodity="lithium", demand=100.0)
+    r = optimize_sourcing(ds, loss=lithium_loss, consumer="IND", commodity="lithium", demand=100.0)
     usa = r.portfolio.set_index("supplier").loc["USA"]
     assert usa["capacity"] == 2000.0 and usa["capacity_basis"] == "production_minus_domestic_use"
 
 
-def test_buyer_production_counts_in_full_and_fraction_is_overridable(
+def test_consumer_production_counts_in_full_and_fraction_is_overridable(
     lithium_ds: SupplyDataset, lithium_loss: pd.DataFrame
 ) -> None:
     r = optimize_sourcing(
-        lithium_ds, loss=lithium_loss, buyer="AUS", commodity="lithium", demand=100.0,
+        lithium_ds, loss=lithium_loss, consumer="AUS", commodity="lithium", demand=100.0,
         exportable_fraction=0.25,
     )  # fmt: skip
     pf = r.portfolio.set_index("supplier")
@@ -209,12 +211,17 @@ def test_recovery_is_a_supplier_with_its_own_capacity() -> None:
     from trust_minerals.outlook.recovery import recovery_supply
 
     prod = production_rows([("CHN", 270000.0), ("IND", 2900.0)], commodity="rare_earths")
-    ds = tiny_dataset(production=prod, countries=countries_table(["CHN", "IND"]))
+    ds = tiny_dataset(production=prod, countries=countries_table(["CHN", "IND"], msp=["IND"]))
     loss = pd.DataFrame({"CHN": np.r_[np.ones(10), np.zeros(90)], "IND": np.zeros(100)})
     expected = recovery_supply("IND", "rare_earths", seed=0).p50
     assert expected > 0
     r = optimize_sourcing(
-        ds, loss=loss, buyer="IND", commodity="rare_earths", demand=2900 + expected, recovery=True
+        ds,
+        loss=loss,
+        consumer="IND",
+        commodity="rare_earths",
+        demand=2900 + expected,
+        recovery=True,
     )
     pf = r.portfolio.set_index("supplier")
     assert pf.loc["recovery", "capacity"] == pytest.approx(expected)
@@ -264,8 +271,10 @@ def test_all_withheld_producers_are_named_in_the_empty_set_error() -> None:
     from tests.factories import countries_table, production_rows, tiny_dataset
 
     prod = production_rows([("CHN", None), ("BEL", None)], commodity="germanium", stage="refinery")
-    ds = tiny_dataset(production=prod, countries=countries_table(["CHN", "BEL", "IND"]))
-    spec = {"buyer": "IND", "commodity": "germanium", "stage": "refinery", "demand": 1.0}
+    ds = tiny_dataset(
+        production=prod, countries=countries_table(["CHN", "BEL", "IND"], msp=["IND"])
+    )
+    spec = {"consumer": "IND", "commodity": "germanium", "stage": "refinery", "demand": 1.0}
     with pytest.raises(InputError, match="CHN withheld, BEL withheld"):
         optimize_sourcing(ds, loss=pd.DataFrame(), **spec)
     r = optimize_sourcing(

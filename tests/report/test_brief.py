@@ -45,7 +45,7 @@ def test_country_profile_shares(tiny_ds) -> None:  # type: ignore[no-untyped-def
 def test_brief_html_has_charts_tables_and_source_notes(tiny_ds) -> None:  # type: ignore[no-untyped-def]
     from trust_minerals.report.brief import brief_html
 
-    html = brief_html(tiny_ds, "cobalt", for_="IND")
+    html = brief_html(tiny_ds, "cobalt", consumer="IND")
     assert html.count("<svg") >= 3  # map + a bar chart per stage + reserves
     assert "60.0%" in html and "COD" in html
     assert "Source notes" in html and "usgs_mcs2026" in html

@@ -125,7 +125,7 @@ def test_sourcing_optimiser_runs_through_the_form(watched: PageWatch, live_serve
     page = watched.page
     page.goto(live_server + "/sourcing", wait_until="networkidle")
     page.select_option("#opt-commodity", "lithium")
-    page.fill("#opt-buyer", "IND")
+    page.fill("#opt-consumer", "IND")
     page.fill("#opt-demand", "20")
     page.select_option("#opt-cap", "crma")
     page.fill("#opt-min-partner", "0.3")

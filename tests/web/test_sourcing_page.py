@@ -90,7 +90,7 @@ def test_crma_option_is_the_published_benchmark() -> None:
         (q(cap="custom"), "max_supplier_share", 422),
         (q(cap="none", max_supplier_share="0.5"), "max_supplier_share", 422),
         (q(partners="../../etc"), "partners", 400),
-        (q(buyer="C:\\x"), "buyer", 400),
+        (q(consumer="C:\\x"), "consumer", 400),
         (q(commodity="x" * 65), "commodity", 422),
         ({"draws": ["10", "20"]}, "draws", 422),
     ],
@@ -156,7 +156,7 @@ def test_page_portfolio_is_the_library_result(page_client: Any) -> None:
     assert r.status_code == 200
     lib = optimize_sourcing(
         load_dataset(page_client.app.state.trust.db_path),
-        buyer="IND",
+        consumer="IND",
         commodity="lithium",
         demand=20,
         max_supplier_share="crma",
@@ -204,7 +204,7 @@ def test_infeasible_page_shows_the_library_explanation(page_client: Any) -> None
     assert r.status_code == 200
     lib = optimize_sourcing(
         load_dataset(page_client.app.state.trust.db_path),
-        buyer="IND",
+        consumer="IND",
         commodity="lithium",
         demand=20,
         max_supplier_share=0.2,
@@ -224,7 +224,7 @@ def test_infeasible_page_shows_the_library_explanation(page_client: Any) -> None
         ("/sourcing?demand=20&draws=5000", 422, "max_draws=1000"),
         ("/sourcing?demand=20&commodity=unobtainium", 404, "unknown commodity"),
         ("/sourcing?demand=20&stage=pigment", 422, "supplier set is empty"),
-        ("/sourcing?demand=20&partners=XYZ", 404, "unknown partner: 'XYZ'"),
+        ("/sourcing?demand=20&partners=XYZ", 404, "unknown partner set: 'XYZ'"),
         ("/sourcing?demand=20&nonsense=1", 404, "unknown parameter"),
     ],
 )

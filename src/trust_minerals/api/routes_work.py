@@ -122,12 +122,12 @@ def result_dict(result: Any) -> Any:
 
 
 class SourcingRequest(BaseModel):
-    """A sourcing problem: the fields of the library's ``SourcingSpec`` (buyer, commodity, demand, ...)."""
+    """A sourcing problem: the fields of the library's ``SourcingSpec`` (consumer, commodity, demand, ...)."""
 
     model_config = ConfigDict(extra="forbid")
 
     spec: dict[str, Any] = Field(
-        description="SourcingSpec fields, e.g. {buyer: IND, commodity: lithium, demand: 20000}"
+        description="SourcingSpec fields, e.g. {consumer: IND, commodity: lithium, demand: 20000}"
     )
     against: str = Field("cost", description="Frontier only: cost or partner_share")
     points: int = Field(10, ge=2, le=50, description="Frontier only: number of points")
@@ -172,7 +172,7 @@ def _register_optimize(router: APIRouter) -> None:
     def optimize(
         req: SourcingRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)
     ) -> Response:
-        """The CVaR-optimal sourcing portfolio of a buyer for one commodity at one stage."""
+        """The CVaR-optimal sourcing portfolio of a consumer for one commodity at one stage."""
         from trust_minerals.optimize.solve import optimize_sourcing
 
         return json_response(result_dict(optimize_sourcing(st.ds, _sourcing_spec(req, st))))
@@ -206,19 +206,19 @@ def _register_optimize(router: APIRouter) -> None:
     @router.get("/screen", response_model=dict[str, Any], responses=GET_ERRORS, tags=["optimize"])
     def screen(
         commodity: str = Query(..., min_length=1, max_length=64),
-        buyer: str | None = Query(None, min_length=1, max_length=80),
+        consumer: str | None = Query(None, min_length=1, max_length=80),
         partners: str = Query("msp", min_length=1, max_length=200),
         st: AppState = Depends(state_of),
     ) -> Response:
         """Rank countries as overseas-asset destinations for a commodity."""
         from trust_minerals.optimize.screen import screen_assets
 
-        key = ("screen", commodity, buyer, partners)
+        key = ("screen", commodity, consumer, partners)
         return json_response(
             st.cached(
                 key,
                 lambda: result_dict(
-                    screen_assets(st.ds, commodity, buyer=buyer, partners=partners)
+                    screen_assets(st.ds, commodity, consumer=consumer, partners=partners)
                 ),
             )
         )
@@ -227,15 +227,19 @@ def _register_optimize(router: APIRouter) -> None:
         "/complement", response_model=dict[str, Any], responses=GET_ERRORS, tags=["optimize"]
     )
     def complement(
-        a: str = Query("USA", min_length=1, max_length=8),
-        b: str = Query("IND", min_length=1, max_length=8),
+        consumers: str = Query(
+            "USA,IND", min_length=1, max_length=20, description="Two ISO3 codes, e.g. USA,IND"
+        ),
         st: AppState = Depends(state_of),
     ) -> Response:
         """Where one of two countries can supply what the other imports."""
         from trust_minerals.optimize.complement import complementarity
 
         return json_response(
-            st.cached(("complement", a, b), lambda: result_dict(complementarity(st.ds, a, b)))
+            st.cached(
+                ("complement", consumers),
+                lambda: result_dict(complementarity(st.ds, consumers)),
+            )
         )
 
 
@@ -303,20 +307,19 @@ def _register_trade(router: APIRouter) -> None:
     @router.get("/trade/suppliers", response_model=Rows, responses=GET_ERRORS, tags=["metrics"])
     def suppliers(
         commodity: str = Query(..., min_length=1, max_length=64),
-        importer: str = Query(
-            ..., min_length=1, max_length=200, description="ISO3 codes joined by commas"
+        consumer: str = Query(
+            ..., min_length=1, max_length=200, description="ISO3, USA+IND, MSP or a list"
         ),
-        year: int = Query(..., ge=1900, le=2100),
+        year: int | None = Query(None, ge=1900, le=2100, description="Default: the latest"),
         stage: str | None = Query(None, min_length=1, max_length=32),
         st: AppState = Depends(state_of),
     ) -> Response:
-        """Suppliers of an importer for a commodity: value (USD), quantity (t) and shares (BACI)."""
+        """Suppliers of a consumer for a commodity: value (USD), quantity (t) and shares (BACI)."""
         from trust_minerals.metrics.trade import import_suppliers
 
-        importers = [c.strip() for c in importer.split(",") if c.strip()]
         body = st.cached(
-            ("suppliers", commodity, importer, year, stage),
-            lambda: records(import_suppliers(st.ds, commodity, importers, year, stage)),
+            ("suppliers", commodity, consumer, year, stage),
+            lambda: records(import_suppliers(st.ds, commodity, consumer, year, stage)),
         )
         return json_response(body)
 

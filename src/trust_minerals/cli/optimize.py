@@ -27,7 +27,7 @@ def _pairs(values: list[str] | None, option: str) -> dict[str, float]:
     return out
 
 
-BUYER = typer.Option(..., "--for", help="Buyer: ISO3 code(s), comma-separated")
+CONSUMER = typer.Option(..., "--for", help="Consumer: ISO3 code(s), comma-separated")
 COMMODITY = typer.Option(..., "--commodity", help="Commodity id, e.g. lithium")
 STAGE = typer.Option("mine", "--stage", help="mine, refinery, smelter, ...")
 DEMAND = typer.Option(
@@ -50,7 +50,7 @@ FORM = typer.Option(None, "--form", help="Production form when a stage has sever
 CONTRACT = typer.Option(None, "--contract", help="Existing contract NAME=QUANTITY (repeatable)")
 CAPACITY = typer.Option(None, "--capacity", help="Capacity override NAME=QUANTITY (repeatable)")
 FRACTION = typer.Option(None, "--exportable-fraction", help="Override the exportable fraction")
-RECOVERY = typer.Option(False, "--recovery", help="Add the buyer's recovery/recycling supply")
+RECOVERY = typer.Option(False, "--recovery", help="Add the consumer's recovery/recycling supply")
 
 
 def _floats(text: str, option: str) -> list[float]:
@@ -81,7 +81,7 @@ def _spec(**kw: Any) -> Any:
 def register(app: typer.Typer) -> None:
     @app.command("optimize")
     def optimize_cmd(
-        buyer: str = BUYER,
+        consumer: str = CONSUMER,
         commodity: str = COMMODITIES,
         stage: str = STAGE,
         demand: str = DEMAND,
@@ -115,7 +115,7 @@ def register(app: typer.Typer) -> None:
                 f"demand: give one number per commodity ({len(names)} commodities, demand={demand!r})"
             )
         common = _spec_fields(
-            buyer=buyer, stage=stage,
+            consumer=consumer, stage=stage,
             max_supplier_share=max_supplier_share, min_partner_share=min_partner_share,
             partners=partners, draws=draws, seed=seed, alpha=alpha, cost_weight=cost_weight,
             year=year, form=form, contracts=contract, capacities=capacity,
@@ -131,7 +131,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("frontier")
     def frontier_cmd(
-        buyer: str = BUYER,
+        consumer: str = CONSUMER,
         commodity: str = COMMODITY,
         stage: str = STAGE,
         demand: float = DEMAND,
@@ -155,7 +155,7 @@ def register(app: typer.Typer) -> None:
         from trust_minerals.optimize.frontier import efficient_frontier
 
         spec = _spec(
-            buyer=buyer, commodity=commodity, stage=stage, demand=demand,
+            consumer=consumer, commodity=commodity, stage=stage, demand=demand,
             max_supplier_share=max_supplier_share, min_partner_share=min_partner_share,
             partners=partners, draws=draws, seed=seed, alpha=alpha, year=year, form=form,
             contracts=contract, capacities=capacity, exportable_fraction=exportable_fraction,
@@ -167,8 +167,8 @@ def register(app: typer.Typer) -> None:
     @app.command("screen")
     def screen_cmd(
         commodity: str = COMMODITY,
-        buyer: str | None = typer.Option(
-            None, "--for", help="Buyer ISO3 (left out of the ranking)"
+        consumer: str | None = typer.Option(
+            None, "--for", help="Consumer ISO3 (left out of the ranking)"
         ),
         partners: str = PARTNERS,
         weights: list[str] | None = typer.Option(
@@ -184,7 +184,7 @@ def register(app: typer.Typer) -> None:
         result = screen_assets(
             _dataset(),
             commodity,
-            buyer=buyer,
+            consumer=consumer,
             partners=partners,
             weights=_pairs(weights, "--weight") or None,
         )
@@ -192,8 +192,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("complement")
     def complement_cmd(
-        a: str = typer.Option("USA", "--a", help="First partner (ISO3)"),
-        b: str = typer.Option("IND", "--b", help="Second partner (ISO3)"),
+        consumers: str = typer.Option(
+            "USA,IND", "--for", help="The two countries compared, comma-separated (ISO3)"
+        ),
         commodity: list[str] | None = typer.Option(
             None, "--commodity", help="Limit to these (repeatable)"
         ),
@@ -202,5 +203,5 @@ def register(app: typer.Typer) -> None:
         """Complementarity: where one partner produces or holds reserves and the other imports."""
         from trust_minerals.optimize.complement import complementarity
 
-        result = complementarity(_dataset(), a, b, commodities=commodity or None)
-        emit(result.opportunities, fmt, title=f"Complementarity {a}–{b}")
+        result = complementarity(_dataset(), consumers, commodities=commodity or None)
+        emit(result.opportunities, fmt, title=f"Complementarity {'–'.join(result.consumers)}")

@@ -32,7 +32,10 @@ def register(app: typer.Typer) -> None:
             None, "--scenario", help="Scenario file (YAML or JSON)"
         ),
         consumers: str = typer.Option(
-            "USA,IND", "--for", help="Consumers: ISO3 codes or groups (MSP, QUAD, ...)"
+            "USA,IND",
+            "--for",
+            help="Consumers, comma-separated; each an ISO3 code, a group (MSP, QUAD, ...) or a "
+            "pooled set (USA+IND)",
         ),
         by_month: bool = typer.Option(False, "--by-month", help="One row per month"),
         recovery: bool = typer.Option(
@@ -49,7 +52,7 @@ def register(app: typer.Typer) -> None:
         if (preset is None) == (scenario is None):
             raise InputError("give exactly one of --preset NAME or --scenario FILE")
         spec = load_preset(preset) if preset is not None else load_scenario(str(scenario))
-        result = propagate(_dataset(), spec, _names(consumers), use_recovery=recovery)
+        result = propagate(_dataset(), spec, consumers, use_recovery=recovery)
         emit(result.monthly if by_month else result.summary, fmt, title=spec.name)
 
     @app.command("montecarlo")
@@ -87,7 +90,7 @@ def register(app: typer.Typer) -> None:
             sev = float(severity)
         result = shortfall_risk(
             _dataset(),
-            _names(consumers),
+            consumers,
             n_draws=draws,
             seed=seed,
             commodities=_names(commodity) if commodity else None,

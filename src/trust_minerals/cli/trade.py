@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 
 from trust_minerals.cli._output import FORMAT_OPTION, OutputFormat, emit
+from trust_minerals.cli._output import dataset as _dataset
 
 _CITATION = (
     "Source: BACI (CEPII), Gaulier, G. and Zignago, S. (2010), CEPII Working Paper 2010-23; "
@@ -20,40 +21,37 @@ _CITATION = (
 )
 
 
-def _split(values: list[str]) -> list[str]:
-    return [v.strip().upper() for item in values for v in item.split(",") if v.strip()]
-
-
 def register(app: typer.Typer) -> None:
     @app.command("trade", epilog=_CITATION)
     def trade(
         commodity: str = typer.Option(..., "--commodity", help="Commodity id, e.g. lithium"),
-        importer: list[str] = typer.Option(
+        consumer: str = typer.Option(
             ...,
-            "--importer",
-            help="ISO3 code; repeat or separate by commas for a group (flows inside it excluded)",
+            "--for",
+            help="Consumer: ISO3, USA+IND, MSP or a list (a group excludes flows inside it)",
         ),
-        year: int = typer.Option(..., "--year", help="Calendar year (BACI: 1995-2024)"),
+        year: int | None = typer.Option(
+            None, "--year", help="Calendar year (BACI: 1995-2024; default: the latest)"
+        ),
         stage: str | None = typer.Option(
             None, "--stage", help="mine, refinery, smelter, metal, processing"
         ),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
-        """Suppliers of an importer for a commodity: value (USD), quantity (t) and shares."""
-        from trust_minerals.data.store import load_dataset
+        """Suppliers of a consumer for a commodity: value (USD), quantity (t) and shares."""
         from trust_minerals.metrics.trade import import_suppliers
 
-        importers = _split(importer)
-        df = import_suppliers(load_dataset(), commodity, importers, year, stage)
-        label = "+".join(importers)
+        df = import_suppliers(_dataset(), commodity, consumer, year, stage)
+        label = consumer
+        when = f"in {year}" if year is not None else "in the latest year"
         if df.empty:
             typer.echo(
-                f"No recorded trade of {commodity}{f' ({stage})' if stage else ''} into {label} in {year}.",
+                f"No recorded trade of {commodity}{f' ({stage})' if stage else ''} into {label} {when}.",
                 err=True,
             )
             if fmt is OutputFormat.table:
                 return
-        title = f"Suppliers of {commodity}{f' ({stage})' if stage else ''} to {label}, {year}"
+        title = f"Suppliers of {commodity}{f' ({stage})' if stage else ''} to {label}, {when}"
         emit(df, fmt, title=title)
         if fmt is OutputFormat.table:
             typer.echo(_CITATION)

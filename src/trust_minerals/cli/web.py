@@ -51,17 +51,17 @@ def register(app: typer.Typer) -> None:
     @report_app.command("commodity")
     def report_commodity(
         commodity: str = typer.Argument(..., help="Commodity id, e.g. lithium"),
-        for_: str = typer.Option(
+        consumer: str = typer.Option(
             "IND", "--for", help="Consumer: ISO3 (USA, IND) or a group (MSP, USA+IND)"
         ),
         fmt: str = typer.Option("html", "--format", "-f", help="html or pdf"),
         out: Path = typer.Option(..., "--out", "-o", help="File to write"),
     ) -> None:
         """Write a 2-4 page brief on one commodity for one consumer."""
-        from trust_minerals.data.store import load_dataset
+        from trust_minerals.cli._output import dataset as _dataset
         from trust_minerals.report.brief import write_brief
 
-        path = write_brief(load_dataset(), commodity, for_=for_, fmt=fmt, out=out)
+        path = write_brief(_dataset(), commodity, consumer=consumer, fmt=fmt, out=out)
         typer.echo(f"wrote {path}")
 
     app.add_typer(report_app, name="report")

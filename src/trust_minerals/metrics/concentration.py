@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from trust_minerals._tables import YearLike, as_year
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
 
@@ -132,12 +133,13 @@ def shares(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def concentration_table(
-    ds: SupplyDataset, *, year: int | None = None, measure: str = "production"
+    ds: SupplyDataset, *, year: YearLike = None, measure: str = "production"
 ) -> pd.DataFrame:
     """Concentration of every commodity × stage × form × year × unit group of ``measure``.
 
     Returns one row per group with the columns in :data:`TABLE_COLUMNS`.
     """
+    year = as_year(year)
     df = _measure_table(ds, measure)
     if year is not None:
         df = df[df["year"] == year]
@@ -207,7 +209,7 @@ def concentration(
     ds: SupplyDataset,
     commodity: str,
     stage: str,
-    year: int,
+    year: YearLike = None,
     *,
     measure: str = "production",
     form: str | None = None,
@@ -219,7 +221,8 @@ def concentration(
     ds : SupplyDataset
     commodity, stage : str
         Commodity id and stage (``mine``, ``refinery``...). Reserves use stage ``mine``.
-    year : int
+    year : int or str, optional
+        Default: the latest year with ``measure`` data for the commodity at this stage.
     measure : {"production", "capacity", "reserves"}
     form : str, optional
         Needed only where several forms are published side by side (e.g. iron ore usable ore
@@ -241,6 +244,9 @@ def concentration(
         raise UnknownNameError("stage", [stage], stages, f"{measure} of {commodity}")
     df = df[df["stage"] == stage]
     years = sorted(int(y) for y in df["year"].unique())
+    year = as_year(year)
+    if year is None:
+        year = years[-1]
     if year not in years:
         raise UnknownNameError(
             "year",

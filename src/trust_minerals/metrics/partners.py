@@ -20,6 +20,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from trust_minerals._tables import YearLike, as_year
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.metrics.concentration import GROUP_KEYS, shares
 
@@ -103,7 +104,7 @@ def partner_exposure_table(
     ds: SupplyDataset,
     partners: Iterable[str],
     *,
-    year: int | None = None,
+    year: YearLike = None,
     measure: str = "production",
 ) -> pd.DataFrame:
     """Partner exposure of every commodity × stage × form × year group of ``measure``.
@@ -112,6 +113,7 @@ def partner_exposure_table(
     --------
     >>> partner_exposure_table(ds, ["USA", "AUS"], year=2025)     # doctest: +SKIP
     """
+    year = as_year(year)
     df = ds.table(measure)
     if year is not None:
         df = df[df["year"] == year]

@@ -30,8 +30,9 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from trust_minerals._tables import YearLike, as_year
+from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.metrics.consumers import CountrySet
 from trust_minerals.metrics.trade import import_shares
 
 RELIANCE_COLUMNS = [
@@ -130,8 +131,10 @@ def _trade(ds: SupplyDataset) -> pd.DataFrame:
     return ds.trade
 
 
-def trade_year(ds: SupplyDataset, year: int) -> int | None:
+def trade_year(ds: SupplyDataset, year: YearLike = None) -> int | None:
     """The latest year of the BACI trade table at or before ``year`` (None if there is none).
+
+    ``year=None`` gives the latest trade year.
 
     Examples
     --------
@@ -139,27 +142,36 @@ def trade_year(ds: SupplyDataset, year: int) -> int | None:
     2024
     """
     years = ds.trade["year"]
-    years = years[years <= year]
+    y = as_year(year)
+    if y is not None:
+        years = years[years <= y]
     return int(years.max()) if len(years) else None
 
 
 def import_source_shares(
-    ds: SupplyDataset, commodity: str, consumer: CountrySet, year: int, *, stage: str | None = None
+    ds: SupplyDataset,
+    commodity: str,
+    consumer: ConsumerLike,
+    year: YearLike = None,
+    *,
+    stage: str | None = None,
 ) -> pd.Series:
     """Share of the consumer's imports (by value) from each exporter (external trade only).
 
-    The shared :func:`trust_minerals.metrics.trade.import_shares` for a :class:`CountrySet`;
-    empty when there is no such trade.
+    The shared :func:`trust_minerals.metrics.trade.import_shares` in the trade year of ``year``
+    (:func:`trade_year`; ``None`` = the latest); empty when there is no such trade.
 
     Examples
     --------
-    >>> import_source_shares(ds, "cobalt", resolve_countries(ds, "USA"), 2022)   # doctest: +SKIP
+    >>> import_source_shares(ds, "cobalt", "USA", 2022)   # doctest: +SKIP
     """
-    s = import_shares(ds, commodity, list(consumer.members), year, stage)
+    s = import_shares(ds, commodity, consumer, trade_year(ds, year), stage)
     return s.rename("import_share")
 
 
-def import_shares_table(ds: SupplyDataset, consumer: CountrySet, year: int) -> pd.DataFrame:
+def import_shares_table(
+    ds: SupplyDataset, consumer: ConsumerLike, year: YearLike = None
+) -> pd.DataFrame:
     """Import-source shares of every commodity for a consumer in the trade year of ``year``.
 
     Columns commodity, exporter, import_share, value_usd (same shares as
@@ -167,15 +179,12 @@ def import_shares_table(ds: SupplyDataset, consumer: CountrySet, year: int) -> p
 
     Examples
     --------
-    >>> import_shares_table(ds, resolve_countries(ds, "USA"), 2025).head()   # doctest: +SKIP
+    >>> import_shares_table(ds, "USA", 2025).head()   # doctest: +SKIP
     """
+    members = resolve_consumer(ds, consumer).members
     ty = trade_year(ds, year)
     t = _trade(ds)
-    t = t[
-        (t["year"] == ty)
-        & t["importer"].isin(consumer.members)
-        & ~t["exporter"].isin(consumer.members)
-    ]
+    t = t[(t["year"] == ty) & t["importer"].isin(members) & ~t["exporter"].isin(members)]
     if t.empty:
         return pd.DataFrame(columns=["commodity", "exporter", "import_share", "value_usd"])
     by = pd.DataFrame(t.groupby(["commodity", "exporter"], as_index=False)["value_usd"].sum())
@@ -185,7 +194,7 @@ def import_shares_table(ds: SupplyDataset, consumer: CountrySet, year: int) -> p
 
 
 def apparent_consumption_reliance(
-    ds: SupplyDataset, consumer: CountrySet, year: int
+    ds: SupplyDataset, consumer: ConsumerLike, year: YearLike = None
 ) -> pd.DataFrame:
     """(imports − exports) / (production + imports − exports) per commodity, where units allow.
 
@@ -194,10 +203,11 @@ def apparent_consumption_reliance(
     ``apparent_consumption``. Trade is taken from the latest trade year at or before ``year`` and
     production from the latest production year at or before it (both named in ``period``).
     """
+    members = list(resolve_consumer(ds, consumer).members)
     ty = trade_year(ds, year)
     t = _trade(ds)
     t = t[t["year"] == ty]
-    members = list(consumer.members)
+    y = as_year(year)
     imp = (
         t[t["importer"].isin(members) & ~t["exporter"].isin(members)]
         .groupby(["commodity", "stage"])["quantity"]
@@ -209,8 +219,8 @@ def apparent_consumption_reliance(
         .sum(min_count=1)
     )
     prod = ds.production
-    prod_years = prod["year"][prod["year"] <= year]
-    py = int(prod_years.max()) if len(prod_years) else year
+    prod_years = prod["year"] if y is None else prod["year"][prod["year"] <= y]
+    py = int(prod_years.max()) if len(prod_years) else y
     prod = prod[(prod["year"] == py) & ~prod["is_aggregate"] & prod["unit"].isin(list(_TONNES))]
     full = prod[prod["country"].isin(members)].copy()
     full["t"] = full["quantity"] * full["unit"].map(_TONNES)
@@ -235,27 +245,37 @@ def apparent_consumption_reliance(
     return both[RELIANCE_COLUMNS].reset_index(drop=True)
 
 
-def import_reliance_table(ds: SupplyDataset, consumer: CountrySet, year: int) -> pd.DataFrame:
+def import_reliance_table(
+    ds: SupplyDataset, consumer: ConsumerLike, year: YearLike = None
+) -> pd.DataFrame:
     """Import reliance of ``consumer`` for every commodity, with its basis (see module docstring).
 
-    Every commodity gets a row; where nothing is available ``basis`` is ``unknown`` and the value
-    is missing.
+    ``consumer`` is any consumer text or :class:`~trust_minerals.countries.CountrySet`
+    (``"IND"``, ``"USA+IND"``, ``"MSP"``); ``year=None`` means the latest year with data. Every
+    commodity gets a row; where nothing is available ``basis`` is ``unknown`` and the value is
+    missing.
 
     Examples
     --------
-    >>> import_reliance_table(ds, resolve_countries(ds, "USA"), 2025).head()   # doctest: +SKIP
+    >>> import_reliance_table(ds, "USA", 2025).head()   # doctest: +SKIP
     """
+    consumer = resolve_consumer(ds, consumer)
+    y = as_year(year)
     commodities = ds.commodities[["commodity", "name"]]
     parts: list[pd.DataFrame] = []
     if consumer.members == ("USA",):
         us = us_net_import_reliance(ds)
-        us = us[us["year"] <= year].sort_values("year").groupby("commodity").tail(1)
+        us = (
+            us
+            if y is None
+            else us[us["year"] <= y].sort_values("year").groupby("commodity").tail(1)
+        )
         if not us.empty:
             us = us.assign(basis="usgs_nir", period=us["year"].astype(str))
             parts.append(us[RELIANCE_COLUMNS])
     if consumer.members == ("IND",):
         parts.append(india_published_reliance(commodities))
-    parts.append(apparent_consumption_reliance(ds, consumer, year))
+    parts.append(apparent_consumption_reliance(ds, consumer, y))
     parts = [p for p in parts if not p.empty]
     base = pd.DataFrame({"commodity": commodities["commodity"]})
     if not parts:

@@ -14,11 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from trust_minerals._tables import YearLike, as_year
+from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
 from trust_minerals.metrics._params import parameter
 from trust_minerals.metrics.concentration import GROUP_KEYS, concentration_table, shares
-from trust_minerals.metrics.consumers import resolve_countries
 from trust_minerals.metrics.governance import instability
 from trust_minerals.metrics.partners import exposure_from_shares
 from trust_minerals.metrics.reliance import (
@@ -80,10 +81,10 @@ def _reserves_to_production(prod: pd.DataFrame, res: pd.DataFrame) -> pd.DataFra
 
 def risk_table(
     ds: SupplyDataset,
-    consumer: str = "USA",
-    partners: str | None = None,
+    consumer: ConsumerLike = "USA",
+    partners: ConsumerLike | None = None,
     *,
-    year: int | None = None,
+    year: YearLike = None,
 ) -> pd.DataFrame:
     """Supply-risk indicators of every commodity × stage for ``consumer`` and ``partners``.
 
@@ -91,8 +92,9 @@ def risk_table(
     --------
     >>> risk_table(ds, "IND", "msp", year=2025).head()    # doctest: +SKIP
     """
-    cons = resolve_countries(ds, consumer, kind="consumer")
-    part = resolve_countries(ds, partners, kind="partner set") if partners else cons
+    year = as_year(year)
+    cons = resolve_consumer(ds, consumer, role="consumer")
+    part = resolve_consumer(ds, partners, role="partner set") if partners else cons
     prod = ds.production
     if prod.empty:
         raise InputError("the dataset has no production data")

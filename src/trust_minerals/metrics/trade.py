@@ -4,9 +4,12 @@ Computed from the ``trade`` table (BACI, CEPII; see :mod:`trust_minerals.data.in
 Values are in US dollars; quantities in metric tons of gross weight of the traded HS6 products
 (so quantities of different products — ore and refined chemicals — are added as traded tons).
 
-A *group* of importers (a list of ISO3 codes) is treated as one customs area: flows between two
-members of the group are internal and excluded, so shares are of the group's imports from
-outside it. The same holds for a group of exporters in :func:`export_shares`.
+The ``consumer`` (the importing side) is read by :func:`trust_minerals.countries.resolve_consumer`
+(``"IND"``, ``"USA+IND"``, ``"MSP"``, a list or a :class:`~trust_minerals.countries.CountrySet`).
+A group is treated as one customs area: flows between two members of the group are internal and
+excluded, so shares are of the group's imports from outside it. The same holds for a group of
+exporting countries in :func:`export_shares`. ``importer`` and ``exporter`` name the trade-flow
+columns only.
 
 Missing quantities stay missing: a supplier whose flows include one without a quantity gets a
 missing ``quantity``, and then every ``quantity_share`` is missing (the total is unknown).
@@ -15,10 +18,10 @@ When no trade exists for the combination the result is empty (not zeros).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pandas as pd
 
+from trust_minerals._tables import YearLike, as_year
+from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
 from trust_minerals.schema import vocabulary
@@ -27,28 +30,27 @@ SUPPLIER_COLUMNS = ["exporter", "value_usd", "quantity", "share", "quantity_shar
 CUSTOMER_COLUMNS = ["importer", "value_usd", "quantity", "share", "quantity_share"]
 
 
-def _as_list(countries: str | Iterable[str], field: str) -> list[str]:
-    names = [countries] if isinstance(countries, str) else list(countries)
-    if not names:
-        raise InputError(f"{field} must name at least one ISO3 country code")
-    return list(dict.fromkeys(names))
-
-
 def _flows(
     ds: SupplyDataset,
     commodity: str,
     side: str,
-    countries: str | Iterable[str],
-    year: int,
+    countries: ConsumerLike,
+    year: YearLike,
     stage: str | None,
 ) -> tuple[pd.DataFrame, str]:
     """Flows of ``commodity`` in ``year`` with ``side`` (importer/exporter) in ``countries``."""
     ds.check_commodities([commodity], f"trade {side}s")
-    members = ds.check_countries(_as_list(countries, side), f"trade {side}s")
+    role = "consumer" if side == "importer" else "country"
+    members = list(resolve_consumer(ds, countries, role=role).members)
     if stage is not None and stage not in vocabulary("stage"):
         raise UnknownNameError("stage", [stage], list(vocabulary("stage")))
-    if isinstance(year, bool) or not isinstance(year, int):
-        raise InputError(f"year must be an integer, got {year!r}")
+    y = as_year(year)
+    if y is None:
+        years = ds.trade.loc[ds.trade["commodity"] == commodity, "year"]
+        if years.empty:
+            raise InputError(f"no trade data for commodity {commodity!r}")
+        y = int(years.max())
+    year = y
     other = "exporter" if side == "importer" else "importer"
     t = ds.trade
     mask = (t["commodity"] == commodity) & (t["year"] == year) & t[side].isin(members)
@@ -85,20 +87,22 @@ def _partners(flows: pd.DataFrame, partner: str) -> pd.DataFrame:
 def import_suppliers(
     ds: SupplyDataset,
     commodity: str,
-    importer: str | Iterable[str],
-    year: int,
+    consumer: ConsumerLike,
+    year: YearLike = None,
     stage: str | None = None,
 ) -> pd.DataFrame:
-    """The suppliers of ``importer`` for ``commodity`` in ``year``, largest first.
+    """The suppliers of ``consumer`` for ``commodity`` in ``year``, largest first.
 
     Parameters
     ----------
     ds : SupplyDataset
     commodity : str
         Commodity id (e.g. ``"lithium"``).
-    importer : str or list of str
-        One ISO3 code, or several taken as one group (flows between members are excluded).
-    year : int
+    consumer : str, list of str or CountrySet
+        One ISO3 code, or a set taken as one group (``"USA+IND"``, ``"MSP"``; flows between
+        members are excluded).
+    year : int or str, optional
+        Default: the latest trade year of the commodity.
     stage : str, optional
         Keep only the HS6 codes of this stage (``mine``, ``refinery``, ``smelter``...).
 
@@ -111,7 +115,7 @@ def import_suppliers(
     Raises
     ------
     UnknownNameError
-        Unknown commodity, importer or stage.
+        Unknown commodity, consumer or stage.
 
     Examples
     --------
@@ -120,24 +124,24 @@ def import_suppliers(
     >>> df.share.sum()                                                  # doctest: +SKIP
     1.0
     """
-    flows, partner = _flows(ds, commodity, "importer", importer, year, stage)
+    flows, partner = _flows(ds, commodity, "importer", consumer, year, stage)
     return _partners(flows, partner)
 
 
 def import_shares(
     ds: SupplyDataset,
     commodity: str,
-    importer: str | Iterable[str],
-    year: int,
+    consumer: ConsumerLike,
+    year: YearLike = None,
     stage: str | None = None,
 ) -> pd.Series:
-    """Exporter -> share of ``importer``'s import value (see :func:`import_suppliers`).
+    """Exporter -> share of ``consumer``'s import value (see :func:`import_suppliers`).
 
     Examples
     --------
     >>> import_shares(ds, "cobalt", ["USA", "IND"], 2023, stage="refinery")   # doctest: +SKIP
     """
-    df = import_suppliers(ds, commodity, importer, year, stage)
+    df = import_suppliers(ds, commodity, consumer, year, stage)
     return pd.Series(
         df["share"].to_numpy(), index=pd.Index(df["exporter"], name="exporter"), name="share"
     )
@@ -146,37 +150,37 @@ def import_shares(
 def export_customers(
     ds: SupplyDataset,
     commodity: str,
-    exporter: str | Iterable[str],
-    year: int,
+    country: ConsumerLike,
+    year: YearLike = None,
     stage: str | None = None,
 ) -> pd.DataFrame:
-    """The customers of ``exporter`` for ``commodity`` in ``year``, largest first.
+    """The customers of ``country`` (the exporter) for ``commodity`` in ``year``, largest first.
 
     Columns ``importer``, ``value_usd``, ``quantity``, ``share``, ``quantity_share``; a group of
-    exporters excludes flows between its members. Empty when no such trade exists.
+    exporting countries excludes flows between its members. Empty when no such trade exists.
 
     Examples
     --------
     >>> export_customers(ds, "graphite", "CHN", 2024).head()   # doctest: +SKIP
     """
-    flows, partner = _flows(ds, commodity, "exporter", exporter, year, stage)
+    flows, partner = _flows(ds, commodity, "exporter", country, year, stage)
     return _partners(flows, partner)
 
 
 def export_shares(
     ds: SupplyDataset,
     commodity: str,
-    exporter: str | Iterable[str],
-    year: int,
+    country: ConsumerLike,
+    year: YearLike = None,
     stage: str | None = None,
 ) -> pd.Series:
-    """Importer -> share of ``exporter``'s export value (see :func:`export_customers`).
+    """Importer -> share of ``country``'s export value (see :func:`export_customers`).
 
     Examples
     --------
     >>> export_shares(ds, "graphite", "CHN", 2024)   # doctest: +SKIP
     """
-    df = export_customers(ds, commodity, exporter, year, stage)
+    df = export_customers(ds, commodity, country, year, stage)
     return pd.Series(
         df["share"].to_numpy(), index=pd.Index(df["importer"], name="importer"), name="share"
     )

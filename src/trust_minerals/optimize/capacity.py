@@ -1,12 +1,12 @@
 """Exportable capacity of each supplier, from the dataset.
 
-For a buyer and one commodity × stage (× form) × year:
+For a consumer and one commodity × stage (× form) × year:
 
 * a foreign producer's capacity is its production minus its domestic use where that is known
   (apparent consumption in ``us_salient`` for the United States, or ``domestic_use=`` given by the
   caller), otherwise its production times ``exportable_fraction`` (``optimize/data/parameters.csv``,
   labelled ``assumption``);
-* the buyer's own production counts in full (``domestic_fraction``, also an assumption);
+* the consumer's own production counts in full (``domestic_fraction``, also an assumption);
 * ``capacities=`` overrides any supplier, or adds one that has no usable production row.
 
 Withheld or unavailable production keeps its status: such a country is listed with
@@ -100,7 +100,7 @@ def exportable_capacity(
     ds: SupplyDataset,
     commodity: str,
     stage: str,
-    buyer: Iterable[str],
+    consumer: Iterable[str],
     *,
     year: int | None = None,
     form: str | None = None,
@@ -115,7 +115,7 @@ def exportable_capacity(
     >>> exportable_capacity(ds, "lithium", "mine", ["IND"])   # doctest: +SKIP
       supplier  production production_status  ...  capacity        capacity_basis
     """
-    buyer = tuple(buyer)
+    consumer = tuple(consumer)
     fraction = (
         parameters()["exportable_fraction"] if exportable_fraction is None else exportable_fraction
     )
@@ -138,7 +138,7 @@ def exportable_capacity(
         dom = use.get(country, np.nan)
         if np.isnan(q):
             cap, basis = np.nan, "unknown"
-        elif country in buyer:
+        elif country in consumer:
             cap, basis = float(q) * own, "own_production"
         elif not np.isnan(dom):
             cap, basis = max(float(q) - float(dom), 0.0), "production_minus_domestic_use"

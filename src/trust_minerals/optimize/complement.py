@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from trust_minerals.countries import ConsumerLike, resolve_consumers
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError
 from trust_minerals.metrics.concentration import shares
@@ -49,10 +50,9 @@ OPPORTUNITY_COLUMNS = [
 
 @dataclass(frozen=True, eq=False)
 class ComplementResult:
-    """Opportunities (one row each) for the pair ``a``–``b``."""
+    """Opportunities (one row each) for the pair of ``consumers`` (two ISO3 codes)."""
 
-    a: str
-    b: str
+    consumers: tuple[str, str]
     opportunities: pd.DataFrame
     notes: tuple[str, ...]
 
@@ -120,26 +120,35 @@ def _imports(trade: pd.DataFrame, importer: str, commodity: str, stage: str, uni
 
 def complementarity(
     ds: SupplyDataset,
-    a: str = "USA",
-    b: str = "IND",
+    consumers: ConsumerLike | Sequence[ConsumerLike] = ("USA", "IND"),
     *,
     commodities: Sequence[str] | None = None,
     critical_only: bool = True,
 ) -> ComplementResult:
-    """Opportunities where one of ``a``/``b`` can supply what the other imports.
+    """Opportunities where one of two ``consumers`` can supply what the other imports.
 
-    By default only commodities on the US 2025 or India 2023 critical-mineral lists are
-    considered (``critical_only=False`` or ``commodities=`` to widen or choose).
+    ``consumers`` names two countries (``"USA,IND"`` or ``["USA", "IND"]``), read by
+    :func:`trust_minerals.countries.resolve_consumers`; each must be a single country. By default
+    only commodities on the US 2025 or India 2023 critical-mineral lists are considered
+    (``critical_only=False`` or ``commodities=`` to widen or choose).
 
     Examples
     --------
-    >>> r = complementarity(ds, "USA", "IND")                        # doctest: +SKIP
+    >>> r = complementarity(ds, "USA,IND")                           # doctest: +SKIP
     >>> r.opportunities[["commodity", "stage", "provider"]].head()   # doctest: +SKIP
     """
-    if a == b:
-        raise InputError(f"b: the two partners must differ, got {a!r} twice")
-    if set(ds.country_ids()):
-        ds.check_countries([a, b], "complementarity")
+    pair = resolve_consumers(ds, consumers)
+    pooled = [c.name for c in pair if len(c.members) != 1]
+    if pooled:
+        raise InputError(
+            f"consumers: complementarity compares two single countries, got {', '.join(pooled)}"
+        )
+    codes = list(dict.fromkeys(c.members[0] for c in pair))
+    if len(codes) != 2:
+        raise InputError(
+            f"consumers: give two different countries (e.g. USA,IND), got {', '.join(codes)}"
+        )
+    a, b = codes
     if commodities is not None:
         ds.check_commodities(commodities, "complementarity(commodities=...)")
     elif critical_only and not ds.commodities.empty:
@@ -206,4 +215,4 @@ def complementarity(
         na_position="last",
         kind="stable",
     )
-    return ComplementResult(a, b, out.reset_index(drop=True), ())
+    return ComplementResult((a, b), out.reset_index(drop=True), ())

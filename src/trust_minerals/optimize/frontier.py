@@ -116,7 +116,7 @@ def efficient_frontier(
 
     Examples
     --------
-    >>> f = efficient_frontier(ds, buyer="IND", commodity="lithium", demand=20000,
+    >>> f = efficient_frontier(ds, consumer="IND", commodity="lithium", demand=20000,
     ...                        against="partner_share", points=5)    # doctest: +SKIP
     >>> f.points["cvar_opt"].is_monotonic_increasing                    # doctest: +SKIP
     True

@@ -9,69 +9,38 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.errors import InputError, TrustMineralsError, UnknownNameError
-
-#: the boolean group columns of ``ds.countries`` (and ``usa_ind``)
-GROUPS = ("msp", "quad", "g7", "eu", "oecd", "usa_ind")
+from trust_minerals.errors import InputError, TrustMineralsError
 
 
 class MissingComponentError(TrustMineralsError, RuntimeError):
     """A part of the platform this function needs (e.g. the scenario engine) is not installed."""
 
 
-def partner_countries(ds: SupplyDataset, partners: str) -> list[str]:
-    """ISO3 codes of a partner set: a group name or a comma list of ISO3 codes (mixable).
-
-    Uses :func:`trust_minerals.data.ingest.reference.parse_partner_set` when present, else the
-    boolean group columns of ``ds.countries``.
+def partner_countries(ds: SupplyDataset, partners: ConsumerLike) -> list[str]:
+    """ISO3 codes of a partner set (sorted), read by :func:`trust_minerals.countries.resolve_consumer`.
 
     Examples
     --------
     >>> partner_countries(ds, "usa_ind")   # doctest: +SKIP
     ['IND', 'USA']
     """
-    countries = ds.countries
-    try:
-        from trust_minerals.data.ingest.reference import parse_partner_set
-    except ImportError:  # pragma: no cover - only while the reference parsers are absent
-        return _partners_from_columns(countries, partners)
-    return sorted(set(parse_partner_set(partners, countries)))
-
-
-def _partners_from_columns(countries: pd.DataFrame, partners: str) -> list[str]:
-    out: set[str] = set()
-    known = set(countries["country"])
-    unknown = []
-    for token in (t.strip() for t in partners.split(",")):
-        if not token:
-            continue
-        key = token.lower()
-        if key == "usa_ind":
-            out |= {"USA", "IND"}
-        elif key in countries.columns and key in GROUPS:
-            out |= set(countries.loc[countries[key].astype(bool), "country"])
-        elif token.upper() in known or (not known and len(token) == 3):
-            out.add(token.upper())
-        else:
-            unknown.append(token)
-    if unknown:
-        raise UnknownNameError("partner set", unknown, [*GROUPS, *sorted(known)], "partners=")
-    return sorted(out)
+    return list(resolve_consumer(ds, partners, role="partner set").members)
 
 
 @dataclass(frozen=True)
 class StatusQuo:
-    """The buyer's current mix: shares by supplier and what they are based on."""
+    """The consumer's current mix: shares by supplier and what they are based on."""
 
     shares: pd.Series
     basis: str
 
 
 def status_quo(
-    ds: SupplyDataset, buyer: Sequence[str], commodity: str, stage: str, production: pd.DataFrame
+    ds: SupplyDataset, consumer: Sequence[str], commodity: str, stage: str, production: pd.DataFrame
 ) -> StatusQuo:
-    """The buyer's import shares by exporter (trade table, latest year), else production shares.
+    """The consumer's import shares by exporter (trade table, latest year), else production shares.
 
     ``production`` holds the stage's rows for the chosen year (named countries); production
     shares are fractions of the named countries with a number (withheld ones are left out and
@@ -80,8 +49,8 @@ def status_quo(
     trade = ds.trade
     if not trade.empty:
         t = trade[
-            trade["importer"].isin(buyer)
-            & ~trade["exporter"].isin(buyer)
+            trade["importer"].isin(consumer)
+            & ~trade["exporter"].isin(consumer)
             & (trade["commodity"] == commodity)
             & (trade["stage"] == stage)
         ]
@@ -99,7 +68,7 @@ def status_quo(
     if known.empty or total <= 0:
         return StatusQuo(pd.Series(dtype=float), "no trade or production data")
     shares = known.set_index("country")["quantity"] / total
-    basis = f"production shares in {int(known['year'].iloc[0])} (no import data for the buyer)"
+    basis = f"production shares in {int(known['year'].iloc[0])} (no import data for the consumer)"
     if missing:
         basis += f"; excluding {', '.join(missing)} (value not published)"
     return StatusQuo(shares.astype(float), basis)
@@ -204,9 +173,9 @@ PER_TONNE = {"metric tons": 1.0, "kilograms": 1000.0, "thousand metric tons": 1e
 
 
 def recovery_capacity(
-    buyer: Sequence[str], commodity: str, unit: str, *, seed: int = 0
+    consumer: Sequence[str], commodity: str, unit: str, *, seed: int = 0
 ) -> tuple[float, str]:
-    """Recovery/recycling supply available to the buyer (median of the outlook's draws), in
+    """Recovery/recycling supply available to the consumer (median of the outlook's draws), in
     the production ``unit``."""
     try:
         from trust_minerals.outlook.recovery import recovery_supply
@@ -221,7 +190,7 @@ def recovery_capacity(
             "give capacities={'recovery': ...} instead"
         )
     total = 0.0
-    for country in buyer:
+    for country in consumer:
         r = recovery_supply(country, commodity, seed=seed)
         if np.isnan(r.p50):
             raise InputError(

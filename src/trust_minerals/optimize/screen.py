@@ -27,6 +27,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, ParseError, UnknownNameError
 from trust_minerals.metrics.concentration import shares
@@ -147,8 +148,8 @@ def screen_assets(
     ds: SupplyDataset,
     commodity: str,
     *,
-    buyer: str | None = None,
-    partners: str = "msp",
+    consumer: ConsumerLike | None = None,
+    partners: ConsumerLike = "msp",
     weights: Mapping[str, float] | None = None,
 ) -> ScreenResult:
     """Rank countries as overseas-asset destinations for ``commodity``.
@@ -158,7 +159,7 @@ def screen_assets(
 
     Examples
     --------
-    >>> r = screen_assets(ds, "lithium", buyer="IND")       # doctest: +SKIP
+    >>> r = screen_assets(ds, "lithium", consumer="IND")       # doctest: +SKIP
     >>> r.ranking[["rank", "country", "score"]].head(3)     # doctest: +SKIP
     """
     ds.check_commodities([commodity], "screen_assets(commodity=...)")
@@ -178,8 +179,9 @@ def screen_assets(
     res_named = shares(res)[lambda d: ~d["is_aggregate"]] if not res.empty else res
     prod_named = prod[~prod["is_aggregate"]] if not prod.empty else prod
     countries = sorted(set(res_named.get("country", [])) | set(prod_named.get("country", [])))
-    if buyer is not None:
-        countries = [c for c in countries if c != buyer]
+    if consumer is not None:
+        own = set(resolve_consumer(ds, consumer).members)
+        countries = [c for c in countries if c not in own]
     if not countries:
         raise InputError(f"commodity: no country has reserves or production of {commodity!r}")
     df = pd.DataFrame(index=pd.Index(countries, name="country"))

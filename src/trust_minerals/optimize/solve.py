@@ -1,4 +1,4 @@
-"""``optimize_sourcing``: the buyer's CVaR-optimal sourcing portfolio from the dataset."""
+"""``optimize_sourcing``: the consumer's CVaR-optimal sourcing portfolio from the dataset."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from trust_minerals.countries import resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
 from trust_minerals.optimize.capacity import RECOVERY, exportable_capacity, stage_rows
@@ -180,14 +181,13 @@ def prepare(
     ds.check_commodities([spec.commodity], "commodity=")
     if spec.stage not in vocabulary("stage"):
         raise UnknownNameError("stage", [spec.stage], list(vocabulary("stage")), "stage=")
-    if set(ds.country_ids()):
-        ds.check_countries(spec.buyer, "buyer=")
+    members = resolve_consumer(ds, spec.consumer).members
     notes: list[str] = []
     cap = exportable_capacity(
         ds,
         spec.commodity,
         spec.stage,
-        spec.buyer,
+        members,
         year=spec.year,
         form=spec.form,
         exportable_fraction=spec.exportable_fraction,
@@ -196,7 +196,7 @@ def prepare(
     unit = str(cap["unit"].iloc[0]) if not cap.empty else ""
     year = int(cap["year"].iloc[0]) if not cap.empty else int(spec.year or 0)
     if spec.recovery and RECOVERY not in set(cap["supplier"]):
-        qty, basis = recovery_capacity(spec.buyer, spec.commodity, unit, seed=spec.seed)
+        qty, basis = recovery_capacity(members, spec.commodity, unit, seed=spec.seed)
         extra = pd.DataFrame(
             [(RECOVERY, np.nan, "recovery", np.nan, qty, basis, unit, year)], columns=cap.columns
         )
@@ -225,9 +225,9 @@ def prepare(
     bad = sorted(set(spec.contracts) - set(suppliers))
     if bad:
         raise UnknownNameError("supplier", bad, suppliers, "contracts=")
-    partners = set(partner_countries(ds, spec.partners)) | set(spec.buyer) | {RECOVERY}
+    partners = set(partner_countries(ds, spec.partners)) | set(members) | {RECOVERY}
     rows = stage_rows(ds, spec.commodity, spec.stage, year=year or None, form=spec.form)
-    sq = status_quo(ds, spec.buyer, spec.commodity, spec.stage, rows)
+    sq = status_quo(ds, members, spec.commodity, spec.stage, rows)
     sq_only = [c for c in sq.shares.index if c not in set(suppliers)]
     columns = suppliers + sq_only
     if loss is None:
@@ -286,14 +286,14 @@ def optimize_sourcing(
     loss: LossLike | pd.DataFrame | None = None,
     **fields: Any,
 ) -> SourcingResult:
-    """The CVaR-optimal sourcing portfolio of a buyer for one commodity at one stage.
+    """The CVaR-optimal sourcing portfolio of a consumer for one commodity at one stage.
 
     Give a :class:`SourcingSpec` or its fields as keywords. ``loss`` (a ``LossDraws`` or a
     draws × supplier DataFrame of loss shares) replaces the scenario engine's draws.
 
     Examples
     --------
-    >>> r = optimize_sourcing(ds, buyer="IND", commodity="lithium", demand=20000,
+    >>> r = optimize_sourcing(ds, consumer="IND", commodity="lithium", demand=20000,
     ...                       max_supplier_share=0.65, min_partner_share=0.5)  # doctest: +SKIP
     >>> r.cvar_after <= r.cvar_before                                           # doctest: +SKIP
     True
@@ -409,7 +409,7 @@ def optimize_many(
 
     Examples
     --------
-    >>> rs = optimize_many(ds, {"lithium": 20000, "graphite": 30000}, buyer="IND")  # doctest: +SKIP
+    >>> rs = optimize_many(ds, {"lithium": 20000, "graphite": 30000}, consumer="IND")  # doctest: +SKIP
     >>> sorted(rs)                                                                  # doctest: +SKIP
     ['graphite', 'lithium']
     """

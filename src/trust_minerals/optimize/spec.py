@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from trust_minerals.countries import CountrySet
 from trust_minerals.errors import InputError
 from trust_minerals.parameters import read_parameters
 
@@ -57,14 +58,14 @@ def resolve_share(value: float | str | None, field: str) -> float | None:
 
 
 class SourcingSpec(BaseModel):
-    """What to optimise: a buyer's sourcing of one commodity at one stage.
+    """What to optimise: a consumer's sourcing of one commodity at one stage.
 
     Build it with :meth:`SourcingSpec.create` to get :class:`~trust_minerals.errors.InputError`
     (naming the field and value) instead of a pydantic ``ValidationError``.
 
     Examples
     --------
-    >>> spec = SourcingSpec.create(buyer="IND", commodity="lithium", demand=20000,
+    >>> spec = SourcingSpec.create(consumer="IND", commodity="lithium", demand=20000,
     ...                            max_supplier_share="crma", min_partner_share=0.5)
     >>> spec.max_supplier_share
     0.65
@@ -72,7 +73,9 @@ class SourcingSpec(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    buyer: tuple[str, ...] = Field(description="ISO3 code(s) of the buying country or group")
+    consumer: str = Field(
+        description="The consumer: ISO3, a group (MSP, usa_ind) or a pooled set (USA+IND)"
+    )
     commodity: str
     stage: str = "mine"
     form: str | None = Field(None, description="Production form when a stage has several")
@@ -96,15 +99,16 @@ class SourcingSpec(BaseModel):
     exportable_fraction: float | None = None
     recovery: bool = False
 
-    @field_validator("buyer", mode="before")
+    @field_validator("consumer", mode="before")
     @classmethod
-    def _buyer_tuple(cls, v: Any) -> Any:
-        if isinstance(v, str):
-            v = [p.strip() for p in v.split(",") if p.strip()]
-        v = tuple(v)
-        if not v:
-            raise ValueError("at least one buyer country is needed")
-        return v
+    def _consumer_text(cls, v: Any) -> Any:
+        if isinstance(v, CountrySet):
+            v = list(v.members)
+        if not isinstance(v, str):
+            v = "+".join(str(p).strip() for p in v)
+        if not v.strip(" +,"):
+            raise ValueError("a consumer is needed (ISO3, a group or USA+IND)")
+        return v.strip()
 
     @field_validator("demand")
     @classmethod

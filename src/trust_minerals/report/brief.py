@@ -19,6 +19,8 @@ from typing import Any
 
 import pandas as pd
 
+from trust_minerals._tables import YearLike
+from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, TrustMineralsError
 from trust_minerals.report import svg
@@ -47,19 +49,24 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def brief_html(
-    ds: SupplyDataset, commodity: str, *, for_: str = "IND", year: int | None = None
+    ds: SupplyDataset,
+    commodity: str,
+    *,
+    consumer: ConsumerLike = "IND",
+    year: YearLike = None,
 ) -> str:
-    """The brief on ``commodity`` for the consumer ``for_`` (ISO3 or group) as one HTML page.
+    """The brief on ``commodity`` for ``consumer`` (ISO3, group or USA+IND) as one HTML page.
 
     Examples
     --------
-    >>> html = brief_html(ds, "lithium", for_="IND")      # doctest: +SKIP
+    >>> html = brief_html(ds, "lithium", consumer="IND")  # doctest: +SKIP
     >>> "<svg" in html                                     # doctest: +SKIP
     True
     """
     import jinja2
 
-    consumers = list(dict.fromkeys([for_, "USA", "IND"]))
+    label = resolve_consumer(ds, consumer).name
+    consumers = list(dict.fromkeys([label, "USA", "IND"]))
     p = commodity_profile(ds, commodity, consumers=consumers, year=year)
     maps: dict[str, str] = {}
     bars: dict[str, str] = {}
@@ -102,10 +109,10 @@ def brief_html(
         if v is None or (isinstance(v, float) and pd.isna(v))
         else (f"{v:,.4g}" if isinstance(v, float) else str(v))
     )
-    focus = p.dependence[p.dependence["consumer"] == for_]
+    focus = p.dependence[p.dependence["consumer"] == label]
     return env.get_template("brief.html").render(
         p=p,
-        for_=for_,
+        consumer=label,
         today=date.today().isoformat(),
         maps=maps,
         bars=bars,
@@ -164,17 +171,22 @@ def html_to_pdf(html: str, *, timeout_s: float = 60.0) -> bytes:
 
 
 def write_brief(
-    ds: SupplyDataset, commodity: str, *, for_: str = "IND", fmt: str = "html", out: Path | str
+    ds: SupplyDataset,
+    commodity: str,
+    *,
+    consumer: ConsumerLike = "IND",
+    fmt: str = "html",
+    out: Path | str,
 ) -> Path:
-    """Write the brief on ``commodity`` for ``for_`` to ``out`` as ``html`` or ``pdf``.
+    """Write the brief on ``commodity`` for ``consumer`` to ``out`` as ``html`` or ``pdf``.
 
     Examples
     --------
-    >>> write_brief(ds, "lithium", for_="IND", fmt="pdf", out="lithium.pdf")   # doctest: +SKIP
+    >>> write_brief(ds, "lithium", consumer="IND", fmt="pdf", out="lithium.pdf")  # doctest: +SKIP
     """
     if fmt not in FORMATS:
         raise InputError(f"format={fmt!r} is not supported; choose one of {', '.join(FORMATS)}")
-    html = brief_html(ds, commodity, for_=for_)
+    html = brief_html(ds, commodity, consumer=consumer)
     path = Path(out)
     data = html_to_pdf(html) if fmt == "pdf" else html.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from trust_minerals._tables import YearLike, as_year
+from trust_minerals.countries import ConsumerLike
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import UnknownNameError
 
@@ -48,8 +50,8 @@ def commodity_profile(
     ds: SupplyDataset,
     commodity: str,
     *,
-    consumers: Sequence[str] = ("USA", "IND"),
-    year: int | None = None,
+    consumers: Sequence[ConsumerLike] = ("USA", "IND"),
+    year: YearLike = None,
 ) -> CommodityProfile:
     """The profile of ``commodity`` for ``consumers`` (ISO3 codes or groups) in ``year``.
 
@@ -62,6 +64,7 @@ def commodity_profile(
     >>> p = commodity_profile(ds, "cobalt")          # doctest: +SKIP
     >>> p.concentration[["stage", "top_country", "top_share"]]   # doctest: +SKIP
     """
+    year = as_year(year)
     from trust_minerals.metrics.concentration import concentration_table
     from trust_minerals.production import production_table
 
@@ -113,18 +116,18 @@ def commodity_profile(
 
 
 def _dependence(
-    ds: SupplyDataset, commodity: str, consumers: Sequence[str], year: int | None
+    ds: SupplyDataset, commodity: str, consumers: Sequence[ConsumerLike], year: int | None
 ) -> pd.DataFrame:
-    from trust_minerals.metrics.consumers import resolve_countries
+    from trust_minerals.countries import resolve_consumer
     from trust_minerals.metrics.reliance import RELIANCE_COLUMNS, import_reliance_table
 
     rows = []
     for name in consumers:
-        consumer = resolve_countries(ds, name)
-        table = import_reliance_table(ds, consumer, year or 0)
+        consumer = resolve_consumer(ds, name)
+        table = import_reliance_table(ds, consumer, year)
         hit = table[table["commodity"] == commodity]
         for rec in hit.to_dict(orient="records"):
-            rows.append({"consumer": name, **rec})
+            rows.append({"consumer": consumer.name, **rec})
     return pd.DataFrame(rows, columns=["consumer", *RELIANCE_COLUMNS])
 
 
@@ -154,7 +157,6 @@ def country_profile(ds: SupplyDataset, country: str) -> CountryProfile:
     >>> country_profile(ds, "IND").production.head()      # doctest: +SKIP
     """
     from trust_minerals.metrics.concentration import shares
-    from trust_minerals.metrics.consumers import resolve_countries
     from trust_minerals.metrics.reliance import import_reliance_table
 
     ds.check_countries([country], "country_profile")
@@ -189,7 +191,7 @@ def country_profile(ds: SupplyDataset, country: str) -> CountryProfile:
         )
     years = ds.production["year"]
     year = int(years.max()) if len(years) else 0
-    rel = import_reliance_table(ds, resolve_countries(ds, country), year)
+    rel = import_reliance_table(ds, country, year)
     rel = rel[rel["import_reliance"].notna()].reset_index(drop=True)
     controls = ds.export_controls
     controls = controls[controls["country"] == country].reset_index(drop=True)

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from trust_minerals._tables import YearLike, as_year
+from trust_minerals.countries import ConsumerLike
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
 from trust_minerals.simulate.kernel import (
@@ -369,13 +371,13 @@ def _run_local(
 
 def shortfall_risk(
     ds: SupplyDataset,
-    consumers: Sequence[str],
+    consumers: ConsumerLike | Sequence[ConsumerLike],
     *,
     n_draws: int,
     seed: int,
     commodities: Sequence[str] | None = None,
     stages: Sequence[str] = DEFAULT_STAGES,
-    year: int | None = None,
+    year: YearLike = None,
     probabilities: Mapping[str, float] | None = None,
     severity: str | tuple = "default",
     allocation: str = "trade",
@@ -409,6 +411,7 @@ def shortfall_risk(
     >>> r = shortfall_risk(ds, ["IND"], n_draws=100_000, seed=1)  # doctest: +SKIP
     >>> r.table[["commodity", "mean_shortfall_share"]].head()  # doctest: +SKIP
     """
+    year = as_year(year)
     n_draws = check_draws(n_draws, draw_cap)
     given = check_probabilities(probabilities or {})
     sev = build_severity(severity)

@@ -2,7 +2,8 @@
 
 * :func:`producer_shares` -- each named producer's share of a commodity at a stage (the shared
   denominator rule of :mod:`trust_minerals.metrics.concentration`);
-* :func:`resolve_consumers` -- a consumer name (``USA``, ``IND``, ``MSP``, ``usa_ind``, any ISO3)
+* consumers (``USA``, ``IND``, ``MSP``, ``usa_ind``, ``USA+IND``, any ISO3) are read by
+  :func:`trust_minerals.countries.resolve_consumers`
   → its member countries;
 * :func:`supply_mix` -- a consumer's pre-shock supply shares by exporting country, from BACI
   import quantities at that stage, or the world production shares where it has no trade data;
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from trust_minerals._tables import YearLike, as_year
+from trust_minerals.countries import ConsumerLike, resolve_consumers
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import UnknownNameError
 from trust_minerals.metrics.concentration import shares as _shares
@@ -101,35 +104,6 @@ def producer_shares(
 def shares(rows: pd.DataFrame) -> pd.DataFrame:
     """Production rows with ``share`` and ``denominator`` (the project-wide rule)."""
     return _shares(rows)
-
-
-def group_members(ds: SupplyDataset, group: str) -> list[str]:
-    """Member ISO3s of a partner group (``msp``, ``quad``, ``g7``, ``eu``, ``oecd``, ``usa_ind``).
-
-    The shared helper :func:`trust_minerals.data.ingest.reference.group_members`.
-
-    Examples
-    --------
-    >>> group_members(ds, "usa_ind")  # doctest: +SKIP
-    ['IND', 'USA']
-    """
-    from trust_minerals.data.ingest.reference import group_members as _members
-
-    return list(_members(ds, group))
-
-
-def resolve_consumers(ds: SupplyDataset, names: Sequence[str]) -> dict[str, list[str]]:
-    """Consumer name → member ISO3s, read by :func:`trust_minerals.countries.resolve_consumers`
-    (``USA``, ``MSP``, ``USA+IND``, ``usa_ind``, ...). Unknown names raise :class:`UnknownNameError`.
-
-    Examples
-    --------
-    >>> resolve_consumers(ds, ["USA", "MSP"])["USA"]  # doctest: +SKIP
-    ['USA']
-    """
-    from trust_minerals.countries import resolve_consumers as _resolve
-
-    return {cs.name.upper(): list(cs.members) for cs in _resolve(ds, list(names))}
 
 
 @dataclass(frozen=True)
@@ -366,10 +340,10 @@ class Exposure:
 
 def build_exposure(
     ds: SupplyDataset,
-    consumers: Sequence[str],
+    consumers: ConsumerLike | Sequence[ConsumerLike],
     commodities: Sequence[str] | None = None,
     stages: Sequence[str] = DEFAULT_STAGES,
-    year: int | None = None,
+    year: YearLike = None,
     allocation: str = "trade",
 ) -> Exposure:
     """The exposure matrix of every consumer × commodity × stage with production data.
@@ -385,7 +359,8 @@ def build_exposure(
     >>> e.matrix.shape  # doctest: +SKIP
     (25, 2)
     """
-    members = resolve_consumers(ds, consumers)
+    year = as_year(year)
+    members = {c.name.upper(): c.members for c in resolve_consumers(ds, consumers)}
     prod = ds.production
     available = prod[prod["stage"].isin(stages) & ~prod["is_aggregate"]][
         ["commodity", "stage"]

@@ -29,13 +29,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from trust_minerals.data.ingest.reference import parse_partner_set
+from trust_minerals.countries import ConsumerLike, resolve_consumer, resolve_consumers
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError
 from trust_minerals.simulate.network import (
     build_supply_mix,
     producer_shares,
-    resolve_consumers,
 )
 from trust_minerals.simulate.params import elasticity, parameters
 from trust_minerals.simulate.spec import (
@@ -203,7 +202,7 @@ def _recovery_share(
 def propagate(
     ds: SupplyDataset,
     scenario: ScenarioSpec,
-    consumers: Sequence[str],
+    consumers: ConsumerLike | Sequence[ConsumerLike] = ("USA", "IND"),
     *,
     use_recovery: bool = False,
 ) -> ScenarioResult:
@@ -216,7 +215,8 @@ def propagate(
     scenario
         The scenario (:func:`~trust_minerals.simulate.spec.load_scenario` or a preset).
     consumers
-        Consumer names: ISO3 codes or groups (MSP, QUAD, G7, EU, OECD, USA_IND).
+        Consumers, each assessed on its own: ``"USA,IND"``, a list, ``"USA+IND"`` (one pooled
+        consumer), groups (MSP, QUAD, G7, EU, OECD, USA_IND) or a :class:`CountrySet`.
     use_recovery
         Add secondary supply from ``recovery`` shocks (needs the outlook package).
 
@@ -236,11 +236,11 @@ def propagate(
     >>> r = propagate(ds, preset("china-gallium-2023"), ["USA", "IND"])  # doctest: +SKIP
     """
     _check_names(ds, scenario)
-    members = resolve_consumers(ds, consumers)
+    members = {c.name.upper(): c.members for c in resolve_consumers(ds, consumers)}
     horizon, params = scenario.horizon_months, parameters()
     cap = params["max_price_change_share"]
     partners = (
-        set(parse_partner_set(scenario.partners, ds))
+        set(resolve_consumer(ds, scenario.partners, role="partner set").members)
         if scenario.allocation == "partner-first"
         else set()
     )
@@ -382,7 +382,7 @@ def _matches(consumer: str, name: str, members: Sequence[str]) -> bool:
 def _spared(ds: SupplyDataset, shock: ExportRestriction) -> set[str]:
     if not shock.spare:
         return set()
-    return set(parse_partner_set(",".join(shock.spare), ds))
+    return set(resolve_consumer(ds, list(shock.spare), role="spared countries").members)
 
 
 def _partner_import_share(

@@ -252,18 +252,18 @@ def web_router() -> APIRouter:
     @router.get("/commodity/{commodity}/brief")
     def brief_download(
         commodity: str,
-        for_: str = Query("IND", alias="for", max_length=32),
+        consumer: str = Query("IND", max_length=32),
         format: str = Query("html", pattern="^(html|pdf)$"),
         st: AppState = Depends(state_of),
     ) -> Response:
         from trust_minerals.report.brief import brief_html, html_to_pdf
 
         _safe("commodity", commodity)
-        _safe("for", for_)
+        _safe("consumer", consumer)
         html = st.cached(
-            ("brief", commodity, for_), lambda: brief_html(st.ds, commodity, for_=for_)
+            ("brief", commodity, consumer), lambda: brief_html(st.ds, commodity, consumer=consumer)
         )
-        name = f"trust-brief-{commodity}-{for_}.{format}"
+        name = f"trust-brief-{commodity}-{consumer}.{format}"
         headers = {"Content-Disposition": f'attachment; filename="{name}"'}
         if format == "pdf":
             return Response(html_to_pdf(html), media_type="application/pdf", headers=headers)
@@ -301,10 +301,10 @@ def web_router() -> APIRouter:
 
 
 def _partner_shares(st: AppState, rows: pd.DataFrame, partners: str) -> pd.DataFrame:
-    from trust_minerals.metrics.consumers import resolve_countries
+    from trust_minerals.countries import resolve_consumer
     from trust_minerals.metrics.partners import partner_exposure_table
 
-    members = resolve_countries(st.ds, partners, kind="partner set").members
+    members = resolve_consumer(st.ds, partners, role="partner set").members
     year = int(rows["year"].max()) if len(rows) else None
     table = partner_exposure_table(st.ds, members, year=year)
     keep = ["commodity", "stage", "form", "partner_share", "export_control_share"]

@@ -36,7 +36,7 @@ def _page_max_draws(st: AppState) -> int:
 
 
 def _shared(params: dict[str, list[str]], name: str, default: str, max_length: int) -> str:
-    """``commodity`` / ``buyer``, shared by the optimiser form and the screen (path-like → 400)."""
+    """``commodity`` / ``consumer``, shared by the optimiser form and the screen (path-like → 400)."""
     values = params.get(name) or []
     value = values[-1].strip() if values and values[-1].strip() else default
     value = value[:max_length]
@@ -79,7 +79,7 @@ def register(router: APIRouter) -> None:
 
         params = {k: request.query_params.getlist(k) for k in request.query_params}
         commodity = _shared(params, "commodity", "lithium", 64)
-        buyer = _shared(params, "buyer", "IND", 80)
+        consumer = _shared(params, "consumer", "IND", 80)
         status_code, problem, opt = 200, None, None
         values = sourcing.form_values(params, max_draws=_page_max_draws(st))
         try:
@@ -101,14 +101,16 @@ def register(router: APIRouter) -> None:
         def screen() -> Any:
             from trust_minerals.optimize.screen import screen_assets
 
-            return screen_assets(st.ds, commodity, buyer=buyer)
+            return screen_assets(st.ds, commodity, consumer=consumer)
 
         def complement() -> Any:
             from trust_minerals.optimize.complement import complementarity
 
-            return complementarity(st.ds, "USA", "IND")
+            return complementarity(st.ds, ("USA", "IND"))
 
-        screened, screen_error = _try(lambda: st.cached(("page_screen", commodity, buyer), screen))
+        screened, screen_error = _try(
+            lambda: st.cached(("page_screen", commodity, consumer), screen)
+        )
         comp, comp_error = _try(lambda: st.cached(("page_complement",), complement))
         ranking = screened.ranking.head(15) if screened is not None else pd.DataFrame()
         fig = None
@@ -116,7 +118,7 @@ def register(router: APIRouter) -> None:
             fig = charts.bar(
                 ranking["country"].tolist(),
                 ranking["score"].tolist(),
-                title=f"Overseas-asset screen for {commodity} (buyer {buyer})",
+                title=f"Overseas-asset screen for {commodity} (consumer {consumer})",
                 source=charts.source_line(st.ds.sources, {"usgs_mcs2026", "wgi_2023", "msp_2025"}),
                 percent=False,
                 axis="score",
@@ -127,7 +129,7 @@ def register(router: APIRouter) -> None:
             "sourcing.html",
             title="Sourcing",
             commodity=commodity,
-            buyer=buyer,
+            consumer=consumer,
             values=values,
             opt=opt,
             problem=problem,

@@ -32,10 +32,10 @@ PAGE_WAIT_S = 120.0
 CAP_CHOICES = ("none", "crma", "custom")
 AGAINST_CHOICES = ("partner_share", "cost")
 PARTNER_CHOICES = ("msp", "quad", "g7", "eu", "oecd", "usa_ind")
-#: query parameters of the optimiser form (``commodity`` and ``buyer`` are shared with the screen)
+#: query parameters of the optimiser form (``commodity`` and ``consumer`` are shared with the screen)
 FORM_FIELDS = (
     "commodity",
-    "buyer",
+    "consumer",
     "stage",
     "demand",
     "cap",
@@ -87,7 +87,7 @@ class SourcingForm:
     """
 
     commodity: str = "lithium"
-    buyer: str = "IND"
+    consumer: str = "IND"
     stage: str = "mine"
     demand: float | None = None
     cap: str = "none"
@@ -105,7 +105,7 @@ class SourcingForm:
         if self.demand is None:
             raise Problem(422, "Invalid input", "demand is required", field="demand")
         fields: dict[str, Any] = {
-            "buyer": self.buyer,
+            "consumer": self.consumer,
             "commodity": self.commodity,
             "stage": self.stage,
             "demand": self.demand,
@@ -230,7 +230,7 @@ def parse_sourcing_form(params: Mapping[str, Sequence[str]], *, max_draws: int) 
         raise Problem(422, "Invalid input", "demand=0 must be positive", field="demand")
     return SourcingForm(
         commodity=_text(get["commodity"], "commodity", defaults.commodity, 64),
-        buyer=_text(get["buyer"], "buyer", defaults.buyer, 80),
+        consumer=_text(get["consumer"], "consumer", defaults.consumer, 80),
         stage=_text(get["stage"], "stage", defaults.stage, 32),
         demand=demand,
         cap=cap,
@@ -255,7 +255,7 @@ def form_values(params: Mapping[str, Sequence[str]], *, max_draws: int) -> dict[
     d = SourcingForm()
     values = {
         "commodity": d.commodity,
-        "buyer": d.buyer,
+        "consumer": d.consumer,
         "stage": d.stage,
         "demand": "",
         "cap": d.cap,
@@ -392,7 +392,7 @@ def portfolio_figure(run: SourcingRun, source: str) -> dict[str, Any] | None:
             "status-quo share": p["status_quo_share"].tolist(),
         },
         title=(
-            f"{form.buyer}: optimal vs status-quo {form.commodity} {form.stage} shares "
+            f"{form.consumer}: optimal vs status-quo {form.commodity} {form.stage} shares "
             f"(demand {form.demand:,.6g} {r.unit}, {r.year})"
         ),
         source=source,

@@ -16,14 +16,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from trust_minerals.countries import GROUPS, country_members, group_members
 from trust_minerals.data.ingest.reference import (
-    GROUPS,
-    group_members,
     list_flags,
     parse_countries,
     parse_critical_lists,
     parse_export_controls,
-    parse_partner_set,
     parse_sources,
     split_control_items,
 )
@@ -212,21 +210,21 @@ def test_an_extra_code_that_is_not_iso3_raises(bad: str) -> None:
         parse_countries(["TWN", bad])
 
 
-def test_partner_sets(countries: pd.DataFrame) -> None:
-    assert parse_partner_set("msp", countries) == group_members(countries, "msp")
-    assert parse_partner_set("USA,IND", countries) == ["USA", "IND"]
-    assert sorted(parse_partner_set("usa+ind", countries)) == group_members(countries, "usa_ind")
+def test_partner_sets_read_from_the_parsed_countries_table(countries: pd.DataFrame) -> None:
+    assert country_members(countries, "msp") == group_members(countries, "msp")
+    assert country_members(countries, "USA,IND") == ["USA", "IND"]
+    assert sorted(country_members(countries, "usa+ind")) == group_members(countries, "usa_ind")
     with_twn = parse_countries(["TWN"])
-    assert parse_partner_set(" Quad + twn ", with_twn) == ["AUS", "IND", "JPN", "USA", "TWN"]
+    assert country_members(with_twn, " Quad + twn ") == ["AUS", "IND", "JPN", "USA", "TWN"]
     with pytest.raises(UnknownNameError, match="'twn'"):
-        parse_partner_set("quad+twn", countries)  # TWN is not in this countries table
+        country_members(countries, "quad+twn")  # TWN is not in this countries table
     ds_like = SimpleNamespace(countries=countries)
     assert group_members(ds_like, "g7") == group_members(countries, "g7")
 
 
 def test_unknown_partners_are_listed_with_the_valid_choices(countries: pd.DataFrame) -> None:
     with pytest.raises(UnknownNameError) as err:
-        parse_partner_set("msp,XXX,nato", countries)
+        country_members(countries, "msp,XXX,nato")
     assert err.value.names == ["XXX", "nato"]
     assert err.value.valid is not None and set(GROUPS) <= set(err.value.valid)
     with pytest.raises(UnknownNameError, match="valid choices: msp"):

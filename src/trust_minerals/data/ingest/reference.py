@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from trust_minerals.countries import FLAG_GROUPS, GROUPS, country_members, group_members
+from trust_minerals.countries import FLAG_GROUPS
 from trust_minerals.data.concordance import read_concordance
 from trust_minerals.data.ingest.export_controls import (
     ControlItem,
@@ -48,19 +48,14 @@ from trust_minerals.errors import ParseError, UnknownNameError
 from trust_minerals.schema import spec, validate, vocabulary
 
 __all__ = [
-    "GROUPS",
     "ControlItem",
-    "group_members",
     "list_flags",
     "parse_countries",
     "parse_critical_lists",
     "parse_export_controls",
-    "parse_partner_set",
     "parse_sources",
     "split_control_items",
 ]
-
-_FLAG_GROUPS = FLAG_GROUPS
 
 
 def _raw(*parts: str) -> Path:
@@ -373,11 +368,11 @@ def _group_rows() -> dict[str, list[str]]:
     rows = _read_csv(path, ["group", "country", "name", "source_url", "as_of"])
     out: dict[str, list[str]] = {}
     unknown = sorted(
-        {r["group"] for _, r in rows if r["group"] not in _FLAG_GROUPS or r["group"] == "msp"}
+        {r["group"] for _, r in rows if r["group"] not in FLAG_GROUPS or r["group"] == "msp"}
     )
     if unknown:
         raise UnknownNameError(
-            "country group", unknown, [g for g in _FLAG_GROUPS if g != "msp"], str(path)
+            "country group", unknown, [g for g in FLAG_GROUPS if g != "msp"], str(path)
         )
     for line, r in rows:
         if not r["source_url"] or not r["as_of"]:
@@ -471,34 +466,6 @@ def parse_countries(
             "rl": float("nan"),
         }
     df = pd.DataFrame([records[code] for code in sorted(records)])
-    for group in _FLAG_GROUPS:
+    for group in FLAG_GROUPS:
         df[group] = df["country"].isin(members.get(group, [])).astype(bool)
     return validate("countries", df, where=str(wgi_path))
-
-
-def parse_partner_set(text: str, countries: Any) -> list[str]:
-    """Read a partner set: group names and/or ISO3 codes joined by ``,`` or ``+``.
-
-    Parameters
-    ----------
-    text
-        E.g. ``"msp"``, ``"USA,IND"``, ``"usa+ind"``, ``"quad+TWN"`` (case-insensitive).
-    countries
-        A ``countries`` table or a dataset (its codes are the valid ISO3 codes).
-
-    Returns
-    -------
-    list of str
-        ISO3 codes in order of first appearance (a group contributes its sorted members).
-
-    Raises
-    ------
-    UnknownNameError
-        Listing every token that is neither a group nor a known ISO3 code, with the valid choices.
-
-    Examples
-    --------
-    >>> parse_partner_set("usa+ind", parse_countries())
-    ['USA', 'IND']
-    """
-    return country_members(countries, text, role="partner")

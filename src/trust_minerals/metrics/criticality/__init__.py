@@ -14,10 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from trust_minerals._tables import YearLike, as_year
+from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
 from trust_minerals.metrics._params import parameters_table
-from trust_minerals.metrics.consumers import resolve_countries
 from trust_minerals.metrics.criticality import eu, geopolrisk, trust, usgs2022
 from trust_minerals.metrics.criticality.base import Method
 from trust_minerals.metrics.criticality.inputs import build_indicators
@@ -68,10 +69,10 @@ def _params(overrides: Mapping[str, float] | None) -> dict[str, float]:
 def criticality(
     ds: SupplyDataset,
     method: str,
-    consumer: str = "USA",
+    consumer: ConsumerLike = "USA",
     *,
-    partners: str | None = None,
-    year: int | None = None,
+    partners: ConsumerLike | None = None,
+    year: YearLike = None,
     uncertainty: int = 0,
     sensitivity: bool = False,
     seed: int = 0,
@@ -106,6 +107,7 @@ def criticality(
     >>> r = criticality(ds, "eu", "USA", uncertainty=1000)        # doctest: +SKIP
     >>> r.table[["commodity", "score", "rank", "rank_low", "rank_high"]].head()   # doctest: +SKIP
     """
+    year = as_year(year)
     if method not in METHODS:
         raise UnknownNameError("method", [method], list(METHODS))
     if inputs not in INPUT_SETS:
@@ -119,8 +121,8 @@ def criticality(
     if weights is not None and method != "trust":
         raise InputError(f"weights apply to method 'trust' only (not {method!r})")
     p = _params(params)
-    cons = resolve_countries(ds, consumer, kind="consumer")
-    part = resolve_countries(ds, partners, kind="partner set") if partners else cons
+    cons = resolve_consumer(ds, consumer, role="consumer")
+    part = resolve_consumer(ds, partners, role="partner set") if partners else cons
     if year is None:
         year = default_year(ds)
     if method == "geopolrisk":

