@@ -20,7 +20,6 @@ from trust_minerals.outlook.recovery import (
     percentiles,
     recovery_streams_table,
     recovery_supply,
-    recovery_table,
 )
 
 
@@ -122,7 +121,7 @@ def test_every_stream_has_tonnage_grade_and_recovery() -> None:
         ("spent_li_ion_batteries", "cobalt"),
         ("spent_li_ion_batteries", "nickel"),
     }
-    assert expected <= {(s.stream, s.mineral) for s in streams if s.country == "IND"}
+    assert expected <= {(s.stream, s.commodity) for s in streams if s.country == "IND"}
 
 
 ranges = st.tuples(st.floats(0, 1e6), st.floats(0, 1e6)).map(sorted).map(tuple)
@@ -185,7 +184,7 @@ def test_us_coal_ash_tonnage_is_converted_from_short_tons() -> None:
 
 def test_missing_figures_give_nan_and_say_why() -> None:
     t = recovery_streams_table("IND", draws=100)
-    row = t[(t["stream"] == "copper_anode_slime") & (t["mineral"] == "selenium")].iloc[0]
+    row = t[(t["stream"] == "copper_anode_slime") & (t["commodity"] == "selenium")].iloc[0]
     assert math.isnan(row["p50"]) and "PROVENANCE" in row["status"]
     r = recovery_supply("IND", "lithium", draws=100)
     assert math.isnan(r.p50) and r.streams == () and len(r.missing) == 1
@@ -227,29 +226,3 @@ def test_a_country_without_streams_gets_zero_and_says_so() -> None:
         and r.streams == ()
         and "no residue stream" in r.note
     )
-
-
-def test_recovery_table_sets_recovery_beside_production_and_import_need(small_ds) -> None:  # type: ignore[no-untyped-def]
-    t = recovery_table(small_ds, "IND", draws=500)
-    ree = t[(t["stream"] == "coal_fly_ash") & (t["mineral"] == "rare_earths")].iloc[0]
-    assert ree["primary_production"] == 2900.0 and ree["primary_stage"] == "mine"
-    sc = t[t["mineral"] == "scandium"].iloc[0]
-    assert math.isnan(sc["primary_production"]) and sc["primary_status"] == "withheld"
-    li = t[t["mineral"] == "lithium"].iloc[0]
-    assert li["import_need"] == 1.0 and "FY2022-23" in li["import_need_basis"]
-    te = t[t["mineral"] == "tellurium"].iloc[0]
-    assert math.isnan(te["import_need"]) and te["import_need_basis"] == "unknown"
-    us = recovery_table(small_ds, "USA", draws=500)
-    assert us.loc[us["mineral"] == "rare_earths", "import_need"].iloc[0] == pytest.approx(0.67)
-    assert list(t.columns[:10]) == [
-        "country",
-        "stream",
-        "mineral",
-        "p5",
-        "p50",
-        "p95",
-        "unit",
-        "primary_production",
-        "primary_stage",
-        "primary_year",
-    ]

@@ -425,19 +425,13 @@ def _register_outlook(router: APIRouter) -> None:
     @router.get("/outlook/recovery", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
     def recovery(
         country: str = Query(..., min_length=1, max_length=8, description="ISO3, e.g. IND"),
-        draws: int = Query(10_000, ge=1, description="Monte Carlo draws (capped by max_draws)"),
-        seed: int = Query(0, ge=0, le=2**32 - 1),
         st: AppState = Depends(state_of),
     ) -> Response:
-        """Recoverable tonnage from residue streams (p5/p50/p95) beside primary production and imports."""
-        from trust_minerals.outlook.recovery import recovery_table
+        """Recovery per residue stream in three levels: contained, technically recoverable, capacity."""
+        from trust_minerals.outlook.levels import recovery_table
 
-        check_cap("draws", draws, st.settings.max_draws, "max_draws")
         return json_response(
-            st.cached(
-                ("recovery", country, draws, seed),
-                lambda: records(recovery_table(st.ds, country, draws=draws, seed=seed)),
-            )
+            st.cached(("recovery", country), lambda: records(recovery_table(st.ds, country)))
         )
 
     @router.get("/outlook/demand", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
@@ -446,7 +440,9 @@ def _register_outlook(router: APIRouter) -> None:
             "STEPS", min_length=1, max_length=16, description="IEA scenario: STEPS, APS or NZE"
         ),
         year: int = Query(2030, ge=1900, le=2100),
-        mineral: str | None = Query(None, min_length=1, max_length=64),
+        commodity: str | None = Query(
+            None, min_length=1, max_length=64, description="Commodity id or IEA name"
+        ),
         plan: str | None = Query(
             None,
             min_length=1,
@@ -465,35 +461,50 @@ def _register_outlook(router: APIRouter) -> None:
 
         return json_response(
             st.cached(
-                ("demand", scenario, year, mineral),
-                lambda: records(demand_outlook(scenario, year, mineral)),
+                ("demand", scenario, year, commodity),
+                lambda: records(demand_outlook(scenario, year, commodity)),
             )
         )
 
     @router.get("/outlook/balance", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
     def balance(
+        consumer: str | None = Query(
+            None,
+            min_length=1,
+            max_length=64,
+            description="Consumer (IND, USA+IND, usa_ind, MSP ...); omit for the world",
+        ),
         country: str | None = Query(
-            None, min_length=1, max_length=8, description="ISO3; omit for the world"
+            None, min_length=1, max_length=64, description="Deprecated spelling of consumer"
         ),
         year: int | None = Query(None, ge=1900, le=2100),
         scenario: str = Query("STEPS", min_length=1, max_length=16),
         plan: str | None = Query(None, min_length=1, max_length=64),
-        draws: int = Query(10_000, ge=1),
+        include_potential: bool = Query(
+            False, description="Count technically recoverable recovery (default: capacity only)"
+        ),
         st: AppState = Depends(state_of),
     ) -> Response:
-        """Demand against primary supply by stage plus recovery; gap as a share of supply."""
+        """Demand against supply on the same scope and basis; for a consumer, its import need."""
         from trust_minerals.outlook.balance import balance as _balance
 
-        check_cap("draws", draws, st.settings.max_draws, "max_draws")
+        if consumer is not None and country is not None:
+            raise Problem(422, "Invalid parameter", "give consumer or country, not both")
+        who = consumer if consumer is not None else country
         if year is not None:
             check_cap("year", year, st.settings.max_year, "max_year")
-        key = ("balance", country, year, scenario, plan, draws)
+        key = ("balance", who, year, scenario, plan, include_potential)
         return json_response(
             st.cached(
                 key,
                 lambda: records(
                     _balance(
-                        st.ds, country=country, year=year, scenario=scenario, plan=plan, draws=draws
+                        st.ds,
+                        consumer=who,
+                        year=year,
+                        scenario=scenario,
+                        plan=plan,
+                        include_potential=include_potential,
                     )
                 ),
             )

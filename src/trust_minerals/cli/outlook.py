@@ -12,17 +12,15 @@ def register(app: typer.Typer) -> None:
     @app.command("recovery")
     def recovery(
         country: str = typer.Option(..., "--for", help="ISO3 country code, e.g. IND or USA"),
-        draws: int = typer.Option(10000, "--draws", help="Monte Carlo draws"),
-        seed: int = typer.Option(0, "--seed", help="Random seed"),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
-        """Recoverable tonnage from residue streams (p5/p50/p95) beside primary production and imports."""
-        from trust_minerals.outlook.recovery import recovery_table
+        """Recovery per residue stream in three levels (contained, technically recoverable, capacity)."""
+        from trust_minerals.outlook.levels import recovery_table
 
         emit(
-            recovery_table(_dataset(), country, draws=draws, seed=seed),
+            recovery_table(_dataset(), country),
             fmt,
-            title=f"Strategic Mineral Recovery: {country}",
+            title=f"Strategic Mineral Recovery: {country} (only capacity is supply)",
         )
 
     @app.command("demand")
@@ -31,8 +29,8 @@ def register(app: typer.Typer) -> None:
         year: int = typer.Option(
             2030, "--year", help="2023 (base year), 2030, 2035, 2040, 2045 or 2050"
         ),
-        mineral: str | None = typer.Option(
-            None, "--mineral", help="IEA mineral name or commodity id"
+        commodity: str | None = typer.Option(
+            None, "--commodity", help="Commodity id or IEA name (e.g. lithium)"
         ),
         plan: str | None = typer.Option(
             None, "--plan", help="Deployment plan YAML (or a shipped plan name, e.g. india-2030)"
@@ -48,35 +46,43 @@ def register(app: typer.Typer) -> None:
         from trust_minerals.outlook.demand import demand_outlook
 
         emit(
-            demand_outlook(scenario, year, mineral),
+            demand_outlook(scenario, year, commodity),
             fmt,
             title=f"IEA demand outlook {scenario} {year}",
         )
 
     @app.command("balance")
     def balance_cmd(
-        country: str | None = typer.Option(
-            None, "--for", help="ISO3 country code; omit for the world"
+        consumer: str | None = typer.Option(
+            None, "--for", help="Consumer: IND, USA+IND, usa_ind, MSP ...; omit for the world"
         ),
         year: int | None = typer.Option(
             None, "--year", help="Year (default: every IEA year / the plan's year)"
         ),
-        scenario: str = typer.Option(
-            "STEPS", "--scenario", help="IEA scenario for the world balance"
-        ),
+        scenario: str = typer.Option("STEPS", "--scenario", help="IEA scenario: STEPS, APS or NZE"),
         plan: str | None = typer.Option(
-            None, "--plan", help="Deployment plan for a country balance"
+            None, "--plan", help="Deployment plan for a consumer balance (default: shipped plan)"
         ),
-        draws: int = typer.Option(10000, "--draws", help="Monte Carlo draws for recovery"),
+        include_potential: bool = typer.Option(
+            False,
+            "--include-potential",
+            help="Count technically recoverable recovery in supply (default: capacity only)",
+        ),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
-        """Demand against primary supply by stage plus recovery; gap as a share of supply."""
+        """Demand against supply on the same scope and basis; for a consumer, its import need."""
         from trust_minerals.outlook.balance import balance
 
         emit(
             balance(
-                _dataset(), country=country, year=year, scenario=scenario, plan=plan, draws=draws
+                _dataset(),
+                consumer=consumer,
+                year=year,
+                scenario=scenario,
+                plan=plan,
+                include_potential=include_potential,
             ),
             fmt,
-            title="Supply-demand balance",
+            title="Supply-demand balance"
+            + (" (recovery: technical potential counted)" if include_potential else ""),
         )

@@ -1,12 +1,29 @@
-"""Supply-demand balance: demand against primary supply by stage plus recovery.
+"""Supply-demand balance that compares like with like, and a consumer's import need.
 
-Globally, demand is the IEA outlook (kt converted to metric tons) for the minerals that the
-concordance ``outlook/data/minerals.csv`` marks ``in_balance``; supply is the world production of
-the latest published year at each stage with data (held flat: the dataset has no projection) plus
-the recovery modelled for India and the United States. For a country, demand comes from a
-deployment plan (the shipped plan for that country and year, or the one given) and supply is the
-country's own production plus its recovery. ``gap_t = demand_t - supply_t`` and
-``gap_share = gap_t / supply_t`` (positive: a shortfall).
+**World.** Demand is the IEA outlook (Critical Minerals Data Explorer 2024, kt -> t): total demand
+where the IEA gives it, else clean-technology demand. Each demand series is set against supply at
+the stages listed in ``outlook/data/balance_scope.csv``, on the demand's content basis (supply
+converted with the sourced factors of :mod:`trust_minerals.outlook.scope`). The ``comparison``
+column says what the row may be read as:
+
+* ``gap`` -- total demand against total supply on the same basis: ``gap_t = demand_t - supply_t``,
+  ``gap_share = gap_t / supply_t`` (positive: a shortfall);
+* ``share`` -- clean-technology (or plan) demand, or supply of another scope (natural graphite
+  only, all rare earths against magnet rare earths): only ``demand_share_of_supply``;
+* ``none`` -- no supply on a comparable basis; the reason is in ``comparison_note``.
+
+**Consumer** (``consumer=`` any text :func:`trust_minerals.countries.resolve_consumer` reads).
+Demand comes from a deployment plan (the shipped plan for the consumer and year, or the one
+given); domestic primary supply is the consumer's own output at each stage (0 where USGS lists
+no output for it: a full import need, not "no data"). The import need is bounded:
+``import_need_low_t`` if all domestic output went to the plan's uses, ``import_need_high_t`` if
+none did (a plan covers clean-energy deployments only); where the two agree (no domestic output)
+it is ``import_need_t``. Each row links to the exposure of that need: the consumer's import
+suppliers today at that stage (BACI trade, :func:`trust_minerals.metrics.trade.import_suppliers`),
+the top supplier, China's share and the suppliers' HHI.
+
+**Recovery** counts only operating or announced capacity unless ``include_potential`` (see
+:mod:`trust_minerals.outlook.levels`); ``recovery_note`` says which level was counted.
 """
 
 from __future__ import annotations
@@ -17,262 +34,440 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from trust_minerals.countries import CountrySet, ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.errors import InputError
-from trust_minerals.outlook._files import mineral_concordance, outlook_path, unit_factor
-from trust_minerals.outlook.demand import SCENARIOS, demand_outlook_all
+from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.outlook._files import outlook_path, unit_factor
+from trust_minerals.outlook.demand import BASE_YEAR_SCENARIO, SCENARIOS, demand_outlook_all
+from trust_minerals.outlook.levels import recovery_counted
 from trust_minerals.outlook.plans import PlanSpec, load_plan, plan_demand
-from trust_minerals.outlook.recovery import load_streams, percentiles, recovery_supply
-from trust_minerals.outlook.supply import production_stages, stage_production
+from trust_minerals.outlook.recovery import load_streams
+from trust_minerals.outlook.scope import (
+    SupplyScope,
+    comparison,
+    conversion,
+    scopes_for_commodity,
+    scopes_for_demand,
+    to_demand_basis,
+)
+from trust_minerals.outlook.supply import stage_production
+
+WORLD = "World"
+_DEMAND_SCOPE = {"total_demand": "total", "clean_tech_total": "clean technologies"}
 
 COLUMNS = [
-    "scope",
+    "consumer",
     "commodity",
-    "mineral",
+    "demand_name",
     "year",
     "scenario",
+    "stage",
+    "unit",
     "demand_t",
     "demand_low_t",
     "demand_high_t",
+    "demand_scope",
     "demand_basis",
-    "stage",
+    "supply_scope",
+    "supply_basis",
+    "conversion",
+    "primary_published_t",
     "primary_t",
     "primary_year",
     "primary_status",
-    "recovery_p5_t",
-    "recovery_p50_t",
-    "recovery_p95_t",
-    "recovery_status",
+    "recovery_counted_t",
+    "recovery_note",
     "supply_t",
+    "comparison",
+    "comparison_note",
+    "demand_share_of_supply",
     "gap_t",
     "gap_share",
+    "import_need_t",
+    "import_need_low_t",
+    "import_need_high_t",
+    "import_need_note",
+    "top_supplier",
+    "top_supplier_share",
+    "china_share",
+    "supplier_hhi",
+    "exposure_basis",
 ]
 
 
-def _recovery(
-    countries: list[str], commodity: str, draws: int, seed: int
-) -> tuple[float, float, float, str]:
-    """Recovery summed over ``countries`` (draws added, then percentiles)."""
-    total = np.zeros(draws)
-    notes: list[str] = []
-    any_stream = computed = False
-    for c in countries:
-        r = recovery_supply(c, commodity, draws=draws, seed=seed)
-        if not r.streams and not r.missing:
+def _primary(
+    ds: SupplyDataset, scope: SupplyScope, members: tuple[str, ...] | None
+) -> tuple[float, int | None, str]:
+    """Primary output (t, as published) of the world (``None``) or of the members at the stage."""
+    assert scope.stage is not None
+    if members is None:
+        p = stage_production(ds, scope.commodity, scope.stage, None, forms=scope.forms)
+        return p.quantity, p.year, p.status
+    total, years, statuses = 0.0, [], []
+    for country in members:
+        p = stage_production(ds, scope.commodity, scope.stage, country, forms=scope.forms)
+        if p.status == "no data" or p.status.startswith("no data for forms"):
+            statuses.append(f"{country}: no output listed (USGS), counted as 0")
             continue
-        any_stream = True
-        if r.streams:
-            computed = True
-            total += r.draws
-            notes.append(
-                f"{c}: {', '.join(r.streams)}"
-                + (" (lower bound: some streams lack figures)" if r.missing else "")
-            )
-        else:
-            notes.append(f"{c}: figures missing")
-    if not any_stream:
-        return 0.0, 0.0, 0.0, "no stream modelled"
-    if not computed:
-        return math.nan, math.nan, math.nan, "; ".join(notes)
-    p5, p50, p95 = percentiles(total)
-    return p5, p50, p95, "; ".join(notes)
+        years.append(p.year)
+        statuses.append(f"{country}: {p.status}")
+        total += p.quantity  # NaN (withheld) propagates
+    year = max((y for y in years if y is not None), default=None)
+    return total, year, "; ".join(statuses)
 
 
 def _supply_rows(
     ds: SupplyDataset,
-    commodity: str,
-    country: str | None,
-    recovery: tuple[float, float, float, str],
+    scopes: tuple[SupplyScope, ...],
+    members: tuple[str, ...] | None,
+    recovery_countries: tuple[str, ...],
+    include_potential: bool,
 ) -> list[dict[str, object]]:
-    stages = production_stages(ds, commodity)
-    rows: list[dict[str, object]] = []
-    stage_list: list[str | None] = list(stages) or [None]
-    for stage in stage_list:
-        if stage is None:
-            prod_q, prod_year, prod_status = math.nan, None, "no production data"
+    """One row per scope (stage): supply on the demand basis, with its labels."""
+    rows = []
+    nan = math.nan
+    for scope in scopes:
+        if scope.stage is None or not scope.comparable:
+            published, year, status = nan, None, "not compared"
         else:
-            p = stage_production(ds, commodity, stage, country)
-            prod_q, prod_year, prod_status = p.quantity, p.year, p.status
-        rec5, rec50, rec95, rec_status = recovery
-        if math.isnan(prod_q):
-            supply = math.nan
-        else:
-            supply = prod_q + (0.0 if math.isnan(rec50) else rec50)
-            if math.isnan(rec50):
-                rec_status += " (recovery not counted in supply_t)"
+            published, year, status = _primary(ds, scope, members)
+        primary = to_demand_basis(published, scope)
+        rec, notes = 0.0, []
+        for country in recovery_countries:
+            r = recovery_counted(country, scope.commodity, include_potential=include_potential)
+            if r.level == "none":
+                continue
+            rec += r.quantity
+            notes.append(f"{country}: {r.note}")
+        held = f"USGS {year}, held constant" if year is not None else ""
         rows.append(
             {
-                "commodity": commodity,
-                "stage": stage,
-                "primary_t": prod_q,
-                "primary_year": prod_year,
-                "primary_status": prod_status,
-                "recovery_p5_t": rec5,
-                "recovery_p50_t": rec50,
-                "recovery_p95_t": rec95,
-                "recovery_status": rec_status,
-                "supply_t": supply,
+                "commodity": scope.commodity,
+                "demand_name": scope.demand_name,
+                "stage": scope.stage,
+                "supply_scope": scope.supply_scope,
+                "supply_basis": scope.supply_basis + (f" ({held})" if held else ""),
+                "conversion": scope.conversion.describe() if scope.conversion else "",
+                "primary_published_t": published,
+                "primary_t": primary,
+                "primary_year": year,
+                "primary_status": status,
+                "recovery_counted_t": rec,
+                "recovery_note": "; ".join(notes) or "no residue stream modelled",
+                "supply_t": primary + (0.0 if math.isnan(rec) else rec),
+                "_scope": scope,
             }
         )
     return rows
 
 
-def _finish(df: pd.DataFrame) -> pd.DataFrame:
-    df = df.assign(gap_t=df["demand_t"] - df["supply_t"])
+def _compare(df: pd.DataFrame) -> pd.DataFrame:
+    """Add comparison, shares and gaps (vectorised over rows)."""
+    pairs = [
+        comparison(str(ds_), sc) for ds_, sc in zip(df["demand_scope"], df["_scope"], strict=True)
+    ]
+    df["comparison"] = [p[0] for p in pairs]
+    df["comparison_note"] = [p[1] for p in pairs]
+    demand = df["demand_t"].to_numpy(dtype=float)
+    supply = df["supply_t"].to_numpy(dtype=float)
+    compared = df["comparison"].to_numpy() != "none"
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = df["gap_t"].to_numpy(dtype=float) / df["supply_t"].to_numpy(dtype=float)
-    share[~np.isfinite(share)] = np.nan
-    df["gap_share"] = share
-    return df[COLUMNS].reset_index(drop=True)
+        share = np.where(compared & (supply > 0), demand / supply, np.nan)
+        gap = np.where(df["comparison"].to_numpy() == "gap", demand - supply, np.nan)
+        gap_share = np.where(supply > 0, gap / supply, np.nan)
+    df["demand_share_of_supply"] = share
+    df["gap_t"] = gap
+    df["gap_share"] = gap_share
+    return df
 
 
-def _shipped_plan(country: str, year: int | None) -> Path | None:
+def _world(
+    ds: SupplyDataset, year: int | None, scenario: str | None, include_potential: bool
+) -> pd.DataFrame:
+    demand = demand_outlook_all()
+    if scenario is not None:
+        demand = demand[demand["scenario"].isin([scenario, BASE_YEAR_SCENARIO])]
+    if year is not None:
+        years = sorted(set(demand["year"]))
+        if year not in years:
+            raise InputError(f"year must be one of {years} (IEA outlook years), got {year!r}")
+        demand = demand[demand["year"] == year]
+    names = sorted(set(demand["mineral"]))
+    recovery_countries = tuple(sorted({s.country for s in load_streams()}))
+    supply: list[dict[str, object]] = []
+    small = ds.select(commodity=sorted({s.commodity for n in names for s in scopes_for_demand(n)}))
+    for name in names:
+        supply += _supply_rows(
+            small, scopes_for_demand(name), None, recovery_countries, include_potential
+        )
+    kt = unit_factor("kt", "mass")
+    dem = pd.DataFrame(
+        {
+            "demand_name": demand["mineral"],
+            "year": demand["year"],
+            "scenario": demand["scenario"],
+            "demand_t": demand["demand_kt"] * kt,
+            "demand_scope": demand["scope"].map(_DEMAND_SCOPE),
+            "demand_basis": "IEA CMDE 2024 "
+            + demand["scope"].map(_DEMAND_SCOPE)
+            + " demand (kt x 1000; "
+            + demand["source_location"].str.extract(r"sheet '([^']+)'", expand=False).fillna("")
+            + ")",
+        }
+    )
+    dem["demand_low_t"] = dem["demand_t"]
+    dem["demand_high_t"] = dem["demand_t"]
+    sup = pd.DataFrame(supply)
+    if sup.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    out = dem.merge(sup, on="demand_name", how="inner")
+    out["consumer"] = WORLD
+    out["unit"] = "t"
+    out = _compare(out)
+    for col in ("import_need_t", "import_need_low_t", "import_need_high_t", "top_supplier_share"):
+        out[col] = math.nan
+    for col in ("china_share", "supplier_hhi"):
+        out[col] = math.nan
+    out["import_need_note"] = "world balance: no import need"
+    out["top_supplier"] = None
+    out["exposure_basis"] = ""
+    return out[COLUMNS].sort_values(["commodity", "demand_name", "year", "scenario", "stage"])
+
+
+def _shipped_plan(country: str, year: int | None) -> PlanSpec | None:
     for p in sorted(outlook_path("plans").glob("*.yaml")):
         plan = load_plan(p)
         if plan.country == country and (year is None or plan.year == year):
-            return p
+            return plan
     return None
 
 
-def balance(
-    ds: SupplyDataset,
-    *,
-    country: str | None = None,
-    year: int | None = None,
-    scenario: str | None = "STEPS",
-    plan: PlanSpec | str | Path | None = None,
-    draws: int = 10000,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """Demand against primary supply by stage plus recovery, per mineral and year.
-
-    Parameters
-    ----------
-    ds : the dataset (primary production, latest year per stage).
-    country : ISO3 for a country balance (demand from ``plan`` or the shipped plan for the country
-        and year); ``None`` for the world (demand from the IEA outlook).
-    year, scenario : IEA year and scenario (``None``: every year / every scenario) for the world.
-    plan : a plan (object, path or shipped name) for a country balance.
-    draws, seed : Monte Carlo settings for recovery.
-
-    Returns
-    -------
-    DataFrame with one row per mineral x year x scenario x stage; see :data:`COLUMNS`. Demand with
-    no source (no plan for the country) is NaN with ``demand_basis`` saying so.
-
-    Examples
-    --------
-    >>> balance(ds, year=2030)  # doctest: +SKIP
-    """
-    if scenario is not None and scenario not in SCENARIOS:
-        from trust_minerals.errors import UnknownNameError
-
-        raise UnknownNameError("scenario", [scenario], list(SCENARIOS), where="balance")
-    kt = unit_factor("kt", "mass")
-    if country is None:
-        demand = demand_outlook_all()
-        in_balance = {
-            r["name"]
-            for r in mineral_concordance()
-            if r["file"] == "demand_outlook" and r["in_balance"] == "yes"
-        }
-        demand = demand[demand["mineral"].isin(in_balance)]
-        if scenario is not None:
-            demand = demand[demand["scenario"].isin([scenario, "Base year (2023 estimate)"])]
-        if year is not None:
-            if year not in set(demand["year"]):
-                raise InputError(
-                    f"year must be one of {sorted(set(demand['year']))} (IEA outlook years), got {year!r}"
-                )
-            demand = demand[demand["year"] == year]
-        demand = demand.drop_duplicates(["mineral", "year", "scenario"])
-        countries = sorted({s.country for s in load_streams()})
-        supply = []
-        commodities = sorted(set(demand["commodity"]))
-        ds = ds.select(commodity=commodities)  # small frames for the per-commodity lookups
-        for commodity in commodities:
-            supply += _supply_rows(
-                ds, commodity, None, _recovery(countries, commodity, draws, seed)
-            )
-        dem = pd.DataFrame(
-            {
-                "scope": "World",
-                "commodity": demand["commodity"],
-                "mineral": demand["mineral"],
-                "year": demand["year"],
-                "scenario": demand["scenario"],
-                "demand_t": demand["demand_kt"] * kt,
-                "demand_low_t": demand["demand_kt"] * kt,
-                "demand_high_t": demand["demand_kt"] * kt,
-                "demand_basis": "IEA CMDE 2024 " + demand["scope"] + " (kt x 1000)",
-            }
-        )
-        return _finish(dem.merge(pd.DataFrame(supply), on="commodity", how="left"))
-
-    from trust_minerals.outlook.recovery import _check_country
-
-    _check_country(country)
+def _plan_for(consumer: CountrySet, year: int | None, plan: PlanSpec | str | Path | None):  # type: ignore[no-untyped-def]
     if plan is None:
-        path = _shipped_plan(country, year)
-        plan_spec = load_plan(path) if path is not None else None
-    else:
-        plan_spec = plan if isinstance(plan, PlanSpec) else load_plan(plan)
-    if plan_spec is not None:
-        if plan_spec.country != country:
-            raise InputError(f"plan {plan_spec.name!r} is for {plan_spec.country}, not {country}")
-        if year is not None and plan_spec.year != year:
-            raise InputError(f"plan {plan_spec.name!r} is for {plan_spec.year}, not {year}")
-        pdem = plan_demand(plan_spec)
+        if len(consumer.members) != 1:
+            return None
+        return _shipped_plan(consumer.members[0], year)
+    spec = plan if isinstance(plan, PlanSpec) else load_plan(plan)
+    if consumer.members != (spec.country,):
+        raise InputError(f"plan {spec.name!r} is for {spec.country}, not {consumer.name}")
+    if year is not None and spec.year != year:
+        raise InputError(f"plan {spec.name!r} is for {spec.year}, not {year}")
+    return spec
+
+
+def _exposure(
+    ds: SupplyDataset, commodity: str, stage: str | None, members: tuple[str, ...], ty: int | None
+) -> dict[str, object]:
+    """Who supplies the consumer in trade year ``ty`` at ``stage`` (another stage, named, if none)."""
+    from trust_minerals.metrics.governance import hhi_wgi
+    from trust_minerals.metrics.trade import import_suppliers
+
+    none: dict[str, object] = {
+        "top_supplier": None,
+        "top_supplier_share": math.nan,
+        "china_share": math.nan,
+        "supplier_hhi": math.nan,
+        "exposure_basis": "no trade of this commodity in the bundled BACI data",
+    }
+    if ty is None or commodity not in set(ds.commodity_ids()):
+        return none
+    sup = import_suppliers(ds, commodity, list(members), ty, stage)
+    used = stage
+    if sup.empty:
+        sup = import_suppliers(ds, commodity, list(members), ty, None)
+        used = "any stage"
+    if sup.empty:
+        none["exposure_basis"] = f"no imports recorded in BACI {ty}"
+        return none
+    shares = pd.Series(sup["share"].to_numpy(), index=sup["exporter"].to_numpy())
+    china = float(shares.get("CHN", 0.0))
+    # plain HHI of import shares: the governance-weighted HHI with every weight 1
+    hhi = hhi_wgi(shares, pd.Series(1.0, index=shares.index))
+    return {
+        "top_supplier": str(sup["exporter"].iloc[0]),
+        "top_supplier_share": float(sup["share"].iloc[0]),
+        "china_share": china,
+        "supplier_hhi": hhi,
+        "exposure_basis": f"import value shares, BACI {ty}, {used} HS6 codes of {commodity}"
+        + ("" if used == stage else f" (no {stage}-stage imports recorded)"),
+    }
+
+
+def _import_need(df: pd.DataFrame) -> pd.DataFrame:
+    demand = df["demand_t"].to_numpy(dtype=float)
+    primary = df["primary_t"].to_numpy(dtype=float)
+    rec = df["recovery_counted_t"].to_numpy(dtype=float)
+    compared = df["comparison"].to_numpy() != "none"
+    high = np.where(compared, np.maximum(demand - rec, 0.0), np.nan)
+    low = np.where(compared, np.maximum(demand - primary - rec, 0.0), np.nan)
+    exact = compared & (primary == 0)
+    df["import_need_high_t"] = high
+    df["import_need_low_t"] = low
+    df["import_need_t"] = np.where(exact, high, np.nan)
+    notes = []
+    for d, p, ok, note, ex in zip(
+        demand, primary, compared, df["comparison_note"], exact, strict=True
+    ):
+        if math.isnan(d):
+            notes.append("no demand figure (see demand_basis)")
+        elif not ok:
+            notes.append(f"blank: {note}")
+        elif math.isnan(p):
+            notes.append("blank: domestic output not published (withheld or not available)")
+        elif ex:
+            notes.append("no domestic primary output: the whole demand is an import need")
+        else:
+            notes.append(
+                "between import_need_low_t (all domestic output serves the plan) and "
+                "import_need_high_t (none does): the plan covers clean-energy deployments only"
+            )
+    df["import_need_note"] = notes
+    return df
+
+
+def _consumer(
+    ds: SupplyDataset,
+    consumer: CountrySet,
+    year: int | None,
+    scenario: str | None,
+    plan: PlanSpec | str | Path | None,
+    include_potential: bool,
+) -> pd.DataFrame:
+    spec = _plan_for(consumer, year, plan)
+    if spec is not None:
+        pdem = plan_demand(spec)
         dem = pd.DataFrame(
             {
                 "commodity": pdem["commodity"],
                 "demand_t": pdem["central"],
                 "demand_low_t": pdem["low"],
                 "demand_high_t": pdem["high"],
-                "demand_basis": f"plan {plan_spec.name}",
             }
         )
-        plan_year: int | None = plan_spec.year
+        dem["demand_scope"] = "plan deployments"
+        dem["demand_basis"] = (
+            f"plan {spec.name} (clean-energy deployments in {spec.year}; "
+            "the same for every IEA scenario)"
+        )
+        the_year: int | None = spec.year
+        label = spec.name if scenario is None else f"{spec.name} ({scenario})"
+        scopes = {c: scopes_for_commodity(c) for c in dem["commodity"]}
     else:
-        minerals = sorted({s.mineral for s in load_streams() if s.country == country})
-        nan = math.nan
-        dem = pd.DataFrame(
-            {
-                "commodity": minerals,
-                "demand_t": nan,
-                "demand_low_t": nan,
-                "demand_high_t": nan,
-                "demand_basis": f"unknown: no demand plan for {country}"
-                + (f" {year}" if year else ""),
-            }
+        the_year = year
+        label = scenario
+        names = sorted(set(demand_outlook_all()["mineral"]))
+        scopes = {}
+        for n in names:
+            for s in scopes_for_demand(n):
+                scopes.setdefault(s.commodity, scopes_for_demand(n))
+        dem = pd.DataFrame({"commodity": sorted(scopes)})
+        for col in ("demand_t", "demand_low_t", "demand_high_t"):
+            dem[col] = math.nan
+        dem["demand_scope"] = "unknown"
+        dem["demand_basis"] = (
+            f"unknown: no demand plan for {consumer.name}"
+            + (f" {year}" if year else "")
+            + " (the IEA outlook is world demand only; give plan=)"
         )
-        plan_year = year
-    supply = []
+    recovery_countries = tuple(
+        c for c in consumer.members if any(s.country == c for s in load_streams())
+    )
+    supply: list[dict[str, object]] = []
     for commodity in dem["commodity"]:
-        supply += _supply_rows(ds, commodity, country, _recovery([country], commodity, draws, seed))
-    out = dem.merge(
-        pd.DataFrame(
-            supply,
-            columns=[
-                "commodity",
-                "stage",
-                "primary_t",
-                "primary_year",
-                "primary_status",
-                "recovery_p5_t",
-                "recovery_p50_t",
-                "recovery_p95_t",
-                "recovery_status",
-                "supply_t",
-            ],
-        ),
-        on="commodity",
-        how="left",
-    )
-    out = out.assign(
-        scope=country,
-        mineral=out["commodity"],
-        year=plan_year,
-        scenario=plan_spec.name if plan_spec is not None else None,
-    )
-    return _finish(out)
+        sc = scopes.get(commodity) or ()
+        if not sc:
+            sc = (
+                SupplyScope(
+                    "",
+                    commodity,
+                    None,
+                    (),
+                    "none",
+                    "no supply rule",
+                    None,
+                    False,
+                    "no supply rule in balance_scope.csv",
+                ),
+            )
+        supply += _supply_rows(ds, sc, consumer.members, recovery_countries, include_potential)
+    out = dem.merge(pd.DataFrame(supply), on="commodity", how="left")
+    out["consumer"] = consumer.name
+    out["year"] = the_year
+    out["scenario"] = label
+    out["unit"] = "t"
+    out = _import_need(_compare(out))
+    ref_year = the_year if the_year is not None else int(ds.trade["year"].max())
+    from trust_minerals.metrics.reliance import trade_year
+
+    ty = trade_year(ds, ref_year)
+    # the consumer's trade in that year only: a small frame for the per-commodity look-ups
+    tds = ds.select(year=ty, country=list(consumer.members)) if ty is not None else ds
+    needs = out["import_need_high_t"].to_numpy(dtype=float)
+    exposures = [
+        _exposure(tds, c, s, consumer.members, ty)
+        if n > 0
+        else {"exposure_basis": "no import need" if n == 0 else ""}
+        for c, s, n in zip(out["commodity"], out["stage"], needs, strict=True)
+    ]
+    exp = pd.DataFrame(exposures, index=out.index)
+    for col in (
+        "top_supplier",
+        "top_supplier_share",
+        "china_share",
+        "supplier_hhi",
+        "exposure_basis",
+    ):
+        out[col] = exp[col] if col in exp else math.nan
+    return out[COLUMNS].sort_values(["commodity", "stage"], na_position="last")
+
+
+def balance(
+    ds: SupplyDataset,
+    *,
+    consumer: ConsumerLike | None = None,
+    year: int | None = None,
+    scenario: str | None = "STEPS",
+    plan: PlanSpec | str | Path | None = None,
+    include_potential: bool = False,
+) -> pd.DataFrame:
+    """Demand against supply on the same scope and basis, per commodity, year, scenario and stage.
+
+    Parameters
+    ----------
+    ds : the dataset (primary production, trade).
+    consumer : ``None`` for the world (IEA demand); else any consumer text or set (``"IND"``,
+        ``"USA+IND"``, ``"usa_ind"``, ``"MSP"``, a :class:`CountrySet`) for its import need.
+    year, scenario : IEA year and scenario (``None``: every year / every scenario).
+    plan : a deployment plan (object, path or shipped name) for a consumer balance; default the
+        shipped plan for the consumer and year.
+    include_potential : count technically recoverable recovery (not only capacity) in supply.
+
+    Returns
+    -------
+    DataFrame with :data:`COLUMNS`, one row per commodity x demand series x year x scenario x
+    stage. See the module docstring for what ``comparison``, the gap and the import need mean.
+
+    Examples
+    --------
+    >>> b = balance(ds, consumer="IND", year=2030)  # doctest: +SKIP
+    >>> b.loc[b["commodity"] == "lithium", ["import_need_t", "china_share"]]  # doctest: +SKIP
+    """
+    if scenario is not None and scenario not in SCENARIOS:
+        raise UnknownNameError("scenario", [scenario], list(SCENARIOS), where="balance")
+    if consumer is None:
+        if plan is not None:
+            raise InputError("a plan is for a consumer balance: give consumer= as well")
+        return _world(ds, year, scenario, include_potential).reset_index(drop=True)
+    members = resolve_consumer(ds, consumer)
+    return _consumer(ds, members, year, scenario, plan, include_potential).reset_index(drop=True)
+
+
+def lce(quantity_li_t: float) -> float:
+    """Lithium content (t) as lithium carbonate equivalent (t), with the stoichiometric factor.
+
+    Examples
+    --------
+    >>> round(lce(1.0), 3)
+    5.323
+    """
+    return quantity_li_t / conversion("lce_to_li").factor

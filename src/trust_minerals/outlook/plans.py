@@ -379,6 +379,10 @@ def plan_demand(plan: PlanSpec | str | Path, *, by_entry: bool = False) -> pd.Da
         "intensity_basis",
     ]
     df = pd.DataFrame(rows, columns=cols)
+    # a rare-earth total below its elements' sum (intensities from different studies) is raised
+    from trust_minerals.outlook.scope import total_at_least_members
+
+    df = total_at_least_members(df)
     if plan.minerals is not None:
         df = df[df["commodity"].isin(plan.minerals)]
     if by_entry:

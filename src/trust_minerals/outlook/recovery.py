@@ -1,8 +1,8 @@
 """Strategic Mineral Recovery: recoverable tonnage from industrial residues, with uncertainty.
 
-Each residue stream (country x stream x mineral) has three parameters given as ranges in
+Each residue stream (country x stream x commodity) has three parameters given as ranges in
 ``outlook/data/recovery_streams.csv``: annual residue ``tonnage``, ``grade`` (mass fraction of the
-mineral in the residue) and ``recovery`` (fraction recovered). Every number there is either copied
+commodity in the residue) and ``recovery`` (fraction recovered). Every number there is either copied
 from a row of the bundled ``data/raw/outlook/residue_streams.csv`` (``basis = source``) or is an
 explicit, reasoned ``assumption`` (a published figure transferred from another country, or a
 physical bound); a figure that is not published is ``missing`` with the reason, and the stream
@@ -53,14 +53,15 @@ class StreamParameter:
 
 @dataclass(frozen=True)
 class ResidueStream:
-    """A residue stream of one country that could yield one mineral."""
+    """A residue stream of one country that could yield one commodity (``content_basis``: grade basis)."""
 
     country: str
     stream: str
-    mineral: str
+    commodity: str
     tonnage: StreamParameter
     grade: StreamParameter
     recovery: StreamParameter
+    content_basis: str = "element"
 
     @property
     def parameters(self) -> tuple[StreamParameter, StreamParameter, StreamParameter]:
@@ -72,12 +73,12 @@ class ResidueStream:
 
     @property
     def key(self) -> str:
-        return f"{self.country}/{self.stream}/{self.mineral}"
+        return f"{self.country}/{self.stream}/{self.commodity}"
 
 
 @dataclass(frozen=True, eq=False)
 class RecoverySupply:
-    """Recoverable supply of one commodity in one country (metric tons of contained mineral a year).
+    """Recoverable supply of one commodity in one country (metric tons of contained element a year).
 
     ``p5``/``p50``/``p95`` are NaN when every stream lacks a figure (see ``missing``) and 0.0 when
     the country has no stream for the commodity (``streams`` is empty and ``note`` says so).
@@ -164,6 +165,7 @@ def load_streams() -> tuple[ResidueStream, ...]:
     """
     path = outlook_path("data", "recovery_streams.csv")
     grouped: dict[tuple[str, str, str], dict[str, StreamParameter]] = {}
+    bases: dict[tuple[str, str, str], str] = {}
     for line, row in enumerate(read_rows(path), start=2):
         if row["parameter"] not in PARAMETERS:
             raise ParseError(
@@ -173,18 +175,26 @@ def load_streams() -> tuple[ResidueStream, ...]:
                 field="parameter",
                 value=row["parameter"],
             )
-        key = (row["country"], row["stream"], row["mineral"])
+        key = (row["country"], row["stream"], row["commodity"])
         grouped.setdefault(key, {})[row["parameter"]] = _parse_parameter(row, line, str(path))
+        if row["parameter"] == "grade":
+            bases[key] = row["content_basis"] or "element"
     out = []
-    for (country, stream, mineral), params in grouped.items():
+    for (country, stream, commodity), params in grouped.items():
         absent = [p for p in PARAMETERS if p not in params]
         if absent:
             raise ParseError(
-                f"stream {country}/{stream}/{mineral} lacks {', '.join(absent)}", path=str(path)
+                f"stream {country}/{stream}/{commodity} lacks {', '.join(absent)}", path=str(path)
             )
         out.append(
             ResidueStream(
-                country, stream, mineral, params["tonnage"], params["grade"], params["recovery"]
+                country,
+                stream,
+                commodity,
+                params["tonnage"],
+                params["grade"],
+                params["recovery"],
+                bases[(country, stream, commodity)],
             )
         )
     return tuple(out)
@@ -204,7 +214,7 @@ def _user_parameter(name: str, value: UserValue, key: str) -> StreamParameter:
 def streams_for(country: str, user_values: UserValues | None = None) -> tuple[ResidueStream, ...]:
     """The country's streams with user values applied.
 
-    ``user_values`` maps ``(stream, mineral, parameter)`` (or ``"stream/mineral/parameter"``) to a
+    ``user_values`` maps ``(stream, commodity, parameter)`` (or ``"stream/commodity/parameter"``) to a
     value or a ``(low, high)`` range in canonical units: tonnage in metric tons a year, grade as a
     mass fraction (45 ppm = 45e-6), recovery as a fraction. Unknown keys raise
     :class:`UnknownNameError`; impossible values raise :class:`InputError`.
@@ -212,13 +222,13 @@ def streams_for(country: str, user_values: UserValues | None = None) -> tuple[Re
     Examples
     --------
     >>> s = streams_for("IND", {"spent_li_ion_batteries/lithium/tonnage": 1000.0})
-    >>> [x.tonnage.low for x in s if x.stream == "spent_li_ion_batteries" and x.mineral == "lithium"]
+    >>> [x.tonnage.low for x in s if x.stream == "spent_li_ion_batteries" and x.commodity == "lithium"]
     [1000.0]
     """
     streams = [s for s in load_streams() if s.country == country]
     if not user_values:
         return tuple(streams)
-    valid = {f"{s.stream}/{s.mineral}/{p}" for s in streams for p in PARAMETERS}
+    valid = {f"{s.stream}/{s.commodity}/{p}" for s in streams for p in PARAMETERS}
     parsed: dict[str, UserValue] = {}
     for k, v in user_values.items():
         parsed[k if isinstance(k, str) else "/".join(k)] = v
@@ -231,10 +241,10 @@ def streams_for(country: str, user_values: UserValues | None = None) -> tuple[Re
     for s in streams:
         changes = {
             p: _user_parameter(
-                p, parsed[f"{s.stream}/{s.mineral}/{p}"], f"{s.stream}/{s.mineral}/{p}"
+                p, parsed[f"{s.stream}/{s.commodity}/{p}"], f"{s.stream}/{s.commodity}/{p}"
             )
             for p in PARAMETERS
-            if f"{s.stream}/{s.mineral}/{p}" in parsed
+            if f"{s.stream}/{s.commodity}/{p}" in parsed
         }
         out.append(replace(s, **changes) if changes else s)  # type: ignore[arg-type]
     return tuple(out)
@@ -336,10 +346,11 @@ def recovery_streams_table(
     seed: int = 0,
     user_values: UserValues | None = None,
 ) -> pd.DataFrame:
-    """Recoverable tonnage per stream x mineral of one country (p5/p50/p95, t a year).
+    """Monte Carlo draws of the technical potential per stream (p5/p50/p95, t a year).
 
     Rows whose stream lacks a figure keep NaN percentiles and say which figure is missing and
-    why in ``status``. See :func:`recovery_table` for the version set beside primary production.
+    why in ``status``. Ranges only where sources give them, and the three levels (contained,
+    recoverable, capacity), are in :func:`trust_minerals.outlook.levels.recovery_levels`.
 
     Examples
     --------
@@ -356,7 +367,7 @@ def recovery_streams_table(
             {
                 "country": country,
                 "stream": s.stream,
-                "mineral": s.mineral,
+                "commodity": s.commodity,
                 "p5": p5,
                 "p50": p50,
                 "p95": p95,
@@ -365,7 +376,7 @@ def recovery_streams_table(
                 "status": _status(s),
             }
         )
-    cols = ["country", "stream", "mineral", "p5", "p50", "p95", "unit", "evidence", "status"]
+    cols = ["country", "stream", "commodity", "p5", "p50", "p95", "unit", "evidence", "status"]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -400,7 +411,7 @@ def recovery_supply(
     """
     country = _check_country(country)
     _check_commodity(commodity)
-    streams = [s for s in streams_for(country, user_values) if s.mineral == commodity]
+    streams = [s for s in streams_for(country, user_values) if s.commodity == commodity]
     if not streams:
         return RecoverySupply(
             country,
@@ -452,71 +463,3 @@ def recovery_supply(
         tuple(evidence),
         note=note,
     )
-
-
-def recovery_table(
-    ds: object,
-    country: str,
-    *,
-    draws: int = 10000,
-    seed: int = 0,
-    user_values: UserValues | None = None,
-) -> pd.DataFrame:
-    """Recoverable tonnage per stream x mineral beside primary production and import need.
-
-    Columns: country, stream, mineral, p5, p50, p95, unit, primary_production (t, latest year),
-    primary_stage, primary_year, primary_status, import_need (fraction of supply imported),
-    import_need_basis, evidence, status. ``import_need`` is NaN with basis ``unknown`` where no
-    figure is published.
-
-    Examples
-    --------
-    >>> recovery_table(ds, "IND")  # doctest: +SKIP
-    """
-    from trust_minerals.outlook.supply import import_need, primary_production
-
-    table = recovery_streams_table(country, draws=draws, seed=seed, user_values=user_values)
-    extra = []
-    for mineral in table["mineral"]:
-        prod = primary_production(ds, country, mineral)  # type: ignore[arg-type]
-        need = import_need(ds, country, mineral)  # type: ignore[arg-type]
-        extra.append(
-            {
-                "primary_production": prod.quantity,
-                "primary_stage": prod.stage,
-                "primary_year": prod.year,
-                "primary_status": prod.status,
-                "import_need": need.share,
-                "import_need_basis": need.basis,
-            }
-        )
-    extra_df = pd.DataFrame(
-        extra,
-        columns=[
-            "primary_production",
-            "primary_stage",
-            "primary_year",
-            "primary_status",
-            "import_need",
-            "import_need_basis",
-        ],
-    )
-    out = pd.concat([table.reset_index(drop=True), extra_df], axis=1)
-    order = [
-        "country",
-        "stream",
-        "mineral",
-        "p5",
-        "p50",
-        "p95",
-        "unit",
-        "primary_production",
-        "primary_stage",
-        "primary_year",
-        "primary_status",
-        "import_need",
-        "import_need_basis",
-        "evidence",
-        "status",
-    ]
-    return out[order]

@@ -70,11 +70,14 @@ def stage_production(
     stage: str,
     country: str | None = None,
     year: int | None = None,
+    forms: tuple[str, ...] = (),
 ) -> PrimaryProduction:
     """Production of ``commodity`` at ``stage`` for ``country`` (``None`` = the world), latest year.
 
     The world figure is the published ``World total`` or, where that is missing or smaller, the
     sum of the listed rows (named countries + ``Other countries``), as for concentration shares.
+    ``forms`` (e.g. ``("ferrosilicon", "silicon metal")``) adds those forms; by default one form is
+    taken (the unnamed or ``content`` form first).
     """
     prod = ds.production
     rows = prod[(prod["commodity"] == commodity) & (prod["stage"] == stage)]
@@ -83,7 +86,9 @@ def stage_production(
         rows = rows[rows["country"] == country]
     if rows.empty:
         return PrimaryProduction(math.nan, stage, None, "no data")
-    rows = _pick_form(rows)
+    rows = rows[rows["form"].isin(forms)] if forms else _pick_form(rows)
+    if rows.empty:
+        return PrimaryProduction(math.nan, stage, None, f"no data for forms {'+'.join(forms)}")
     yr = int(rows["year"].max()) if year is None else year
     rows = rows[rows["year"] == yr]
     if country is not None:

@@ -162,80 +162,139 @@ def register(router: APIRouter) -> None:
     def outlook_page(
         country: str = Query("IND", max_length=8),
         year: int = Query(2030, ge=2023, le=2050),
+        scenario: str = Query("STEPS", max_length=8),
         st: AppState = Depends(state_of),
     ) -> HTMLResponse:
         check_not_path_like("country", country)
+        check_not_path_like("scenario", scenario)
 
         def recovery() -> pd.DataFrame:
-            from trust_minerals.outlook.recovery import recovery_table
+            from trust_minerals.outlook.levels import recovery_table
 
-            return recovery_table(st.ds, country, draws=2000, seed=0)
+            return recovery_table(st.ds, country)
 
         def world_balance() -> pd.DataFrame:
             from trust_minerals.outlook.balance import balance
 
-            return balance(st.ds, year=year, draws=2000)
+            return balance(st.ds, year=year, scenario=scenario)
+
+        def consumer_balance() -> pd.DataFrame:
+            from trust_minerals.outlook.balance import balance
+
+            return balance(st.ds, consumer=country, year=year, scenario=scenario)
 
         rec, rec_error = _try(lambda: st.cached(("page_recovery", country), recovery))
-        bal, bal_error = _try(lambda: st.cached(("page_balance", year), world_balance))
+        bal, bal_error = _try(lambda: st.cached(("page_balance", year, scenario), world_balance))
+        need, need_error = _try(
+            lambda: st.cached(("page_need", country, year, scenario), consumer_balance)
+        )
         figures: dict[str, Any] = {}
         src = charts.source_line(st.ds.sources, {"iea_cmde_2024", "usgs_mcs2026"})
         if bal is not None and len(bal):
-            b = bal.dropna(subset=["demand_t", "supply_t"]).drop_duplicates("commodity").head(20)
+            b = bal[bal["comparison"] != "none"].dropna(subset=["demand_share_of_supply"])
+            b = b.assign(label=b["commodity"] + " (" + b["stage"].astype(str) + ")")
             figures["balance"] = {
                 "data": [
                     {
                         "type": "bar",
-                        "name": "demand (t)",
-                        "x": b["commodity"].tolist(),
-                        "y": b["demand_t"].tolist(),
+                        "name": "total demand against total supply",
+                        "x": b.loc[b["comparison"] == "gap", "label"].tolist(),
+                        "y": b.loc[b["comparison"] == "gap", "demand_share_of_supply"].tolist(),
                     },
                     {
                         "type": "bar",
-                        "name": "supply (t)",
-                        "x": b["commodity"].tolist(),
-                        "y": b["supply_t"].tolist(),
+                        "name": "clean-tech demand (or other scope) as a share of supply",
+                        "x": b.loc[b["comparison"] == "share", "label"].tolist(),
+                        "y": b.loc[b["comparison"] == "share", "demand_share_of_supply"].tolist(),
                     },
                 ],
                 "layout": {
                     "title": {
-                        "text": f"World demand ({year}, IEA STEPS) against primary supply plus recovery",
+                        "text": f"World demand as a share of supply ({year}, IEA {scenario}); "
+                        "1 = demand equals supply",
                         "font": {"size": 14},
                     },
-                    "barmode": "group",
-                    "yaxis": {"type": "log", "title": {"text": "metric tons"}},
+                    "yaxis": {"type": "log", "title": {"text": "demand / supply"}},
                     "height": 380,
-                    "margin": {"l": 60, "r": 10, "t": 36, "b": 80},
+                    "margin": {"l": 60, "r": 10, "t": 36, "b": 110},
                 },
                 "meta": {"source": src},
             }
-        rec_cols = list(rec.columns[:10]) if rec is not None else []
+        rec_cols = [
+            c
+            for c in (
+                "stream",
+                "commodity",
+                "content_basis",
+                "contained_t",
+                "contained_low_t",
+                "contained_high_t",
+                "recoverable_t",
+                "recoverable_low_t",
+                "recoverable_high_t",
+                "range",
+                "capacity_t",
+                "capacity_status",
+                "primary_production",
+                "primary_basis",
+                "status",
+            )
+            if rec is not None and c in rec
+        ]
         bal_cols = [
+            c
+            for c in (
+                "commodity",
+                "demand_name",
+                "stage",
+                "demand_t",
+                "demand_scope",
+                "supply_t",
+                "supply_basis",
+                "comparison",
+                "demand_share_of_supply",
+                "gap_t",
+                "gap_share",
+                "conversion",
+                "comparison_note",
+            )
+            if bal is not None and c in bal
+        ]
+        need_cols = [
             c
             for c in (
                 "commodity",
                 "stage",
                 "demand_t",
                 "primary_t",
-                "recovery_p50_t",
-                "supply_t",
-                "gap_t",
-                "gap_share",
-                "demand_basis",
+                "recovery_counted_t",
+                "import_need_t",
+                "import_need_low_t",
+                "import_need_high_t",
+                "top_supplier",
+                "top_supplier_share",
+                "china_share",
+                "supplier_hhi",
+                "import_need_note",
+                "exposure_basis",
             )
-            if bal is not None and c in bal
+            if need is not None and c in need
         ]
         return render(
             "outlook.html",
-            title="Outlook: recovery and demand",
+            title="Outlook: balance, import need and recovery",
             country=country,
             year=year,
-            recovery=records(rec) if rec is not None else [],
+            scenario=scenario,
+            recovery=records(rec[rec_cols]) if rec is not None else [],
             rec_cols=rec_cols,
             rec_error=rec_error,
             balance=records(bal[bal_cols]) if bal is not None else [],
             bal_cols=bal_cols,
             bal_error=bal_error,
+            need=records(need[need_cols]) if need is not None else [],
+            need_cols=need_cols,
+            need_error=need_error,
             figures=figures,
             source=src,
         )
