@@ -37,24 +37,25 @@ def _small_dataset(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("trust_minerals.cli.outlook._dataset", lambda: ds)
 
 
-def test_recovery_json_rows() -> None:
-    result = runner.invoke(app, ["recovery", "--for", "IND", "--draws", "500", "--format", "json"])
+def test_recovery_json_rows_give_three_levels() -> None:
+    result = runner.invoke(app, ["recovery", "--for", "IND", "--format", "json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert {
         "country",
         "stream",
-        "mineral",
-        "p5",
-        "p50",
-        "p95",
-        "unit",
+        "commodity",
+        "contained_t",
+        "recoverable_low_t",
+        "capacity_t",
+        "range",
         "primary_production",
         "import_need",
         "evidence",
     } <= set(rows[0])
     ree = next(r for r in rows if r["stream"] == "coal_fly_ash")
-    assert ree["primary_production"] == 2900.0 and ree["p5"] <= ree["p50"] <= ree["p95"]
+    assert ree["primary_production"] == 2900.0
+    assert ree["recoverable_low_t"] <= ree["recoverable_high_t"] and ree["capacity_t"] is None
 
 
 def test_demand_scenario_json_matches_the_source_row() -> None:
@@ -66,7 +67,7 @@ def test_demand_scenario_json_matches_the_source_row() -> None:
             "STEPS",
             "--year",
             "2030",
-            "--mineral",
+            "--commodity",
             "lithium",
             "--format",
             "json",
@@ -97,13 +98,31 @@ def test_demand_plan_csv() -> None:
     )
 
 
-def test_balance_table_for_india() -> None:
+@pytest.mark.slow
+@pytest.mark.parametrize("consumer", ["IND", "CHN", "ABW"])
+def test_balance_for_a_consumer(consumer: str, ds, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("trust_minerals.cli.outlook._dataset", lambda: ds)
     result = runner.invoke(
-        app, ["balance", "--for", "IND", "--year", "2030", "--draws", "200", "--format", "json"]
+        app, ["balance", "--for", consumer, "--year", "2030", "--scenario", "APS", "-f", "json"]
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
-    assert {r["scope"] for r in rows} == {"IND"} and any(r["commodity"] == "lithium" for r in rows)
+    assert {r["consumer"] for r in rows} == {consumer}
+    if consumer == "IND":
+        li = next(r for r in rows if r["commodity"] == "lithium")
+        assert li["import_need_t"] > 0 and li["recovery_counted_t"] == 0.0
+
+
+@pytest.mark.slow
+def test_balance_include_potential_is_said_in_the_title(
+    ds, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("trust_minerals.cli.outlook._dataset", lambda: ds)
+    result = runner.invoke(
+        app, ["balance", "--for", "IND", "--year", "2030", "--include-potential"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "technical potential counted" in result.output
 
 
 def test_unknown_scenario_is_a_named_error() -> None:

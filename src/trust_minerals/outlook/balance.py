@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from trust_minerals.countries import CountrySet, ConsumerLike, resolve_consumer
+from trust_minerals.countries import ConsumerLike, CountrySet, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
 from trust_minerals.outlook._files import outlook_path, unit_factor
@@ -124,7 +124,7 @@ def _supply_rows(
     include_potential: bool,
 ) -> list[dict[str, object]]:
     """One row per scope (stage): supply on the demand basis, with its labels."""
-    rows = []
+    rows: list[dict[str, object]] = []
     nan = math.nan
     for scope in scopes:
         if scope.stage is None or not scope.comparable:
@@ -417,7 +417,7 @@ def _consumer(
         "supplier_hhi",
         "exposure_basis",
     ):
-        out[col] = exp[col] if col in exp else math.nan
+        out[col] = exp.get(col, math.nan)
     return out[COLUMNS].sort_values(["commodity", "stage"], na_position="last")
 
 

@@ -274,7 +274,7 @@ def total_at_least_members(entries: pd.DataFrame, group: str = "rare_earths") ->
     out = entries.copy()
     cols = ["low", "central", "high"]
     extra = []
-    for entry, rows in entries.groupby("entry", sort=False):
+    for _entry, rows in entries.groupby("entry", sort=False):
         part = rows[rows["commodity"].isin(members)]
         if part.empty:
             continue
@@ -296,7 +296,7 @@ def total_at_least_members(entries: pd.DataFrame, group: str = "rare_earths") ->
                 out.at[i, c] = sums[c]
                 raised = True
         if raised:
-            out.at[i, "intensity_basis"] = f"{out.at[i, 'intensity_basis']}; {note}"
+            out.at[i, "intensity_basis"] = str(out.at[i, "intensity_basis"]) + "; " + note
     if extra:
         out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
     return out
