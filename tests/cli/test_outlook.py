@@ -132,3 +132,17 @@ def test_unknown_scenario_is_a_named_error() -> None:
         and "unknown scenario" in result.output.lower()
         and "BAU" in result.output
     )
+
+
+@pytest.mark.slow
+def test_projection_lists_countries_and_the_rest_of_world(
+    ds, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("trust_minerals.cli.outlook._dataset", lambda: ds)
+    result = runner.invoke(
+        app, ["projection", "--commodity", "cobalt", "--year", "2035", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {r["year"] for r in rows} == {2035}
+    assert any(r["country"] == "Other countries" for r in rows)

@@ -51,6 +51,25 @@ def register(app: typer.Typer) -> None:
             title=f"IEA demand outlook {scenario} {year}",
         )
 
+    @app.command("projection")
+    def projection_cmd(
+        commodity: str | None = typer.Option(
+            None, "--commodity", help="Commodity id, e.g. lithium"
+        ),
+        year: list[int] = typer.Option(
+            [2030, 2035, 2040], "--year", help="Year(s) (repeat the option for several)"
+        ),
+        fmt: OutputFormat = FORMAT_OPTION,
+    ) -> None:
+        """Projected primary supply by country: IEA base case, else USGS held constant."""
+        from trust_minerals.outlook.projection import projected_supply
+
+        emit(
+            projected_supply(_dataset(), commodity=commodity, years=year),
+            fmt,
+            title="Projected primary supply (IEA base case; USGS latest year held constant)",
+        )
+
     @app.command("balance")
     def balance_cmd(
         consumer: str | None = typer.Option(

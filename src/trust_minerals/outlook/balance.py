@@ -29,6 +29,7 @@ the top supplier, China's share and the suppliers' HHI.
 from __future__ import annotations
 
 import math
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,7 @@ from trust_minerals.outlook._files import outlook_path, unit_factor
 from trust_minerals.outlook.demand import BASE_YEAR_SCENARIO, SCENARIOS, demand_outlook_all
 from trust_minerals.outlook.levels import recovery_counted
 from trust_minerals.outlook.plans import PlanSpec, load_plan, plan_demand
+from trust_minerals.outlook.projection import iea_supply
 from trust_minerals.outlook.recovery import load_streams
 from trust_minerals.outlook.scope import (
     SupplyScope,
@@ -95,25 +97,54 @@ COLUMNS = [
 ]
 
 
-def _primary(
-    ds: SupplyDataset, scope: SupplyScope, members: tuple[str, ...] | None
+def _usgs(
+    ds: SupplyDataset, scope: SupplyScope, country: str | None
 ) -> tuple[float, int | None, str]:
-    """Primary output (t, as published) of the world (``None``) or of the members at the stage."""
     assert scope.stage is not None
+    p = stage_production(ds, scope.commodity, scope.stage, country, forms=scope.forms)
+    if country is not None and (p.status == "no data" or p.status.startswith("no data for")):
+        return 0.0, None, f"{country}: no output listed (USGS), counted as 0"
+    held = f"USGS {p.year}, held constant" if p.year is not None else "USGS"
+    who = "world" if country is None else country
+    return p.quantity, p.year, f"{who}: {p.status} ({held})"
+
+
+def _one(
+    ds: SupplyDataset, scope: SupplyScope, country: str | None, year: int | None
+) -> tuple[float, int | None, str]:
+    """Primary output (t, as published) of the world (``None``) or one country in ``year``."""
+    assert scope.stage is not None
+    if scope.source == "iea":
+        got = iea_supply(ds, scope.commodity, scope.stage, country, year)
+        if got is not None:
+            q, used, label = got
+            return q, used, f"{'world' if country is None else country}: {label}"
+        why = (
+            "not listed by the IEA (inside its 'Rest of world')"
+            if country is not None
+            else "no IEA base case for this stage in the store"
+        )
+        if not scope.usgs_fallback:
+            who = "world" if country is None else country
+            return math.nan, None, f"{who}: {why}; USGS output is on another basis"
+        q, used, status = _usgs(ds, scope, country)
+        return q, used, f"{status} ({why})"
+    return _usgs(ds, scope, country)
+
+
+def _primary(
+    ds: SupplyDataset, scope: SupplyScope, members: tuple[str, ...] | None, year: int | None
+) -> tuple[float, int | None, str]:
+    """Primary output (t, as published) of the world (``None``) or the members, summed."""
     if members is None:
-        p = stage_production(ds, scope.commodity, scope.stage, None, forms=scope.forms)
-        return p.quantity, p.year, p.status
+        return _one(ds, scope, None, year)
     total, years, statuses = 0.0, [], []
     for country in members:
-        p = stage_production(ds, scope.commodity, scope.stage, country, forms=scope.forms)
-        if p.status == "no data" or p.status.startswith("no data for forms"):
-            statuses.append(f"{country}: no output listed (USGS), counted as 0")
-            continue
-        years.append(p.year)
-        statuses.append(f"{country}: {p.status}")
-        total += p.quantity  # NaN (withheld) propagates
-    year = max((y for y in years if y is not None), default=None)
-    return total, year, "; ".join(statuses)
+        q, y, status = _one(ds, scope, country, year)
+        total += q  # NaN (withheld) propagates
+        years.append(y)
+        statuses.append(status)
+    return total, max((y for y in years if y is not None), default=None), "; ".join(statuses)
 
 
 def _supply_rows(
@@ -122,16 +153,12 @@ def _supply_rows(
     members: tuple[str, ...] | None,
     recovery_countries: tuple[str, ...],
     include_potential: bool,
+    years: list[int | None],
 ) -> list[dict[str, object]]:
-    """One row per scope (stage): supply on the demand basis, with its labels."""
+    """One row per scope (stage) and year: supply on the demand basis, with its labels."""
     rows: list[dict[str, object]] = []
     nan = math.nan
     for scope in scopes:
-        if scope.stage is None or not scope.comparable:
-            published, year, status = nan, None, "not compared"
-        else:
-            published, year, status = _primary(ds, scope, members)
-        primary = to_demand_basis(published, scope)
         rec, notes = 0.0, []
         for country in recovery_countries:
             r = recovery_counted(country, scope.commodity, include_potential=include_potential)
@@ -139,25 +166,35 @@ def _supply_rows(
                 continue
             rec += r.quantity
             notes.append(f"{country}: {r.note}")
-        held = f"USGS {year}, held constant" if year is not None else ""
-        rows.append(
-            {
-                "commodity": scope.commodity,
-                "demand_name": scope.demand_name,
-                "stage": scope.stage,
-                "supply_scope": scope.supply_scope,
-                "supply_basis": scope.supply_basis + (f" ({held})" if held else ""),
-                "conversion": scope.conversion.describe() if scope.conversion else "",
-                "primary_published_t": published,
-                "primary_t": primary,
-                "primary_year": year,
-                "primary_status": status,
-                "recovery_counted_t": rec,
-                "recovery_note": "; ".join(notes) or "no residue stream modelled",
-                "supply_t": primary + (0.0 if math.isnan(rec) else rec),
-                "_scope": scope,
-            }
-        )
+        fixed = None
+        for year in years:
+            if scope.stage is None or not scope.comparable:
+                published, used, status = nan, None, "not compared"
+            elif scope.source == "usgs":
+                fixed = fixed or _primary(ds, scope, members, year)
+                published, used, status = fixed
+            else:
+                published, used, status = _primary(ds, scope, members, year)
+            primary = to_demand_basis(published, scope)
+            rows.append(
+                {
+                    "commodity": scope.commodity,
+                    "demand_name": scope.demand_name,
+                    "year": year,
+                    "stage": scope.stage,
+                    "supply_scope": scope.supply_scope,
+                    "supply_basis": scope.supply_basis,
+                    "conversion": scope.conversion.describe() if scope.conversion else "",
+                    "primary_published_t": published,
+                    "primary_t": primary,
+                    "primary_year": used,
+                    "primary_status": status,
+                    "recovery_counted_t": rec,
+                    "recovery_note": "; ".join(notes) or "no residue stream modelled",
+                    "supply_t": primary + (0.0 if math.isnan(rec) else rec),
+                    "_scope": scope,
+                }
+            )
     return rows
 
 
@@ -188,17 +225,18 @@ def _world(
     if scenario is not None:
         demand = demand[demand["scenario"].isin([scenario, BASE_YEAR_SCENARIO])]
     if year is not None:
-        years = sorted(set(demand["year"]))
-        if year not in years:
-            raise InputError(f"year must be one of {years} (IEA outlook years), got {year!r}")
+        valid = sorted(set(demand["year"]))
+        if year not in valid:
+            raise InputError(f"year must be one of {valid} (IEA outlook years), got {year!r}")
         demand = demand[demand["year"] == year]
     names = sorted(set(demand["mineral"]))
     recovery_countries = tuple(sorted({s.country for s in load_streams()}))
     supply: list[dict[str, object]] = []
     small = ds.select(commodity=sorted({s.commodity for n in names for s in scopes_for_demand(n)}))
+    years: list[int | None] = sorted(set(demand["year"]))
     for name in names:
         supply += _supply_rows(
-            small, scopes_for_demand(name), None, recovery_countries, include_potential
+            small, scopes_for_demand(name), None, recovery_countries, include_potential, years
         )
     kt = unit_factor("kt", "mass")
     dem = pd.DataFrame(
@@ -220,7 +258,7 @@ def _world(
     sup = pd.DataFrame(supply)
     if sup.empty:
         return pd.DataFrame(columns=COLUMNS)
-    out = dem.merge(sup, on="demand_name", how="inner")
+    out = dem.merge(sup, on=["demand_name", "year"], how="inner")
     out["consumer"] = WORLD
     out["unit"] = "t"
     out = _compare(out)
@@ -234,9 +272,14 @@ def _world(
     return out[COLUMNS].sort_values(["commodity", "demand_name", "year", "scenario", "stage"])
 
 
+@cache
+def _shipped_plans() -> tuple[PlanSpec, ...]:
+    """The plans shipped in ``outlook/plans`` (read once: package files do not change)."""
+    return tuple(load_plan(p) for p in sorted(outlook_path("plans").glob("*.yaml")))
+
+
 def _shipped_plan(country: str, year: int | None) -> PlanSpec | None:
-    for p in sorted(outlook_path("plans").glob("*.yaml")):
-        plan = load_plan(p)
+    for plan in _shipped_plans():
         if plan.country == country and (year is None or plan.year == year):
             return plan
     return None
@@ -350,11 +393,16 @@ def _consumer(
             "the same for every IEA scenario)"
         )
         the_year: int | None = spec.year
+        years: list[int | None] = [spec.year]
         label = spec.name if scenario is None else f"{spec.name} ({scenario})"
         scopes = {c: scopes_for_commodity(c) for c in dem["commodity"]}
     else:
         the_year = year
         label = scenario
+        all_years = sorted(set(demand_outlook_all()["year"]))
+        if year is not None and year not in all_years:
+            raise InputError(f"year must be one of {all_years} (IEA outlook years), got {year!r}")
+        years = [year] if year is not None else list(all_years)
         names = sorted(set(demand_outlook_all()["mineral"]))
         scopes = {}
         for n in names:
@@ -382,6 +430,8 @@ def _consumer(
                     commodity,
                     None,
                     (),
+                    "usgs",
+                    False,
                     "none",
                     "no supply rule",
                     None,
@@ -389,10 +439,11 @@ def _consumer(
                     "no supply rule in balance_scope.csv",
                 ),
             )
-        supply += _supply_rows(ds, sc, consumer.members, recovery_countries, include_potential)
+        supply += _supply_rows(
+            ds, sc, consumer.members, recovery_countries, include_potential, years
+        )
     out = dem.merge(pd.DataFrame(supply), on="commodity", how="left")
     out["consumer"] = consumer.name
-    out["year"] = the_year
     out["scenario"] = label
     out["unit"] = "t"
     out = _import_need(_compare(out))
@@ -403,12 +454,15 @@ def _consumer(
     # the consumer's trade in that year only: a small frame for the per-commodity look-ups
     tds = ds.select(year=ty, country=list(consumer.members)) if ty is not None else ds
     needs = out["import_need_high_t"].to_numpy(dtype=float)
-    exposures = [
-        _exposure(tds, c, s, consumer.members, ty)
-        if n > 0
-        else {"exposure_basis": "no import need" if n == 0 else ""}
-        for c, s, n in zip(out["commodity"], out["stage"], needs, strict=True)
-    ]
+    seen: dict[tuple[str, str | None], dict[str, object]] = {}
+    exposures: list[dict[str, object]] = []
+    for c, s, n in zip(out["commodity"], out["stage"], needs, strict=True):
+        if not n > 0:
+            exposures.append({"exposure_basis": "no import need" if n == 0 else ""})
+            continue
+        if (c, s) not in seen:
+            seen[(c, s)] = _exposure(tds, c, s, consumer.members, ty)
+        exposures.append(seen[(c, s)])
     exp = pd.DataFrame(exposures, index=out.index)
     for col in (
         "top_supplier",
@@ -418,7 +472,7 @@ def _consumer(
         "exposure_basis",
     ):
         out[col] = exp.get(col, math.nan)
-    return out[COLUMNS].sort_values(["commodity", "stage"], na_position="last")
+    return out[COLUMNS].sort_values(["commodity", "year", "stage"], na_position="last")
 
 
 def balance(

@@ -30,7 +30,8 @@ from trust_minerals.errors import ParseError, UnknownNameError
 from trust_minerals.outlook._files import outlook_path, read_rows
 
 _FORMULA = re.compile(r"([A-Z][a-z]?)(\d*)")
-_SCOPES = ("total", "natural graphite only", "all rare-earth elements", "none")
+_SCOPES = ("total", "natural graphite only", "clean technologies only", "none")
+_SOURCES = ("usgs", "iea")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class SupplyScope:
     commodity: str
     stage: str | None
     forms: tuple[str, ...]
+    source: str
+    usgs_fallback: bool
     supply_scope: str
     supply_basis: str
     conversion: Conversion | None
@@ -179,6 +182,14 @@ def supply_scopes() -> tuple[SupplyScope, ...]:
                 field="comparable",
                 value=row["comparable"],
             )
+        if row["source"] not in _SOURCES:
+            raise ParseError(
+                f"source must be one of {', '.join(_SOURCES)}",
+                path=str(path),
+                line=line,
+                field="source",
+                value=row["source"],
+            )
         forms = tuple(f for f in row["supply_form"].split("+") if f)
         out.append(
             SupplyScope(
@@ -186,6 +197,8 @@ def supply_scopes() -> tuple[SupplyScope, ...]:
                 row["commodity"],
                 row["stage"] or None,
                 forms,
+                row["source"],
+                row["usgs_fallback"] == "yes",
                 row["supply_scope"],
                 row["supply_basis"],
                 conversion(row["conversion"]) if row["conversion"] else None,
