@@ -41,7 +41,7 @@ def test_iea_figures_are_reproduced_exactly(
     assert len(got) == 1
     row = got.iloc[0]
     assert row["demand_kt"] == _source_value(mineral, str(year), scenario, scope)
-    assert (row["mineral"], row["scope"], row["scenario"]) == (mineral, scope, scenario)
+    assert (row["demand_name"], row["scope"], row["scenario"]) == (mineral, scope, scenario)
 
 
 def test_base_year_rows_are_returned_for_2023() -> None:
@@ -52,12 +52,12 @@ def test_base_year_rows_are_returned_for_2023() -> None:
     )
 
 
-def test_one_row_per_mineral_and_total_demand_preferred() -> None:
+def test_one_row_per_series_and_total_demand_preferred() -> None:
     df = demand_outlook("APS", 2040)
-    assert df["mineral"].is_unique
+    assert df["demand_name"].is_unique
     raw = load_demand_outlook()
-    with_total = set(raw.loc[raw["scope"] == "total_demand", "mineral"])
-    assert set(df.loc[df["scope"] == "total_demand", "mineral"]) == with_total
+    with_total = set(raw.loc[raw["scope"] == "total_demand", "demand_name"])
+    assert set(df.loc[df["scope"] == "total_demand", "demand_name"]) == with_total
     assert set(df["scope"]) == {"total_demand", "clean_tech_total"}
 
 
@@ -79,6 +79,6 @@ def test_all_scenarios_at_once_agree_with_one_at_a_time() -> None:
         label = one["scenario"].iloc[0]
         sub = everything[(everything["scenario"] == label) & (everything["year"] == year)]
         assert (
-            sub.sort_values("mineral")["demand_kt"].tolist()
-            == one.sort_values("mineral")["demand_kt"].tolist()
+            sub.sort_values("demand_name")["demand_kt"].tolist()
+            == one.sort_values("demand_name")["demand_kt"].tolist()
         )

@@ -93,11 +93,11 @@ def test_unknown_technology_names_the_entry() -> None:
         parse_plan(_plan(technology="fusion_reactor"))
 
 
-def test_unknown_mineral_names_the_entry() -> None:
+def test_unknown_commodity_names_the_entry() -> None:
     plan = _plan(
         intensities=[
             {
-                "mineral": "adamantium",
+                "commodity": "adamantium",
                 "value": 1.0,
                 "unit": "kg/kWh of battery (= t/GWh)",
                 "assumption": "t",
@@ -107,7 +107,7 @@ def test_unknown_mineral_names_the_entry() -> None:
     with pytest.raises(UnknownNameError, match="adamantium.*'storage'"):
         parse_plan(plan)
     plan = _plan()
-    plan["minerals"] = ["lithium", "vibranium"]
+    plan["commodities"] = ["lithium", "vibranium"]
     with pytest.raises(UnknownNameError, match="vibranium"):
         parse_plan(plan)
 

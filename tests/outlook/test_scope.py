@@ -64,7 +64,7 @@ def test_bad_formulae_and_names_are_refused() -> None:
 
 def test_every_iea_series_has_a_supply_rule() -> None:
     df = load_demand_outlook()
-    names = set(df.loc[df["scope"].isin(["total_demand", "clean_tech_total"]), "mineral"])
+    names = set(df.loc[df["scope"].isin(["total_demand", "clean_tech_total"]), "demand_name"])
     names -= {"All minerals (aggregate)"}
     ruled = {s.demand_name for s in supply_scopes()}
     assert names <= ruled, sorted(names - ruled)

@@ -1,4 +1,4 @@
-"""Paths, the unit table and the mineral-name concordance shared by the outlook modules.
+"""Paths, the unit table and the name concordance shared by the outlook modules.
 
 Everything here reads data files; no figure is written in code. Unit conversions come from
 ``outlook/data/units.csv`` (each factor with its definition) and names as published in the
@@ -82,14 +82,14 @@ def unit_factor(unit: str, kind: str | tuple[str, ...], *, where: str = "") -> f
 
 
 @cache
-def mineral_concordance() -> tuple[dict[str, str], ...]:
+def name_concordance() -> tuple[dict[str, str], ...]:
     """Rows of ``data/minerals.csv``: (file, name as published) -> commodity id."""
     return tuple(read_rows(outlook_path("data", "minerals.csv")))
 
 
 def commodity_for(file: str, name: str) -> str | None:
-    """Commodity id for a mineral name as published in ``file`` (``None`` when it has none)."""
-    for row in mineral_concordance():
+    """Commodity id for a name as published in ``file`` (``None`` when it has none)."""
+    for row in name_concordance():
         if row["file"] == file and row["name"] == name:
             return row["commodity"] or None
     return None

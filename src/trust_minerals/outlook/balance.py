@@ -229,7 +229,7 @@ def _world(
         if year not in valid:
             raise InputError(f"year must be one of {valid} (IEA outlook years), got {year!r}")
         demand = demand[demand["year"] == year]
-    names = sorted(set(demand["mineral"]))
+    names = sorted(set(demand["demand_name"]))
     recovery_countries = tuple(sorted({s.country for s in load_streams()}))
     supply: list[dict[str, object]] = []
     small = ds.select(commodity=sorted({s.commodity for n in names for s in scopes_for_demand(n)}))
@@ -241,7 +241,7 @@ def _world(
     kt = unit_factor("kt", "mass")
     dem = pd.DataFrame(
         {
-            "demand_name": demand["mineral"],
+            "demand_name": demand["demand_name"],
             "year": demand["year"],
             "scenario": demand["scenario"],
             "demand_t": demand["demand_kt"] * kt,
@@ -403,7 +403,7 @@ def _consumer(
         if year is not None and year not in all_years:
             raise InputError(f"year must be one of {all_years} (IEA outlook years), got {year!r}")
         years = [year] if year is not None else list(all_years)
-        names = sorted(set(demand_outlook_all()["mineral"]))
+        names = sorted(set(demand_outlook_all()["demand_name"]))
         scopes = {}
         for n in names:
             for s in scopes_for_demand(n):

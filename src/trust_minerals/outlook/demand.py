@@ -2,7 +2,7 @@
 
 ``data/raw/outlook/demand_outlook.csv`` holds total demand (six minerals), clean-technology demand
 (40 minerals), its sectors and other uses, told apart by the ``scope`` column. Figures are kept
-exactly as published (kt); :func:`demand_outlook` picks one row per mineral: ``total_demand`` where
+exactly as published (kt); :func:`demand_outlook` picks one row per series: ``total_demand`` where
 the source has it, else ``clean_tech_total``, and names the scope in the result.
 """
 
@@ -48,7 +48,8 @@ def _load() -> pd.DataFrame:
         )
     out = df.assign(year=years, demand_kt=values.astype(float))
     out["commodity"] = [commodity_for("demand_outlook", m) for m in out["mineral"]]
-    return out
+    # the source's column 'mineral' is the IEA series name; the public frames call it demand_name
+    return out.rename(columns={"mineral": "demand_name"})
 
 
 def load_demand_outlook() -> pd.DataFrame:
@@ -57,18 +58,18 @@ def load_demand_outlook() -> pd.DataFrame:
     Examples
     --------
     >>> df = load_demand_outlook()
-    >>> sorted(set(df.loc[df["scope"] == "total_demand", "mineral"]))[:2]
+    >>> sorted(set(df.loc[df["scope"] == "total_demand", "demand_name"]))[:2]
     ['Cobalt', 'Copper']
     """
     return _load().copy()
 
 
-def _resolve_minerals(df: pd.DataFrame, mineral: str | list[str]) -> list[str]:
-    names = [mineral] if isinstance(mineral, str) else list(mineral)
-    known = sorted(set(df["mineral"]))
+def _resolve_names(df: pd.DataFrame, commodity: str | list[str]) -> list[str]:
+    names = [commodity] if isinstance(commodity, str) else list(commodity)
+    known = sorted(set(df["demand_name"]))
     by_fold = {m.casefold(): m for m in known}
     by_commodity: dict[str, str] = {}
-    for m, c in zip(df["mineral"], df["commodity"], strict=True):
+    for m, c in zip(df["demand_name"], df["commodity"], strict=True):
         if c:
             # the first name for a commodity among the rows compared in the balance wins
             by_commodity.setdefault(c, m)
@@ -82,32 +83,32 @@ def _resolve_minerals(df: pd.DataFrame, mineral: str | list[str]) -> list[str]:
             bad.append(n)
     if bad:
         valid = known + sorted(by_commodity)
-        raise UnknownNameError("mineral", bad, valid, where="demand_outlook")
+        raise UnknownNameError("commodity", bad, valid, where="demand_outlook")
     return out
 
 
 def demand_outlook(
-    scenario: str, year: int, mineral: str | list[str] | None = None
+    scenario: str, year: int, commodity: str | list[str] | None = None
 ) -> pd.DataFrame:
-    """IEA demand per mineral for one scenario and year (kt, as published).
+    """IEA demand per series for one scenario and year (kt, as published).
 
-    One row per mineral: total demand where the IEA file has it, else clean-technology demand;
+    One row per IEA series (``demand_name``): total demand where the IEA file has it, else clean-technology demand;
     ``scope`` names which. Year 2023 returns the base-year rows (the same for every scenario).
 
     Parameters
     ----------
     scenario : ``STEPS``, ``APS`` or ``NZE``.
     year : 2023, 2030, 2035, 2040, 2045 or 2050.
-    mineral : IEA mineral name (case-insensitive) or commodity id, or a list; ``None`` for all.
+    commodity : commodity id or IEA series name (case-insensitive), or a list; ``None`` for all.
 
     Returns
     -------
-    DataFrame with columns mineral, commodity, year, scenario, demand_kt, scope, source_location.
+    DataFrame with columns demand_name, commodity, year, scenario, demand_kt, scope, source_location.
 
     Examples
     --------
-    >>> demand_outlook("STEPS", 2030, "lithium")[["mineral", "demand_kt", "scope"]].to_dict("records")
-    [{'mineral': 'Lithium', 'demand_kt': 471.291, 'scope': 'total_demand'}]
+    >>> demand_outlook("STEPS", 2030, "lithium")[["demand_name", "demand_kt", "scope"]].to_dict("records")
+    [{'demand_name': 'Lithium', 'demand_kt': 471.291, 'scope': 'total_demand'}]
     """
     df = _load()
     if scenario not in SCENARIOS:
@@ -118,12 +119,14 @@ def demand_outlook(
         raise InputError(f"year must be one of {years} (IEA outlook years), got {year!r}")
     label = BASE_YEAR_SCENARIO if year == min(years) else scenario
     rows = iea[(iea["year"] == year) & (iea["scenario"] == label)]
-    if mineral is not None:
-        rows = rows[rows["mineral"].isin(_resolve_minerals(df, mineral))]
+    if commodity is not None:
+        rows = rows[rows["demand_name"].isin(_resolve_names(df, commodity))]
     rank = rows["scope"].map({s: i for i, s in enumerate(_SCOPE_PREFERENCE)})
-    rows = rows.assign(_rank=rank).sort_values(["mineral", "_rank"]).drop_duplicates("mineral")
+    rows = (
+        rows.assign(_rank=rank).sort_values(["demand_name", "_rank"]).drop_duplicates("demand_name")
+    )
     out = rows[
-        ["mineral", "commodity", "year", "scenario", "demand_kt", "scope", "source_location"]
+        ["demand_name", "commodity", "year", "scenario", "demand_kt", "scope", "source_location"]
     ]
     return out.reset_index(drop=True)
 
@@ -134,7 +137,7 @@ def demand_outlook_all() -> pd.DataFrame:
     iea = df[df["scope"].isin(_SCOPE_PREFERENCE)]
     rank = iea["scope"].map({s: i for i, s in enumerate(_SCOPE_PREFERENCE)})
     iea = iea[iea["scenario"].isin((*SCENARIOS, BASE_YEAR_SCENARIO))]
-    rows = iea.assign(_rank=rank).sort_values(["mineral", "year", "scenario", "_rank"])
-    rows = rows.drop_duplicates(["mineral", "year", "scenario"])
-    cols = ["mineral", "commodity", "year", "scenario", "demand_kt", "scope", "source_location"]
+    rows = iea.assign(_rank=rank).sort_values(["demand_name", "year", "scenario", "_rank"])
+    rows = rows.drop_duplicates(["demand_name", "year", "scenario"])
+    cols = ["demand_name", "commodity", "year", "scenario", "demand_kt", "scope", "source_location"]
     return rows[cols].reset_index(drop=True)

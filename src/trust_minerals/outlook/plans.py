@@ -5,7 +5,7 @@ storage, MW of data centres ...). Each deployment's quantity is the product of l
 (``factors``), each with its unit and either a ``source`` or an ``assumption``; the product's unit
 must reduce to the deployment's ``unit``, whose kind must match the technology's intensity
 denominator (kWh, MW or vehicle). Intensities come from ``material_intensity.csv`` through the
-catalogue ``outlook/data/technologies.csv``; where several published rows give the same mineral
+catalogue ``outlook/data/technologies.csv``; where several published rows give the same commodity
 for one technology, the central value is their median and the range spans every row's low/high.
 """
 
@@ -55,10 +55,10 @@ class Figure(BaseModel):
 
 
 class IntensityOverride(BaseModel):
-    """A plan's own intensity for one mineral of one deployment (replaces the catalogue's)."""
+    """A plan's own intensity for one commodity of one deployment (replaces the catalogue's)."""
 
     model_config = ConfigDict(extra="forbid")
-    mineral: str
+    commodity: str
     value: float
     low: float | None = None
     high: float | None = None
@@ -70,7 +70,7 @@ class IntensityOverride(BaseModel):
     def _labelled(self) -> IntensityOverride:
         if bool((self.source or "").strip()) == bool((self.assumption or "").strip()):
             raise ValueError(
-                f"intensity for {self.mineral!r} needs exactly one of 'source' or 'assumption'"
+                f"intensity for {self.commodity!r} needs exactly one of 'source' or 'assumption'"
             )
         return self
 
@@ -97,7 +97,7 @@ class PlanSpec(BaseModel):
     description: str = ""
     context: list[Figure] = Field(default_factory=list)
     deployments: list[Deployment] = Field(min_length=1)
-    minerals: list[str] | None = None
+    commodities: list[str] | None = None
 
 
 def _units(unit: str, where: str) -> tuple[dict[str, int], float]:
@@ -182,9 +182,9 @@ def _entry(i: int, d: Deployment) -> str:
 
 
 def check_plan(plan: PlanSpec, *, path: str | None = None) -> PlanSpec:
-    """Check technologies, variants, minerals, signs and units; raise naming the entry.
+    """Check technologies, variants, commodities, signs and units; raise naming the entry.
 
-    Unknown technology, variant or mineral -> :class:`UnknownNameError`; a negative figure ->
+    Unknown technology, variant or commodity -> :class:`UnknownNameError`; a negative figure ->
     :class:`InputError`; units that do not reduce to the deployment unit or that do not match the
     technology -> :class:`ParseError`.
     """
@@ -194,11 +194,11 @@ def check_plan(plan: PlanSpec, *, path: str | None = None) -> PlanSpec:
     cat = technology_catalogue()
     techs = sorted(set(cat["technology"]))
     commodities = set(vocabulary("commodity"))
-    if plan.minerals is not None:
-        bad = [m for m in plan.minerals if m not in commodities]
+    if plan.commodities is not None:
+        bad = [m for m in plan.commodities if m not in commodities]
         if bad:
             raise UnknownNameError(
-                "mineral", bad, sorted(commodities), where=f"{where_file}, minerals"
+                "commodity", bad, sorted(commodities), where=f"{where_file}, commodities"
             )
     for i, d in enumerate(plan.deployments):
         entry = f"{where_file}, {_entry(i, d)}"
@@ -238,9 +238,9 @@ def check_plan(plan: PlanSpec, *, path: str | None = None) -> PlanSpec:
                 value=units,
             )
         for o in d.intensities:
-            if o.mineral not in commodities:
+            if o.commodity not in commodities:
                 raise UnknownNameError(
-                    "mineral", [o.mineral], sorted(commodities), where=f"{entry}, intensities"
+                    "commodity", [o.commodity], sorted(commodities), where=f"{entry}, intensities"
                 )
             if (
                 min(
@@ -250,9 +250,11 @@ def check_plan(plan: PlanSpec, *, path: str | None = None) -> PlanSpec:
                 )
                 < 0
             ):
-                raise InputError(f"{entry}: intensity for {o.mineral!r} must be non-negative")
+                raise InputError(f"{entry}: intensity for {o.commodity!r} must be non-negative")
             unit_factor(
-                o.unit, _INTENSITY_KIND[denominator], where=f"{entry}, intensity for {o.mineral!r}"
+                o.unit,
+                _INTENSITY_KIND[denominator],
+                where=f"{entry}, intensity for {o.commodity!r}",
             )
     return plan
 
@@ -315,11 +317,11 @@ def deployment_quantity(d: Deployment) -> float:
 
 
 def plan_demand(plan: PlanSpec | str | Path, *, by_entry: bool = False) -> pd.DataFrame:
-    """Mineral demand of a plan: low/central/high in metric tons of contained mineral.
+    """Commodity demand of a plan: low/central/high in metric tons of contained element.
 
-    Demand = quantity x intensity for every deployment and mineral; ``low``/``high`` use the low
+    Demand = quantity x intensity for every deployment and commodity; ``low``/``high`` use the low
     and high intensities (the plan's quantities are taken as given). With ``by_entry`` one row per
-    deployment x mineral, else summed per mineral (``entries`` counts the deployments).
+    deployment x commodity, else summed per commodity (``entries`` counts the deployments).
 
     Examples
     --------
@@ -348,7 +350,7 @@ def plan_demand(plan: PlanSpec | str | Path, *, by_entry: bool = False) -> pd.Da
             f = unit_factor(o.unit, _INTENSITY_KIND[denominator])
             lo = o.low if o.low is not None else o.value
             hi = o.high if o.high is not None else o.value
-            per[o.mineral] = (lo * f, o.value * f, hi * f, "plan")
+            per[o.commodity] = (lo * f, o.value * f, hi * f, "plan")
         for commodity, (lo, c, hi, basis) in per.items():
             rows.append(
                 (
@@ -383,8 +385,8 @@ def plan_demand(plan: PlanSpec | str | Path, *, by_entry: bool = False) -> pd.Da
     from trust_minerals.outlook.scope import total_at_least_members
 
     df = total_at_least_members(df)
-    if plan.minerals is not None:
-        df = df[df["commodity"].isin(plan.minerals)]
+    if plan.commodities is not None:
+        df = df[df["commodity"].isin(plan.commodities)]
     if by_entry:
         return df.assign(unit="t").reset_index(drop=True)
     out = df.groupby("commodity", as_index=False).agg(
