@@ -26,7 +26,7 @@ def _dataset() -> Any:
 def _load() -> str:
     import os
 
-    return "load average %.1f %.1f %.1f" % os.getloadavg()
+    return "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
 def bench_balance_all() -> dict[str, Any]:

@@ -212,3 +212,16 @@ def test_pooled_consumer_adds_its_members_output(ds) -> None:  # type: ignore[no
     assert both.loc[key, "primary_t"].iloc[0] == pytest.approx(
         float(np.sum([p.iloc[0] for p in parts]))
     )
+
+
+@pytest.mark.slow
+def test_commodity_outlook_gives_world_years_and_the_consumer_need(ds) -> None:  # type: ignore[no-untyped-def]
+    from trust_minerals.outlook.balance import OUTLOOK_COLUMNS, commodity_outlook
+
+    o = commodity_outlook(ds, "lithium", consumer="IND")
+    assert list(o.columns) == OUTLOOK_COLUMNS
+    world = o[o["consumer"] == "World"]
+    assert set(world["year"]) == {2030, 2035, 2040} and (world["comparison"] == "gap").all()
+    india = o[o["consumer"] == "IND"]
+    assert len(india) > 0 and (india["import_need_t"] > 0).all()
+    assert commodity_outlook(ds, "lithium", consumer="USA")["consumer"].eq("World").all()

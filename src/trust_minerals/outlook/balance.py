@@ -232,7 +232,9 @@ def _world(
     names = sorted(set(demand["demand_name"]))
     recovery_countries = tuple(sorted({s.country for s in load_streams()}))
     supply: list[dict[str, object]] = []
-    small = ds.select(commodity=sorted({s.commodity for n in names for s in scopes_for_demand(n)}))
+    known = set(ds.commodity_ids())
+    wanted = {s.commodity for n in names for s in scopes_for_demand(n)} & known
+    small = ds.select(commodity=sorted(wanted))  # small frames for the per-commodity look-ups
     years: list[int | None] = sorted(set(demand["year"]))
     for name in names:
         supply += _supply_rows(
@@ -525,3 +527,58 @@ def lce(quantity_li_t: float) -> float:
     5.323
     """
     return quantity_li_t / conversion("lce_to_li").factor
+
+
+#: columns of :func:`commodity_outlook`
+OUTLOOK_COLUMNS = [
+    "consumer",
+    "demand_name",
+    "year",
+    "stage",
+    "demand_t",
+    "demand_scope",
+    "supply_t",
+    "supply_basis",
+    "primary_status",
+    "comparison",
+    "demand_share_of_supply",
+    "gap_share",
+    "import_need_t",
+    "import_need_low_t",
+    "import_need_high_t",
+    "china_share",
+    "top_supplier",
+    "top_supplier_share",
+    "comparison_note",
+]
+
+
+def commodity_outlook(
+    ds: SupplyDataset,
+    commodity: str,
+    *,
+    consumer: ConsumerLike | None = None,
+    scenario: str = "STEPS",
+    years: tuple[int, ...] = (2030, 2035, 2040),
+) -> pd.DataFrame:
+    """The balance rows of one commodity for a brief: world by year, then the consumer's need.
+
+    World rows for ``years`` (one scenario); consumer rows where the consumer has a shipped plan
+    (its year), otherwise none. Columns :data:`OUTLOOK_COLUMNS`.
+
+    Examples
+    --------
+    >>> commodity_outlook(ds, "lithium", consumer="IND")  # doctest: +SKIP
+    """
+    ds.check_commodities([commodity], "commodity_outlook")
+    world = balance(ds, scenario=scenario)
+    world = world[(world["commodity"] == commodity) & world["year"].isin(years)]
+    parts = [world]
+    if consumer is not None:
+        members = resolve_consumer(ds, consumer)
+        spec = _plan_for(members, None, None)
+        if spec is not None:
+            own = balance(ds, consumer=members, year=spec.year, scenario=scenario)
+            parts.append(own[own["commodity"] == commodity])
+    rows = [r for part in parts for r in part[OUTLOOK_COLUMNS].to_dict("records")]
+    return pd.DataFrame(rows, columns=OUTLOOK_COLUMNS)

@@ -110,7 +110,11 @@ def brief_html(
         else (f"{v:,.4g}" if isinstance(v, float) else str(v))
     )
     focus = p.dependence[p.dependence["consumer"] == label]
+    from trust_minerals.outlook.balance import commodity_outlook
+
+    outlook = commodity_outlook(ds, commodity, consumer=consumer)
     return env.get_template("brief.html").render(
+        outlook=_records(outlook),
         p=p,
         consumer=label,
         today=date.today().isoformat(),
