@@ -160,18 +160,18 @@ def register(router: APIRouter) -> None:
 
     @router.get("/outlook", response_class=HTMLResponse)
     def outlook_page(
-        country: str = Query("IND", max_length=8),
+        consumer: str = Query("IND", max_length=16),
         year: int = Query(2030, ge=2023, le=2050),
         scenario: str = Query("STEPS", max_length=8),
         st: AppState = Depends(state_of),
     ) -> HTMLResponse:
-        check_not_path_like("country", country)
+        check_not_path_like("consumer", consumer)
         check_not_path_like("scenario", scenario)
 
         def recovery() -> pd.DataFrame:
             from trust_minerals.outlook.levels import recovery_table
 
-            return recovery_table(st.ds, country)
+            return recovery_table(st.ds, consumer)
 
         def world_balance() -> pd.DataFrame:
             from trust_minerals.outlook.balance import balance
@@ -181,12 +181,12 @@ def register(router: APIRouter) -> None:
         def consumer_balance() -> pd.DataFrame:
             from trust_minerals.outlook.balance import balance
 
-            return balance(st.ds, consumer=country, year=year, scenario=scenario)
+            return balance(st.ds, consumer=consumer, year=year, scenario=scenario)
 
-        rec, rec_error = _try(lambda: st.cached(("page_recovery", country), recovery))
+        rec, rec_error = _try(lambda: st.cached(("page_recovery", consumer), recovery))
         bal, bal_error = _try(lambda: st.cached(("page_balance", year, scenario), world_balance))
         need, need_error = _try(
-            lambda: st.cached(("page_need", country, year, scenario), consumer_balance)
+            lambda: st.cached(("page_need", consumer, year, scenario), consumer_balance)
         )
         figures: dict[str, Any] = {}
         src = charts.source_line(st.ds.sources, {"iea_cmde_2024", "usgs_mcs2026"})
@@ -283,7 +283,7 @@ def register(router: APIRouter) -> None:
         return render(
             "outlook.html",
             title="Outlook: balance, import need and recovery",
-            country=country,
+            consumer=consumer,
             year=year,
             scenario=scenario,
             recovery=records(rec[rec_cols]) if rec is not None else [],
