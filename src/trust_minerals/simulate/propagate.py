@@ -32,6 +32,7 @@ import pandas as pd
 from trust_minerals.countries import ConsumerLike, resolve_consumer, resolve_consumers
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError
+from trust_minerals.simulate.baseline import BaselineYear, period_note, pick_year, wanted_year
 from trust_minerals.simulate.network import (
     build_supply_mix,
     producer_shares,
@@ -60,6 +61,8 @@ SUMMARY_COLUMNS = [
     "price_capped",
     "basis",
     "import_quantity",
+    "baseline_year",
+    "note",
 ]
 MONTHLY_COLUMNS = [
     "consumer",
@@ -83,6 +86,14 @@ class ScenarioResult:
     summary: pd.DataFrame
     monthly: pd.DataFrame
     notes: tuple[str, ...]
+
+
+def _baseline(ds: SupplyDataset, commodity: str, stage: str, wanted: int | None) -> BaselineYear:
+    prod = ds.production
+    years = prod.loc[
+        (prod["commodity"] == commodity) & (prod["stage"] == stage) & ~prod["is_aggregate"], "year"
+    ]
+    return pick_year(years, wanted, f"{commodity} {stage} production")
 
 
 def _year(ds: SupplyDataset, commodity: str, stage: str, year: int | None) -> int | None:
@@ -227,7 +238,9 @@ def propagate(
         an import quantity), shortfall_share (over the horizon), months_short,
         price_change_share (peak month), price_capped (the peak hit ``max_price_change_share``),
         basis (the allocation used, see :func:`~trust_minerals.simulate.network.build_supply_mix`),
-        import_quantity (t/yr). A consumer with no supply shares at all (``basis='none'``) gets
+        import_quantity (t/yr), baseline_year (the pre-shock year wanted: the year before the
+        scenario's ``effective`` date, see :mod:`~trust_minerals.simulate.baseline`), note (every
+        fallback for this row: a baseline year not in the store, a stale basis). A consumer with no supply shares at all (``basis='none'``) gets
         missing values, never 0; ``notes`` say which fallbacks were used.
 
     Examples
@@ -247,6 +260,7 @@ def propagate(
     summary: list[dict[str, object]] = []
     monthly: list[pd.DataFrame] = []
     notes: list[str] = []
+    wanted, why = wanted_year(scenario)
     for commodity in scenario.commodities():
         shocks = [s for s in scenario.shocks if s.commodity == commodity]
         stages = [str(s.stage) for s in shocks if hasattr(s, "stage")]
@@ -256,13 +270,17 @@ def propagate(
             stages = ["refinery" if _year(ds, commodity, "refinery", None) is not None else "mine"]
         eps, _ = elasticity(commodity)
         for stage in dict.fromkeys(sorted(stages, key=lambda s: s != "mine")):
-            year = _year(ds, commodity, stage, scenario.year)
+            picked = _baseline(ds, commodity, stage, wanted)
+            year = picked.used
             if year is None:
                 raise InputError(
                     f"scenario: {commodity} has no production at stage {stage!r}; choose a stage with data"
                 )
+            row_notes = [picked.note] if picked.note else []
+            if picked.note:
+                notes.append(f"{commodity} {stage}: baseline is {why}; {picked.note}")
             chain = (
-                _year(ds, commodity, "mine", scenario.year)
+                _baseline(ds, commodity, "mine", wanted).used
                 if stage != "mine" and "mine" in stages
                 else None
             )
@@ -293,12 +311,16 @@ def propagate(
                     mem,
                     commodity,
                     stage,
-                    scenario.year if scenario.year is not None else year,
+                    wanted if wanted is not None else year,
                     "world" if scenario.allocation == "world" else "trade",
                 )
                 mix, basis, quantity = sm.shares, sm.basis, sm.import_quantity
                 if sm.note:
                     notes.append(f"{name} {commodity} {stage}: {sm.note}; basis {basis}")
+                stale = period_note(basis, wanted)
+                if stale:
+                    notes.append(f"{name} {commodity} {stage}: {stale}")
+                consumer_notes = [*row_notes, *(n for n in (sm.note, stale) if n)]
                 mix = pd.concat([mix, pd.Series({OTHER: max(0.0, 1.0 - float(mix.sum()))})])
                 exempt = {
                     c
@@ -365,6 +387,8 @@ def propagate(
                         "price_capped": bool(known and peak >= cap - 1e-12),
                         "basis": basis,
                         "import_quantity": quantity,
+                        "baseline_year": wanted,
+                        "note": "; ".join(consumer_notes),
                     }
                 )
     return ScenarioResult(

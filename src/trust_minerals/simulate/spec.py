@@ -145,6 +145,12 @@ class ScenarioSpec(BaseModel):
     description: str = ""
     source: str = ""
     year: int | None = None
+    effective: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        description="date the restriction took effect (YYYY, YYYY-MM or YYYY-MM-DD): month 0 of the "
+        "horizon; the baseline data is from the year before",
+    )
     horizon_months: Annotated[int, Field(ge=1, le=120)] = 12
     allocation: Literal["trade", "world", "partner-first"] = "trade"
     partners: str = "MSP"
