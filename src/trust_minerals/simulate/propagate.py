@@ -16,7 +16,11 @@ shock); tonnes come from the consumer's BACI import quantity at that stage where
   every consumer's loss in the same proportion (``partner-first``: partners' spare goes first to
   partner consumers, in proportion to the partners' share of world imports); a stockpile covers
   the remaining gap until it runs out;
-* price: constant elasticity, ``price ratio = (delivered / demand) ** (1 / elasticity)``, capped.
+* price: a market price, not a per-consumer one: the outside market's loss of supply, after a
+  buffer of inventories and pre-buying, times a slope fitted to the observed episodes
+  (:mod:`trust_minerals.simulate.price`); consumers made up of restricting countries get the
+  inside price. A price beyond the range the episodes cover is flagged (``price_in_range``),
+  never capped.
 
 Every month ``delivered + shortfall == demand`` (checked).
 """
@@ -24,7 +28,7 @@ Every month ``delivered + shortfall == demand`` (checked).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -37,7 +41,7 @@ from trust_minerals.simulate.network import (
     build_supply_mix,
     producer_shares,
 )
-from trust_minerals.simulate.params import elasticity, parameters
+from trust_minerals.simulate.price import market_frame, market_shares, range_note
 from trust_minerals.simulate.spec import (
     DemandShock,
     ExportRestriction,
@@ -58,7 +62,8 @@ SUMMARY_COLUMNS = [
     "shortfall_share",
     "months_short",
     "price_change_share",
-    "price_capped",
+    "price_in_range",
+    "price_basis",
     "basis",
     "import_quantity",
     "baseline_year",
@@ -80,12 +85,15 @@ MONTHLY_COLUMNS = [
 
 @dataclass(frozen=True)
 class ScenarioResult:
-    """``summary``: one row per consumer × commodity × stage; ``monthly``: one row per month."""
+    """``summary``: one row per consumer × commodity × stage; ``monthly``: one row per month;
+    ``market``: the outside market per commodity × stage × month (loss, effective loss, prices;
+    see :mod:`trust_minerals.simulate.price`)."""
 
     scenario: ScenarioSpec
     summary: pd.DataFrame
     monthly: pd.DataFrame
     notes: tuple[str, ...]
+    market: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _baseline(ds: SupplyDataset, commodity: str, stage: str, wanted: int | None) -> BaselineYear:
@@ -118,7 +126,12 @@ def _check_names(ds: SupplyDataset, scenario: ScenarioSpec) -> None:
         for s in scenario.shocks
         if isinstance(s, DemandShock | StockpileRelease | Recovery)
     ]
-    spared = [n for s in scenario.shocks if isinstance(s, ExportRestriction) for n in s.spare]
+    spared = [
+        n
+        for s in scenario.shocks
+        if isinstance(s, ExportRestriction)
+        for n in [*s.spare, *s.targets]
+    ]
     if consumers or spared:
         resolve_consumers(ds, consumers + spared)
 
@@ -250,8 +263,7 @@ def propagate(
     """
     _check_names(ds, scenario)
     members = {c.name.upper(): c.members for c in resolve_consumers(ds, consumers)}
-    horizon, params = scenario.horizon_months, parameters()
-    cap = params["max_price_change_share"]
+    horizon = scenario.horizon_months
     partners = (
         set(resolve_consumer(ds, scenario.partners, role="partner set").members)
         if scenario.allocation == "partner-first"
@@ -259,6 +271,7 @@ def propagate(
     )
     summary: list[dict[str, object]] = []
     monthly: list[pd.DataFrame] = []
+    markets: list[pd.DataFrame] = []
     notes: list[str] = []
     wanted, why = wanted_year(scenario)
     for commodity in scenario.commodities():
@@ -268,7 +281,6 @@ def propagate(
             stages.append("refinery")
         if not stages:
             stages = ["refinery" if _year(ds, commodity, "refinery", None) is not None else "mine"]
-        eps, _ = elasticity(commodity)
         for stage in dict.fromkeys(sorted(stages, key=lambda s: s != "mine")):
             picked = _baseline(ds, commodity, stage, wanted)
             year = picked.used
@@ -285,7 +297,10 @@ def propagate(
                 else None
             )
             shares, avail = _availability(ds, scenario, commodity, stage, year, chain)
-            generic = _allowed(scenario, commodity, stage, set(), horizon)
+            targeted_only = {
+                s.country for s in shocks if isinstance(s, ExportRestriction) and s.targets
+            }
+            generic = _allowed(scenario, commodity, stage, targeted_only, horizon)
             lost_world = sum(
                 (
                     float(shares.get(c, 0.0))
@@ -305,6 +320,11 @@ def propagate(
                         s.headroom_share * ramp * float(free[free.index.isin(partners)].sum())
                     )
             pi = _partner_import_share(ds, partners, commodity, stage) if partners else 0.0
+            restrictors = {
+                s.country for s in shocks if isinstance(s, ExportRestriction) and s.stage == stage
+            }
+            market_year = wanted if wanted is not None else year
+            priced: dict[tuple[object, ...], pd.DataFrame] = {}
             for name, mem in members.items():
                 sm = build_supply_mix(
                     ds,
@@ -323,13 +343,22 @@ def propagate(
                 consumer_notes = [*row_notes, *(n for n in (sm.note, stale) if n)]
                 mix = pd.concat([mix, pd.Series({OTHER: max(0.0, 1.0 - float(mix.sum()))})])
                 exempt = {
-                    c
+                    s.country
                     for s in shocks
-                    if isinstance(s, ExportRestriction)
-                    for c in [s.country]
-                    if set(mem) <= _spared(ds, s)
+                    if isinstance(s, ExportRestriction) and _exempt(ds, s, mem)
                 }
                 allowed = _allowed(scenario, commodity, stage, exempt, horizon)
+                inside = bool(restrictors) and set(mem) <= restrictors
+                hits = generic if inside else allowed
+                key = tuple(sorted((c, tuple(a)) for c, a in hits.items()))
+                if key not in priced:
+                    priced[key] = _market(
+                        ds, commodity, stage, market_year, restrictors, shares, avail, hits, spare_w
+                    )
+                    markets.append(priced[key])
+                market = priced[key]
+                price_note = range_note(float(market["effective_loss_share"].max()))
+                price_basis = str(market["price_basis"].iloc[0])
                 supply = sum(
                     (
                         float(a) * avail.get(c, np.ones(horizon)) * allowed.get(c, np.ones(horizon))
@@ -357,7 +386,8 @@ def propagate(
                 ):
                     recovery = _recovery_share(mem, commodity, quantity, notes)
                 supply = supply + recovery
-                frame = _consumer_months(shocks, name, mem, supply, horizon, eps, cap)
+                price = market["price_change_inside" if inside else "price_change_outside"]
+                frame = _consumer_months(shocks, name, mem, supply, horizon, price.to_numpy())
                 frame.insert(0, "stage", stage)
                 frame.insert(0, "commodity", commodity)
                 frame.insert(0, "consumer", name)
@@ -370,8 +400,12 @@ def propagate(
                         "production); shortfall and price left missing"
                     )
                     frame[["shortfall", "shortfall_share", "price_change_share"]] = np.nan
-                peak = float(frame["price_change_share"].max())
                 nan = float("nan")
+                path = frame["price_change_share"].to_numpy()
+                peak = float(path[np.nanargmax(np.abs(path))]) if np.isfinite(path).any() else nan
+                if price_note:
+                    consumer_notes.append(price_note)
+                    notes.append(f"{name} {commodity} {stage}: {price_note}")
                 summary.append(
                     {
                         "consumer": name,
@@ -384,7 +418,8 @@ def propagate(
                         ),
                         "months_short": int((frame["shortfall"] > 1e-9).sum()) if known else None,
                         "price_change_share": peak,
-                        "price_capped": bool(known and peak >= cap - 1e-12),
+                        "price_in_range": bool(np.isfinite(peak) and not price_note),
+                        "price_basis": ("inside " if inside else "outside ") + price_basis,
                         "basis": basis,
                         "import_quantity": quantity,
                         "baseline_year": wanted,
@@ -396,11 +431,50 @@ def propagate(
         pd.DataFrame(summary, columns=SUMMARY_COLUMNS),
         pd.concat(monthly, ignore_index=True)[MONTHLY_COLUMNS],
         tuple(notes),
+        pd.concat(markets, ignore_index=True),
     )
+
+
+def _market(
+    ds: SupplyDataset,
+    commodity: str,
+    stage: str,
+    year: int,
+    restrictors: set[str],
+    shares: pd.Series,
+    avail: dict[str, np.ndarray],
+    generic: dict[str, np.ndarray],
+    spare: np.ndarray,
+) -> pd.DataFrame:
+    """The outside market's monthly loss and price (:mod:`trust_minerals.simulate.price`)."""
+    horizon = len(spare)
+    loss = np.zeros(horizon)
+    basis = "no export restriction"
+    if restrictors:
+        ms = market_shares(ds, sorted(restrictors), commodity, stage, year)
+        basis = ms.basis
+        for country, share in ms.shares.items():
+            loss = loss + share * (1.0 - generic.get(country, np.ones(horizon)))
+    for country, arr in avail.items():  # outages and lost feed: world production shares
+        if country not in restrictors:
+            loss = loss + float(shares.get(country, 0.0)) * (1.0 - arr)
+    loss = np.clip(loss - spare, 0.0, 1.0)
+    return market_frame(commodity, stage, loss, basis)
 
 
 def _matches(consumer: str, name: str, members: Sequence[str]) -> bool:
     return consumer.upper() == name or consumer.upper() in members
+
+
+def _exempt(ds: SupplyDataset, shock: ExportRestriction, members: Sequence[str]) -> bool:
+    """Whether a restriction leaves a consumer alone: every member spared, or (for a restriction
+    on named targets) no member targeted."""
+    if set(members) <= _spared(ds, shock):
+        return True
+    if shock.targets:
+        targeted = set(resolve_consumer(ds, list(shock.targets), role="targeted countries").members)
+        return not set(members) & targeted
+    return False
 
 
 def _spared(ds: SupplyDataset, shock: ExportRestriction) -> set[str]:
@@ -426,8 +500,7 @@ def _consumer_months(
     members: Sequence[str],
     supply: np.ndarray,
     horizon: int,
-    eps: float,
-    cap: float,
+    price: np.ndarray,
 ) -> pd.DataFrame:
     demand = np.ones(horizon)
     stock = 0.0
@@ -447,9 +520,6 @@ def _consumer_months(
     shortfall = demand - delivered
     if not np.allclose(delivered + shortfall, demand, rtol=0, atol=1e-9):  # pragma: no cover
         raise AssertionError(f"mass balance violated: supply={supply}, demand={demand}")
-    ratio = np.clip(delivered / demand, 1e-300, 1.0)
-    with np.errstate(divide="ignore", over="ignore"):
-        price = np.minimum(cap, ratio ** (1.0 / eps) - 1.0)
     return pd.DataFrame(
         {
             "month": np.arange(horizon),
