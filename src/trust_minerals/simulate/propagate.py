@@ -41,6 +41,8 @@ from trust_minerals.simulate.network import (
     build_supply_mix,
     producer_shares,
 )
+from trust_minerals.simulate.origin import OriginTracer, indirect_loss
+from trust_minerals.simulate.params import parameters
 from trust_minerals.simulate.price import market_frame, market_shares, range_note
 from trust_minerals.simulate.spec import (
     DemandShock,
@@ -60,6 +62,8 @@ SUMMARY_COLUMNS = [
     "year",
     "lost_supply",
     "shortfall_share",
+    "shortfall_direct_share",
+    "shortfall_indirect_share",
     "months_short",
     "price_change_share",
     "price_in_range",
@@ -274,6 +278,8 @@ def propagate(
     markets: list[pd.DataFrame] = []
     notes: list[str] = []
     wanted, why = wanted_year(scenario)
+    max_age = int(parameters()["max_trade_age_years"])
+    reach = parameters()["indirect_reach_share"]
     for commodity in scenario.commodities():
         shocks = [s for s in scenario.shocks if s.commodity == commodity]
         stages = [str(s.stage) for s in shocks if hasattr(s, "stage")]
@@ -325,6 +331,7 @@ def propagate(
             }
             market_year = wanted if wanted is not None else year
             priced: dict[tuple[object, ...], pd.DataFrame] = {}
+            tracer = OriginTracer(ds, commodity, stage, market_year, max_age)
             for name, mem in members.items():
                 sm = build_supply_mix(
                     ds,
@@ -366,6 +373,24 @@ def propagate(
                     ),
                     np.zeros(horizon),
                 )
+                gross_direct = float((1.0 - supply).sum())
+                indirect = np.zeros(horizon)
+                if scenario.origin_tiers and restrictors:
+                    cut = {
+                        a: np.maximum(
+                            1.0 - generic.get(a, np.ones(horizon)),
+                            reach * (1.0 - allowed.get(a, np.ones(horizon))),
+                        )
+                        for a in restrictors
+                    }
+                    indirect, carried = indirect_loss(
+                        tracer, mix, restrictors, cut, scenario.origin_tiers
+                    )
+                    indirect = np.minimum(indirect, supply)
+                    if carried:
+                        consumer_notes.append("restricted content through " + " | ".join(carried))
+                    supply = supply - indirect
+                gross_indirect = float(indirect.sum())
                 loss = 1.0 - supply
                 with np.errstate(divide="ignore", invalid="ignore"):
                     if partners and set(mem) <= partners:
@@ -402,6 +427,8 @@ def propagate(
                     frame[["shortfall", "shortfall_share", "price_change_share"]] = np.nan
                 nan = float("nan")
                 path = frame["price_change_share"].to_numpy()
+                gross = gross_direct + gross_indirect
+                direct_part = gross_direct / gross if gross > 0 else 1.0
                 peak = float(path[np.nanargmax(np.abs(path))]) if np.isfinite(path).any() else nan
                 if price_note:
                     consumer_notes.append(price_note)
@@ -415,6 +442,16 @@ def propagate(
                         "lost_supply": total_short * quantity / 12.0 if known else nan,
                         "shortfall_share": (
                             total_short / float(frame["demand"].sum()) if known else nan
+                        ),
+                        "shortfall_direct_share": (
+                            total_short / float(frame["demand"].sum()) * direct_part
+                            if known
+                            else nan
+                        ),
+                        "shortfall_indirect_share": (
+                            total_short / float(frame["demand"].sum()) * (1 - direct_part)
+                            if known
+                            else nan
                         ),
                         "months_short": int((frame["shortfall"] > 1e-9).sum()) if known else None,
                         "price_change_share": peak,

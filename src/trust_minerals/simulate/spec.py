@@ -160,6 +160,10 @@ class ScenarioSpec(BaseModel):
     horizon_months: Annotated[int, Field(ge=1, le=120)] = 12
     allocation: Literal["trade", "world", "partner-first"] = "trade"
     partners: str = "MSP"
+    origin_tiers: Annotated[int, Field(ge=0, le=2)] = Field(
+        default=0,
+        description="trace third-country origin this many tiers deep (0: direct trade only)",
+    )
     shocks: list[Shock] = Field(min_length=1)
 
     def commodities(self) -> list[str]:
