@@ -17,7 +17,8 @@ commodity has a mine stage, else the same form, bought in for further refining o
 
 :func:`origin_shares` returns the ultimate origin of ``B``'s supply: tier 1 is ``B``'s feed; tier 2
 replaces each foreign feed supplier ``C`` by ``C``'s own feed (never a restricting country
-itself, whose output is its own). A restriction by ``A`` then reaches a consumer through ``B`` in
+itself, whose output is its own, nor a producer without trade data, which ships its own output;
+a feed read from world production shares is not traced further either). A restriction by ``A`` then reaches a consumer through ``B`` in
 proportion to ``origin[B][A]`` (see :mod:`trust_minerals.simulate.propagate`).
 """
 
@@ -29,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.simulate.network import _TONNES_PER_UNIT, producer_shares
+from trust_minerals.simulate.network import _TONNES_PER_UNIT, _world_mix
 
 
 @dataclass(frozen=True)
@@ -122,20 +123,12 @@ def feed_origin(
                 shares[shares > 0].sort_values(ascending=False),
                 f"{country} {up} imports {use} (BACI quantity) + own output ({how})",
             )
-    ps = None
-    prod = ds.production
-    years = prod.loc[(prod["commodity"] == commodity) & (prod["stage"] == up), "year"]
-    for y in sorted(set(years), key=lambda v: (v > year, -v if v <= year else v)):
-        candidate = producer_shares(ds, commodity, up, int(y))
-        if len(candidate.shares) and candidate.shares.sum() > 0:
-            ps = candidate
-            break
-    if ps is None:
+    world = _world_mix(ds, [], commodity, up, year)
+    if world is None:
         return Feed(pd.Series(dtype=float), "none")
     return Feed(
-        ps.shares,
-        f"world {up} {ps.year} (no {commodity} {up} trade for {country}: bought on the world "
-        "market)",
+        world[0],
+        f"{world[1]} {up} (no {commodity} {up} trade for {country}: bought on the world market)",
     )
 
 
@@ -170,7 +163,8 @@ class OriginTracer:
         ... # doctest: +SKIP
         """
         first = self.feed(country)
-        if tiers <= 1 or first.basis == "none":
+        if tiers <= 1 or first.basis == "none" or "bought on the world market" in first.basis:
+            # world production shares are the producers' own output: nothing to trace further
             return first.shares, first.basis
         up = upstream_stage(self.ds, self.commodity, self.stage)
         parts = []
@@ -179,7 +173,11 @@ class OriginTracer:
                 parts.append(pd.Series({supplier: weight}))
                 continue
             second = self.feed(str(supplier), up)
-            if second.basis == "none" or second.shares.sum() <= 0:
+            own, _ = _output(self.ds, str(supplier), self.commodity, up, self.year)
+            producer = bool(np.isfinite(own) and own > 0)
+            world = "bought on the world market" in second.basis
+            if second.basis == "none" or second.shares.sum() <= 0 or (world and producer):
+                # a producing supplier without trade data ships its own output
                 parts.append(pd.Series({supplier: weight}))
                 continue
             rest = max(0.0, 1.0 - float(second.shares.sum()))

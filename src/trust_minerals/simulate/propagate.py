@@ -291,9 +291,19 @@ def propagate(
             picked = _baseline(ds, commodity, stage, wanted)
             year = picked.used
             if year is None:
-                raise InputError(
-                    f"scenario: {commodity} has no production at stage {stage!r}; choose a stage with data"
+                prod = ds.production
+                if not ((prod["commodity"] == commodity) & (prod["stage"] == stage)).any():
+                    raise InputError(
+                        f"scenario: {commodity} has no production at stage {stage!r}; "
+                        "choose a stage with data"
+                    )
+                why_missing = (
+                    f"{commodity} {stage}: only the world total is published (no country "
+                    "production), so no country's share is known; shortfall and price left missing"
                 )
+                notes.append(why_missing)
+                summary.extend(_missing_rows(members, commodity, stage, wanted, why_missing))
+                continue
             row_notes = [picked.note] if picked.note else []
             if picked.note:
                 notes.append(f"{commodity} {stage}: baseline is {why}; {picked.note}")
@@ -463,9 +473,13 @@ def propagate(
                         "note": "; ".join(consumer_notes),
                     }
                 )
+    table = pd.DataFrame(summary, columns=SUMMARY_COLUMNS)
+    table[["year", "months_short", "baseline_year"]] = table[
+        ["year", "months_short", "baseline_year"]
+    ].astype("Int64")
     return ScenarioResult(
         scenario,
-        pd.DataFrame(summary, columns=SUMMARY_COLUMNS),
+        table,
         pd.concat(monthly, ignore_index=True)[MONTHLY_COLUMNS],
         tuple(notes),
         pd.concat(markets, ignore_index=True),
@@ -497,6 +511,26 @@ def _market(
             loss = loss + float(shares.get(country, 0.0)) * (1.0 - arr)
     loss = np.clip(loss - spare, 0.0, 1.0)
     return market_frame(commodity, stage, loss, basis)
+
+
+def _missing_rows(
+    members: dict[str, list[str]], commodity: str, stage: str, wanted: int | None, note: str
+) -> list[dict[str, object]]:
+    """Summary rows whose figures are unknown (missing, never 0), with the reason."""
+    return [
+        {
+            "consumer": name,
+            "commodity": commodity,
+            "stage": stage,
+            "year": None,
+            "months_short": None,
+            "price_in_range": False,
+            "basis": "none",
+            "baseline_year": wanted,
+            "note": note,
+        }
+        for name in members
+    ]
 
 
 def _matches(consumer: str, name: str, members: Sequence[str]) -> bool:
