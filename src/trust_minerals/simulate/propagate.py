@@ -514,7 +514,11 @@ def _market(
 
 
 def _missing_rows(
-    members: dict[str, list[str]], commodity: str, stage: str, wanted: int | None, note: str
+    members: dict[str, tuple[str, ...]],
+    commodity: str,
+    stage: str,
+    wanted: int | None,
+    note: str,
 ) -> list[dict[str, object]]:
     """Summary rows whose figures are unknown (missing, never 0), with the reason."""
     return [
