@@ -140,12 +140,13 @@ def market_shares(
         last = int(flows["year"].max())
         rows = flows[flows["year"] == last]
         column = "quantity" if rows["quantity"].notna().all() else "value_usd"
-        out = {}
-        for c in countries:
-            outside = rows[rows["importer"] != c]
-            total = float(outside[column].sum())
-            out[c] = float(outside.loc[outside["exporter"] == c, column].sum()) / total
-        if total > 0:
+        totals = {c: float(rows.loc[rows["importer"] != c, column].sum()) for c in countries}
+        if all(t > 0 for t in totals.values()):
+            out = {
+                c: float(rows.loc[(rows["importer"] != c) & (rows["exporter"] == c), column].sum())
+                / totals[c]
+                for c in countries
+            }
             return MarketShares(out, f"world exports {last} (BACI {column})")
     years = ds.production.loc[
         (ds.production["commodity"] == commodity) & (ds.production["stage"] == stage), "year"
@@ -224,3 +225,36 @@ def market_frame(
             "price_basis": basis,
         }
     )
+
+
+def outside_market(
+    ds: SupplyDataset,
+    commodity: str,
+    stage: str,
+    year: int,
+    restrictors: set[str],
+    shares: pd.Series,
+    avail: dict[str, np.ndarray],
+    generic: dict[str, np.ndarray],
+    spare: np.ndarray,
+) -> pd.DataFrame:
+    """The outside market's monthly loss and prices (see the module docstring).
+
+    ``restrictors`` restrict exports with ``generic[country][t]`` the share of their exports let
+    through; ``shares`` are world production shares at the stage and ``avail`` each producer's
+    available share of output (outages, lost feed); ``spare`` other producers' spare capacity
+    as a share of world supply.
+    """
+    horizon = len(spare)
+    loss = np.zeros(horizon)
+    basis = "no export restriction"
+    if restrictors:
+        ms = market_shares(ds, sorted(restrictors), commodity, stage, year)
+        basis = ms.basis
+        for country, share in ms.shares.items():
+            loss = loss + share * (1.0 - generic.get(country, np.ones(horizon)))
+    for country, arr in avail.items():  # outages and lost feed: world production shares
+        if country not in restrictors:
+            loss = loss + float(shares.get(country, 0.0)) * (1.0 - arr)
+    loss = np.clip(loss - spare, 0.0, 1.0)
+    return market_frame(commodity, stage, loss, basis)

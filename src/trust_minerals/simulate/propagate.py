@@ -43,7 +43,7 @@ from trust_minerals.simulate.network import (
 )
 from trust_minerals.simulate.origin import OriginTracer, indirect_loss
 from trust_minerals.simulate.params import parameters
-from trust_minerals.simulate.price import market_frame, market_shares, range_note
+from trust_minerals.simulate.price import outside_market, range_note
 from trust_minerals.simulate.spec import (
     DemandShock,
     ExportRestriction,
@@ -369,7 +369,7 @@ def propagate(
                 hits = generic if inside else allowed
                 key = tuple(sorted((c, tuple(a)) for c, a in hits.items()))
                 if key not in priced:
-                    priced[key] = _market(
+                    priced[key] = outside_market(
                         ds, commodity, stage, market_year, restrictors, shares, avail, hits, spare_w
                     )
                     markets.append(priced[key])
@@ -484,33 +484,6 @@ def propagate(
         tuple(notes),
         pd.concat(markets, ignore_index=True),
     )
-
-
-def _market(
-    ds: SupplyDataset,
-    commodity: str,
-    stage: str,
-    year: int,
-    restrictors: set[str],
-    shares: pd.Series,
-    avail: dict[str, np.ndarray],
-    generic: dict[str, np.ndarray],
-    spare: np.ndarray,
-) -> pd.DataFrame:
-    """The outside market's monthly loss and price (:mod:`trust_minerals.simulate.price`)."""
-    horizon = len(spare)
-    loss = np.zeros(horizon)
-    basis = "no export restriction"
-    if restrictors:
-        ms = market_shares(ds, sorted(restrictors), commodity, stage, year)
-        basis = ms.basis
-        for country, share in ms.shares.items():
-            loss = loss + share * (1.0 - generic.get(country, np.ones(horizon)))
-    for country, arr in avail.items():  # outages and lost feed: world production shares
-        if country not in restrictors:
-            loss = loss + float(shares.get(country, 0.0)) * (1.0 - arr)
-    loss = np.clip(loss - spare, 0.0, 1.0)
-    return market_frame(commodity, stage, loss, basis)
 
 
 def _missing_rows(
