@@ -177,12 +177,10 @@ def _spared(ds: SupplyDataset, shock: ExportRestriction) -> set[str]:
     """Destinations (ISO3 or the group names used in the observations) a shock exempts."""
     if not shock.spare:
         return set()
-    from trust_minerals.countries import resolve_consumers
+    from trust_minerals.countries import resolve_consumer
 
-    out = set(shock.spare)
-    for cs in resolve_consumers(ds, list(shock.spare)):
-        out |= set(cs.members)
-    return out
+    members = resolve_consumer(ds, list(shock.spare), role="spared countries").members
+    return set(shock.spare) | set(members)
 
 
 def _model_figure(
