@@ -71,9 +71,24 @@ print(json.dumps({"seconds": round(secs, 2), "peak_traced_mb": round(peak / 2**2
     )
 
 
+def bench_backtest() -> dict[str, Any]:
+    return _run(
+        """
+import json, os, time
+from trust_minerals.simulate.backtest import backtest
+t = time.perf_counter()
+r = backtest(ds)
+secs = time.perf_counter() - t
+print(json.dumps({"seconds": round(secs, 2), "observations": int(len(r.table)),
+                  "load_average_1min": os.getloadavg()[0]}))
+"""
+    )
+
+
 BENCHMARKS = [
     ("simulate: montecarlo 1e6 draws, all commodities, 2 stages", "<= 3 s", bench_million_draws),
     ("simulate: montecarlo 1e7 draws peak memory", "<= 1.5 GB", bench_peak_memory_10m),
+    ("simulate: trust backtest with leave-one-out (real store)", "informational", bench_backtest),
 ]
 
 if __name__ == "__main__":

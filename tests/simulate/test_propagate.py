@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trust_minerals.errors import InputError, ParseError, UnknownNameError
-from trust_minerals.simulate.params import elasticity, parameters
 from trust_minerals.simulate.presets import load_presets, preset, scenarios_table
+from trust_minerals.simulate.price import effective_loss, price_response
 from trust_minerals.simulate.propagate import propagate
 from trust_minerals.simulate.spec import load_scenario, scenario_from_dict
 
@@ -27,9 +27,14 @@ def test_ban_hand_calculation_for_one_consumer(tiny):
     assert row["shortfall_share"] == pytest.approx(0.75)
     assert row["months_short"] == 12
     assert row["lost_supply"] == pytest.approx(0.75 * 20.0)  # 20 t/yr imported, 12 months
-    eps, _ = elasticity("gallium")
-    expected = min(parameters()["max_price_change_share"], 0.25 ** (1 / eps) - 1)
-    assert row["price_change_share"] == pytest.approx(expected)
+    # the outside market: CHN ships 45 of the 50 t exported to others (BACI), so it loses 0.9
+    # of its supply every month; after the buffer the peak effective loss is 0.9
+    r_ = price_response()
+    eff = effective_loss(np.full(12, 0.9), r_.buffer_months)
+    assert row["price_change_share"] == pytest.approx(r_.slope * eff.max())
+    assert row["price_basis"].startswith("outside world exports 2025")
+    # beyond the range the episodes cover: flagged, not capped
+    assert not row["price_in_range"] and "extrapolated" in row["note"]
 
 
 def test_ban_by_a_country_with_zero_share_changes_nothing(tiny):
@@ -265,7 +270,11 @@ def test_presets_load_with_sources_and_unknown_preset_is_refused():
 
 
 def test_gallium_preset_direction_in_the_tiny_world(tiny):
-    """Importers outside China lose supply and see prices rise; China itself is unaffected."""
+    """Importers outside China lose supply and see prices rise; China keeps its supply and its
+    domestic price moves the other way (the inside price, a fitted fraction of the outside one)."""
     r = propagate(tiny, preset("china-gallium-2023"), ["USA", "CHN"]).summary.set_index("consumer")
     assert r.loc["USA", "shortfall_share"] > 0 and r.loc["USA", "price_change_share"] > 0.4
-    assert r.loc["CHN", "shortfall_share"] == 0 and r.loc["CHN", "price_change_share"] == 0
+    assert r.loc["CHN", "shortfall_share"] == 0
+    inside = price_response().inside_ratio * r.loc["USA", "price_change_share"]
+    assert r.loc["CHN", "price_change_share"] == pytest.approx(inside)
+    assert r.loc["CHN", "price_basis"].startswith("inside")

@@ -17,6 +17,7 @@ PAGES = {
     "scenarios": "/scenarios",
     "sourcing": "/sourcing",
     "outlook": "/outlook",
+    "backtest": "/backtest",
 }
 
 

@@ -74,6 +74,17 @@ class ScenarioRunResult(BaseModel):
     summary: Rows
     monthly: Rows
     notes: list[str]
+    market: Rows = Field(default_factory=list)
+
+
+class BacktestResult(BaseModel):
+    """Presets against observed export-control episodes (``trust backtest``)."""
+
+    table: Rows = Field(description="one row per observation: observed, model, ratio, difference")
+    summary: dict[str, float | int | None]
+    leave_one_out: Rows
+    leave_one_out_by_episode: Rows
+    price_response: dict[str, Any]
 
 
 def register(router: APIRouter) -> None:
@@ -332,6 +343,16 @@ def _register_scenarios(router: APIRouter) -> None:
 
         return json_response(st.cached(("presets",), lambda: records(scenarios_table(st.ds))))
 
+    @router.get(
+        "/backtest", response_model=BacktestResult, responses=GET_ERRORS, tags=["scenarios"]
+    )
+    def backtest(st: AppState = Depends(state_of)) -> Response:
+        """Every preset with observed episodes against what happened: observation, model figure
+        for the same quantity, period and destination, error, and leave-one-episode-out."""
+        from trust_minerals.simulate.backtest import backtest as run_backtest
+
+        return json_response(st.cached(("backtest",), lambda: result_dict(run_backtest(st.ds))))
+
     @router.post(
         "/scenarios/run",
         response_model=ScenarioRunResult,
@@ -368,6 +389,7 @@ def _register_scenarios(router: APIRouter) -> None:
                 "summary": records(result.summary),
                 "monthly": records(result.monthly),
                 "notes": list(result.notes),
+                "market": records(result.market),
             }
         )
 

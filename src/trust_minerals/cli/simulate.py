@@ -1,4 +1,5 @@
-"""Scenario and Monte Carlo commands: ``scenarios list``, ``simulate``, ``montecarlo``."""
+"""Scenario and Monte Carlo commands: ``scenarios list``, ``simulate``, ``backtest``,
+``montecarlo``."""
 
 from __future__ import annotations
 
@@ -6,6 +7,25 @@ import typer
 
 from trust_minerals.cli._output import FORMAT_OPTION, OutputFormat, emit
 from trust_minerals.cli._output import dataset as _dataset
+
+_BACKTEST_VIEW = [
+    "id",
+    "quantity",
+    "destination",
+    "period",
+    "observed",
+    "model",
+    "ratio",
+    "difference",
+    "within_factor_2",
+    "direction",
+    "comparability",
+]
+
+
+def _plain(value: object) -> object:
+    """A summary value as JSON (NaN -> None)."""
+    return None if isinstance(value, float) and value != value else value
 
 
 def _names(text: str) -> list[str]:
@@ -54,6 +74,39 @@ def register(app: typer.Typer) -> None:
         spec = load_preset(preset) if preset is not None else load_scenario(str(scenario))
         result = propagate(_dataset(), spec, consumers, use_recovery=recovery)
         emit(result.monthly if by_month else result.summary, fmt, title=spec.name)
+
+    @app.command("backtest")
+    def backtest_cmd(fmt: OutputFormat = FORMAT_OPTION) -> None:
+        """Every preset with observed episodes against what happened: observation, model, error.
+
+        json: one object with the table, the summary and the leave-one-episode-out tables;
+        csv: the table only.
+        """
+        import json
+        import sys
+
+        import pandas as pd
+
+        from trust_minerals.cli._output import records
+        from trust_minerals.simulate.backtest import backtest
+
+        result = backtest(_dataset())
+        summary = {k: _plain(v) for k, v in result.summary.items()}
+        if fmt is OutputFormat.json:
+            body = {
+                "table": records(result.table),
+                "summary": summary,
+                "leave_one_out": records(result.leave_one_out),
+                "leave_one_out_by_episode": records(result.leave_one_out_by_episode),
+            }
+            sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=1) + "\n")
+            return
+        if fmt is OutputFormat.csv:
+            emit(result.table, fmt)
+            return
+        emit(result.table[_BACKTEST_VIEW], fmt, title="Backtest: model against observation")
+        emit(pd.DataFrame([summary]), fmt, title="Summary (scored = comparable observations)")
+        emit(result.leave_one_out_by_episode, fmt, title="Leave one episode out")
 
     @app.command("montecarlo")
     def montecarlo_cmd(

@@ -16,7 +16,11 @@ shock); tonnes come from the consumer's BACI import quantity at that stage where
   every consumer's loss in the same proportion (``partner-first``: partners' spare goes first to
   partner consumers, in proportion to the partners' share of world imports); a stockpile covers
   the remaining gap until it runs out;
-* price: constant elasticity, ``price ratio = (delivered / demand) ** (1 / elasticity)``, capped.
+* price: a market price, not a per-consumer one: the outside market's loss of supply, after a
+  buffer of inventories and pre-buying, times a slope fitted to the observed episodes
+  (:mod:`trust_minerals.simulate.price`); consumers made up of restricting countries get the
+  inside price. A price beyond the range the episodes cover is flagged (``price_in_range``),
+  never capped.
 
 Every month ``delivered + shortfall == demand`` (checked).
 """
@@ -24,7 +28,7 @@ Every month ``delivered + shortfall == demand`` (checked).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -32,11 +36,14 @@ import pandas as pd
 from trust_minerals.countries import ConsumerLike, resolve_consumer, resolve_consumers
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError
+from trust_minerals.simulate.baseline import BaselineYear, period_note, pick_year, wanted_year
 from trust_minerals.simulate.network import (
     build_supply_mix,
     producer_shares,
 )
-from trust_minerals.simulate.params import elasticity, parameters
+from trust_minerals.simulate.origin import OriginTracer, indirect_loss
+from trust_minerals.simulate.params import parameters
+from trust_minerals.simulate.price import outside_market, range_note
 from trust_minerals.simulate.spec import (
     DemandShock,
     ExportRestriction,
@@ -55,11 +62,16 @@ SUMMARY_COLUMNS = [
     "year",
     "lost_supply",
     "shortfall_share",
+    "shortfall_direct_share",
+    "shortfall_indirect_share",
     "months_short",
     "price_change_share",
-    "price_capped",
+    "price_in_range",
+    "price_basis",
     "basis",
     "import_quantity",
+    "baseline_year",
+    "note",
 ]
 MONTHLY_COLUMNS = [
     "consumer",
@@ -77,12 +89,23 @@ MONTHLY_COLUMNS = [
 
 @dataclass(frozen=True)
 class ScenarioResult:
-    """``summary``: one row per consumer × commodity × stage; ``monthly``: one row per month."""
+    """``summary``: one row per consumer × commodity × stage; ``monthly``: one row per month;
+    ``market``: the outside market per commodity × stage × month (loss, effective loss, prices;
+    see :mod:`trust_minerals.simulate.price`)."""
 
     scenario: ScenarioSpec
     summary: pd.DataFrame
     monthly: pd.DataFrame
     notes: tuple[str, ...]
+    market: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _baseline(ds: SupplyDataset, commodity: str, stage: str, wanted: int | None) -> BaselineYear:
+    prod = ds.production
+    years = prod.loc[
+        (prod["commodity"] == commodity) & (prod["stage"] == stage) & ~prod["is_aggregate"], "year"
+    ]
+    return pick_year(years, wanted, f"{commodity} {stage} production")
 
 
 def _year(ds: SupplyDataset, commodity: str, stage: str, year: int | None) -> int | None:
@@ -107,7 +130,12 @@ def _check_names(ds: SupplyDataset, scenario: ScenarioSpec) -> None:
         for s in scenario.shocks
         if isinstance(s, DemandShock | StockpileRelease | Recovery)
     ]
-    spared = [n for s in scenario.shocks if isinstance(s, ExportRestriction) for n in s.spare]
+    spared = [
+        n
+        for s in scenario.shocks
+        if isinstance(s, ExportRestriction)
+        for n in [*s.spare, *s.targets]
+    ]
     if consumers or spared:
         resolve_consumers(ds, consumers + spared)
 
@@ -227,7 +255,9 @@ def propagate(
         an import quantity), shortfall_share (over the horizon), months_short,
         price_change_share (peak month), price_capped (the peak hit ``max_price_change_share``),
         basis (the allocation used, see :func:`~trust_minerals.simulate.network.build_supply_mix`),
-        import_quantity (t/yr). A consumer with no supply shares at all (``basis='none'``) gets
+        import_quantity (t/yr), baseline_year (the pre-shock year wanted: the year before the
+        scenario's ``effective`` date, see :mod:`~trust_minerals.simulate.baseline`), note (every
+        fallback for this row: a baseline year not in the store, a stale basis). A consumer with no supply shares at all (``basis='none'``) gets
         missing values, never 0; ``notes`` say which fallbacks were used.
 
     Examples
@@ -237,8 +267,7 @@ def propagate(
     """
     _check_names(ds, scenario)
     members = {c.name.upper(): c.members for c in resolve_consumers(ds, consumers)}
-    horizon, params = scenario.horizon_months, parameters()
-    cap = params["max_price_change_share"]
+    horizon = scenario.horizon_months
     partners = (
         set(resolve_consumer(ds, scenario.partners, role="partner set").members)
         if scenario.allocation == "partner-first"
@@ -246,7 +275,11 @@ def propagate(
     )
     summary: list[dict[str, object]] = []
     monthly: list[pd.DataFrame] = []
+    markets: list[pd.DataFrame] = []
     notes: list[str] = []
+    wanted, why = wanted_year(scenario)
+    max_age = int(parameters()["max_trade_age_years"])
+    reach = parameters()["indirect_reach_share"]
     for commodity in scenario.commodities():
         shocks = [s for s in scenario.shocks if s.commodity == commodity]
         stages = [str(s.stage) for s in shocks if hasattr(s, "stage")]
@@ -254,20 +287,36 @@ def propagate(
             stages.append("refinery")
         if not stages:
             stages = ["refinery" if _year(ds, commodity, "refinery", None) is not None else "mine"]
-        eps, _ = elasticity(commodity)
         for stage in dict.fromkeys(sorted(stages, key=lambda s: s != "mine")):
-            year = _year(ds, commodity, stage, scenario.year)
+            picked = _baseline(ds, commodity, stage, wanted)
+            year = picked.used
             if year is None:
-                raise InputError(
-                    f"scenario: {commodity} has no production at stage {stage!r}; choose a stage with data"
+                prod = ds.production
+                if not ((prod["commodity"] == commodity) & (prod["stage"] == stage)).any():
+                    raise InputError(
+                        f"scenario: {commodity} has no production at stage {stage!r}; "
+                        "choose a stage with data"
+                    )
+                why_missing = (
+                    f"{commodity} {stage}: only the world total is published (no country "
+                    "production), so no country's share is known; shortfall and price left missing"
                 )
+                notes.append(why_missing)
+                summary.extend(_missing_rows(members, commodity, stage, wanted, why_missing))
+                continue
+            row_notes = [picked.note] if picked.note else []
+            if picked.note:
+                notes.append(f"{commodity} {stage}: baseline is {why}; {picked.note}")
             chain = (
-                _year(ds, commodity, "mine", scenario.year)
+                _baseline(ds, commodity, "mine", wanted).used
                 if stage != "mine" and "mine" in stages
                 else None
             )
             shares, avail = _availability(ds, scenario, commodity, stage, year, chain)
-            generic = _allowed(scenario, commodity, stage, set(), horizon)
+            targeted_only = {
+                s.country for s in shocks if isinstance(s, ExportRestriction) and s.targets
+            }
+            generic = _allowed(scenario, commodity, stage, targeted_only, horizon)
             lost_world = sum(
                 (
                     float(shares.get(c, 0.0))
@@ -287,27 +336,46 @@ def propagate(
                         s.headroom_share * ramp * float(free[free.index.isin(partners)].sum())
                     )
             pi = _partner_import_share(ds, partners, commodity, stage) if partners else 0.0
+            restrictors = {
+                s.country for s in shocks if isinstance(s, ExportRestriction) and s.stage == stage
+            }
+            market_year = wanted if wanted is not None else year
+            priced: dict[tuple[object, ...], pd.DataFrame] = {}
+            tracer = OriginTracer(ds, commodity, stage, market_year, max_age)
             for name, mem in members.items():
                 sm = build_supply_mix(
                     ds,
                     mem,
                     commodity,
                     stage,
-                    scenario.year if scenario.year is not None else year,
+                    wanted if wanted is not None else year,
                     "world" if scenario.allocation == "world" else "trade",
                 )
                 mix, basis, quantity = sm.shares, sm.basis, sm.import_quantity
                 if sm.note:
                     notes.append(f"{name} {commodity} {stage}: {sm.note}; basis {basis}")
+                stale = period_note(basis, wanted)
+                if stale:
+                    notes.append(f"{name} {commodity} {stage}: {stale}")
+                consumer_notes = [*row_notes, *(n for n in (sm.note, stale) if n)]
                 mix = pd.concat([mix, pd.Series({OTHER: max(0.0, 1.0 - float(mix.sum()))})])
                 exempt = {
-                    c
+                    s.country
                     for s in shocks
-                    if isinstance(s, ExportRestriction)
-                    for c in [s.country]
-                    if set(mem) <= _spared(ds, s)
+                    if isinstance(s, ExportRestriction) and _exempt(ds, s, mem)
                 }
                 allowed = _allowed(scenario, commodity, stage, exempt, horizon)
+                inside = bool(restrictors) and set(mem) <= restrictors
+                hits = generic if inside else allowed
+                key = tuple(sorted((c, tuple(a)) for c, a in hits.items()))
+                if key not in priced:
+                    priced[key] = outside_market(
+                        ds, commodity, stage, market_year, restrictors, shares, avail, hits, spare_w
+                    )
+                    markets.append(priced[key])
+                market = priced[key]
+                price_note = range_note(float(market["effective_loss_share"].max()))
+                price_basis = str(market["price_basis"].iloc[0])
                 supply = sum(
                     (
                         float(a) * avail.get(c, np.ones(horizon)) * allowed.get(c, np.ones(horizon))
@@ -315,6 +383,24 @@ def propagate(
                     ),
                     np.zeros(horizon),
                 )
+                gross_direct = float((1.0 - supply).sum())
+                indirect = np.zeros(horizon)
+                if scenario.origin_tiers and restrictors:
+                    cut = {
+                        a: np.maximum(
+                            1.0 - generic.get(a, np.ones(horizon)),
+                            reach * (1.0 - allowed.get(a, np.ones(horizon))),
+                        )
+                        for a in restrictors
+                    }
+                    indirect, carried = indirect_loss(
+                        tracer, mix, restrictors, cut, scenario.origin_tiers
+                    )
+                    indirect = np.minimum(indirect, supply)
+                    if carried:
+                        consumer_notes.append("restricted content through " + " | ".join(carried))
+                    supply = supply - indirect
+                gross_indirect = float(indirect.sum())
                 loss = 1.0 - supply
                 with np.errstate(divide="ignore", invalid="ignore"):
                     if partners and set(mem) <= partners:
@@ -335,7 +421,8 @@ def propagate(
                 ):
                     recovery = _recovery_share(mem, commodity, quantity, notes)
                 supply = supply + recovery
-                frame = _consumer_months(shocks, name, mem, supply, horizon, eps, cap)
+                price = market["price_change_inside" if inside else "price_change_outside"]
+                frame = _consumer_months(shocks, name, mem, supply, horizon, price.to_numpy())
                 frame.insert(0, "stage", stage)
                 frame.insert(0, "commodity", commodity)
                 frame.insert(0, "consumer", name)
@@ -348,8 +435,14 @@ def propagate(
                         "production); shortfall and price left missing"
                     )
                     frame[["shortfall", "shortfall_share", "price_change_share"]] = np.nan
-                peak = float(frame["price_change_share"].max())
                 nan = float("nan")
+                path = frame["price_change_share"].to_numpy()
+                gross = gross_direct + gross_indirect
+                direct_part = gross_direct / gross if gross > 0 else 1.0
+                peak = float(path[np.nanargmax(np.abs(path))]) if np.isfinite(path).any() else nan
+                if price_note:
+                    consumer_notes.append(price_note)
+                    notes.append(f"{name} {commodity} {stage}: {price_note}")
                 summary.append(
                     {
                         "consumer": name,
@@ -360,23 +453,76 @@ def propagate(
                         "shortfall_share": (
                             total_short / float(frame["demand"].sum()) if known else nan
                         ),
+                        "shortfall_direct_share": (
+                            total_short / float(frame["demand"].sum()) * direct_part
+                            if known
+                            else nan
+                        ),
+                        "shortfall_indirect_share": (
+                            total_short / float(frame["demand"].sum()) * (1 - direct_part)
+                            if known
+                            else nan
+                        ),
                         "months_short": int((frame["shortfall"] > 1e-9).sum()) if known else None,
                         "price_change_share": peak,
-                        "price_capped": bool(known and peak >= cap - 1e-12),
+                        "price_in_range": bool(np.isfinite(peak) and not price_note),
+                        "price_basis": ("inside " if inside else "outside ") + price_basis,
                         "basis": basis,
                         "import_quantity": quantity,
+                        "baseline_year": wanted,
+                        "note": "; ".join(consumer_notes),
                     }
                 )
+    table = pd.DataFrame(summary, columns=SUMMARY_COLUMNS)
+    table[["year", "months_short", "baseline_year"]] = table[
+        ["year", "months_short", "baseline_year"]
+    ].astype("Int64")
     return ScenarioResult(
         scenario,
-        pd.DataFrame(summary, columns=SUMMARY_COLUMNS),
+        table,
         pd.concat(monthly, ignore_index=True)[MONTHLY_COLUMNS],
         tuple(notes),
+        pd.concat(markets, ignore_index=True),
     )
+
+
+def _missing_rows(
+    members: dict[str, tuple[str, ...]],
+    commodity: str,
+    stage: str,
+    wanted: int | None,
+    note: str,
+) -> list[dict[str, object]]:
+    """Summary rows whose figures are unknown (missing, never 0), with the reason."""
+    return [
+        {
+            "consumer": name,
+            "commodity": commodity,
+            "stage": stage,
+            "year": None,
+            "months_short": None,
+            "price_in_range": False,
+            "basis": "none",
+            "baseline_year": wanted,
+            "note": note,
+        }
+        for name in members
+    ]
 
 
 def _matches(consumer: str, name: str, members: Sequence[str]) -> bool:
     return consumer.upper() == name or consumer.upper() in members
+
+
+def _exempt(ds: SupplyDataset, shock: ExportRestriction, members: Sequence[str]) -> bool:
+    """Whether a restriction leaves a consumer alone: every member spared, or (for a restriction
+    on named targets) no member targeted."""
+    if set(members) <= _spared(ds, shock):
+        return True
+    if shock.targets:
+        targeted = set(resolve_consumer(ds, list(shock.targets), role="targeted countries").members)
+        return not set(members) & targeted
+    return False
 
 
 def _spared(ds: SupplyDataset, shock: ExportRestriction) -> set[str]:
@@ -402,8 +548,7 @@ def _consumer_months(
     members: Sequence[str],
     supply: np.ndarray,
     horizon: int,
-    eps: float,
-    cap: float,
+    price: np.ndarray,
 ) -> pd.DataFrame:
     demand = np.ones(horizon)
     stock = 0.0
@@ -423,9 +568,6 @@ def _consumer_months(
     shortfall = demand - delivered
     if not np.allclose(delivered + shortfall, demand, rtol=0, atol=1e-9):  # pragma: no cover
         raise AssertionError(f"mass balance violated: supply={supply}, demand={demand}")
-    ratio = np.clip(delivered / demand, 1e-300, 1.0)
-    with np.errstate(divide="ignore", over="ignore"):
-        price = np.minimum(cap, ratio ** (1.0 / eps) - 1.0)
     return pd.DataFrame(
         {
             "month": np.arange(horizon),

@@ -5,7 +5,8 @@ A scenario is a list of shocks applied over a monthly horizon (month 0 is the fi
 * ``export_ban`` / ``export_quota`` / ``licensing`` -- a country restricts exports of a commodity
   at a stage; ``quota_share`` is the share of pre-shock exports still allowed (0 for a ban);
   licensing stops exports for ``delay_months`` and then lets ``after_share`` through; destinations
-  in ``spare`` (ISO3 codes or groups such as ``MSP``) are exempt;
+  in ``spare`` (ISO3 codes or groups such as ``MSP``) are exempt; a restriction with ``targets``
+  applies to those destinations only (China's December 2024 ban on exports to the US);
 * ``outage`` -- a mine or refinery outage: ``fraction`` of a country's output lost from
   ``start_month`` for ``duration_months``;
 * ``demand_shock`` -- a consumer's demand changes by ``change_share`` (e.g. 0.2 = +20%);
@@ -59,6 +60,11 @@ class ExportRestriction(_Shock):
     after_share: Share = 1.0
     spare: list[str] = Field(
         default_factory=list, description="destinations exempt (ISO3 or groups)"
+    )
+    targets: list[str] = Field(
+        default_factory=list,
+        description="destinations restricted (ISO3 or groups); empty = every destination "
+        "not in spare",
     )
 
     @model_validator(mode="after")
@@ -145,9 +151,19 @@ class ScenarioSpec(BaseModel):
     description: str = ""
     source: str = ""
     year: int | None = None
+    effective: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        description="date the restriction took effect (YYYY, YYYY-MM or YYYY-MM-DD): month 0 of the "
+        "horizon; the baseline data is from the year before",
+    )
     horizon_months: Annotated[int, Field(ge=1, le=120)] = 12
     allocation: Literal["trade", "world", "partner-first"] = "trade"
     partners: str = "MSP"
+    origin_tiers: Annotated[int, Field(ge=0, le=2)] = Field(
+        default=0,
+        description="trace third-country origin this many tiers deep (0: direct trade only)",
+    )
     shocks: list[Shock] = Field(min_length=1)
 
     def commodities(self) -> list[str]:

@@ -284,3 +284,59 @@ def grouped_bar(
         },
         "meta": {"source": source},
     }
+
+
+def observed_vs_model(rows: list[dict[str, Any]], *, source: str) -> dict[str, Any]:
+    """Scatter of observed against model figures (one marker per observation), with the
+    line of equality and the factor-of-2 band."""
+    xs = [_num(r.get("observed")) for r in rows]
+    ys = [_num(r.get("model")) for r in rows]
+    known = [v for v in xs + ys if v is not None]
+    lo, hi = (min(known + [0.0]), max(known + [1.0])) if known else (0.0, 1.0)
+    guide = [lo, hi]
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "observation",
+                "x": xs,
+                "y": ys,
+                "text": [f"{r.get('id')} ({r.get('quantity')})" for r in rows],
+                "marker": {"size": 9, "color": "#2b6cb0"},
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "model = observed",
+                "x": guide,
+                "y": guide,
+                "line": {"color": "#444", "dash": "dot"},
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "factor 2",
+                "x": [0, hi],
+                "y": [0, 2 * hi],
+                "line": {"color": "#bbb", "dash": "dash"},
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "factor 1/2",
+                "x": [0, hi],
+                "y": [0, hi / 2],
+                "line": {"color": "#bbb", "dash": "dash"},
+                "showlegend": False,
+            },
+        ],
+        "layout": {
+            "title": {"text": "Model against observation (comparable rows)", "font": {"size": 14}},
+            "xaxis": {"title": {"text": "observed"}},
+            "yaxis": {"title": {"text": "model"}},
+            "height": 380,
+            "margin": {"l": 60, "r": 10, "t": 36, "b": 50},
+        },
+        "meta": {"source": source},
+    }

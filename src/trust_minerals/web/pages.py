@@ -41,6 +41,7 @@ SCORE_METHOD, SCORE_CONSUMER = "trust", "USA+IND"
 NAV = [
     ("/", "Overview"),
     ("/scenarios", "Scenarios"),
+    ("/backtest", "Backtest"),
     ("/sourcing", "Sourcing"),
     ("/outlook", "Outlook"),
 ]

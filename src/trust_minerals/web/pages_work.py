@@ -158,6 +158,55 @@ def register(router: APIRouter) -> None:
         response.status_code = status_code
         return response
 
+    @router.get("/backtest", response_class=HTMLResponse)
+    def backtest_page(st: AppState = Depends(state_of)) -> HTMLResponse:
+        """Presets against the observed export-control episodes (``trust backtest``)."""
+
+        def run() -> Any:
+            from trust_minerals.simulate.backtest import backtest
+
+            return backtest(st.ds)
+
+        result, error = _try(lambda: st.cached(("page_backtest",), run))
+        figures: dict[str, Any] = {}
+        table: list[dict[str, Any]] = []
+        loo: list[dict[str, Any]] = []
+        summary: dict[str, Any] = {}
+        source = "Source: observations read from data/raw/outlook/export_control_episodes.csv (trade press, secondary); model: trust simulate presets"
+        if result is not None:
+            table = records(result.table)
+            loo = records(result.leave_one_out_by_episode)
+            summary = dict(result.summary)
+            figures["backtest"] = charts.observed_vs_model(
+                records(result.table[result.table["comparable"]]), source=source
+            )
+        return render(
+            "backtest.html",
+            title="Backtest: scenarios against what happened",
+            error=error,
+            bt_rows=table,
+            table_cols=[
+                "id",
+                "quantity",
+                "destination",
+                "period",
+                "observed",
+                "model",
+                "ratio",
+                "difference",
+                "within_factor_2",
+                "direction",
+                "comparability",
+                "model_quantity",
+                "context",
+            ],
+            loo=loo,
+            loo_cols=list(result.leave_one_out_by_episode.columns) if result is not None else [],
+            summary=summary,
+            figures=figures,
+            source=source,
+        )
+
     @router.get("/outlook", response_class=HTMLResponse)
     def outlook_page(
         consumer: str = Query("IND", max_length=16),

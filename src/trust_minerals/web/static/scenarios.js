@@ -38,7 +38,7 @@ async function runScenario() {
   status.textContent = "running…";
   try {
     const res = await post("/api/v1/scenarios/run", body);
-    const src = {text: "Source: trust simulate engine on USGS MCS 2026 production and BACI trade shares; elasticities in simulate/data", showarrow: false, xref: "paper", yref: "paper", x: 0, y: -0.25, font: {size: 10}};
+    const src = {text: "Source: trust simulate engine on USGS MCS 2026 production and BACI trade shares; price response fitted to observed export-control episodes (simulate/data/price_response.csv)", showarrow: false, xref: "paper", yref: "paper", x: 0, y: -0.25, font: {size: 10}};
     await Plotly.newPlot("chart-shortfall", series(res.monthly, "shortfall_share"), {title: {text: "Shortfall (% of demand) by month"}, xaxis: {title: {text: "month"}}, yaxis: {title: {text: "%"}}, height: 340, annotations: [src], margin: {b: 80}}, {displaylogo: false});
     await Plotly.newPlot("chart-price", series(res.monthly, "price_change_share"), {title: {text: "Price change (%) by month"}, xaxis: {title: {text: "month"}}, yaxis: {title: {text: "%"}}, height: 340, annotations: [src], margin: {b: 80}}, {displaylogo: false});
     const rows = res.summary.map((r) => `<tr><td>${r.consumer}</td><td>${r.commodity}</td><td>${r.stage}</td><td>${r.shortfall_share === null ? "–" : (r.shortfall_share * 100).toFixed(1) + "%"}</td><td>${r.months_short}</td><td>${r.price_change_share === null ? "–" : (r.price_change_share * 100).toFixed(1) + "%"}</td><td>${r.basis}</td></tr>`).join("");
