@@ -106,4 +106,7 @@ def build_tables(progress: Callable[[str], None] | None = None) -> dict[str, pd.
         reference.list_flags(tables["critical_lists"]),
         usgs.parse_mcs2026_critical_flags(),
     )
+    from trust_minerals.technologies.graph import technology_links
+
+    tables["technologies"] = technology_links()
     return tables

@@ -1,0 +1,36 @@
+"""CLI: trust technologies / sectors / chain (thin adapters over trust_minerals.technologies)."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from trust_minerals.cli import app
+
+runner = CliRunner()
+
+
+def _csv(args: list[str]) -> pd.DataFrame:
+    res = runner.invoke(app, [*args, "-f", "csv"])
+    assert res.exit_code == 0, res.output
+    return pd.read_csv(io.StringIO(res.stdout), keep_default_na=False)
+
+
+def test_technologies_lists_one_sector_with_source_rows() -> None:
+    t = _csv(["technologies", "--sector", "defence"])
+    assert set(t["sector"]) == {"defence"}
+    assert {"neodymium", "germanium", "lead"} <= set(t["commodity"])
+    assert (t["source_row"] > 1).all()
+
+
+def test_technologies_unknown_sector_is_one_error_line() -> None:
+    res = runner.invoke(app, ["technologies", "--sector", "defense"])
+    assert res.exit_code == 2
+    assert "defence" in res.output
+
+
+def test_data_describe_documents_the_technologies_table() -> None:
+    t = _csv(["data", "describe", "technologies"])
+    assert {"sector", "technology", "commodity", "link", "source_row"} <= set(t["column"])
