@@ -34,3 +34,11 @@ def test_technologies_unknown_sector_is_one_error_line() -> None:
 def test_data_describe_documents_the_technologies_table() -> None:
     t = _csv(["data", "describe", "technologies"])
     assert {"sector", "technology", "commodity", "link", "source_row"} <= set(t["column"])
+
+
+def test_sectors_for_india_ranks_every_sector(built_db) -> None:  # type: ignore[no-untyped-def]
+    t = _csv(["sectors", "--for", "IND"])
+    assert len(t) == 7
+    assert t.iloc[0]["weakest_commodity"] != ""
+    t = _csv(["sectors", "--for", "usa_ind", "--level", "technology", "--sector", "defence"])
+    assert set(t["sector"]) == {"defence"}

@@ -19,3 +19,32 @@ def register(app: typer.Typer) -> None:
         from trust_minerals.technologies.graph import technology_table
 
         emit(technology_table(sector), fmt, title="TRUST technology graph")
+
+    @app.command("sectors")
+    def sectors_cmd(
+        consumer: str = typer.Option(
+            "IND", "--for", help="Consumer: ISO3, usa_ind, MSP, Quad, G7, EU or a list"
+        ),
+        year: int | None = typer.Option(None, "--year"),
+        partners: str | None = typer.Option(None, "--partners", help="Partner set"),
+        method: str = typer.Option(
+            "trust", "--method", help="Criticality method: trust, eu, geopolrisk or usgs2022"
+        ),
+        sector: str | None = typer.Option(None, "--sector", help="One TRUST sector id"),
+        level: str = typer.Option(
+            "sector", "--level", help="sector, technology, link or stage (one row each)"
+        ),
+        fmt: OutputFormat = FORMAT_OPTION,
+    ) -> None:
+        """TRUST sectors ranked by the exposure of the commodities they need; weakest link named."""
+        from trust_minerals.cli._output import dataset
+        from trust_minerals.technologies.exposure import exposure_level, sector_exposure
+
+        r = sector_exposure(
+            dataset(), consumer, partners=partners, year=year, method=method, sector=sector
+        )
+        table = exposure_level(r, level)
+        emit(table, fmt, title=f"TRUST sector exposure: {consumer} ({r.year})")
+        if fmt is OutputFormat.table:
+            for note in r.notes:
+                typer.echo(f"note: {note}", err=True)
