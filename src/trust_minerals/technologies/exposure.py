@@ -57,7 +57,7 @@ def _stage_summary(risk: pd.DataFrame) -> pd.DataFrame:
         row: dict[str, object] = {"supply_commodity": commodity}
         h = g.dropna(subset=["hhi"])
         if len(h):
-            top = h.loc[h["hhi"].idxmax()]
+            top = h.sort_values("hhi", ascending=False).iloc[0]
             row |= {
                 "max_hhi": float(top["hhi"]),
                 "max_hhi_stage": top["stage_form"],
@@ -66,7 +66,7 @@ def _stage_summary(risk: pd.DataFrame) -> pd.DataFrame:
             }
         e = g.dropna(subset=["export_control_share"])
         if len(e):
-            top = e.loc[e["export_control_share"].idxmax()]
+            top = e.sort_values("export_control_share", ascending=False).iloc[0]
             row |= {
                 "export_control_share": float(top["export_control_share"]),
                 "export_control_stage": top["stage_form"],
