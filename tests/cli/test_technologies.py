@@ -42,3 +42,16 @@ def test_sectors_for_india_ranks_every_sector(built_db) -> None:  # type: ignore
     assert t.iloc[0]["weakest_commodity"] != ""
     t = _csv(["sectors", "--for", "usa_ind", "--level", "technology", "--sector", "defence"])
     assert set(t["sector"]) == {"defence"}
+
+
+def test_simulate_by_sector(built_db) -> None:  # type: ignore[no-untyped-def]
+    t = _csv(["simulate", "--preset", "china-rare-earths-2025", "--for", "IND", "--by-sector"])
+    assert {"defence", "biotech_medical", "clean_energy_ev"} <= set(t["sector"])
+    assert (t["shortfall_share"] > 0).all()
+
+
+def test_montecarlo_by_sector(built_db) -> None:  # type: ignore[no-untyped-def]
+    t = _csv(
+        ["montecarlo", "--draws", "300", "--for", "IND", "--commodity", "gallium", "--by-sector"]
+    )
+    assert "semiconductors_ai" in set(t["sector"])
