@@ -55,3 +55,32 @@ def test_montecarlo_by_sector(built_db) -> None:  # type: ignore[no-untyped-def]
         ["montecarlo", "--draws", "300", "--for", "IND", "--commodity", "gallium", "--by-sector"]
     )
     assert "semiconductors_ai" in set(t["sector"])
+
+
+def test_chain_evaluate_shipped_example(built_db) -> None:  # type: ignore[no-untyped-def]
+    t = _csv(["chain", "evaluate", "lithium-ion-battery", "--for", "IND"])
+    assert {"lithium chemicals", "graphite"} <= set(t["input"])
+    tiers = _csv(["chain", "evaluate", "permanent-magnet", "--for", "USA", "--level", "tier"])
+    assert list(tiers["tier"]) == ["refined rare earths", "mining"]
+
+
+def test_chain_evaluate_pharmaceutical_without_import_is_one_error(built_db) -> None:  # type: ignore[no-untyped-def]
+    res = runner.invoke(app, ["chain", "evaluate", "penicillin-antibiotic", "--for", "IND"])
+    assert res.exit_code == 2
+    assert "import-baci" in res.output and "294110" in res.output
+
+
+def test_simulate_with_a_chain(built_db) -> None:  # type: ignore[no-untyped-def]
+    t = _csv(
+        [
+            "simulate",
+            "--preset",
+            "china-rare-earths-2025",
+            "--chain",
+            "permanent-magnet",
+            "--for",
+            "IND",
+        ]
+    )
+    ores = t[t["input"] == "rare-earth ores and concentrates"].iloc[0]
+    assert float(ores["shortfall_share"]) > 0

@@ -44,6 +44,9 @@ def register(app: typer.Typer) -> None:
         by_sector: bool = typer.Option(
             False, "--by-sector", help="TRUST technologies reached (trust technologies)"
         ),
+        chain: str | None = typer.Option(
+            None, "--chain", help="Chain YAML: the scenario's effect on each of its inputs"
+        ),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
         """Run one disruption scenario month by month: shortfall and price response per consumer."""
@@ -55,6 +58,14 @@ def register(app: typer.Typer) -> None:
         if (preset is None) == (scenario is None):
             raise InputError("give exactly one of --preset NAME or --scenario FILE")
         spec = load_preset(preset) if preset is not None else load_scenario(str(scenario))
+        if chain is not None:
+            from trust_minerals.technologies.chain_spec import load_chain
+            from trust_minerals.technologies.chains import simulate_chain
+
+            chain_spec, where = load_chain(chain)
+            table = simulate_chain(_dataset(), chain_spec, spec, consumers, path=where)
+            emit(table, fmt, title=f"{spec.name}: {chain_spec.name}")
+            return
         result = propagate(_dataset(), spec, consumers, use_recovery=recovery)
         if by_sector:
             from trust_minerals.technologies.impact import sector_impact

@@ -48,3 +48,30 @@ def register(app: typer.Typer) -> None:
         if fmt is OutputFormat.table:
             for note in r.notes:
                 typer.echo(f"note: {note}", err=True)
+
+    chain_app = typer.Typer(help="User-defined supply chains (YAML).", no_args_is_help=True)
+    app.add_typer(chain_app, name="chain")
+
+    @chain_app.command("evaluate")
+    def chain_evaluate(
+        path: str = typer.Argument(
+            ..., help="Chain YAML file, or a shipped example: permanent-magnet, ..."
+        ),
+        consumer: str = typer.Option("IND", "--for", help="Consumer: ISO3, usa_ind, MSP ..."),
+        partners: str | None = typer.Option(None, "--partners", help="Partner set"),
+        year: int | None = typer.Option(None, "--year"),
+        level: str = typer.Option("input", "--level", help="input or tier (one row each)"),
+        fmt: OutputFormat = FORMAT_OPTION,
+    ) -> None:
+        """Each input of a chain measured for a consumer; the weakest input named."""
+        from trust_minerals.cli._output import dataset
+        from trust_minerals.technologies.chain_spec import load_chain
+        from trust_minerals.technologies.chains import chain_table, evaluate_chain
+
+        spec, where = load_chain(path)
+        r = evaluate_chain(dataset(), spec, consumer, partners=partners, year=year, path=where)
+        emit(chain_table(r, level), fmt, title=f"{r.chain}: {consumer}")
+        if fmt is OutputFormat.table:
+            typer.echo(f"weakest input: {r.weakest_input}", err=True)
+            for note in r.notes:
+                typer.echo(f"note: {note}", err=True)
