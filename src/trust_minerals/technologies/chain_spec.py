@@ -177,10 +177,16 @@ def check_chain(ds: SupplyDataset, spec: ChainSpec, *, path: str | None = None) 
                 raise UnknownNameError("stage", [inp.stage], stages, where)
             if inp.hs6 is None:
                 have = forms[(forms["commodity"] == inp.commodity) & (forms["stage"] == inp.stage)]
-                if have.empty:
-                    valid = sorted(set(forms.loc[forms["commodity"] == inp.commodity, "stage"]))
+                prod = ds.production
+                measured = set(forms.loc[forms["commodity"] == inp.commodity, "stage"]) | set(
+                    prod.loc[prod["commodity"] == inp.commodity, "stage"]
+                )
+                if inp.stage not in measured:
                     raise UnknownNameError(
-                        f"stage with forms of {inp.commodity}", [str(inp.stage)], valid, where
+                        f"stage with forms or production of {inp.commodity}",
+                        [str(inp.stage)],
+                        sorted(measured),
+                        where,
                     )
                 if inp.form is not None and inp.form not in set(have["form"]):
                     raise UnknownNameError("form", [inp.form], sorted(set(have["form"])), where)

@@ -247,13 +247,15 @@ def evaluate_chain(
                     "partner_share": top["partner_share"],
                     "export_control_share": top["export_control_share"],
                 }
-                notes.append(
-                    f"no trade in the store for HS {rec['hs6']}; measured on world production "
-                    f"at the {inp.stage} stage"
-                    if codes
-                    else f"the {inp.stage} forms have no HS6 code of their own; measured on world "
-                    "production at that stage"
-                )
+                f = ds.forms
+                listed = ((f["commodity"] == inp.commodity) & (f["stage"] == inp.stage)).any()
+                if codes:
+                    why = f"no trade in the store for HS {rec['hs6']}"
+                elif listed:
+                    why = f"the {inp.stage} forms have no HS6 code of their own"
+                else:
+                    why = f"the forms table lists no traded form of {inp.commodity} at {inp.stage}"
+                notes.append(f"{why}; measured on world production at the {inp.stage} stage")
             else:
                 missing.append((inp.name, codes))
                 continue

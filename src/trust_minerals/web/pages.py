@@ -43,6 +43,7 @@ NAV = [
     ("/scenarios", "Scenarios"),
     ("/sourcing", "Sourcing"),
     ("/outlook", "Outlook"),
+    ("/technologies", "Technologies"),
 ]
 
 
@@ -151,7 +152,7 @@ def map_countries() -> list[str]:
 
 
 def web_router() -> APIRouter:
-    from trust_minerals.web import pages_work
+    from trust_minerals.web import pages_technologies, pages_work
 
     router = APIRouter(include_in_schema=False)
 
@@ -297,6 +298,7 @@ def web_router() -> APIRouter:
         )
 
     pages_work.register(router)
+    pages_technologies.register(router)
     return router
 
 
