@@ -177,13 +177,13 @@ def evaluate_chain(
     >>> spec, path = load_chain("lithium-ion-battery")                      # doctest: +SKIP
     >>> evaluate_chain(ds, spec, "IND").inputs[["input", "basis", "top_country"]]  # doctest: +SKIP
     """
-    from trust_minerals.metrics.consumers import resolve_countries
+    from trust_minerals.countries import resolve_consumer
     from trust_minerals.metrics.criticality import criticality
     from trust_minerals.metrics.risk import risk_table
 
     check_chain(ds, spec, path=path)
-    cons = resolve_countries(ds, consumer, kind="consumer")
-    part = resolve_countries(ds, partners, kind="partner set") if partners else cons
+    cons = resolve_consumer(ds, consumer)
+    part = resolve_consumer(ds, partners, role="partner set") if partners else cons
     members, partner_set = set(cons.members), set(part.members)
     risk = risk_table(ds, consumer, partners, year=year)
     crit = criticality(ds, "trust", consumer, partners=partners, year=year)
@@ -321,7 +321,7 @@ def simulate_chain(
     ds: SupplyDataset,
     spec: ChainSpec,
     scenario: object,
-    consumers: list[str],
+    consumers: str | list[str],
     *,
     path: str | None = None,
 ) -> pd.DataFrame:
@@ -348,7 +348,9 @@ def simulate_chain(
     }
     shocked = {(c, s) for _, c, s in by_key}
     shocked_commodities = {c for c, _ in shocked}
-    consumer_names = list(dict.fromkeys(summary["consumer"])) or consumers
+    consumer_names = list(dict.fromkeys(summary["consumer"])) or (
+        [consumers] if isinstance(consumers, str) else consumers
+    )
     rows = []
     for consumer in consumer_names:
         for tier in spec.tiers:
