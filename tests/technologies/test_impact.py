@@ -6,15 +6,19 @@ import csv
 from importlib import resources
 from pathlib import Path
 from statistics import median
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trust_minerals.errors import UnknownNameError
 from trust_minerals.simulate.montecarlo import shortfall_risk
 from trust_minerals.simulate.presets import preset
 from trust_minerals.simulate.propagate import propagate
+from trust_minerals.technologies.graph import build_graph
 from trust_minerals.technologies.impact import montecarlo_by_sector, sector_impact
 
 MI = Path(str(resources.files("trust_minerals").joinpath("data", "raw", "outlook"))) / (
@@ -111,3 +115,41 @@ def test_montecarlo_by_sector_takes_each_commodity_s_statistics(ds) -> None:  # 
     for r in sec.itertuples():
         assert r.p95 == links.loc[links["sector"] == r.sector, "p95"].max()
     assert isinstance(sec, pd.DataFrame)
+
+
+# --- invariants on any scenario result ---------------------------------------------------------
+SUPPLY = sorted(set(build_graph().links["supply_commodity"]))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    hit=st.dictionaries(
+        st.sampled_from(SUPPLY), st.floats(0, 1, allow_nan=False), min_size=1, max_size=6
+    )
+)
+def test_sector_impact_invariants(hit: dict[str, float]) -> None:
+    summary = pd.DataFrame(
+        {
+            "consumer": "IND",
+            "commodity": list(hit),
+            "stage": "mine",
+            "year": 2025,
+            "shortfall_share": list(hit.values()),
+            "months_short": 1,
+            "price_change_share": 0.0,
+            "basis": "test",
+        }
+    )
+    t = sector_impact(SimpleNamespace(summary=summary))
+    links = build_graph().links
+    reached = links[links["supply_commodity"].isin(list(hit))]
+    # one row per sector x technology x commodity that needs a shocked supply commodity
+    assert len(t) == len(reached.drop_duplicates(["sector", "technology", "commodity"]))
+    assert (t["shortfall_share"] == t["supply_commodity"].map(hit)).all()
+    q = t.dropna(subset=["at_risk"])
+    assert np.allclose(q["at_risk"], q["intensity"] * q["shortfall_share"])
+    assert (q["at_risk_low"] <= q["at_risk"] + 1e-15).all()
+    assert (q["at_risk"] <= q["at_risk_high"] + 1e-15).all()
+    assert t.loc[t["link"] == "qualitative", "at_risk"].isna().all()
+    sec = sector_impact(SimpleNamespace(summary=summary), level="sector")
+    assert set(sec["sector"]) == set(t["sector"])
