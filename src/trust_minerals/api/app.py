@@ -139,7 +139,7 @@ def require_key(request: Request) -> str:
 
 
 def api_router() -> APIRouter:
-    from trust_minerals.api import routes_data, routes_work
+    from trust_minerals.api import routes_data, routes_technologies, routes_work
 
     router = APIRouter(
         prefix=API_PREFIX,
@@ -148,6 +148,7 @@ def api_router() -> APIRouter:
     )
     routes_data.register(router)
     routes_work.register(router)
+    routes_technologies.register(router)
     return router
 
 

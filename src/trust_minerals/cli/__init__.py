@@ -40,7 +40,7 @@ app = typer.Typer(
 for _module in (_data, _query):
     _module.register(app)
 
-for _name in ("trade", "metrics", "simulate", "optimize", "outlook", "web"):
+for _name in ("trade", "metrics", "simulate", "optimize", "outlook", "technologies", "web"):
     # optional command groups, each in its own module (added as the capabilities land)
     try:
         _mod = __import__(f"trust_minerals.cli.{_name}", fromlist=["register"])

@@ -61,6 +61,12 @@ def register(app: typer.Typer) -> None:
         recovery: bool = typer.Option(
             False, "--recovery", help="Count secondary supply from recovery shocks"
         ),
+        by_sector: bool = typer.Option(
+            False, "--by-sector", help="TRUST technologies reached (trust technologies)"
+        ),
+        chain: str | None = typer.Option(
+            None, "--chain", help="Chain YAML: the scenario's effect on each of its inputs"
+        ),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
         """Run one disruption scenario month by month: shortfall and price response per consumer."""
@@ -72,7 +78,20 @@ def register(app: typer.Typer) -> None:
         if (preset is None) == (scenario is None):
             raise InputError("give exactly one of --preset NAME or --scenario FILE")
         spec = load_preset(preset) if preset is not None else load_scenario(str(scenario))
+        if chain is not None:
+            from trust_minerals.technologies.chain_spec import load_chain
+            from trust_minerals.technologies.chains import simulate_chain
+
+            chain_spec, where = load_chain(chain)
+            table = simulate_chain(_dataset(), chain_spec, spec, consumers, path=where)
+            emit(table, fmt, title=f"{spec.name}: {chain_spec.name}")
+            return
         result = propagate(_dataset(), spec, consumers, use_recovery=recovery)
+        if by_sector:
+            from trust_minerals.technologies.impact import sector_impact
+
+            emit(sector_impact(result), fmt, title=f"{spec.name} by TRUST sector")
+            return
         emit(result.monthly if by_month else result.summary, fmt, title=spec.name)
 
     @app.command("backtest")
@@ -132,6 +151,9 @@ def register(app: typer.Typer) -> None:
         draw_cap: int | None = typer.Option(
             None, "--draw-cap", help="Refuse more draws than this (default 10^8)"
         ),
+        by_sector: bool = typer.Option(
+            False, "--by-sector", help="Worst link of each TRUST sector (trust technologies)"
+        ),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
         """Monte Carlo of country-level disruptions: shortfall-share distribution per consumer."""
@@ -155,6 +177,10 @@ def register(app: typer.Typer) -> None:
             scheduler=scheduler,
             progress=fmt is OutputFormat.table and draws >= 1_000_000,
         )
-        emit(
-            result.table, fmt, title=f"Monte Carlo, {draws:,} draws, seed {seed} ({result.backend})"
-        )
+        title = f"Monte Carlo, {draws:,} draws, seed {seed} ({result.backend})"
+        if by_sector:
+            from trust_minerals.technologies.impact import montecarlo_by_sector
+
+            emit(montecarlo_by_sector(result), fmt, title=f"{title} by TRUST sector")
+            return
+        emit(result.table, fmt, title=title)

@@ -64,13 +64,17 @@ def import_baci_command(
     db: Path | None = typer.Option(
         None, "--db", help="DuckDB store (default: $TRUST_DB or the user data dir)"
     ),
+    hs6: str = typer.Option(
+        "", "--hs6", help="Extra HS6 codes to keep in product_trade (comma-separated)"
+    ),
 ) -> None:
     """Import full BACI HS92 year files into the store's trade table (one transaction).
 
-    Only the HS6 codes of the mineral concordance are kept; the years of the files replace
-    the same years in the store. Data: BACI (CEPII), Gaulier and Zignago (2010).
+    Only the HS6 codes of the mineral concordance are kept in trade; the forms' product codes
+    (magnets, cells, wafers) and the --hs6 codes go to product_trade. The years of the files
+    replace the same years in the store. Data: BACI (CEPII), Gaulier and Zignago (2010).
     """
     from trust_minerals.data.ingest.trade import import_baci
 
-    n = import_baci(list(paths), db)
+    n = import_baci(list(paths), db, products=[c.strip() for c in hs6.split(",") if c.strip()])
     typer.echo(f"Imported {n:,} trade rows from {len(paths)} path(s). {_CITATION}")

@@ -106,4 +106,9 @@ def build_tables(progress: Callable[[str], None] | None = None) -> dict[str, pd.
         reference.list_flags(tables["critical_lists"]),
         usgs.parse_mcs2026_critical_flags(),
     )
+    from trust_minerals.schema import empty_table
+    from trust_minerals.technologies.graph import technology_links
+
+    tables["technologies"] = technology_links()
+    tables["product_trade"] = empty_table("product_trade")  # filled by 'trust data import-baci'
     return tables

@@ -44,6 +44,7 @@ NAV = [
     ("/backtest", "Backtest"),
     ("/sourcing", "Sourcing"),
     ("/outlook", "Outlook"),
+    ("/technologies", "Technologies"),
 ]
 
 
@@ -152,7 +153,7 @@ def map_countries() -> list[str]:
 
 
 def web_router() -> APIRouter:
-    from trust_minerals.web import pages_work
+    from trust_minerals.web import pages_technologies, pages_work
 
     router = APIRouter(include_in_schema=False)
 
@@ -298,6 +299,7 @@ def web_router() -> APIRouter:
         )
 
     pages_work.register(router)
+    pages_technologies.register(router)
     return router
 
 

@@ -514,7 +514,12 @@ def _wmd_sheet(db: Path, con: sqlite3.Connection, sheet: str, commodity: str) ->
 
 
 # --- full BACI release -> store ------------------------------------------------------------
-def import_baci(paths: str | Path | Sequence[Path | str], db_path: Path | str | None = None) -> int:
+def import_baci(
+    paths: str | Path | Sequence[Path | str],
+    db_path: Path | str | None = None,
+    *,
+    products: Sequence[str] = (),
+) -> int:
     """Replace the store's ``trade`` rows with those of full BACI HS92 year files.
 
     One DuckDB transaction; see :func:`trust_minerals.data.ingest.trade_import.import_baci`.
@@ -525,4 +530,4 @@ def import_baci(paths: str | Path | Sequence[Path | str], db_path: Path | str | 
     """
     from trust_minerals.data.ingest import trade_import
 
-    return trade_import.import_baci(paths, db_path)
+    return trade_import.import_baci(paths, db_path, products=products)

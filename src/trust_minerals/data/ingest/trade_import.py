@@ -114,8 +114,30 @@ def _line_of(path: Path, column: str, value: object) -> int | None:
     return None
 
 
-def import_baci(paths: str | Path | Sequence[Path | str], db_path: Path | str | None = None) -> int:
+def product_codes(extra: Sequence[str] = ()) -> list[str]:
+    """HS6 codes kept in ``product_trade``: the forms' codes outside the mineral concordance
+    (magnets, cells, wafers ...) and ``extra`` (six digits each, else :class:`ParseError`)."""
+    from trust_minerals.data.concordance import read_concordance
+
+    bad = [c for c in extra if not re.fullmatch(r"\d{6}", str(c))]
+    if bad:
+        raise ParseError("HS6 codes must be six digits", field="hs6", value=bad)
+    mineral = set(hs6_concordance()["hs6"])
+    forms = {r["hs6"] for r in read_concordance("forms.csv") if r["hs6"]}
+    return sorted((forms | {str(c) for c in extra}) - mineral)
+
+
+def import_baci(
+    paths: str | Path | Sequence[Path | str],
+    db_path: Path | str | None = None,
+    *,
+    products: Sequence[str] = (),
+) -> int:
     """Replace the store's ``trade`` rows with those of full BACI HS92 year files.
+
+    HS6 codes outside the mineral concordance go to the ``product_trade`` table: the forms'
+    own codes (magnets, cells, wafers) and ``products`` (e.g. pharmaceutical ingredients,
+    chapters 29-30), see :func:`product_codes`; its rows for the files' years are replaced too.
 
     Each ``BACI_HS92_Y<year>_V<version>.csv`` (header ``t,i,j,k,v,q``) is read by DuckDB straight
     from disk, keeping only the HS6 codes of ``hs6_commodities.csv``; countries are mapped with
@@ -133,7 +155,7 @@ def import_baci(paths: str | Path | Sequence[Path | str], db_path: Path | str | 
     Returns
     -------
     int
-        Number of rows inserted.
+        Number of rows inserted (``trade`` and ``product_trade``).
 
     Raises
     ------
@@ -175,6 +197,7 @@ def import_baci(paths: str | Path | Sequence[Path | str], db_path: Path | str | 
         [(str(f), code, iso or "") for f, _, _ in files for code, iso in maps[f.parent].items()],
         columns=["file", "code", "iso3"],
     )
+    products_map = pd.DataFrame({"hs6": product_codes(products)})
     version = files[0][2].lower()
     source_id = f"baci_hs92_v{version}"
     try:
@@ -188,9 +211,17 @@ def import_baci(paths: str | Path | Sequence[Path | str], db_path: Path | str | 
         if "trade" not in tables:
             raise StoreError(f"{db_path} has no table 'trade'; run 'trust data build --force'")
         con.register("_hs6_map", hs6_map)
+        con.register("_products", products_map)
         con.register("_cc", cc)
         con.execute("BEGIN TRANSACTION")
         try:
+            if "product_trade" not in tables:  # a store built before the table existed
+                from trust_minerals.data.store import _SQL_TYPES
+
+                cols = ", ".join(
+                    f'"{c.name}" {_SQL_TYPES[c.dtype]}' for c in spec("product_trade").columns
+                )
+                con.execute(f"CREATE TABLE product_trade ({cols})")
             n = _stage_and_replace(con, files, source_id, "sources" in tables)
             con.execute("COMMIT")
         except BaseException:
@@ -219,7 +250,8 @@ def _stage_and_replace(
                 f"INSERT INTO _baci_stage SELECT '{literal}', {int(year)}, t, i, j, "
                 "lpad(trim(k), 6, '0'), trim(v), trim(q) "
                 f"FROM read_csv('{literal}', header = true, delim = ',', columns = {types}) "
-                "WHERE lpad(trim(k), 6, '0') IN (SELECT hs6 FROM _hs6_map)"
+                "WHERE lpad(trim(k), 6, '0') IN (SELECT hs6 FROM _hs6_map) "
+                "OR lpad(trim(k), 6, '0') IN (SELECT hs6 FROM _products)"
             )
         except duckdb.Error as exc:
             lines = str(exc).splitlines()
@@ -276,10 +308,26 @@ def _stage_and_replace(
         "WHERE ce.iso3 <> '' AND ci.iso3 <> ''",
         [source_id],
     )
+    con.execute(f"DELETE FROM product_trade WHERE year IN ({', '.join(str(y) for y in years)})")
+    cols = ", ".join(f'"{c}"' for c in spec("product_trade").column_names)
+    con.execute(
+        f"INSERT INTO product_trade ({cols}) SELECT ce.iso3, ci.iso3, s.k, s.t, "
+        "TRY_CAST(nullif(nullif(s.v, ''), 'NA') AS DOUBLE) * 1000, "
+        "TRY_CAST(nullif(nullif(s.q, ''), 'NA') AS DOUBLE), ? "
+        "FROM _baci_stage s JOIN _products p ON s.k = p.hs6 "
+        "JOIN _cc ce ON ce.file = s.file AND ce.code = s.i "
+        "JOIN _cc ci ON ci.file = s.file AND ci.code = s.j "
+        "WHERE ce.iso3 <> '' AND ci.iso3 <> ''",
+        [source_id],
+    )
     res = con.execute(
         "SELECT count(*) FROM trade WHERE year IN (SELECT DISTINCT file_year FROM _baci_stage)"
     ).fetchone()
     inserted = int(res[0]) if res else 0
+    res = con.execute(
+        "SELECT count(*) FROM product_trade WHERE year IN (SELECT DISTINCT file_year FROM _baci_stage)"
+    ).fetchone()
+    inserted += int(res[0]) if res else 0
     excluded = con.execute(
         "SELECT count(*) FROM _baci_stage s WHERE EXISTS (SELECT 1 FROM _cc c WHERE c.iso3 = '' "
         "AND c.file = s.file AND c.code IN (s.i, s.j))"
