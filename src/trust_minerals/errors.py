@@ -33,7 +33,13 @@ def closest(names: list[str], valid: list[str], n: int = 3) -> list[str]:
 
 
 class TrustMineralsError(Exception):
-    """Base class of every error the library raises on purpose."""
+    """Base class of every error the library raises on purpose.
+
+    ``exit_code`` is the CLI's exit status: 1 for a data error (a file, the store), 2 for a
+    usage error (an impossible argument, an unknown name given on the command line).
+    """
+
+    exit_code: int = 1
 
 
 class SchemaError(TrustMineralsError, ValueError):
@@ -76,6 +82,8 @@ class UnknownNameError(TrustMineralsError, KeyError):
     short enough, every valid choice.
     """
 
+    exit_code = 2
+
     def __init__(
         self,
         kind: str,
@@ -109,3 +117,49 @@ class StoreError(TrustMineralsError, RuntimeError):
 
 class InputError(TrustMineralsError, ValueError):
     """A parameter is impossible (negative demand, probability outside [0, 1], ...)."""
+
+    exit_code = 2
+
+
+def named_error(exc: BaseException) -> TrustMineralsError | None:
+    """The named error for an expected failure that escaped as a built-in one, else ``None``.
+
+    The one mapping used by the CLI's and the API's error boundary: file-system failures
+    (missing, directory, permission, disk full) → :class:`ParseError` or :class:`StoreError`,
+    undecodable text → :class:`ParseError`, memory exhaustion → :class:`InputError` (the request
+    is too large), a DuckDB failure (I/O, corruption, schema mismatch) → :class:`StoreError`;
+    each as one line.
+
+    Examples
+    --------
+    >>> str(named_error(IsADirectoryError(21, "Is a directory", "plans")))
+    'plans: is a directory, expected a file'
+    """
+    import errno
+
+    if isinstance(exc, TrustMineralsError):
+        return exc
+    if isinstance(exc, OSError):
+        name = exc.filename if exc.filename is not None else None
+        if isinstance(exc, IsADirectoryError):
+            return ParseError("is a directory, expected a file", path=name)
+        if isinstance(exc, FileNotFoundError):
+            return ParseError("file not found", path=name)
+        if isinstance(exc, PermissionError):
+            return StoreError(f"{name}: permission denied" if name else "permission denied")
+        if exc.errno == errno.ENOSPC:
+            return StoreError(f"{name + ': ' if name else ''}no space left on the device")
+        return StoreError(f"{name + ': ' if name else ''}{exc.strerror or exc}")
+    if isinstance(exc, UnicodeDecodeError):
+        return ParseError(f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at {exc.start})")
+    if isinstance(exc, UnicodeError):
+        return ParseError(f"text cannot be encoded or decoded ({exc})")
+    if isinstance(exc, MemoryError):
+        return InputError(
+            f"not enough memory for this request ({str(exc).splitlines()[0] if str(exc) else 'MemoryError'}); "
+            "ask for fewer draws, points or years"
+        )
+    if type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb"):
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return StoreError(f"database error: {first}")
+    return None

@@ -26,19 +26,34 @@ def _app():  # type: ignore[no-untyped-def]
     if _DB.exists():
         _DB.unlink()
     build_tiny_store(_DB)
-    return create_app(_DB, ApiSettings(api_key="fuzz-key", max_draws=2000, rate_limit=10_000))
+    return create_app(
+        _DB, ApiSettings(api_key="fuzz-key", rate_limit=10_000, expensive_rate_limit=10_000)
+    )
 
 
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", _app())
+
+
+#: operations whose schema cannot state every rule the server checks, so a schema-valid request
+#: can still be refused with 400/422 ("valid request rejected"); each is refused with a problem
+#: naming the field. The remaining gap, measured with every check on: these 6 operations.
+FREE_FORM = {
+    "POST /api/v1/optimize": "spec is a free-form mapping of SourcingSpec fields",
+    "POST /api/v1/optimize/frontier": "spec is a free-form mapping of SourcingSpec fields",
+    "POST /api/v1/scenarios/run": "scenario is a free-form mapping; exactly one of preset/scenario",
+    "POST /api/v1/outlook/plan-demand": "plan_yaml is YAML text, checked after parsing",
+    "GET /api/v1/outlook/balance": "year must be an IEA outlook year (data, not declared)",
+    "POST /api/v1/scenarios/montecarlo": "a consumer set can resolve to no country with data",
+}
 
 
 @pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_honours_its_openapi_document(case: schemathesis.Case) -> None:
-    # every check except "schema-valid data must be accepted": a well-formed request can still be
-    # impossible (an empty country set, a year without data) and is then a documented 404/422
-    case.call_and_validate(
-        headers={"X-API-Key": "fuzz-key"},
-        excluded_checks=[schemathesis.checks.positive_data_acceptance],
-    )
+    # every check, "schema-valid data must be accepted" included except for FREE_FORM: the
+    # schema declares the caps, patterns and enums the server enforces, so elsewhere a request it
+    # allows is never refused with 400 or 422 (an unknown name is a documented 404)
+    label = f"{case.operation.method.upper()} {case.operation.path}"
+    excluded = [schemathesis.checks.positive_data_acceptance] if label in FREE_FORM else []
+    case.call_and_validate(headers={"X-API-Key": "fuzz-key"}, excluded_checks=excluded)

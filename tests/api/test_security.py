@@ -47,7 +47,7 @@ def test_too_many_draws_is_422_naming_the_limit(client: TestClient) -> None:
     assert r.status_code == 422
     body = r.json()
     assert body["invalid_params"][0]["name"] == "draws"
-    assert "max_draws" in body["detail"] and "1000" in body["detail"]
+    assert "caps.csv 'draws'" in body["detail"] and "1000" in body["detail"]
 
 
 def test_rate_limit_per_key_is_429(tiny_db: Path) -> None:
@@ -112,3 +112,83 @@ def test_rate_limiter_window_slides() -> None:
     assert info.value.status == 429 and info.value.headers["Retry-After"] == "9"
     lim.hit("k", now=10.5)  # the first hit left the window
     lim.hit("other", now=2.0)  # per key
+
+
+# --- no parameter is a file path; uploads are authenticated and capped -----------------------------
+@pytest.mark.parametrize("route", ["/api/v1/outlook/demand", "/api/v1/outlook/balance"])
+@pytest.mark.parametrize("plan", [".env", "serve.log", "pyproject.toml", "README.md", "api_key"])
+def test_plan_is_an_id_never_a_file_and_leaks_nothing(
+    client: TestClient, route: str, plan: str
+) -> None:
+    r = client.get(route, params={"plan": plan, "country": "IND", "draws": 10})
+    # a file name is refused by the id pattern (422) or unknown among the shipped ids (404):
+    # the answer is the same whether or not such a file exists, and no content is echoed
+    assert r.status_code in (404, 422)
+    assert "API_TOKEN" not in r.text and "[project]" not in r.text and "line" not in r.text
+    assert r.status_code == 404 or r.json()["invalid_params"][0]["name"] == "plan"
+
+
+def test_an_existing_and_a_missing_file_name_get_the_same_answer(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "secret").write_text("API_TOKEN: abc: def\n")
+    monkeypatch.chdir(tmp_path)
+    here = client.get("/api/v1/outlook/demand", params={"plan": "secret"})
+    absent = client.get("/api/v1/outlook/demand", params={"plan": "absent"})
+    assert here.status_code == absent.status_code == 404
+    assert here.json()["detail"].replace("secret", "absent") == absent.json()["detail"]
+
+
+def test_a_shipped_plan_id_and_an_uploaded_plan_give_the_same_demand(tiny_db: Path) -> None:
+    from trust_minerals.outlook._files import outlook_path
+
+    client = make_client(tiny_db, max_body_bytes=65536)
+    shipped = client.get("/api/v1/outlook/demand", params={"plan": "india-2030"})
+    assert shipped.status_code == 200
+    text = outlook_path("plans", "india-2030.yaml").read_text(encoding="utf-8")
+    assert client.post("/api/v1/outlook/plan-demand", json={"plan_yaml": text}).status_code == 401
+    up = client.post(
+        "/api/v1/outlook/plan-demand", json={"plan_yaml": text}, headers={"X-API-Key": KEY}
+    )
+    assert up.status_code == 200 and up.json() == shipped.json()
+
+
+def test_an_uploaded_plan_error_names_the_line_but_does_not_echo_it(client: TestClient) -> None:
+    r = client.post(
+        "/api/v1/outlook/plan-demand",
+        json={"plan_yaml": "name: x\nAPI_TOKEN: abc: def\n"},
+        headers={"X-API-Key": KEY},
+    )
+    assert r.status_code == 400 and "line 2" in r.json()["detail"]
+    assert "API_TOKEN" not in r.text and "abc" not in r.text
+
+
+@pytest.mark.parametrize("draws", [300000.0, "300000", "3e5", 2.5, "many", True])
+def test_sizes_are_coerced_before_the_cap(client: TestClient, draws: object) -> None:
+    r = client.post(
+        "/api/v1/optimize",
+        json={"spec": {"buyer": "IND", "commodity": "lithium", "demand": 1, "draws": draws}},
+        headers={"X-API-Key": KEY},
+    )
+    assert r.status_code == 422
+    assert r.json()["invalid_params"][0]["name"] == "spec.draws"
+
+
+def test_expensive_gets_share_a_per_client_rate_limit(tiny_db: Path) -> None:
+    with make_client(tiny_db, expensive_rate_limit=2) as c:
+        codes = [
+            c.get("/api/v1/outlook/recovery", params={"country": "IND", "draws": 10, "seed": s})
+            for s in range(3)
+        ]
+    assert [r.status_code for r in codes][:2] != [429, 429] and codes[2].status_code == 429
+    assert codes[2].headers["Retry-After"]
+
+
+def test_openapi_declares_the_caps(client: TestClient) -> None:
+    from trust_minerals.caps import cap
+
+    doc = client.get("/api/v1/openapi.json").json()
+    params = {p["name"]: p for p in doc["paths"]["/api/v1/criticality"]["get"]["parameters"]}
+    assert params["uncertainty"]["schema"]["maximum"] == cap("uncertainty").max
+    plan = {p["name"]: p for p in doc["paths"]["/api/v1/outlook/demand"]["get"]["parameters"]}
+    assert "pattern" in plan["plan"]["schema"]["anyOf"][0]

@@ -58,7 +58,7 @@ def test_failed_build_leaves_the_existing_database_unchanged(tmp_path: Path) -> 
         build_database(db, force=True, tables=crashing)
     assert db.read_bytes() == before
     assert read_meta(db) == meta
-    assert [p.name for p in tmp_path.iterdir()] == ["t.duckdb"]
+    assert [p.name for p in tmp_path.iterdir() if p.suffix != ".lock"] == ["t.duckdb"]
 
 
 def test_unknown_source_id_is_rejected(tmp_path: Path) -> None:
@@ -93,3 +93,70 @@ def test_export_writes_every_table_as_parquet(tmp_path: Path) -> None:
     assert {f.stem for f in files} >= {"production", "countries", "trade"}
     back = pd.read_parquet(tmp_path / "out" / "production.parquet")
     assert back["quantity"].isna().sum() == 1 and len(back) == 4
+
+
+# --- integrity, stale build files, the writer lock ------------------------------------------------
+def _corrupt(path: Path) -> None:
+    """Flip 64 bytes inside the first data block (DuckDB's block checksum no longer matches)."""
+    with open(path, "r+b") as fh:
+        fh.seek(300_000 if path.stat().st_size > 400_000 else 3 * 262_144 // 2)
+        chunk = fh.read(64)
+        fh.seek(-len(chunk), 1)
+        fh.write(bytes(b ^ 0xFF for b in chunk))
+
+
+def test_integrity_check_reports_row_counts_of_an_intact_store(tmp_path: Path) -> None:
+    from trust_minerals.data.integrity import verify_store
+
+    db = tmp_path / "t.duckdb"
+    build_database(db, tables=_tables)
+    table = verify_store(db).table.set_index("table")
+    assert table.loc["production", "rows"] == table.loc["production", "recorded"] == 4
+
+
+def test_a_row_count_unlike_the_recorded_one_is_named(tmp_path: Path) -> None:
+    import duckdb
+
+    from trust_minerals.data.integrity import StoreCorruptError, verify_store
+
+    db = tmp_path / "t.duckdb"
+    build_database(db, tables=_tables)
+    con = duckdb.connect(str(db))
+    con.execute("DELETE FROM production WHERE country = 'USA'")
+    con.close()
+    with pytest.raises(StoreCorruptError, match="'production' holds 3 rows but .* recorded 4"):
+        verify_store(db)
+    report = build_database(db, tables=_tables)  # not "up to date": rebuilt, and says why
+    assert report.built and "integrity" in report.message
+    assert verify_store(db).table.set_index("table").loc["production", "rows"] == 4
+
+
+def test_a_corrupted_block_is_detected_and_rebuilt(tmp_path: Path) -> None:
+    from trust_minerals.data.build import build_tables
+    from trust_minerals.data.integrity import StoreCorruptError, verify_store
+
+    db = tmp_path / "t.duckdb"
+    tables = build_tables()
+    build_database(db, tables=lambda: tables)
+    _corrupt(db)
+    with pytest.raises(StoreCorruptError, match="checksum"):
+        verify_store(db)
+    assert build_database(db, tables=lambda: tables).built
+    verify_store(db)
+
+
+def test_stale_build_files_of_killed_builds_are_removed(tmp_path: Path) -> None:
+    db = tmp_path / "t.duckdb"
+    stale = tmp_path / ".t.duckdb.building-99999999"
+    stale.write_bytes(b"half a database")
+    build_database(db, tables=_tables)
+    assert not stale.exists()
+
+
+def test_a_build_waits_for_the_writer_lock_or_fails_naming_it(tmp_path: Path) -> None:
+    from trust_minerals.data.lock import StoreLockedError, writer_lock
+
+    db = tmp_path / "t.duckdb"
+    with writer_lock(db, what="import"), pytest.raises(StoreLockedError, match="pid"):
+        build_database(db, tables=_tables, lock_timeout=0.2)
+    assert not db.exists()

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.report import brief
 
 
 def test_profile_gathers_stages_controls_and_sources(tiny_ds) -> None:  # type: ignore[no-untyped-def]
@@ -99,3 +100,36 @@ def test_cli_unknown_commodity_exits_2(
     )
     assert result.exit_code == 2
     assert "unobtainium" in result.output
+
+
+def test_pdf_renderer_bounds_concurrent_prints_and_caches(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    from trust_minerals.caps import cap
+
+    running, peak = 0, 0
+    lock = threading.Lock()
+
+    def fake_print(html: str, *, timeout_s: float) -> bytes:
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(0.05)
+        with lock:
+            running -= 1
+        return html.encode()
+
+    monkeypatch.setattr(brief, "_print_pdf", fake_print)
+    renderer = brief._PdfRenderer()
+    monkeypatch.setattr(brief, "_RENDERER", renderer)
+    pages = [f"<p>{i % 3}</p>" for i in range(12)]
+    threads = [threading.Thread(target=brief.html_to_pdf, args=(p,)) for p in pages]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert peak <= cap("pdf_renders").max
+    assert renderer.renders == 3  # one print per distinct page, the rest from the cache
+    assert brief.html_to_pdf("<p>1</p>") == b"<p>1</p>" and renderer.renders == 3

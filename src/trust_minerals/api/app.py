@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from starlette.responses import Response
 
 from trust_minerals.api.jobs import JobManager
+from trust_minerals.api.params import WorkGate
 from trust_minerals.api.problems import install_handlers, problem_responses
 from trust_minerals.api.security import (
     ApiSettings,
@@ -44,6 +45,7 @@ class AppState:
         self.api_key, self.key_source = resolve_api_key(db_path, settings.api_key)
         self.limiter = RateLimiter(settings.rate_limit, settings.rate_window_s)
         self.jobs = JobManager(workers=settings.job_workers, max_jobs=settings.max_jobs)
+        self.gate = WorkGate(settings.expensive_rate_limit)
         self._ds: SupplyDataset | None = None
         self._lock = threading.Lock()
         self._cache: dict[Hashable, Any] = {}
@@ -126,6 +128,11 @@ def no_path_like(request: Request) -> None:
         check_not_path_like("query parameter name", name)
     for name, value in request.path_params.items():
         check_not_path_like(name, value)
+
+
+def expensive(request: Request) -> None:
+    """Dependency of expensive GETs (Monte Carlo, criticality draws): per-client rate limit (429)."""
+    state_of(request).gate.admit(request)
 
 
 def require_key(request: Request) -> str:

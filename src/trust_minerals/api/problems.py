@@ -156,8 +156,25 @@ def install_handlers(app: Any) -> None:
         )
         return problem.response(request.url.path)
 
+    async def on_builtin(request: Request, exc: Exception) -> Response:
+        # the same mapping as the CLI's boundary (decode, I/O, permission, memory, database);
+        # anything it cannot name is a bug: a 500 problem, details only in the server log
+        from trust_minerals.errors import named_error
+
+        named = named_error(exc)
+        problem = (
+            from_library_error(named)
+            if named is not None
+            else Problem(500, "Internal error", "unexpected error; see the server log")
+        )
+        return problem.response(request.url.path)
+
+    import duckdb
+
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(TrustMineralsError, on_library)
+    for builtin in (OSError, UnicodeError, MemoryError, duckdb.Error, Exception):
+        app.add_exception_handler(builtin, on_builtin)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(HTTPException, on_http)
 

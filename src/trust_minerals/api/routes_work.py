@@ -10,19 +10,35 @@ not registered.
 from __future__ import annotations
 
 import importlib.util
-from typing import Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from trust_minerals.api.app import AppState, json_response, records, require_key, state_of
+from trust_minerals.api.app import (
+    AppState,
+    expensive,
+    json_response,
+    records,
+    require_key,
+    state_of,
+)
 from trust_minerals.api.models import JobInfo
+from trust_minerals.api.params import name_query, size_query, year_query
 from trust_minerals.api.problems import Problem, problem_responses
-from trust_minerals.api.security import check_cap, check_not_path_like
+from trust_minerals.api.security import check_not_path_like
+from trust_minerals.caps import cap, check_size
+from trust_minerals.outlook.plans import PLAN_ID_PATTERN
+from trust_minerals.schema import vocabulary
 
 Rows = list[dict[str, Any]]
+if TYPE_CHECKING:
+    StageName = str
+else:  # the stage vocabulary (data/spec/vocabulary.csv) as an enum in the OpenAPI schema
+    StageName = Literal[tuple(vocabulary("stage"))]
 GET_ERRORS = problem_responses(404, 422)
+EXPENSIVE_ERRORS = problem_responses(404, 422, 429, 503)
 POST_ERRORS = problem_responses(401, 403, 404, 413, 422, 429)
 
 
@@ -36,7 +52,7 @@ def _available(module: str) -> bool:
 class ScenarioRunRequest(BaseModel):
     """Run one scenario: a preset by name, or a scenario composed in the request."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     preset: str | None = Field(
         None, max_length=80, description="Preset name (GET /scenarios/presets)"
@@ -44,8 +60,11 @@ class ScenarioRunRequest(BaseModel):
     scenario: dict[str, Any] | None = Field(
         None, description="A scenario (ScenarioSpec: shocks, horizon_months, ...)"
     )
-    consumers: list[str] = Field(
-        default_factory=lambda: ["USA", "IND"], max_length=20, description="ISO3 codes or groups"
+    consumers: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
+        default_factory=lambda: ["USA", "IND"],
+        min_length=1,
+        max_length=cap("consumers").max,
+        description="ISO3 codes or groups",
     )
     recovery: bool = Field(False, description="Count secondary supply from recovery shocks")
 
@@ -53,20 +72,27 @@ class ScenarioRunRequest(BaseModel):
 class MonteCarloRequest(BaseModel):
     """A Monte Carlo of country-level disruptions (runs as a background job)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    consumers: list[str] = Field(default_factory=lambda: ["USA", "IND"], max_length=20)
+    consumers: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
+        default_factory=lambda: ["USA", "IND"], min_length=1, max_length=cap("consumers").max
+    )
     draws: int = Field(
-        10_000, ge=1, description="Number of draws (capped by the server's max_draws)"
+        10_000,
+        ge=cap("draws").min,
+        le=cap("draws").max,
+        description="Number of draws (caps.csv 'draws'; the server's max_draws may be lower)",
     )
     seed: int = Field(1, ge=0, le=2**32 - 1)
-    commodities: list[str] | None = Field(
-        None, max_length=100, description="Default: every commodity"
+    commodities: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
+        None, min_length=1, max_length=cap("commodities").max, description="Default: every commodity"
     )
-    stages: list[str] = Field(default_factory=lambda: ["mine", "refinery"], max_length=6)
-    year: int | None = Field(None, ge=1900, le=2100)
-    severity: str | float = Field(
-        "default", description="default, full, or a fixed share in [0, 1]"
+    stages: list[StageName] = Field(
+        default_factory=lambda: ["mine", "refinery"], min_length=1, max_length=6
+    )
+    year: int | None = Field(None, ge=cap("year").min, le=cap("year").max)
+    severity: Literal["default", "full"] | Annotated[float, Field(ge=0, le=1, strict=True)] = (
+        Field("default", description="default, full, or a fixed share in [0, 1]")
     )
 
 
@@ -135,13 +161,15 @@ def result_dict(result: Any) -> Any:
 class SourcingRequest(BaseModel):
     """A sourcing problem: the fields of the library's ``SourcingSpec`` (consumer, commodity, demand, ...)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     spec: dict[str, Any] = Field(
         description="SourcingSpec fields, e.g. {consumer: IND, commodity: lithium, demand: 20000}"
     )
     against: str = Field("cost", description="Frontier only: cost or partner_share")
-    points: int = Field(10, ge=2, le=50, description="Frontier only: number of points")
+    points: int = Field(
+        10, ge=cap("points").min, le=cap("points").max, description="Frontier only: number of points"
+    )
 
 
 def _sourcing_spec(req: SourcingRequest, st: AppState) -> Any:
@@ -161,12 +189,14 @@ def _sourcing_spec(req: SourcingRequest, st: AppState) -> Any:
             f"{', '.join(SourcingSpec.model_fields)}",
             params=[(f"spec.{name}", "unknown field") for name in unknown],
         )
+    given = dict(req.spec)
     for name in ("draws", "n_draws", "scenarios"):
-        value = req.spec.get(name)
-        if isinstance(value, int):
-            check_cap(f"spec.{name}", value, st.settings.max_draws, "max_draws")
+        if name in given:  # ints, floats such as 300000.0 and strings such as "300000" alike
+            given[name] = check_size(
+                "draws", given[name], field=f"spec.{name}", maximum=st.settings.max_draws
+            )
     try:
-        return SourcingSpec.create(**req.spec)
+        return SourcingSpec.create(**given)
     except InputError as exc:
         text = str(exc)
         named = re.findall(r"(?:^|: |; )([a-z_]+)(?:\.[\w.]+)?(?:=| must)", text)
@@ -207,6 +237,7 @@ def _register_optimize(router: APIRouter) -> None:
                 f"against={req.against!r}; choose cost or partner_share",
                 field="against",
             )
+        check_size("points", req.points)
         spec = _sourcing_spec(req, st)
         return json_response(
             result_dict(
@@ -216,9 +247,9 @@ def _register_optimize(router: APIRouter) -> None:
 
     @router.get("/screen", response_model=dict[str, Any], responses=GET_ERRORS, tags=["optimize"])
     def screen(
-        commodity: str = Query(..., min_length=1, max_length=64),
-        consumer: str | None = Query(None, min_length=1, max_length=80),
-        partners: str = Query("msp", min_length=1, max_length=200),
+        commodity: str = name_query(..., "Commodity id", 64),
+        consumer: str | None = name_query(None, "The buying consumer (ISO3 or group)"),
+        partners: str = name_query("msp", "Partner set", 200),
         st: AppState = Depends(state_of),
     ) -> Response:
         """Rank countries as overseas-asset destinations for a commodity."""
@@ -238,9 +269,7 @@ def _register_optimize(router: APIRouter) -> None:
         "/complement", response_model=dict[str, Any], responses=GET_ERRORS, tags=["optimize"]
     )
     def complement(
-        consumers: str = Query(
-            "USA,IND", min_length=1, max_length=20, description="Two ISO3 codes, e.g. USA,IND"
-        ),
+        consumers: str = name_query("USA,IND", "Two ISO3 codes, e.g. USA,IND", 20),
         st: AppState = Depends(state_of),
     ) -> Response:
         """Where one of two countries can supply what the other imports."""
@@ -257,16 +286,9 @@ def _register_optimize(router: APIRouter) -> None:
 def _register_metrics(router: APIRouter) -> None:
     @router.get("/risk", response_model=Rows, responses=GET_ERRORS, tags=["metrics"])
     def risk(
-        consumer: str = Query(
-            "USA",
-            min_length=1,
-            max_length=80,
-            description="ISO3, USA+IND, MSP, Quad, G7, EU or a list",
-        ),
-        partners: str | None = Query(
-            None, min_length=1, max_length=200, description="Partner set (default: the consumer)"
-        ),
-        year: int | None = Query(None, ge=1900, le=2100),
+        consumer: str = name_query("USA", "ISO3, USA+IND, MSP, Quad, G7, EU or a list"),
+        partners: str | None = name_query(None, "Partner set (default: the consumer)", 200),
+        year: int | None = year_query(None),
         st: AppState = Depends(state_of),
     ) -> Response:
         """Supply-risk indicators for every commodity × stage, for a consumer and partner set."""
@@ -278,24 +300,26 @@ def _register_metrics(router: APIRouter) -> None:
         )
         return json_response(body)
 
-    @router.get("/criticality", response_model=Rows, responses=GET_ERRORS, tags=["metrics"])
+    @router.get(
+        "/criticality",
+        response_model=Rows,
+        responses=EXPENSIVE_ERRORS,
+        tags=["metrics"],
+        dependencies=[Depends(expensive)],
+    )
     def criticality(
-        method: str = Query(
-            ..., min_length=1, max_length=32, description="eu, geopolrisk, usgs2022 or trust"
-        ),
-        consumer: str = Query("USA", min_length=1, max_length=80),
-        partners: str | None = Query(None, min_length=1, max_length=200),
-        year: int | None = Query(None, ge=1900, le=2100),
-        uncertainty: int = Query(
-            0, ge=0, description="Monte Carlo draws for rank intervals (capped by max_draws)"
-        ),
+        method: str = name_query(..., "eu, geopolrisk, usgs2022 or trust", 32),
+        consumer: str = name_query("USA", "ISO3, USA+IND, MSP, Quad, G7, EU or a list"),
+        partners: str | None = name_query(None, "Partner set", 200),
+        year: int | None = year_query(None),
+        uncertainty: int = size_query("uncertainty", 0, "Monte Carlo draws for rank intervals"),
         seed: int = Query(0, ge=0, le=2**32 - 1),
         st: AppState = Depends(state_of),
     ) -> Response:
         """Score every commodity with one criticality method, with a rank interval under uncertainty."""
         from trust_minerals.metrics.criticality import criticality as _criticality
 
-        check_cap("uncertainty", uncertainty, st.settings.max_draws, "max_draws")
+        check_size("uncertainty", uncertainty, maximum=st.settings.max_draws)
 
         def compute() -> Rows:
             r = _criticality(
@@ -310,19 +334,20 @@ def _register_metrics(router: APIRouter) -> None:
             return records(r.table)
 
         return json_response(
-            st.cached(("criticality", method, consumer, partners, year, uncertainty, seed), compute)
+            st.cached(
+                ("criticality", method, consumer, partners, year, uncertainty, seed),
+                lambda: st.gate.run(compute),
+            )
         )
 
 
 def _register_trade(router: APIRouter) -> None:
     @router.get("/trade/suppliers", response_model=Rows, responses=GET_ERRORS, tags=["metrics"])
     def suppliers(
-        commodity: str = Query(..., min_length=1, max_length=64),
-        consumer: str = Query(
-            ..., min_length=1, max_length=200, description="ISO3, USA+IND, MSP or a list"
-        ),
-        year: int | None = Query(None, ge=1900, le=2100, description="Default: the latest"),
-        stage: str | None = Query(None, min_length=1, max_length=32),
+        commodity: str = name_query(..., "Commodity id", 64),
+        consumer: str = name_query(..., "ISO3, USA+IND, MSP or a list", 200),
+        year: int | None = year_query(None, "Default: the latest"),
+        stage: str | None = name_query(None, "Stage", 32),
         st: AppState = Depends(state_of),
     ) -> Response:
         """Suppliers of a consumer for a commodity: value (USD), quantity (t) and shares (BACI)."""
@@ -377,12 +402,7 @@ def _register_scenarios(router: APIRouter) -> None:
             if req.preset is not None
             else scenario_from_dict(req.scenario, where="scenario")
         )
-        check_cap(
-            "horizon_months",
-            spec.horizon_months,
-            st.settings.max_horizon_months,
-            "max_horizon_months",
-        )
+        check_size("horizon_months", spec.horizon_months, maximum=st.settings.max_horizon_months)
         result = propagate(st.ds, spec, req.consumers, use_recovery=req.recovery)
         return json_response(
             {
@@ -407,7 +427,7 @@ def _register_scenarios(router: APIRouter) -> None:
         from trust_minerals.simulate.montecarlo import shortfall_risk
 
         check_not_path_like("body", req.model_dump())
-        check_cap("draws", req.draws, st.settings.max_draws, "max_draws")
+        check_size("draws", req.draws, maximum=st.settings.max_draws)
         ds = st.ds
 
         def work(progress: Any) -> dict[str, Any]:
@@ -443,10 +463,37 @@ def _register_jobs(router: APIRouter) -> None:
         return json_response(st.jobs.get(job_id).info())
 
 
+class PlanUpload(BaseModel):
+    """A deployment plan uploaded as YAML text (the format of ``outlook/plans/india-2030.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    plan_yaml: str = Field(
+        min_length=1,
+        max_length=cap("plan_bytes").max,
+        description="The plan as YAML text (caps.csv 'plan_bytes')",
+    )
+
+
+PLAN_QUERY = Query(
+    None,
+    pattern=PLAN_ID_PATTERN,
+    max_length=64,
+    description="Id of a plan shipped in the package (e.g. india-2030); never a file path. "
+    "To use your own plan, POST it to /outlook/plan-demand.",
+)
+
+
+def _plan(plan_id: str | None) -> Any:
+    from trust_minerals.outlook.plans import shipped_plan
+
+    return None if plan_id is None else shipped_plan(plan_id)
+
+
 def _register_outlook(router: APIRouter) -> None:
     @router.get("/outlook/recovery", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
     def recovery(
-        country: str = Query(..., min_length=1, max_length=8, description="ISO3, e.g. IND"),
+        country: str = name_query(..., "ISO3, e.g. IND", 8),
         st: AppState = Depends(state_of),
     ) -> Response:
         """Recovery per residue stream in three levels: contained, technically recoverable, capacity."""
@@ -458,27 +505,19 @@ def _register_outlook(router: APIRouter) -> None:
 
     @router.get("/outlook/demand", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
     def demand(
-        scenario: str = Query(
-            "STEPS", min_length=1, max_length=16, description="IEA scenario: STEPS, APS or NZE"
-        ),
-        year: int = Query(2030, ge=1900, le=2100),
-        commodity: str | None = Query(
-            None, min_length=1, max_length=64, description="Commodity id or IEA name"
-        ),
-        plan: str | None = Query(
-            None,
-            min_length=1,
-            max_length=64,
-            description="A shipped deployment plan name (e.g. india-2030)",
-        ),
+        scenario: str = name_query("STEPS", "IEA scenario: STEPS, APS or NZE", 16),
+        year: int = year_query(2030),
+        commodity: str | None = name_query(None, "Commodity id or IEA name", 64),
+        plan: str | None = PLAN_QUERY,
         st: AppState = Depends(state_of),
     ) -> Response:
         """IEA demand outlook (kt, as published) or the bottom-up demand of a shipped plan (t)."""
-        check_cap("year", year, st.settings.max_year, "max_year")
         if plan is not None:
             from trust_minerals.outlook.plans import plan_demand
 
-            return json_response(st.cached(("plan", plan), lambda: records(plan_demand(plan))))
+            return json_response(
+                st.cached(("plan", plan), lambda: records(plan_demand(_plan(plan))))
+            )
         from trust_minerals.outlook.demand import demand_outlook
 
         return json_response(
@@ -488,20 +527,26 @@ def _register_outlook(router: APIRouter) -> None:
             )
         )
 
+    @router.post(
+        "/outlook/plan-demand", response_model=Rows, responses=POST_ERRORS, tags=["outlook"]
+    )
+    def demand_of_upload(
+        req: PlanUpload, st: AppState = Depends(state_of), _key: str = Depends(require_key)
+    ) -> Response:
+        """Bottom-up demand (t) of an uploaded plan (YAML text in the body; needs the API key)."""
+        from trust_minerals.outlook.plans import plan_demand, plan_from_text
+
+        return json_response(records(plan_demand(plan_from_text(req.plan_yaml))))
+
     @router.get("/outlook/balance", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
     def balance(
-        consumer: str | None = Query(
-            None,
-            min_length=1,
-            max_length=64,
-            description="Consumer (IND, USA+IND, usa_ind, MSP ...); omit for the world",
+        consumer: str | None = name_query(
+            None, "Consumer (IND, USA+IND, usa_ind, MSP ...); omit for the world", 64
         ),
-        country: str | None = Query(
-            None, min_length=1, max_length=64, description="Deprecated spelling of consumer"
-        ),
-        year: int | None = Query(None, ge=1900, le=2100),
-        scenario: str = Query("STEPS", min_length=1, max_length=16),
-        plan: str | None = Query(None, min_length=1, max_length=64),
+        country: str | None = name_query(None, "Deprecated spelling of consumer", 64),
+        year: int | None = year_query(None),
+        scenario: str = name_query("STEPS", "IEA scenario: STEPS, APS or NZE", 16),
+        plan: str | None = PLAN_QUERY,
         include_potential: bool = Query(
             False, description="Count technically recoverable recovery (default: capacity only)"
         ),
@@ -513,8 +558,6 @@ def _register_outlook(router: APIRouter) -> None:
         if consumer is not None and country is not None:
             raise Problem(422, "Invalid parameter", "give consumer or country, not both")
         who = consumer if consumer is not None else country
-        if year is not None:
-            check_cap("year", year, st.settings.max_year, "max_year")
         key = ("balance", who, year, scenario, plan, include_potential)
         return json_response(
             st.cached(
@@ -525,7 +568,7 @@ def _register_outlook(router: APIRouter) -> None:
                         consumer=who,
                         year=year,
                         scenario=scenario,
-                        plan=plan,
+                        plan=_plan(plan),
                         include_potential=include_potential,
                     )
                 ),

@@ -50,15 +50,22 @@ class ApiSettings:
     """
 
     api_key: str | None = None  # None: from TRUST_API_KEY or the key file
-    max_body_bytes: int = 64 * 1024
-    max_draws: int = 200_000
-    max_horizon_months: int = 60
-    max_year: int = 2050
-    rate_limit: int = 60
+    max_body_bytes: int = field(default_factory=lambda: _cap("body_bytes"))
+    max_draws: int = field(default_factory=lambda: _cap("draws"))
+    max_horizon_months: int = field(default_factory=lambda: _cap("horizon_months"))
+    max_year: int = field(default_factory=lambda: _cap("year"))
+    rate_limit: int = field(default_factory=lambda: _cap("rate_limit"))
     rate_window_s: float = 60.0
+    expensive_rate_limit: int = field(default_factory=lambda: _cap("rate_limit"))
     cors_origins: tuple[str, ...] = ()  # CORS is off unless origins are given
     max_jobs: int = 50
     job_workers: int = 1
+
+
+def _cap(name: str) -> int:
+    from trust_minerals.caps import cap
+
+    return cap(name).max
 
 
 def key_file_path(db_path: Path) -> Path:
@@ -87,11 +94,19 @@ def resolve_api_key(db_path: Path, explicit: str | None = None) -> tuple[str, st
         key = path.read_text(encoding="utf-8").strip()
         if key:
             return key, str(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(key + "\n")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(key + "\n")
+    except OSError as exc:
+        from trust_minerals.errors import StoreError
+
+        raise StoreError(
+            f"cannot write the API key file {path} ({exc.strerror or exc}); set {KEY_ENV} "
+            "or make the database directory writable"
+        ) from None
     return key, str(path)
 
 
@@ -225,6 +240,29 @@ class BodySizeLimit:
             if too_big:
                 await self._refuse(scope, send)
                 return
+        else:  # no length (chunked): read the body here, at most max_bytes, then replay it
+            buffered: list[MutableMapping[str, Any]] = []
+            size = 0
+            while True:
+                message = await receive()
+                buffered.append(message)
+                if message["type"] != "http.request":
+                    break
+                size += len(message.get("body", b""))
+                if size > self.max_bytes:
+                    await self._refuse(scope, send)
+                    return
+                if not message.get("more_body", False):
+                    break
+            replay = iter(buffered)
+
+            async def replayed() -> MutableMapping[str, Any]:
+                try:
+                    return next(replay)
+                except StopIteration:
+                    return await receive()
+
+            receive = replayed
         received = 0
         started = False
 

@@ -16,16 +16,37 @@ from trust_minerals.cli import query as _query
 
 
 class _TrustGroup(TyperGroup):
-    """Turns the library's named errors into one line ``Error: ...`` and exit code 2."""
+    """The CLI's one error boundary: every expected failure becomes one line ``Error: ...``.
+
+    Exit status 1 for a data error (a file, the store, the disk), 2 for a usage error (an
+    impossible argument or an unknown name; click's own usage errors also exit 2). Unexpected
+    exceptions (bugs) keep their traceback.
+    """
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
-        from trust_minerals.errors import TrustMineralsError
+        import click
+
+        from trust_minerals.errors import named_error
 
         try:
             return super().invoke(ctx)
-        except TrustMineralsError as exc:
-            typer.echo(f"Error: {exc}", err=True)
-            raise typer.Exit(2) from None
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the boundary re-raises what it cannot name
+            named = named_error(exc)
+            if named is None:
+                raise
+            message = " ".join(str(named).split())  # one line, whatever the library wrote
+            typer.echo(f"Error: {message}", err=True)
+            raise typer.Exit(named.exit_code) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        from trust_minerals import __version__
+
+        typer.echo(f"trust-minerals {__version__}")
+        raise typer.Exit()
 
 
 app = typer.Typer(
@@ -36,6 +57,26 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _main(
+    _show_version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit"
+    ),
+    verbose: int = typer.Option(
+        0, "--verbose", "-v", count=True, help="More log output (-v info, -vv debug)"
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr"),
+) -> None:
+    """trust-minerals: critical-mineral supply-chain resilience (US-India TRUST, MSP)."""
+    import logging
+
+    level = (
+        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    )
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
 
 for _module in (_data, _query):
     _module.register(app)

@@ -29,7 +29,7 @@ FORMAT_OPTION = typer.Option(
 def _jsonable(value: Any) -> Any:
     if value is None:
         return None
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):  # JSON has no NaN or Infinity
         return None
     if value is pd.NA or value is pd.NaT:
         return None
@@ -69,7 +69,9 @@ def emit(
     """Print ``df`` as a Rich table, a JSON array of row objects, or CSV."""
     fmt = OutputFormat(fmt)
     if fmt is OutputFormat.json:
-        sys.stdout.write(json.dumps(records(df), ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(
+            json.dumps(records(df), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+        )
     elif fmt is OutputFormat.csv:
         sys.stdout.write(df.to_csv(index=False))
     else:

@@ -58,11 +58,24 @@ def register(app: typer.Typer) -> None:
     def check(
         db: Path | None = DB_OPTION,
         show_all: bool = typer.Option(False, "--all", help="Also list groups within rounding"),
+        integrity: bool = typer.Option(
+            False,
+            "--integrity",
+            help="Verify the store instead: every block's checksum and every table's row count "
+            "against the last build or import (exit 1 with a named error if damaged)",
+        ),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
         """Named countries + Other countries against the World total, with the kind of each mismatch."""
         from trust_minerals.data.check import check_totals
         from trust_minerals.data.store import load_dataset
+
+        if integrity:
+            from trust_minerals.data.integrity import verify_store
+
+            report = verify_store(db)
+            emit(report.table, fmt, title=f"Store integrity: {report.path} is intact")
+            return
 
         res = check_totals(load_dataset(db))
         shown = res if show_all else res[res["kind"] != "within_rounding"]

@@ -12,7 +12,10 @@ import typer
 report_app = typer.Typer(help="Printable briefs (HTML or PDF).", no_args_is_help=True)
 
 
-def _serve(host: str, port: int) -> None:
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+
+
+def _serve(host: str, port: int, log_level: str = "warning") -> None:
     import uvicorn
 
     from trust_minerals.api import create_app
@@ -25,7 +28,7 @@ def _serve(host: str, port: int) -> None:
     )
     origin = "TRUST_API_KEY" if st.key_source == "env" else st.key_source
     typer.echo(f"API key (for POST endpoints, header X-API-Key; from {origin}): {st.api_key}")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
 
 
 def register(app: typer.Typer) -> None:
@@ -33,9 +36,16 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on"),
         port: int = typer.Option(8000, "--port", min=1, max=65535),
+        log_level: str = typer.Option(
+            "warning", "--log-level", help="Server log level: " + ", ".join(LOG_LEVELS)
+        ),
     ) -> None:
         """Serve the dashboard and the REST API; print the URL and the API key."""
-        _serve(host, port)
+        if log_level.lower() not in LOG_LEVELS:
+            from trust_minerals.errors import UnknownNameError
+
+            raise UnknownNameError("log level", [log_level], list(LOG_LEVELS), where="--log-level")
+        _serve(host, port, log_level.lower())
 
     @app.command("main", hidden=True)
     def main_job(port: int = typer.Option(8000, "--port", min=1, max=65535)) -> None:

@@ -104,6 +104,7 @@ def build_database(
     force: bool = False,
     tables: Callable[[], Mapping[str, pd.DataFrame]] | None = None,
     progress: Callable[[str], None] | None = None,
+    lock_timeout: float | None = None,
 ) -> BuildReport:
     """Build the DuckDB store from the bundled raw files.
 
@@ -118,16 +119,52 @@ def build_database(
         Returns the tables to store (default: :func:`trust_minerals.data.build.build_tables`).
     progress : callable, optional
         Called with a short message before each source is parsed.
+    lock_timeout : float, optional
+        Seconds to wait for another build or import of the same store (default
+        ``$TRUST_LOCK_TIMEOUT`` or 60); then :class:`~trust_minerals.data.lock.StoreLockedError`.
 
     The new database is written to a temporary file and renamed over the old one only after
     everything succeeded: on any error the previous database is left exactly as it was.
     """
+    from trust_minerals.data.lock import writer_lock
+
     path = Path(path) if path else default_db_path()
     t0 = time.perf_counter()
-    if path.exists() and not force and store_is_current(path):
-        return BuildReport(
-            path, False, 0.0, {}, f"database is up to date at {path} (use --force to rebuild)"
-        )
+    with writer_lock(path, timeout=lock_timeout, what="build"):
+        _remove_stale_builds(path)
+        note = ""
+        if path.exists() and not force and store_is_current(path):
+            from trust_minerals.data.integrity import StoreCorruptError, verify_store
+
+            try:
+                verify_store(path)
+            except StoreCorruptError as exc:
+                note = f" (the previous store failed its integrity check and was replaced: {exc})"
+            else:
+                return BuildReport(
+                    path,
+                    False,
+                    0.0,
+                    {},
+                    f"database is up to date at {path} (use --force to rebuild)",
+                )
+        validated = _validated_tables(tables, progress)
+        _write_store(path, validated)
+    rows = {name: len(df) for name, df in validated.items()}
+    return BuildReport(path, True, time.perf_counter() - t0, rows, f"built {path}{note}")
+
+
+def _remove_stale_builds(path: Path) -> None:
+    """Delete ``.<store>.building-<pid>`` files left by killed builds (the caller holds the lock,
+    so no build is in progress)."""
+    for stale in path.parent.glob(f".{path.name}.building-*"):
+        stale.unlink(missing_ok=True)
+
+
+def _validated_tables(
+    tables: Callable[[], Mapping[str, pd.DataFrame]] | None,
+    progress: Callable[[str], None] | None,
+) -> dict[str, pd.DataFrame]:
     raw: Mapping[str, pd.DataFrame]
     if tables is None:
         from trust_minerals.data.build import build_tables
@@ -142,10 +179,20 @@ def build_database(
         if name not in raw:
             raise StoreError(f"the build produced no table {name!r}")
         validated[name] = validate(name, raw[name], where="build", sources=source_ids)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    return validated
+
+
+def _write_store(path: Path, validated: Mapping[str, pd.DataFrame]) -> None:
+    """Write the tables to a temporary file and rename it over ``path`` (atomic)."""
+    from trust_minerals.data.integrity import ROWS_KEY
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the database directory {path.parent}: {exc.strerror}"
+        ) from None
     tmp = path.with_name(f".{path.name}.building-{os.getpid()}")
-    for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
-        stale.unlink(missing_ok=True)
     try:
         con = _connect(tmp, read_only=False)
         try:
@@ -154,6 +201,7 @@ def build_database(
                 "schema_version": schema_version(),
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "vintages": "USGS MCS 2026 (2024-2025), USGS MCS 2025 (2023); BACI HS92 V202401b; WGI 2023",
+                **{ROWS_KEY + name: str(len(df)) for name, df in validated.items()},
             }
             con.execute("CREATE TABLE _meta (key VARCHAR, value VARCHAR)")
             con.executemany("INSERT INTO _meta VALUES (?, ?)", list(meta.items()))
@@ -161,22 +209,27 @@ def build_database(
         finally:
             con.close()
         os.replace(tmp, path)
-    except BaseException:
+    except OSError as exc:
+        raise StoreError(f"cannot write the database {path}: {exc.strerror or exc}") from None
+    finally:
         tmp.unlink(missing_ok=True)
         tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
-        raise
-    rows = {name: len(df) for name, df in validated.items()}
-    return BuildReport(path, True, time.perf_counter() - t0, rows, f"built {path}")
 
 
 def _read_table(path: Path, name: str) -> pd.DataFrame:
     """Read a large table through Arrow, with Arrow-backed strings (about 4x less memory and
     time than Python string objects for the 1 M-row trade table)."""
+    import duckdb
     import pyarrow as pa
 
     con = _connect(path, read_only=True)
     try:
         arrow = con.sql(f'SELECT * FROM "{name}"').to_arrow_table()
+    except duckdb.Error as exc:
+        raise StoreError(
+            f"cannot read table {name!r} of {path} ({str(exc).splitlines()[0]}); "
+            "check it with 'trust data check --integrity'"
+        ) from None
     finally:
         con.close()
     strings = pd.StringDtype("pyarrow")
@@ -210,6 +263,8 @@ def load_dataset(path: Path | str | None = None) -> SupplyDataset:
     >>> ds = load_dataset()                         # doctest: +SKIP
     >>> ds.select(commodity="cobalt").production    # doctest: +SKIP
     """
+    import duckdb
+
     path = Path(path) if path else default_db_path()
     if not path.exists():
         raise StoreError(f"no database at {path}; run 'trust data build' first")
@@ -230,7 +285,14 @@ def load_dataset(path: Path | str | None = None) -> SupplyDataset:
             if name in LAZY_TABLES:
                 tables[name] = _lazy(path, name)
             else:
-                tables[name] = _restore_dtypes(name, con.execute(f'SELECT * FROM "{name}"').df())
+                try:
+                    frame = con.execute(f'SELECT * FROM "{name}"').df()
+                except duckdb.Error as exc:
+                    raise StoreError(
+                        f"cannot read table {name!r} of {path} ({str(exc).splitlines()[0]}); "
+                        "rebuild with 'trust data build --force'"
+                    ) from None
+                tables[name] = _restore_dtypes(name, frame)
     finally:
         con.close()
     return SupplyDataset.from_tables(tables, meta={**meta, "path": str(path)}, validated=True)

@@ -121,6 +121,9 @@ def efficient_frontier(
     >>> f.points["cvar_opt"].is_monotonic_increasing                    # doctest: +SKIP
     True
     """
+    from trust_minerals.caps import check_size
+
+    points = check_size("points", points)
     spec = spec if spec is not None else SourcingSpec.create(**fields)
     prep = prepare(ds, spec, loss=loss)
     problems, notes = frontier_problems(prep.problem, against, points)

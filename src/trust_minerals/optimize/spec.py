@@ -6,6 +6,7 @@ label ``assumption``); nothing is typed into code.
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -113,8 +114,8 @@ class SourcingSpec(BaseModel):
     @field_validator("demand")
     @classmethod
     def _demand(cls, v: float) -> float:
-        if not v > 0:
-            raise ValueError("demand must be positive")
+        if not (v > 0 and math.isfinite(v)):
+            raise ValueError("demand must be a positive finite number")
         return v
 
     @field_validator("max_supplier_share", "min_partner_share", "exportable_fraction")

@@ -237,7 +237,13 @@ def check_plan(plan: PlanSpec, *, path: str | None = None) -> PlanSpec:
                 field="unit",
                 value=units,
             )
+        if not math.isfinite(deployment_quantity(d)):
+            raise InputError(
+                f"{entry}: the product of the factors is not a finite number (overflow)"
+            )
         for o in d.intensities:
+            if not all(math.isfinite(v) for v in (o.value, o.low or 0.0, o.high or 0.0)):
+                raise InputError(f"{entry}: intensity for {o.commodity!r} must be finite")
             if o.commodity not in commodities:
                 raise UnknownNameError(
                     "commodity", [o.commodity], sorted(commodities), where=f"{entry}, intensities"
@@ -309,10 +315,64 @@ def load_plan(path: str | Path) -> PlanSpec:
     return parse_plan(data, path=str(p))
 
 
+#: a shipped plan's id: the file stem in ``outlook/plans`` (no separators, no dots)
+PLAN_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+
+def shipped_plan_ids() -> list[str]:
+    """Ids of the plans shipped in the package (``outlook/plans/<id>.yaml``)."""
+    return sorted(x.stem for x in outlook_path("plans").glob("*.yaml"))
+
+
+def shipped_plan(plan_id: str) -> PlanSpec:
+    """A shipped plan by id only: never a path, so no file outside the package is ever read.
+
+    Raises :class:`UnknownNameError` (listing the shipped ids) for any other text.
+
+    Examples
+    --------
+    >>> shipped_plan("india-2030").country
+    'IND'
+    """
+    ids = shipped_plan_ids()
+    if plan_id not in ids:
+        raise UnknownNameError("plan", [str(plan_id)[:64]], ids)
+    return load_plan(outlook_path("plans", f"{plan_id}.yaml"))
+
+
+def plan_from_text(text: str | bytes, *, label: str = "uploaded plan") -> PlanSpec:
+    """A plan from YAML text (an upload); errors give line and column, never the text itself.
+
+    Examples
+    --------
+    >>> plan_from_text("name: x").name  # doctest: +SKIP
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"not UTF-8 text (byte {exc.start})", path=label) from None
+    if "\x00" in text:
+        raise ParseError("binary content: expected YAML text", path=label)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise ParseError(
+            f"not valid YAML ({problem})",
+            path=label,
+            line=None if mark is None else mark.line + 1,
+        ) from None
+    if not isinstance(data, dict):
+        raise ParseError("a plan must be a YAML mapping", path=label)
+    return parse_plan(data, path=label)
+
+
 def deployment_quantity(d: Deployment) -> float:
     """Quantity of a deployment in its ``unit`` (product of the factors, converted)."""
-    value = float(np.prod([f.value for f in d.factors]))
-    scale = float(np.prod([_units(f.unit, d.name)[1] for f in d.factors]))
+    value = math.prod(f.value for f in d.factors)  # overflows to inf (checked), no warning
+    scale = math.prod(_units(f.unit, d.name)[1] for f in d.factors)
     return value * scale / _units(d.unit, d.name)[1]
 
 
@@ -387,6 +447,10 @@ def plan_demand(plan: PlanSpec | str | Path, *, by_entry: bool = False) -> pd.Da
     df = total_at_least_members(df)
     if plan.commodities is not None:
         df = df[df["commodity"].isin(plan.commodities)]
+    if not np.isfinite(df[["low", "central", "high"]].to_numpy(dtype=float)).all():
+        raise InputError(
+            f"plan {plan.name!r}: demand overflows (quantity x intensity is not a finite number)"
+        )
     if by_entry:
         return df.assign(unit="t").reset_index(drop=True)
     out = df.groupby("commodity", as_index=False).agg(

@@ -409,6 +409,9 @@ def recovery_supply(
     >>> r.streams, r.unit
     (('bauxite_residue',), 't')
     """
+    from trust_minerals.caps import check_size
+
+    draws = check_size("draws", draws)
     country = _check_country(country)
     _check_commodity(commodity)
     streams = [s for s in streams_for(country, user_values) if s.commodity == commodity]

@@ -8,10 +8,13 @@ PDF is that page printed by headless Chromium.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
+from collections import OrderedDict
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -146,8 +149,77 @@ def find_chromium() -> str:
     )
 
 
+class _PdfRenderer:
+    """The one way briefs become PDFs: at most ``caps.csv pdf_renders`` Chromium print jobs at
+    once (others wait, up to the timeout), and the last ``caps.csv pdf_cache`` PDFs kept by a
+    hash of their HTML, so repeated requests start no browser at all."""
+
+    def __init__(self) -> None:
+        from trust_minerals.caps import cap
+
+        self.slots = threading.BoundedSemaphore(cap("pdf_renders").max)
+        self.size = cap("pdf_cache").max
+        self.cache: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+        self.renders = 0  # Chromium processes started (for tests and monitoring)
+        self.inflight: dict[str, threading.Event] = {}
+
+    def __call__(self, html: str, timeout_s: float) -> bytes:
+        key = hashlib.sha256(html.encode("utf-8")).hexdigest()
+        while True:
+            with self.lock:
+                if key in self.cache:
+                    self.cache.move_to_end(key)
+                    return self.cache[key]
+                printing = self.inflight.get(key)
+                if printing is None:  # this request prints; the same page's others wait for it
+                    printing = self.inflight[key] = threading.Event()
+                    break
+            if not printing.wait(timeout_s):
+                raise ChromiumNotFoundError(f"the PDF was not printed within {timeout_s:g} s")
+        try:
+            if not self.slots.acquire(timeout=timeout_s):
+                raise ChromiumNotFoundError(
+                    f"the PDF printer is busy (caps.csv pdf_renders); retry in {timeout_s:g} s "
+                    "or use HTML"
+                )
+            try:
+                with self.lock:
+                    self.renders += 1
+                data = _print_pdf(html, timeout_s=timeout_s)
+            finally:
+                self.slots.release()
+            with self.lock:
+                self.cache[key] = data
+                while len(self.cache) > self.size:
+                    self.cache.popitem(last=False)
+            return data
+        finally:
+            with self.lock:
+                self.inflight.pop(key, None)
+            printing.set()
+
+
+_RENDERER: _PdfRenderer | None = None
+_RENDERER_LOCK = threading.Lock()
+
+
+def pdf_renderer() -> _PdfRenderer:
+    """The process's one PDF renderer (created on first use)."""
+    global _RENDERER
+    with _RENDERER_LOCK:
+        if _RENDERER is None:
+            _RENDERER = _PdfRenderer()
+        return _RENDERER
+
+
 def html_to_pdf(html: str, *, timeout_s: float = 60.0) -> bytes:
-    """Print ``html`` to PDF bytes with headless Chromium (no network, no GPU)."""
+    """Print ``html`` to PDF bytes with headless Chromium (no network, no GPU), through the
+    process's one renderer: a bounded number of print jobs at once, and a cache."""
+    return pdf_renderer()(html, timeout_s)
+
+
+def _print_pdf(html: str, *, timeout_s: float = 60.0) -> bytes:
     exe = find_chromium()
     with tempfile.TemporaryDirectory(prefix="trust-brief-") as tmp:
         src = Path(tmp) / "brief.html"

@@ -359,9 +359,23 @@ def build_exposure(
     >>> e.matrix.shape  # doctest: +SKIP
     (25, 2)
     """
+    from trust_minerals.schema import vocabulary
+
+    stages = list(stages)
+    bad_stages = [s for s in stages if s not in vocabulary("stage")]
+    if bad_stages or not stages:
+        raise UnknownNameError("stage", bad_stages or ["(none)"], list(vocabulary("stage")))
     year = as_year(year)
     members = {c.name.upper(): c.members for c in resolve_consumers(ds, consumers)}
     prod = ds.production
+    if year is not None:
+        years = prod.loc[prod["stage"].isin(stages) & ~prod["is_aggregate"], "year"]
+        if not (years == year).any():  # never run another year in its place
+            raise UnknownNameError(
+                f"year with production at {'/'.join(stages)}",
+                [str(year)],
+                [str(y) for y in sorted(set(years.dropna().astype(int)))],
+            )
     available = prod[prod["stage"].isin(stages) & ~prod["is_aggregate"]][
         ["commodity", "stage"]
     ].drop_duplicates()
@@ -404,6 +418,8 @@ def build_exposure(
             )
             mix = sm.shares[sm.shares.index.isin(known)]
             basis = sm.basis
+            if year is not None and y != year:
+                basis = f"{basis}; no {commodity} {stage} data for {year}, latest year {y} used"
             cols.append(
                 {
                     "consumer": consumer,

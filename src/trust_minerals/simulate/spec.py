@@ -150,7 +150,7 @@ class ScenarioSpec(BaseModel):
     name: str = "scenario"
     description: str = ""
     source: str = ""
-    year: int | None = None
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = None  # caps.csv 'year'
     effective: str | None = Field(
         default=None,
         pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",

@@ -300,6 +300,7 @@ def _write_release(
     rows.loc[rows.index % 17 == 0, "q"] = "NA"
     rows.loc[rows.index % 23 == 0, "q"] = "          NA"
     rows.loc[rows.index % 29 == 5, "k"] = "9999AA"  # BACI's 'not specified' code: filtered out
+    rows = rows.drop_duplicates(["t", "i", "j", "k"]).reset_index(drop=True)  # one row per flow
     if bad is not None:  # a bad value in a mineral row (other rows are filtered out unread)
         row, col, value = bad
         rows.loc[row, ["k", col]] = ["283691", value]

@@ -519,6 +519,7 @@ def import_baci(
     db_path: Path | str | None = None,
     *,
     products: Sequence[str] = (),
+    lock_timeout: float | None = None,
 ) -> int:
     """Replace the store's ``trade`` rows with those of full BACI HS92 year files.
 
@@ -530,4 +531,6 @@ def import_baci(
     """
     from trust_minerals.data.ingest import trade_import
 
-    return trade_import.import_baci(paths, db_path, products=products)
+    return trade_import.import_baci(
+        paths, db_path, products=products, lock_timeout=lock_timeout
+    )

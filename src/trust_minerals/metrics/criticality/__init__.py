@@ -114,8 +114,9 @@ def criticality(
         raise UnknownNameError("inputs", [inputs], list(INPUT_SETS))
     if inputs != "default" and method != "geopolrisk":
         raise InputError(f"inputs {inputs!r} apply to method 'geopolrisk' only")
-    if uncertainty < 0:
-        raise InputError(f"uncertainty must be a number of draws >= 0; got {uncertainty}")
+    from trust_minerals.caps import check_size
+
+    uncertainty = check_size("uncertainty", uncertainty)
     m = METHODS[method]
     w = trust.check_weights(weights) if method == "trust" else None
     if weights is not None and method != "trust":
