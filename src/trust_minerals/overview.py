@@ -28,6 +28,8 @@ OVERVIEW_COLUMNS = [
     "msp_share",
     "export_controlled",
     "lists",
+    "assessable",
+    "source_id",
     "notes",
 ]
 LIST_FLAGS = {
@@ -44,8 +46,11 @@ def overview(
     """Concentration of every commodity on the US 2025 or India 2023 list (all with ``include_all``).
 
     One row per commodity × stage × form with production data in ``year`` (default: the latest
-    year of the production table). A listed commodity with no production data for that year gets
-    one row saying so, rather than disappearing.
+    year of the production table); refinery stages USGS does not publish come from the IEA table
+    (2023, ``source_id`` says so). A listed commodity with no production data for that year gets
+    one row saying so, rather than disappearing. Groups whose world is not published
+    (``assessable`` false: no world total, no 'Other countries') come after the assessable rows,
+    with missing concentration and the reason in ``notes``.
 
     Examples
     --------
@@ -113,15 +118,19 @@ def overview(
             }
         )
         table = pd.concat([table, extra], ignore_index=True)
-    table = table.sort_values(["commodity", "stage", "form"], kind="stable").reset_index(drop=True)
+    table["assessable"] = table["assessable"].eq(True)
+    table["_blind"] = ~table["assessable"] & table["stage"].ne("")
+    table = table.sort_values(["_blind", "commodity", "stage", "form"], kind="stable")
+    table = table.reset_index(drop=True)
     return table[OVERVIEW_COLUMNS]
 
 
 def _named_shares(ds: SupplyDataset, year: int, commodities: set[str]) -> pd.DataFrame:
-    from trust_minerals.metrics.concentration import shares
+    from trust_minerals.metrics.concentration import _in_year, shares
+    from trust_minerals.metrics.stages import stage_production
 
-    prod = ds.production
-    prod = prod[(prod["year"] == year) & prod["commodity"].isin(commodities)]
+    prod = stage_production(ds)
+    prod = _in_year(prod[prod["commodity"].isin(commodities)], year)
     sh = shares(prod)
     sh = sh[~sh["is_aggregate"]]
     sh["form"] = sh["form"].fillna("")

@@ -51,9 +51,25 @@ def test_withheld_rows_are_listed_not_counted_as_zero() -> None:
 
 
 def test_no_world_total_uses_the_listed_sum() -> None:
+    ds = tiny_dataset(
+        production=production_rows([("AAA", 1.0), ("BBB", 2.0), ("Other countries", 1.0)])
+    )
+    r = concentration(ds, "cobalt", "mine", 2025)
+    assert r.world_total is None and r.denominator == 4.0 and r.top_share == pytest.approx(0.5)
+    assert r.assessable
+
+
+def test_named_countries_without_a_published_world_are_not_assessable() -> None:
+    """Neither a world total nor 'Other countries': the named countries are not the world."""
     ds = tiny_dataset(production=production_rows([("AAA", 1.0), ("BBB", 3.0)]))
     r = concentration(ds, "cobalt", "mine", 2025)
-    assert r.world_total is None and r.denominator == 4.0 and r.top_share == pytest.approx(0.75)
+    assert not r.assessable
+    for value in (r.hhi, r.hhi_upper, r.top_share, r.top3_share, r.coverage_share):
+        assert math.isnan(value)
+    assert r.top_country is None
+    assert any("not assessable" in n for n in r.notes)
+    ds2 = tiny_dataset(production=production_rows([("AAA", 1.0), ("Other countries", None)]))
+    assert not concentration(ds2, "cobalt", "mine", 2025).assessable  # 'NA' rest of world
 
 
 def test_hhi_of_a_monopoly_is_one() -> None:
@@ -74,7 +90,7 @@ def test_unknown_names_raise_listing_the_choices() -> None:
 
 def test_several_forms_must_be_chosen() -> None:
     rows = production_rows([("AAA", 1.0)], form="usable ore")
-    rows2 = production_rows([("AAA", 0.6)], form="iron content")
+    rows2 = production_rows([("AAA", 0.6), ("World total", 0.6)], form="iron content")
     import pandas as pd
 
     ds = tiny_dataset(production=pd.concat([rows, rows2]))

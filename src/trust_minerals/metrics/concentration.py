@@ -9,6 +9,17 @@ Definitions (DESIGN.md, data rules):
 * ``hhi_upper`` also counts ``Other countries`` (and each other aggregate row) as one producer;
 * ``coverage_share`` = named countries' sum / denominator.
 
+Coverage truth: named countries are not the world unless the world is published. Where neither
+a ``World total`` nor an ``Other countries`` quantity is published (e.g. construction sand and
+gravel: USGS lists only the United States) and the source does not list every producer (World
+Mining Data does), the denominator is unknown, so ``coverage_share``,
+``hhi``, ``hhi_upper``, ``top_share`` and ``top3_share`` are missing, ``assessable`` is false and
+``notes`` says why; rankings list such a commodity separately as "not assessable".
+
+Stages come from the best published source (:mod:`trust_minerals.metrics.stages`): the USGS
+tables, else the IEA table (2023) for refinery stages USGS does not publish; every row carries
+its ``source_id`` and ``year``.
+
 Withheld or unavailable values are not zero: the countries concerned are listed in ``withheld``
 and a note says that the shares exclude them.
 """
@@ -45,8 +56,17 @@ TABLE_COLUMNS = [
     "other_share",
     "n_countries",
     "withheld",
+    "assessable",
+    "source_id",
     "notes",
 ]
+#: a source that lists every producing country (its world total is their sum)
+COMPLETE_LISTING = "world_mining_data"
+#: why a group without a published world is not assessed
+NOT_ASSESSABLE = (
+    "not assessable: neither a world total nor 'Other countries' is published, "
+    "so the named countries are not the world"
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +92,8 @@ class ConcentrationResult:
     coverage_share: float
     withheld: tuple[str, ...]
     notes: tuple[str, ...]
+    assessable: bool = True
+    source_id: str = ""
 
     def to_row(self) -> dict[str, object]:
         """The result as one flat row (for tables, JSON and CSV)."""
@@ -91,6 +113,8 @@ class ConcentrationResult:
             "unit": self.unit,
             "denominator_basis": self.denominator_basis,
             "withheld": ",".join(self.withheld),
+            "assessable": self.assessable,
+            "source_id": self.source_id,
             "notes": "; ".join(self.notes),
         }
 
@@ -98,7 +122,21 @@ class ConcentrationResult:
 def _measure_table(ds: SupplyDataset, measure: str) -> pd.DataFrame:
     if measure not in MEASURES:
         raise UnknownNameError("measure", [measure], list(MEASURES))
+    if measure == "production":
+        from trust_minerals.metrics.stages import stage_production
+
+        return stage_production(ds)
     return ds.table(measure)
+
+
+def _in_year(df: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Rows of ``year``; stages measured only by the IEA table keep their latest year <= ``year``."""
+    from trust_minerals.metrics.stages import IEA_ESTIMATE_YEAR
+
+    if "source_id" not in df:
+        return df[df["year"].eq(year)]
+    iea = df["source_id"].eq("iea_cmde_2024")
+    return df[(~iea & df["year"].eq(year)) | (iea & (year >= IEA_ESTIMATE_YEAR))]
 
 
 def shares(rows: pd.DataFrame) -> pd.DataFrame:
@@ -142,7 +180,7 @@ def concentration_table(
     year = as_year(year)
     df = _measure_table(ds, measure)
     if year is not None:
-        df = df[df["year"] == year]
+        df = _in_year(df, year)
     return _table_from_rows(df)
 
 
@@ -190,10 +228,31 @@ def _table_from_rows(df: pd.DataFrame) -> pd.DataFrame:
     out.loc[out["withheld"] != "", "notes"] = (
         "shares exclude withheld/unavailable: " + out["withheld"]
     )
+    iea_rows = df["source_id"].eq("iea_cmde_2024") if "source_id" in df else df["year"].lt(0)
+    iea_notes = df[iea_rows].groupby(GROUP_KEYS)["note"].first()
+    iea_idx = iea_notes.index.intersection(out.index)
+    out.loc[iea_idx, "notes"] = (
+        out.loc[iea_idx, "notes"] + "; " + iea_notes.loc[iea_idx].fillna("")
+    ).str.lstrip("; ")
     excl_idx = excl[excl].index.intersection(out.index)
     out.loc[excl_idx, "notes"] = (
         out.loc[excl_idx, "notes"] + "; world total excludes U.S. production"
     ).str.lstrip("; ")
+    others = df[df["country"].eq("Other countries")].groupby(GROUP_KEYS)["quantity"].count()
+    source = df["source_id"] if "source_id" in df else pd.Series("", index=df.index)
+    out["source_id"] = source.groupby([df[k] for k in GROUP_KEYS]).agg(
+        lambda s: ",".join(sorted(set(s.dropna())))
+    )
+    out["assessable"] = (
+        out["world_total"].notna()
+        | others.reindex(out.index).fillna(0).gt(0)
+        | out["source_id"].eq(COMPLETE_LISTING)
+    )
+    blind = ~out["assessable"]
+    for col in ("hhi", "hhi_upper", "coverage_share", "top_share", "top3_share", "other_share"):
+        out.loc[blind, col] = np.nan
+    out.loc[blind, "top_country"] = None
+    out.loc[blind, "notes"] = (out.loc[blind, "notes"] + "; " + NOT_ASSESSABLE).str.lstrip("; ")
     no_denominator = ~(out["denominator"] > 0)
     for col in ("hhi", "hhi_upper", "coverage_share", "top_share", "top3_share"):
         out.loc[no_denominator, col] = np.nan
@@ -286,7 +345,11 @@ def concentration(
         shares=pd.Series(
             named["share"].to_numpy(), index=named["country"].to_numpy(), name="share"
         ),
-        other_share=float(row["other_share"]) if pd.notna(row["other_share"]) else 0.0,
+        other_share=(
+            float(row["other_share"])
+            if pd.notna(row["other_share"])
+            else (0.0 if bool(row["assessable"]) else float("nan"))
+        ),
         hhi=float(row["hhi"]),
         hhi_upper=float(row["hhi_upper"]),
         top_country=None if pd.isna(row["top_country"]) else str(row["top_country"]),
@@ -295,4 +358,6 @@ def concentration(
         coverage_share=float(row["coverage_share"]),
         withheld=withheld,
         notes=tuple(n for n in str(row["notes"]).split("; ") if n),
+        assessable=bool(row["assessable"]),
+        source_id=str(row["source_id"]),
     )

@@ -5,7 +5,8 @@
 
 * ``usgs_nir`` — the US net import reliance published by USGS (salient statistics), keeping its
   qualifier (``>95`` → 0.95 with ``qualifier='>'``); the ``E`` net-exporter code gives 0 with
-  ``status='net_exporter'``; withheld values stay missing;
+  ``status='net_exporter'``; withheld values stay missing; the headline row is chosen by the
+  written rule of :func:`us_net_import_reliance` and the other rows are shown in ``other_rows``;
 * ``india_published`` — India's published import-reliance/dependence figures (bundled file
   ``raw/outlook/india_import_dependence.csv``; the reference period is in ``period``);
 * ``apparent_consumption`` — (imports − exports) / (production + imports − exports) from the BACI
@@ -43,6 +44,7 @@ RELIANCE_COLUMNS = [
     "basis",
     "period",
     "detail",
+    "other_rows",
 ]
 _MAIN_NIR_DETAIL = "Net import reliance as a percentage of apparent consumption"
 _TONNES = {
@@ -56,30 +58,83 @@ _TONNES = {
 def us_net_import_reliance(ds: SupplyDataset, year: int | None = None) -> pd.DataFrame:
     """US net import reliance per commodity and year from the USGS salient statistics.
 
-    One row per commodity × year: the main apparent-consumption figure where published, else the
-    largest of the detail figures (the detail used is reported). Columns: commodity, year,
-    import_reliance (fraction), qualifier, status, value_text, detail.
+    The headline row is chosen by a written rule (``headline_rule`` says which applied):
+
+    1. ``whole``: the row for the commodity as a whole, i.e. in the USGS chapter named like the
+       commodity (``Rare Earths``, not ``Rare Earths (Heavy)``) with the main detail
+       ("Net import reliance as a percentage of apparent consumption", or its ``: Total``);
+    2. ``refined_form``: else the row of the refined form (detail or chapter naming compounds and
+       metals, refined or metal), preferring the commodity's own chapter;
+    3. ``largest_detail``: else the largest of the published rows (stated);
+       ``only_row`` where a single row is published.
+
+    ``E`` (net exporter) is kept as ``status='net_exporter'`` (reliance 0, never a missing value);
+    withheld values stay missing. ``other_rows`` lists every other row of that commodity and year
+    beside the headline (``chapter: detail = value``).
+
+    Columns: commodity, year, import_reliance (fraction), qualifier, status, value_text, detail,
+    headline_rule, other_rows.
 
     Examples
     --------
-    >>> us_net_import_reliance(ds, 2025).head()     # doctest: +SKIP
+    >>> us_net_import_reliance(ds, 2025).set_index("commodity").loc["rare_earths", "detail"]  # doctest: +SKIP
+    'Rare Earths: ...: Compounds and metals'
     """
     sal = ds.us_salient
     nir = sal[sal["statistic"].str.strip().str.lower().eq("net import reliance")].copy()
     if year is not None:
         nir = nir[nir["year"] == year]
-    cols = ["commodity", "year", "import_reliance", "qualifier", "status", "value_text", "detail"]
+    cols = [
+        "commodity",
+        "year",
+        "import_reliance",
+        "qualifier",
+        "status",
+        "value_text",
+        "detail",
+        "headline_rule",
+        "other_rows",
+    ]
     if nir.empty:
         return pd.DataFrame(columns=cols)
     nir["import_reliance"] = nir["value"] / 100.0
     nir.loc[nir["status"].eq("net_exporter"), "import_reliance"] = 0.0
-    nir["_main"] = nir["detail"].str.strip().eq(_MAIN_NIR_DETAIL)
+    names = ds.commodities.set_index("commodity")["name"].str.casefold()
+    chapter = nir["commodity_name"].str.casefold().str.strip()
+    own = chapter.eq(nir["commodity"].map(names)) | chapter.eq(
+        nir["commodity"].str.replace("_", " ")
+    )
+    detail = nir["detail"].str.strip()
+    main = detail.eq(_MAIN_NIR_DETAIL) | detail.str.casefold().str.endswith(": total")
+    refined = (detail + " " + nir["commodity_name"]).str.casefold().str.contains(
+        r"compounds and metals|refined|\bmetal\b", regex=True
+    ) & ~detail.str.casefold().str.contains(r"\bore|concentrate", regex=True)
+    nir["_rank"] = np.select([own & main, own & refined, refined], [0, 1, 2], default=3)
+    only = nir.groupby(["commodity", "year"])["detail"].transform("size").eq(1)
+    nir["headline_rule"] = np.select(
+        [only, nir["_rank"].eq(0), nir["_rank"].isin([1, 2])],
+        ["only_row", "whole", "refined_form"],
+        default="largest_detail",
+    )
+    nir["_order"] = np.arange(len(nir))
+    rest = detail.str.replace(_MAIN_NIR_DETAIL, "", regex=False).str.lstrip(":, ").str.strip()
+    nir["_label"] = (
+        nir["commodity_name"].str.strip()
+        + rest.map(lambda r: f" ({r})" if r else "")
+        + " = "
+        + nir["value_text"].astype(str)
+    )
     nir = nir.sort_values(
-        ["commodity", "year", "_main", "import_reliance"],
-        ascending=[True, True, False, False],
+        ["commodity", "year", "_rank", "import_reliance", "_order"],
+        ascending=[True, True, True, False, True],
         na_position="last",
     )
-    out = nir.groupby(["commodity", "year"], as_index=False).head(1)
+    labels = nir.groupby(["commodity", "year"])["_label"].agg(list)
+    out = nir.groupby(["commodity", "year"], as_index=False).head(1).copy()
+    out["other_rows"] = [
+        "; ".join(labels[(c, y)][1:]) for c, y in zip(out["commodity"], out["year"], strict=True)
+    ]
+    out["detail"] = out["commodity_name"] + ": " + out["detail"]
     return out[cols].reset_index(drop=True)
 
 
@@ -118,6 +173,7 @@ def india_published_reliance(commodity_names: pd.DataFrame) -> pd.DataFrame:
                     "basis": "india_published",
                     "period": r["year"],
                     "detail": f"{indicator}: {r['source']}",
+                    "other_rows": "",
                     "_rank": rank,
                 }
             )
@@ -242,6 +298,7 @@ def apparent_consumption_reliance(
     both["detail"] = (
         "BACI trade quantity vs production at stage " + both["stage"] + " (gross weight vs content)"
     )
+    both["other_rows"] = ""
     return both[RELIANCE_COLUMNS].reset_index(drop=True)
 
 
@@ -280,12 +337,18 @@ def import_reliance_table(
     base = pd.DataFrame({"commodity": commodities["commodity"]})
     if not parts:
         out = base.assign(
-            import_reliance=np.nan, qualifier="", status="", basis="unknown", period="", detail=""
+            import_reliance=np.nan,
+            qualifier="",
+            status="",
+            basis="unknown",
+            period="",
+            detail="",
+            other_rows="",
         )
         return out[RELIANCE_COLUMNS]
     found = pd.concat(parts, ignore_index=True).groupby("commodity", sort=False).head(1)
     out = base.merge(found, on="commodity", how="left")
     out["basis"] = out["basis"].fillna("unknown")
-    for col in ("qualifier", "status", "period", "detail"):
+    for col in ("qualifier", "status", "period", "detail", "other_rows"):
         out[col] = out[col].fillna("")
     return out[RELIANCE_COLUMNS]

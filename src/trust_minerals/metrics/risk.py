@@ -19,7 +19,7 @@ from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
 from trust_minerals.metrics._params import parameter
-from trust_minerals.metrics.concentration import GROUP_KEYS, concentration_table, shares
+from trust_minerals.metrics.concentration import GROUP_KEYS, _in_year, concentration_table, shares
 from trust_minerals.metrics.governance import instability
 from trust_minerals.metrics.partners import exposure_from_shares
 from trust_minerals.metrics.reliance import (
@@ -27,6 +27,7 @@ from trust_minerals.metrics.reliance import (
     import_shares_table,
     trade_year,
 )
+from trust_minerals.metrics.stages import stage_production
 
 RISK_COLUMNS = [
     *GROUP_KEYS,
@@ -104,7 +105,7 @@ def risk_table(
     elif year not in years:
         raise UnknownNameError("year", [str(year)], [str(y) for y in years], "production")
     conc = concentration_table(ds, year=year, measure="production")
-    rows = shares(prod[prod["year"] == year])
+    rows = shares(_in_year(stage_production(ds), year))
     named = rows[~rows["is_aggregate"] & rows["share"].notna()].copy()
     g = instability(ds.countries)
     named["sq_g"] = named["share"] ** 2 * named["country"].map(g).fillna(
@@ -148,4 +149,5 @@ def risk_table(
     out.loc[out["stage"] != "mine", "reserves_to_production_years"] = np.nan
     cov = out["coverage_share"]
     out["incomplete"] = cov.isna() | (cov < parameter("incomplete_coverage"))
+    out["notes"] = out["notes"].fillna("")
     return out[RISK_COLUMNS].sort_values(["commodity", "stage", "form"]).reset_index(drop=True)

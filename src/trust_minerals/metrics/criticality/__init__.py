@@ -129,10 +129,14 @@ def criticality(
     if method == "geopolrisk":
         frame = geopolrisk.geopolrisk_components(ds, cons, year, inputs=inputs)
     else:
-        frame = m.prepare(build_indicators(ds, cons, year, partners=part), p)
+        indicators = build_indicators(ds, cons, year, partners=part)
+        frame = m.prepare(indicators, p)
+        frame["assessable"] = indicators["assessable"].reindex(frame.index)
     frame = frame.reset_index(drop=True)
-    x = {k: frame[k].to_numpy(dtype=float) for k in m.inputs}
-    score = m.score(x, p, w)
+    frame, blind = _not_assessable(frame)
+    # a commodity that is not assessable is left out of the ranking (and of the rank draws)
+    x = {k: np.where(blind, np.nan, frame[k].to_numpy(dtype=float)) for k in m.inputs}
+    score = np.where(blind, np.nan, m.score(x, p, w))
     frame.insert(1, "score", score)
     frame.insert(2, "rank", ranks_desc(score))
     frame["incomplete"] = frame["incomplete"].astype(bool) | np.isnan(score)
@@ -174,6 +178,26 @@ def criticality(
     return CriticalityResult(
         method, cons.name, part.name, int(year), frame, used.reset_index(drop=True), sobol
     )
+
+
+def _not_assessable(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Flag commodities whose primary stage has no published world (coverage unknown).
+
+    They keep their row (``assessable`` false, ``incomplete``, the reason first in ``missing``)
+    but get no score or rank: they are listed apart, never ranked on a share of a partial world.
+    """
+    from trust_minerals.metrics.concentration import NOT_ASSESSABLE
+
+    has_stage = frame["stage"].fillna("").astype(str).ne("")
+    assessable = frame.get("assessable", pd.Series(True, index=frame.index))
+    blind = (has_stage & assessable.eq(False)).to_numpy()
+    frame = frame.copy()
+    frame["assessable"] = ~blind & has_stage.to_numpy()
+    if blind.any():
+        frame.loc[blind, "incomplete"] = True
+        old = frame.loc[blind, "missing"].fillna("").astype(str)
+        frame.loc[blind, "missing"] = (NOT_ASSESSABLE + "; " + old).str.rstrip("; ")
+    return frame, blind
 
 
 __all__ = ["METHODS", "CriticalityResult", "criticality", "default_year"]

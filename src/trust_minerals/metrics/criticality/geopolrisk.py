@@ -336,7 +336,9 @@ def _default_components(ds: SupplyDataset, consumer: CountrySet, year: int) -> p
     core = geopolrisk_core(t, production, {consumer.name: consumer.members})
     every = pd.DataFrame({"commodity": sorted(set(ds.commodities["commodity"]))})
     out = every.merge(
-        groups[["commodity", "stage", "year", "hhi", "coverage_share"]], on="commodity", how="left"
+        groups[["commodity", "stage", "year", "hhi", "coverage_share", "assessable"]],
+        on="commodity",
+        how="left",
     ).merge(core.drop(columns=["hhi", "year", "economy"]), on="commodity", how="left")
     out["stage"] = out["stage"].fillna("")
     out["year"] = out["year"].astype("Int64")
@@ -377,6 +379,7 @@ def _py_components(ds: SupplyDataset, consumer: CountrySet, year: int) -> pd.Dat
     core["commodity"] = core["raw_material"].map(names)
     core["stage"] = "mine"
     core["coverage_share"] = np.nan
+    core["assessable"] = True  # World Mining Data lists every producing country
     core["trade_year"] = year
     core = core.sort_values("score", ascending=False, na_position="last").drop_duplicates(
         "commodity"
@@ -429,6 +432,7 @@ def geopolrisk_components(
         "year",
         "trade_year",
         "coverage_share",
+        "assessable",
         "incomplete",
         "missing",
         "hhi",
@@ -438,6 +442,7 @@ def geopolrisk_components(
         "imports_t",
         "domestic_production_t",
     ]
+    out["assessable"] = out["assessable"].astype("boolean").fillna(False).astype(bool)
     return out[cols].reset_index(drop=True)
 
 

@@ -160,6 +160,7 @@ def build_indicators(
         "top_share",
         "coverage_share",
         "withheld",
+        "assessable",
     ]
     every = pd.Index(sorted(set(ds.commodities["commodity"])), name="commodity")
     out = groups[cols].set_index("commodity").reindex(every)
