@@ -84,3 +84,24 @@ def test_simulate_with_a_chain(built_db) -> None:  # type: ignore[no-untyped-def
     )
     ores = t[t["input"] == "rare-earth ores and concentrates"].iloc[0]
     assert float(ores["shortfall_share"]) > 0
+
+
+def test_import_baci_hs6_then_the_pharmaceutical_chain_evaluates(
+    built_db, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from tests.technologies.test_chains import _baci_file
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(built_db, db)
+    _baci_file(tmp_path / "rel", 2024)
+    res = runner.invoke(
+        app,
+        ["data", "import-baci", str(tmp_path / "rel"), "--db", str(db), "--hs6", "294110,300410"],
+    )
+    assert res.exit_code == 0, res.output
+    monkeypatch.setenv("TRUST_DB", str(db))
+    t = _csv(["chain", "evaluate", "penicillin-antibiotic", "--for", "IND"])
+    assert list(t["basis"]) == ["trade", "trade"]
+    assert (t["year"] == 2024).all()

@@ -49,6 +49,20 @@ def test_rare_earth_licensing_reaches_defence_medical_and_clean_energy(rare_eart
     assert dy_tb["note"].str.contains("total rare earths").all()
 
 
+def test_a_missing_shortfall_stays_missing_with_the_scenario_s_reason(rare_earths) -> None:  # type: ignore[no-untyped-def]
+    t = sector_impact(rare_earths)
+    summary = rare_earths.summary
+    missing = summary[summary["shortfall_share"].isna()]
+    if missing.empty:
+        pytest.skip("the preset has no commodity with a missing shortfall")
+    rows = t[t["supply_commodity"].isin(missing["commodity"])]
+    assert not rows.empty
+    assert rows["shortfall_share"].isna().all() and rows["at_risk"].isna().all()
+    if "note" in summary.columns:
+        reasons = set(missing["note"])
+        assert all(any(r in n for r in reasons) for n in rows["note"])
+
+
 def test_at_risk_is_the_median_intensity_times_the_shortfall(rare_earths) -> None:  # type: ignore[no-untyped-def]
     t = sector_impact(rare_earths)
     row = t[

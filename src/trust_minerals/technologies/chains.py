@@ -373,7 +373,7 @@ def simulate_chain(
                         "months_short": r.months_short,
                         "price_change_share": r.price_change_share,
                         "basis": r.basis,
-                        "note": "",
+                        "note": str(getattr(r, "note", "") or ""),
                     }
                 elif inp.commodity and inp.commodity not in shocked_commodities:
                     rec |= {

@@ -16,9 +16,10 @@ Which technologies belong to which sector is ``technologies/data/technologies.cs
 sector edge, each with its rationale); the sectors are ``technologies/data/sectors.csv``.
 
 Individual rare earths: USGS publishes production for total rare earths only (rare-earth oxide
-equivalent). ``technologies/data/element_supply.csv`` states the rule: an element's supply
-(``supply_commodity``) is measured on ``rare_earths``; every link carries the rule in
-``supply_rule``.
+equivalent). ``technologies/data/element_supply.csv`` states the rule for the group's members
+(``outlook/data/rare_earth_members.csv``): an element's supply (``supply_commodity``) is measured on
+``rare_earths`` unless it has USGS rows of its own (``own_data``: yttrium); every link carries
+the rule in ``supply_rule``.
 """
 
 from __future__ import annotations
@@ -140,21 +141,35 @@ def _commodity_ids_for(name: str) -> set[str]:
 
 @cache
 def element_supply() -> dict[str, tuple[str, str]]:
-    """Element commodity -> (supply commodity, rule) from ``element_supply.csv``."""
+    """Element commodity -> (supply commodity, rule), from ``element_supply.csv`` (one rule per
+    group) and the group's members (``outlook/data/rare_earth_members.csv``)."""
+    from trust_minerals.outlook.scope import group_members
     from trust_minerals.schema import vocabulary
 
     path = package_path("element_supply.csv")
     known = set(vocabulary("commodity"))
     out = {}
     for line, r in enumerate(_rows(path), start=2):
-        for fld in ("commodity", "supply_commodity"):
-            if r[fld] not in known:
-                raise ParseError(
-                    "not a commodity id", path=str(path), line=line, field=fld, value=r[fld]
-                )
+        if r["supply_commodity"] not in known:
+            raise ParseError(
+                "not a commodity id",
+                path=str(path),
+                line=line,
+                field="supply_commodity",
+                value=r["supply_commodity"],
+            )
         if not r["rule"].strip():
-            raise ParseError("every proxy needs its rule", path=str(path), line=line, field="rule")
-        out[r["commodity"]] = (r["supply_commodity"], r["rule"])
+            raise ParseError("every group needs its rule", path=str(path), line=line, field="rule")
+        members = group_members(r["group"])
+        own = set(r["own_data"].split())
+        bad = sorted(own - set(members))
+        if bad:
+            raise UnknownNameError(
+                "member with own data", bad, list(members), f"{path} line {line}"
+            )
+        for m in members:
+            if m not in own:
+                out[m] = (r["supply_commodity"], r["rule"])
     return out
 
 

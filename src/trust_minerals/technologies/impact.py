@@ -140,12 +140,21 @@ def sector_impact(
         "price_change_share",
         "basis",
     ]
-    hit = summary[cols].rename(columns={"commodity": "supply_commodity", "basis": "supply_basis"})
+    extra = ["note"] if "note" in summary.columns else []
+    hit = summary[cols + extra].rename(
+        columns={"commodity": "supply_commodity", "basis": "supply_basis", "note": "_scenario_note"}
+    )
     out = links.merge(hit, on="supply_commodity", how="inner")
     for k in ("low", "", "high"):
         src = f"intensity_{k}" if k else "intensity"
         out[f"at_risk_{k}" if k else "at_risk"] = out[src] * out["shortfall_share"]
     out["note"] = _note(out)
+    if extra:  # the scenario's own note (why a shortfall is missing, which basis stands in)
+        scenario_note = out.pop("_scenario_note").fillna("").astype(str)
+        out["note"] = [
+            "; ".join(p for p in parts if p)
+            for parts in zip(out["note"], scenario_note, strict=True)
+        ]
     out = out.sort_values(
         ["consumer", "shortfall_share", "sector", "technology", "commodity"],
         ascending=[True, False, True, True, True],
