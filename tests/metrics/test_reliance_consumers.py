@@ -105,6 +105,6 @@ def test_headline_rule_prefers_the_commodity_as_a_whole(ds) -> None:  # type: ig
     assert nir.loc["aluminum", "detail"].startswith("Aluminum:")
     assert "Bauxite" in nir.loc["aluminum", "other_rows"]
     assert nir.loc["zinc", "headline_rule"] == "refined_form"
-    table = import_reliance_table(ds, resolve_countries(ds, "USA"), 2025).set_index("commodity")
+    table = import_reliance_table(ds, resolve_consumer(ds, "USA"), 2025).set_index("commodity")
     assert table.loc["rare_earths", "import_reliance"] == nir.loc["rare_earths", "import_reliance"]
     assert "Heavy" in table.loc["rare_earths", "other_rows"]

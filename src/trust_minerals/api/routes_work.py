@@ -85,14 +85,17 @@ class MonteCarloRequest(BaseModel):
     )
     seed: int = Field(1, ge=0, le=2**32 - 1)
     commodities: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
-        None, min_length=1, max_length=cap("commodities").max, description="Default: every commodity"
+        None,
+        min_length=1,
+        max_length=cap("commodities").max,
+        description="Default: every commodity",
     )
     stages: list[StageName] = Field(
         default_factory=lambda: ["mine", "refinery"], min_length=1, max_length=6
     )
     year: int | None = Field(None, ge=cap("year").min, le=cap("year").max)
-    severity: Literal["default", "full"] | Annotated[float, Field(ge=0, le=1, strict=True)] = (
-        Field("default", description="default, full, or a fixed share in [0, 1]")
+    severity: Literal["default", "full"] | Annotated[float, Field(ge=0, le=1, strict=True)] = Field(
+        "default", description="default, full, or a fixed share in [0, 1]"
     )
 
 
@@ -168,7 +171,10 @@ class SourcingRequest(BaseModel):
     )
     against: str = Field("cost", description="Frontier only: cost or partner_share")
     points: int = Field(
-        10, ge=cap("points").min, le=cap("points").max, description="Frontier only: number of points"
+        10,
+        ge=cap("points").min,
+        le=cap("points").max,
+        description="Frontier only: number of points",
     )
 
 

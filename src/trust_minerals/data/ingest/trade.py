@@ -531,6 +531,4 @@ def import_baci(
     """
     from trust_minerals.data.ingest import trade_import
 
-    return trade_import.import_baci(
-        paths, db_path, products=products, lock_timeout=lock_timeout
-    )
+    return trade_import.import_baci(paths, db_path, products=products, lock_timeout=lock_timeout)
