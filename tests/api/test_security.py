@@ -120,7 +120,7 @@ def test_rate_limiter_window_slides() -> None:
 def test_plan_is_an_id_never_a_file_and_leaks_nothing(
     client: TestClient, route: str, plan: str
 ) -> None:
-    r = client.get(route, params={"plan": plan, "country": "IND", "draws": 10})
+    r = client.get(route, params={"plan": plan, "consumer": "IND"})
     # a file name is refused by the id pattern (422) or unknown among the shipped ids (404):
     # the answer is the same whether or not such a file exists, and no content is echoed
     assert r.status_code in (404, 422)
@@ -167,7 +167,7 @@ def test_an_uploaded_plan_error_names_the_line_but_does_not_echo_it(client: Test
 def test_sizes_are_coerced_before_the_cap(client: TestClient, draws: object) -> None:
     r = client.post(
         "/api/v1/optimize",
-        json={"spec": {"buyer": "IND", "commodity": "lithium", "demand": 1, "draws": draws}},
+        json={"spec": {"consumer": "IND", "commodity": "lithium", "demand": 1, "draws": draws}},
         headers={"X-API-Key": KEY},
     )
     assert r.status_code == 422
@@ -177,7 +177,7 @@ def test_sizes_are_coerced_before_the_cap(client: TestClient, draws: object) -> 
 def test_expensive_gets_share_a_per_client_rate_limit(tiny_db: Path) -> None:
     with make_client(tiny_db, expensive_rate_limit=2) as c:
         codes = [
-            c.get("/api/v1/outlook/recovery", params={"country": "IND", "draws": 10, "seed": s})
+            c.get("/api/v1/criticality", params={"method": "eu", "uncertainty": 10, "seed": s})
             for s in range(3)
         ]
     assert [r.status_code for r in codes][:2] != [429, 429] and codes[2].status_code == 429

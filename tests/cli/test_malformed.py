@@ -428,19 +428,6 @@ CASES: list[tuple[str, Callable[[Path], list[str]], int, str]] = [
         "astrology",
     ),
     (
-        "recovery-draws-huge",
-        lambda t: ["recovery", "--for", "IND", "--draws", str(10**12)],
-        2,
-        "caps.csv 'draws'",
-    ),
-    (
-        "recovery-draws-negative",
-        lambda t: ["recovery", "--for", "IND", "--draws", "-1"],
-        2,
-        "caps.csv 'draws'",
-    ),
-    ("balance-draws-huge", lambda t: ["balance", "--draws", str(10**12)], 2, "caps.csv 'draws'"),
-    (
         "concentration-year-1800",
         lambda t: ["concentration", "--commodity", "cobalt", "--stage", "mine", "--year", "1800"],
         2,
