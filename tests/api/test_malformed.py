@@ -162,7 +162,9 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "POST",
         "/api/v1/optimize",
         {
-            "json": {"spec": {"consumer": "IND", "commodity": "lithium", "demand": 1, "draws": 2.5}},
+            "json": {
+                "spec": {"consumer": "IND", "commodity": "lithium", "demand": 1, "draws": 2.5}
+            },
             "headers": AUTH,
         },
         422,
