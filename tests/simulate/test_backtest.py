@@ -79,3 +79,18 @@ def test_backtest_table_lists_every_observation_with_model_and_error(ds):
     assert falls["context"].str.contains("not comparable").all()
     # the zero-exports month after gallium licensing is reproduced exactly
     assert t.set_index("id").loc["ga-fall-2023-08", "model"] == pytest.approx(1.0)
+
+
+def test_model_export_fall_respects_spared_and_targeted_destinations():
+    from trust_minerals.simulate.backtest import _allowed, _month_index
+
+    lic = ExportRestriction(
+        kind="licensing", country="CHN", commodity="gallium", delay_months=2, after_share=0.25
+    )
+    assert [_allowed(lic, "WLD", t, set()) for t in (-1, 0, 1, 2)] == [1.0, 0.0, 0.0, 0.25]
+    assert _allowed(lic, "USA", 0, {"USA", "MSP"}) == 1.0  # a spared destination
+    ban = ExportRestriction(kind="export_ban", country="CHN", commodity="gallium", targets=["USA"])
+    assert _allowed(ban, "USA", 0, set()) == 0.0 and _allowed(ban, "EU", 0, set()) == 1.0
+    # periods are counted from the effective month; months before it are unrestricted
+    assert _month_index("2024-10/2025-02", "2024-09-15") == [1, 2, 3, 4, 5]
+    assert _month_index("2024-01/2024-03", "2024-09-15") == [-8, -7, -6]
