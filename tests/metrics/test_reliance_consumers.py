@@ -77,8 +77,6 @@ def test_risk_table_has_every_indicator(small_ds):
 
 
 def test_us_rare_earth_reliance_is_the_headline_row_not_the_heavy_one(ds) -> None:  # type: ignore[no-untyped-def]
-    from trust_minerals.metrics.reliance import us_net_import_reliance
-
     nir = us_net_import_reliance(ds, 2025).set_index("commodity")
     sal = ds.us_salient
     rows = sal[
@@ -98,8 +96,6 @@ def test_us_rare_earth_reliance_is_the_headline_row_not_the_heavy_one(ds) -> Non
 
 
 def test_headline_rule_prefers_the_commodity_as_a_whole(ds) -> None:  # type: ignore[no-untyped-def]
-    from trust_minerals.metrics.reliance import import_reliance_table, us_net_import_reliance
-
     nir = us_net_import_reliance(ds, 2025).set_index("commodity")
     assert nir.loc["aluminum", "headline_rule"] == "whole"
     assert nir.loc["aluminum", "detail"].startswith("Aluminum:")

@@ -72,3 +72,39 @@ def test_two_dask_workers_equal_the_single_process_on_real_data(ds):
     assert one.backend == "numpy" and two.backend.startswith("dask")
     cols = ["mean_shortfall_share", "p95", "cvar99", "stderr"]
     np.testing.assert_array_equal(one.table[cols].to_numpy(), two.table[cols].to_numpy())
+
+
+def test_refined_antimony_and_tungsten_exposure_uses_refined_forms(ds) -> None:  # type: ignore[no-untyped-def]
+    """Ore trade never stands in for refined supply (issue 10): US refined antimony comes from the
+    USGS import sources of metal and oxide (China first), refined tungsten from BACI powders."""
+    from trust_minerals.simulate.network import build_supply_mix
+
+    sb = build_supply_mix(ds, ["USA"], "antimony", "refinery", 2024)
+    assert sb.basis.startswith("usgs import sources") and "metal and oxide" in sb.basis
+    assert sb.shares.idxmax() == "CHN"
+    assert "bundled BACI extract holds no antimony refinery forms" in sb.note
+    ore = build_supply_mix(ds, ["USA"], "antimony", "mine", 2024)
+    assert ore.basis.startswith("trade") and ore.shares.idxmax() != "CHN"
+    ni = build_supply_mix(ds, ["USA"], "nickel", "refinery", 2024)
+    assert "Primary nickel" in ni.basis
+    w = build_supply_mix(ds, ["USA"], "tungsten", "refinery", 2024)
+    trade = ds.trade
+    refined = trade[(trade["commodity"] == "tungsten") & (trade["stage"] == "refinery")]
+    assert set(refined["hs6"]) == {"810110"} and w.basis.startswith("trade")
+    india = build_supply_mix(ds, ["IND"], "antimony", "refinery", 2024)
+    assert india.basis == "none" and "no world production" in india.note  # never silent
+
+
+def test_presets_now_hit_us_refined_antimony_and_tungsten(ds) -> None:  # type: ignore[no-untyped-def]
+    from trust_minerals.simulate.presets import preset
+    from trust_minerals.simulate.propagate import propagate
+
+    for name, commodity in (
+        ("china-antimony-2024", "antimony"),
+        ("china-tungsten-2025", "tungsten"),
+    ):
+        s = propagate(ds, preset(name), ["USA"]).summary.set_index("stage")
+        assert s.loc["refinery", "commodity"] == commodity
+        assert s.loc["refinery", "shortfall_share"] > 0
+        assert "not estimated" in s.loc["refinery", "price_basis"]
+        assert np.isnan(s.loc["refinery", "price_change_share"])  # unknown, never 0

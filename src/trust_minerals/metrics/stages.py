@@ -24,6 +24,7 @@ from trust_minerals.dataset import SupplyDataset
 IEA_ESTIMATE_YEAR = 2023
 #: IEA aggregate rows that are not world totals (left out of share calculations)
 PARTIAL_TOTALS = ("Total clean technologies",)
+_CACHE_KEY = "_stage_production"
 
 
 def iea_stage_rows(ds: SupplyDataset) -> pd.DataFrame:
@@ -70,7 +71,7 @@ def iea_stage_rows(ds: SupplyDataset) -> pd.DataFrame:
 
 
 def stage_production(ds: SupplyDataset) -> pd.DataFrame:
-    """USGS production rows plus the IEA rows for stages USGS does not publish.
+    """USGS production rows plus the IEA rows for stages USGS does not publish (read-only frame).
 
     Examples
     --------
@@ -78,8 +79,11 @@ def stage_production(ds: SupplyDataset) -> pd.DataFrame:
     >>> t.query("commodity == 'lithium' and stage == 'refinery'").source_id.unique()  # doctest: +SKIP
     array(['iea_cmde_2024'], dtype=object)
     """
+    cached = ds._cache.get(_CACHE_KEY)
+    if cached is not None:
+        return cached
     prod = ds.production
     iea = iea_stage_rows(ds)
-    if iea.empty:
-        return prod
-    return pd.concat([prod, iea[prod.columns]], ignore_index=True)
+    out = prod if iea.empty else pd.concat([prod, iea[prod.columns]], ignore_index=True)
+    ds._cache[_CACHE_KEY] = out  # derived once per dataset (datasets are immutable)
+    return out

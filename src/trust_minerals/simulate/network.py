@@ -23,7 +23,9 @@ from trust_minerals._tables import YearLike, as_year
 from trust_minerals.countries import ConsumerLike, resolve_consumers
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import UnknownNameError
+from trust_minerals.forms import stage_hs6
 from trust_minerals.metrics.concentration import shares as _shares
+from trust_minerals.metrics.stages import stage_production
 
 GROUPS = ("msp", "quad", "g7", "eu", "oecd", "usa_ind")
 ALLOCATIONS = ("trade", "world")
@@ -45,8 +47,10 @@ class ProducerShares:
 
 
 def latest_year(ds: SupplyDataset, commodity: str, stage: str) -> int | None:
-    """Latest year with production rows of ``commodity`` at ``stage`` (None when there are none)."""
-    prod = ds.production
+    """Latest year with production rows of ``commodity`` at ``stage`` (None when there are none);
+    stages USGS does not publish come from the IEA table
+    (:func:`trust_minerals.metrics.stages.stage_production`)."""
+    prod = stage_production(ds)
     years = prod.loc[(prod["commodity"] == commodity) & (prod["stage"] == stage), "year"]
     return None if years.empty else int(years.max())
 
@@ -66,7 +70,7 @@ def producer_shares(
     """
     ds.check_commodities([commodity], "producer_shares")
     year = latest_year(ds, commodity, stage) if year is None else year
-    prod = ds.production
+    prod = stage_production(ds)
     rows = prod[
         (prod["commodity"] == commodity) & (prod["stage"] == stage) & (prod["year"] == year)
     ]
@@ -153,19 +157,39 @@ def _trade_mix(
     return (by / by.sum()).sort_values(ascending=False), f"trade {span} ({column})", qty, stale
 
 
-def _us_import_sources(ds: SupplyDataset, commodity: str) -> tuple[pd.Series, str] | None:
-    """Published shares of US imports (USGS MCS), from the total breakdown where there are several."""
+def _us_import_sources(
+    ds: SupplyDataset, commodity: str, stage: str
+) -> tuple[pd.Series, str, str] | None:
+    """Published shares of US imports (USGS MCS) of the form traded at ``stage``.
+
+    The breakdown is the forms table's ``usgs_import_detail`` for that stage. A commodity whose
+    forms name no breakdown at any stage falls back to the total breakdown (``Total``,
+    ``Combined``, ``All``) or its only one, and the note says the form was not matched; a
+    breakdown the forms table gives for another stage is never used. Returns
+    ``(shares, basis, note)`` or None.
+    """
+    from trust_minerals.forms import usgs_import_detail
+
     src = ds.import_sources
     rows = src[(src["commodity"] == commodity) & src["share"].notna()]
     if rows.empty:
         return None
     details = list(dict.fromkeys(rows["detail"]))
-    total = [d for d in details if any(w in d.lower() for w in ("total", "combined", "all"))]
-    if total:
-        detail = total[0]
-    elif len(details) == 1:
-        detail = details[0]
-    else:
+    detail = usgs_import_detail(ds, commodity, stage)
+    note = ""
+    if not detail:
+        f = ds._frame("forms")
+        if f.loc[f["commodity"] == commodity, "usgs_import_detail"].ne("").any():
+            return None  # the USGS breakdowns describe forms of other stages
+        total = [d for d in details if any(w in d.lower() for w in ("total", "combined", "all"))]
+        if total:
+            detail = total[0]
+        elif len(details) == 1:
+            detail = details[0]
+        else:
+            return None
+        note = f"USGS import breakdown '{detail}' not matched to a {stage} form (all forms)"
+    elif detail not in details:
         return None
     rows = rows[(rows["detail"] == detail) & (rows["country"] != "Other countries")]
     known = set(ds.country_ids())
@@ -174,7 +198,7 @@ def _us_import_sources(ds: SupplyDataset, commodity: str) -> tuple[pd.Series, st
         return None
     shares = rows.groupby("country")["share"].sum().sort_values(ascending=False)
     period = "/".join(dict.fromkeys(rows["period"].astype(str)))
-    return shares, f"usgs import sources {period} ({detail})"
+    return shares, f"usgs import sources {period} ({detail})", note
 
 
 #: metric tons per unit, for the units USGS uses for import quantities
@@ -218,7 +242,7 @@ def _world_mix(
 ) -> tuple[pd.Series, str] | None:
     """World production shares in the latest year <= ``year`` with published named shares (USGS),
     else World Mining Data (all stages); None when neither has a known share."""
-    prod = ds.production
+    prod = stage_production(ds)
     years = sorted(
         set(prod.loc[(prod["commodity"] == commodity) & (prod["stage"] == stage), "year"]),
         key=lambda y: (y > year, -y if y <= year else y),
@@ -228,6 +252,8 @@ def _world_mix(
         if len(ps.shares) and ps.shares.sum() > 0:
             drop = [m for m in members if m in ps.shares.index]
             return ps.shares.drop(labels=drop), f"world {ps.year}"
+    if stage not in ("mine", *prod.loc[prod["commodity"] == commodity, "stage"]):
+        return None  # World Mining Data counts mine output: never a stand-in for another stage
     wmd = ds.production_wmd
     rows = wmd[(wmd["commodity"] == commodity) & wmd["quantity"].notna()]
     if rows.empty:
@@ -284,30 +310,45 @@ def build_supply_mix(
         if flows is None:
             trade = ds.trade
             flows = trade[(trade["commodity"] == commodity) & (trade["stage"] == stage)]
+        codes = stage_hs6(ds, commodity, stage)
+        flows = flows[flows["hs6"].isin(codes)]  # the stage's own forms only
+        if flows.empty:
+            notes.append(_no_forms_note(ds, commodity, stage, codes))
         max_age = int(parameters()["max_trade_age_years"])
         found = _trade_mix(flows, members, year, max_age)
         if found is not None:
             shares, basis, qty, stale = found
             note = f"left out stale trade of {', '.join(stale)}" if stale else ""
             return SupplyMix(shares, basis, qty, note)
-        last = flows.loc[flows["importer"].isin(members), "year"]
-        notes.append(
-            f"no BACI {commodity} {stage} imports within {max_age} years of {year}"
-            + (f" (latest {int(last.max())})" if len(last) else "")
-        )
+        if not flows.empty:
+            last = flows.loc[flows["importer"].isin(members), "year"]
+            notes.append(
+                f"no BACI {commodity} {stage} imports within {max_age} years of {year}"
+                + (f" (latest {int(last.max())})" if len(last) else "")
+            )
         if list(members) == ["USA"]:
-            us = _us_import_sources(ds, commodity)
+            us = _us_import_sources(ds, commodity, stage)
             if us is not None:
                 qty, qty_note = _us_import_quantity(ds, commodity, us[1], year)
-                notes.append(qty_note)
+                notes.extend([us[2], qty_note])
                 return SupplyMix(us[0], us[1], qty, "; ".join(n for n in notes if n))
     world = _world_mix(ds, members, commodity, stage, year)
     if world is not None:
         if notes:
             notes.append("allocated in proportion to the world market")
         return SupplyMix(world[0], world[1], float("nan"), "; ".join(notes))
-    notes.append("no production shares either (withheld)")
+    notes.append("no world production shares at this stage either (not published or withheld)")
     return SupplyMix(pd.Series(dtype=float), "none", float("nan"), "; ".join(notes))
+
+
+def _no_forms_note(ds: SupplyDataset, commodity: str, stage: str, codes: tuple[str, ...]) -> str:
+    """Why there is no trade at ``stage``: no coded form, or the bundled extract lacks the codes."""
+    if not codes:
+        return f"no {stage} form of {commodity} has an HS6 code of its own (forms table)"
+    return (
+        f"the bundled BACI extract holds no {commodity} {stage} forms "
+        f"(HS {', '.join(codes)}; import a full BACI file with 'trust data import-baci')"
+    )
 
 
 def supply_mix(
@@ -367,7 +408,7 @@ def build_exposure(
         raise UnknownNameError("stage", bad_stages or ["(none)"], list(vocabulary("stage")))
     year = as_year(year)
     members = {c.name.upper(): c.members for c in resolve_consumers(ds, consumers)}
-    prod = ds.production
+    prod = stage_production(ds)
     if year is not None:
         years = prod.loc[prod["stage"].isin(stages) & ~prod["is_aggregate"], "year"]
         if not (years == year).any():  # never run another year in its place
@@ -379,6 +420,13 @@ def build_exposure(
     available = prod[prod["stage"].isin(stages) & ~prod["is_aggregate"]][
         ["commodity", "stage"]
     ].drop_duplicates()
+    # a stage with traded forms but no published production (refined antimony) is measured too:
+    # its supply mix comes from the forms' trade or the US import sources, never from ore trade
+    forms = ds._frame("forms")
+    traded = forms[
+        forms["stage"].isin(stages) & forms["commodity"].isin(set(available["commodity"]))
+    ][["commodity", "stage"]].drop_duplicates()
+    available = pd.concat([available, traded], ignore_index=True).drop_duplicates()
     if commodities is not None:
         ds.check_commodities(commodities, "commodities")
         missing = [c for c in commodities if c not in set(available["commodity"])]
@@ -405,7 +453,12 @@ def build_exposure(
             ].empty
             else latest_year(ds, commodity, stage)
         )
-        assert y is not None
+        if y is None:  # traded forms without production: the commodity's latest year
+            y = (
+                year
+                if year is not None
+                else int(prod.loc[prod["commodity"] == commodity, "year"].max())
+            )
         for consumer, mem in members.items():
             sm = build_supply_mix(
                 ds,

@@ -36,6 +36,8 @@ import pandas as pd
 from trust_minerals.countries import ConsumerLike, resolve_consumer, resolve_consumers
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError
+from trust_minerals.forms import form_stages
+from trust_minerals.metrics.stages import stage_production
 from trust_minerals.simulate.baseline import BaselineYear, period_note, pick_year, wanted_year
 from trust_minerals.simulate.network import (
     build_supply_mix,
@@ -101,7 +103,7 @@ class ScenarioResult:
 
 
 def _baseline(ds: SupplyDataset, commodity: str, stage: str, wanted: int | None) -> BaselineYear:
-    prod = ds.production
+    prod = stage_production(ds)
     years = prod.loc[
         (prod["commodity"] == commodity) & (prod["stage"] == stage) & ~prod["is_aggregate"], "year"
     ]
@@ -109,7 +111,7 @@ def _baseline(ds: SupplyDataset, commodity: str, stage: str, wanted: int | None)
 
 
 def _year(ds: SupplyDataset, commodity: str, stage: str, year: int | None) -> int | None:
-    prod = ds.production
+    prod = stage_production(ds)
     years = prod.loc[
         (prod["commodity"] == commodity) & (prod["stage"] == stage) & ~prod["is_aggregate"], "year"
     ]
@@ -290,13 +292,20 @@ def propagate(
         for stage in dict.fromkeys(sorted(stages, key=lambda s: s != "mine")):
             picked = _baseline(ds, commodity, stage, wanted)
             year = picked.used
+            unpriced = False  # a traded stage whose world production is not published
             if year is None:
-                prod = ds.production
+                prod = stage_production(ds)
                 if not ((prod["commodity"] == commodity) & (prod["stage"] == stage)).any():
-                    raise InputError(
-                        f"scenario: {commodity} has no production at stage {stage!r}; "
-                        "choose a stage with data"
-                    )
+                    direct = any(getattr(x, "stage", None) == stage for x in shocks)
+                    if not (direct and stage in form_stages(ds, commodity)):
+                        raise InputError(
+                            f"scenario: {commodity} has no production at stage {stage!r}; "
+                            "choose a stage with data"
+                        )
+                    unpriced = True
+                    have = prod.loc[prod["commodity"] == commodity, "year"]
+                    year = wanted if wanted is not None else int(have.max())
+            if year is None:
                 why_missing = (
                     f"{commodity} {stage}: only the world total is published (no country "
                     "production), so no country's share is known; shortfall and price left missing"
@@ -312,7 +321,13 @@ def propagate(
                 if stage != "mine" and "mine" in stages
                 else None
             )
-            shares, avail = _availability(ds, scenario, commodity, stage, year, chain)
+            avail: dict[str, np.ndarray]
+            if unpriced:
+                row_notes.append(NO_WORLD_STAGE.format(commodity=commodity, stage=stage))
+                notes.append(NO_WORLD_STAGE.format(commodity=commodity, stage=stage))
+                shares, avail = pd.Series({OTHER: 1.0}), {}  # world split unknown
+            else:
+                shares, avail = _availability(ds, scenario, commodity, stage, year, chain)
             targeted_only = {
                 s.country for s in shocks if isinstance(s, ExportRestriction) and s.targets
             }
@@ -341,7 +356,11 @@ def propagate(
             }
             market_year = wanted if wanted is not None else year
             priced: dict[tuple[object, ...], pd.DataFrame] = {}
-            tracer = OriginTracer(ds, commodity, stage, market_year, max_age)
+            tracer = (
+                OriginTracer(ds, commodity, stage, market_year, max_age)
+                if scenario.origin_tiers and not unpriced
+                else None
+            )
             for name, mem in members.items():
                 sm = build_supply_mix(
                     ds,
@@ -369,8 +388,20 @@ def propagate(
                 hits = generic if inside else allowed
                 key = tuple(sorted((c, tuple(a)) for c, a in hits.items()))
                 if key not in priced:
-                    priced[key] = outside_market(
-                        ds, commodity, stage, market_year, restrictors, shares, avail, hits, spare_w
+                    priced[key] = (
+                        _unpriced_market(commodity, stage, horizon)
+                        if unpriced
+                        else outside_market(
+                            ds,
+                            commodity,
+                            stage,
+                            market_year,
+                            restrictors,
+                            shares,
+                            avail,
+                            hits,
+                            spare_w,
+                        )
                     )
                     markets.append(priced[key])
                 market = priced[key]
@@ -385,7 +416,7 @@ def propagate(
                 )
                 gross_direct = float((1.0 - supply).sum())
                 indirect = np.zeros(horizon)
-                if scenario.origin_tiers and restrictors:
+                if scenario.origin_tiers and restrictors and tracer is not None:
                     cut = {
                         a: np.maximum(
                             1.0 - generic.get(a, np.ones(horizon)),
@@ -483,6 +514,31 @@ def propagate(
         pd.concat(monthly, ignore_index=True)[MONTHLY_COLUMNS],
         tuple(notes),
         pd.concat(markets, ignore_index=True),
+    )
+
+
+#: note for a stage measured on its traded forms while its world production is not published
+NO_WORLD_STAGE = (
+    "{commodity} {stage}: world production at this stage is not published; the consumer's mix "
+    "comes from the {stage} forms it buys, so a restriction on those forms is counted, but spare "
+    "capacity, the chain from the mine stage and the market price are not estimated"
+)
+
+
+def _unpriced_market(commodity: str, stage: str, horizon: int) -> pd.DataFrame:
+    """A market frame with unknown loss and prices (missing, never 0)."""
+    nan = np.full(horizon, np.nan)
+    return pd.DataFrame(
+        {
+            "commodity": commodity,
+            "stage": stage,
+            "month": np.arange(horizon),
+            "market_loss_share": nan,
+            "effective_loss_share": nan,
+            "price_change_outside": nan,
+            "price_change_inside": nan,
+            "price_basis": "not estimated (world production at this stage not published)",
+        }
     )
 
 
