@@ -30,6 +30,8 @@ def production_table(
     """Rows of ``commodity`` (optionally one stage and year) with ``share`` of the denominator.
 
     Countries are ISO3 codes; aggregates keep their names (``World total``, ``Other countries``).
+    Stages USGS does not publish come from the IEA table (2023; ``source_id`` says so), also
+    when another ``year`` is asked for.
     Withheld rows stay, with a missing quantity and share and status ``withheld``.
 
     Examples
@@ -37,8 +39,11 @@ def production_table(
     >>> production_table(ds, "cobalt", stage="mine", year=2025).head(3)   # doctest: +SKIP
     """
     year = as_year(year)
+    from trust_minerals.metrics.concentration import _in_year
+    from trust_minerals.metrics.stages import stage_production
+
     ds.check_commodities([commodity])
-    prod = ds.production
+    prod = stage_production(ds)
     prod = prod[prod["commodity"] == commodity]
     if stage is not None:
         stages = sorted(prod["stage"].unique())
@@ -51,7 +56,7 @@ def production_table(
             raise UnknownNameError(
                 "year", [str(year)], [str(y) for y in years], f"production of {commodity}"
             )
-        prod = prod[prod["year"] == year]
+        prod = _in_year(prod, year)
     out = shares(prod)
     out["_order"] = out["is_aggregate"].astype(int) + out["country"].eq("World total").astype(int)
     out = out.sort_values(

@@ -133,3 +133,23 @@ def test_pdf_renderer_bounds_concurrent_prints_and_caches(monkeypatch: pytest.Mo
     assert peak <= cap("pdf_renders").max
     assert renderer.renders == 3  # one print per distinct page, the rest from the cache
     assert brief.html_to_pdf("<p>1</p>") == b"<p>1</p>" and renderer.renders == 3
+
+
+def test_country_chart_labels_never_add_two_forms_together(ds) -> None:  # type: ignore[no-untyped-def]
+    """China's silicon is published as ferrosilicon and silicon metal: two bars, each <= 100 %."""
+    from trust_minerals.report.profile import country_profile
+
+    p = country_profile(ds, "CHN").production
+    silicon = p[p["commodity"] == "silicon"]
+    assert len(silicon) >= 2 and silicon["label"].is_unique
+    assert p.groupby("label")["share"].sum().max() <= 1.0 + 1e-9
+
+
+def test_commodity_profile_shows_the_iea_refinery_stage(ds) -> None:  # type: ignore[no-untyped-def]
+    from trust_minerals.report.profile import commodity_profile
+
+    p = commodity_profile(ds, "lithium")
+    assert set(p.stages) >= {"mine", "refinery"}
+    ref = p.concentration.set_index("stage").loc["refinery"]
+    assert ref["top_country"] == "CHN" and ref["source_id"] == "iea_cmde_2024"
+    assert "iea_cmde_2024" in set(p.sources["source_id"])

@@ -7,7 +7,11 @@ For a consumer and one commodity × stage (× form) × year:
   caller), otherwise its production times ``exportable_fraction`` (``optimize/data/parameters.csv``,
   labelled ``assumption``);
 * the consumer's own production counts in full (``domestic_fraction``, also an assumption);
-* ``capacities=`` overrides any supplier, or adds one that has no usable production row.
+* ``capacities=`` overrides any supplier, or adds one that has no usable production row;
+* a supplier that bans exports of the stage's forms, or is a net importer of them
+  (:func:`trust_minerals.optimize.position.not_exportable`), gets capacity 0 with
+  ``capacity_basis`` ``export_ban`` / ``net_importer`` / ``net_importer_of_mine-stage_feed`` and
+  the reason in ``note``.
 
 Withheld or unavailable production keeps its status: such a country is listed with
 ``capacity_basis='unknown'`` and a note, and is not offered to the optimiser unless overridden.
@@ -23,6 +27,7 @@ import pandas as pd
 
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.optimize.position import not_exportable
 from trust_minerals.optimize.spec import parameters
 
 CAPACITY_COLUMNS = [
@@ -129,6 +134,7 @@ def exportable_capacity(
     use.update(domestic or {})
     own = parameters()["domestic_fraction"]
     out: list[list[Any]] = []
+    notes: dict[str, str] = {}
     for country, q, status in zip(
         rows["country"].astype(str),
         rows["quantity"].to_numpy(dtype=float),
@@ -136,7 +142,13 @@ def exportable_capacity(
         strict=True,
     ):
         dom = use.get(country, np.nan)
-        if np.isnan(q):
+        barred = (
+            "" if country in consumer else not_exportable(ds, country, commodity, stage, the_year)
+        )
+        if barred:
+            cap, basis = 0.0, barred.split(":")[0].replace(" ", "_")
+            notes[country] = barred
+        elif np.isnan(q):
             cap, basis = np.nan, "unknown"
         elif country in consumer:
             cap, basis = float(q) * own, "own_production"
@@ -159,6 +171,7 @@ def exportable_capacity(
                 [name, np.nan, "not_listed", np.nan, float(value), "override", unit, the_year]
             )
     df = pd.DataFrame(out, columns=CAPACITY_COLUMNS)
+    df["note"] = df["supplier"].map(notes).fillna("")
     return df
 
 

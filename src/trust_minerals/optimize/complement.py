@@ -11,7 +11,11 @@ A partner **depends on imports** of a commodity at a stage when
   basis is weaker and is named as such).
 
 A partner **can supply** when it has a positive production at the stage or, for mine stages,
-positive reserves. Withheld figures keep their status (``W`` is never read as zero).
+positive reserves, and it neither bans exports of the stage's forms nor imports more of them than
+it exports (:func:`trust_minerals.optimize.position.not_exportable`; each exclusion is a note).
+The US reliance used is the row of the stage's form where USGS publishes one (rare-earth mineral
+concentrates: ``E``, so the US does not depend on imports of rare-earth ore), else the headline.
+Withheld figures keep their status (``W`` is never read as zero).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError
 from trust_minerals.metrics.concentration import shares
 from trust_minerals.optimize.inputs import PER_TONNE
+from trust_minerals.optimize.position import not_exportable
 from trust_minerals.optimize.spec import parameters
 
 OPPORTUNITY_COLUMNS = [
@@ -58,22 +63,57 @@ class ComplementResult:
 
 
 def _net_import_reliance(ds: SupplyDataset) -> pd.DataFrame:
-    """Latest US net import reliance by commodity (share, status, chapter).
+    """Latest US net import reliance by commodity × stage (share, status, chapter).
 
-    Where a commodity has several USGS chapters (e.g. bauxite, alumina, aluminum) the highest
-    reliance of the latest year is kept and its chapter named.
+    Stage ``""`` is the headline row of the written rule
+    (:func:`trust_minerals.metrics.reliance.us_net_import_reliance`); stage ``mine`` is the row of
+    ores and concentrates where USGS publishes one (e.g. rare-earth mineral concentrates: ``E``).
     """
+    from trust_minerals.metrics.reliance import us_net_import_reliance
+
     sal = ds.us_salient
     if sal.empty:
         return pd.DataFrame(columns=["share", "status", "chapter"])
-    nir = sal[sal["statistic"] == "Net import reliance"].copy()
+    head = us_net_import_reliance(ds)
+    head = head[head["year"] == head.groupby("commodity")["year"].transform("max")]
+    frames = [
+        pd.DataFrame(
+            {
+                "commodity": head["commodity"],
+                "stage": "",
+                "share": head["import_reliance"],
+                "status": head["status"],
+                "chapter": head["detail"],
+            }
+        )
+    ]
+    nir = sal[sal["statistic"].str.strip().str.lower().eq("net import reliance")].copy()
     nir = nir[nir["year"] == nir.groupby("commodity")["year"].transform("max")]
-    nir["share"] = np.where(nir["status"] == "net_exporter", 0.0, nir["value"] / 100.0)
-    nir = nir.sort_values("share", ascending=False, na_position="last", kind="stable")
-    nir = nir.drop_duplicates("commodity").set_index("commodity")
-    return pd.DataFrame(
-        {"share": nir["share"], "status": nir["status"], "chapter": nir["commodity_name"]}
+    ore = (nir["detail"] + " " + nir["commodity_name"]).str.contains(
+        r"\bores?\b|concentrate|bauxite", case=False, regex=True
     )
+    nir = nir[ore].drop_duplicates("commodity")
+    frames.append(
+        pd.DataFrame(
+            {
+                "commodity": nir["commodity"],
+                "stage": "mine",
+                "share": np.where(nir["status"] == "net_exporter", 0.0, nir["value"] / 100.0),
+                "status": nir["status"],
+                "chapter": nir["commodity_name"] + ": " + nir["detail"],
+            }
+        )
+    )
+    return pd.concat(frames, ignore_index=True).set_index(["commodity", "stage"])
+
+
+def _us_reliance(nir: pd.DataFrame, commodity: str, stage: str) -> tuple[float, str]:
+    """The US reliance row for the stage's form (else the headline) and its chapter text."""
+    for key in ((commodity, stage), (commodity, "")):
+        if key in nir.index:
+            row = nir.loc[[key]].iloc[0]
+            return float(row["share"]), str(row["chapter"])
+    return float("nan"), ""
 
 
 def _stage_groups(ds: SupplyDataset, commodities: Sequence[str] | None) -> list[pd.DataFrame]:
@@ -158,6 +198,7 @@ def complementarity(
     nir = _net_import_reliance(ds)
     trade = ds.trade
     rows = []
+    notes: list[str] = []
     for g in _stage_groups(ds, commodities):
         commodity, stage = str(g["commodity"].iloc[0]), str(g["stage"].iloc[0])
         named = g[~g["is_aggregate"]].set_index("country")
@@ -170,13 +211,18 @@ def complementarity(
                 continue
             dep_listed = dependent in named.index
             dep_q = named["quantity"].get(dependent, np.nan)
-            reliance = nir["share"].get(commodity, np.nan) if dependent == "USA" else np.nan
+            reliance, chapter = (
+                _us_reliance(nir, commodity, stage) if dependent == "USA" else (np.nan, "")
+            )
             unit = str(g["unit"].iloc[0])
             imports = _imports(trade, dependent, commodity, stage, unit)
+            barred = not_exportable(ds, provider, commodity, stage, int(g["year"].iloc[0]))
+            if barred:
+                notes.append(f"{provider} not offered for {commodity} {stage}: {barred}")
+                continue
             if not np.isnan(reliance):
                 if reliance < threshold:
                     continue
-                chapter = nir["chapter"].get(commodity, "")
                 basis = (
                     f"net import reliance {reliance:.0%} ≥ {threshold:.0%} "
                     f"(USGS salient statistics, {chapter})"
@@ -215,4 +261,4 @@ def complementarity(
         na_position="last",
         kind="stable",
     )
-    return ComplementResult((a, b), out.reset_index(drop=True), ())
+    return ComplementResult((a, b), out.reset_index(drop=True), tuple(notes))

@@ -139,7 +139,8 @@ class CountryProfile:
     name: str
     groups: tuple[str, ...]
     governance: dict[str, float | None]
-    production: pd.DataFrame  # the country's rows (latest year per commodity × stage) with shares
+    production: pd.DataFrame  # the country's rows (latest year per commodity × stage × form) with
+    # shares and a ``label`` naming the form (a chart never adds two forms together)
     reserves: pd.DataFrame
     dependence: pd.DataFrame  # import_reliance_table rows with a value
     export_controls: pd.DataFrame  # controls the country imposes
@@ -184,11 +185,15 @@ def country_profile(ds: SupplyDataset, country: str) -> CountryProfile:
             "status",
             "source_id",
         ]
-        parts.append(
-            sh[cols]
-            .sort_values("share", ascending=False, na_position="last")
-            .reset_index(drop=True)
+        part = sh[cols].sort_values("share", ascending=False, na_position="last")
+        # one label per commodity x stage x form: forms are never added together in a chart
+        part["label"] = (
+            part["commodity"]
+            + " "
+            + part["stage"]
+            + part["form"].fillna("").map(lambda f: f" ({f})" if f else "")
         )
+        parts.append(part.reset_index(drop=True))
     years = ds.production["year"]
     year = int(years.max()) if len(years) else 0
     rel = import_reliance_table(ds, country, year)

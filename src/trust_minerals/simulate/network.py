@@ -23,7 +23,7 @@ from trust_minerals._tables import YearLike, as_year
 from trust_minerals.countries import ConsumerLike, resolve_consumers
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import UnknownNameError
-from trust_minerals.forms import stage_hs6
+from trust_minerals.forms import form_stages, stage_hs6
 from trust_minerals.metrics.concentration import shares as _shares
 from trust_minerals.metrics.stages import stage_production
 
@@ -310,10 +310,11 @@ def build_supply_mix(
         if flows is None:
             trade = ds.trade
             flows = trade[(trade["commodity"] == commodity) & (trade["stage"] == stage)]
-        codes = stage_hs6(ds, commodity, stage)
-        flows = flows[flows["hs6"].isin(codes)]  # the stage's own forms only
-        if flows.empty:
-            notes.append(_no_forms_note(ds, commodity, stage, codes))
+        if stage in form_stages(ds, commodity):  # the stage's own forms only (forms table)
+            codes = stage_hs6(ds, commodity, stage)
+            flows = flows[flows["hs6"].isin(codes)]
+            if flows.empty:
+                notes.append(_no_forms_note(ds, commodity, stage, codes))
         max_age = int(parameters()["max_trade_age_years"])
         found = _trade_mix(flows, members, year, max_age)
         if found is not None:

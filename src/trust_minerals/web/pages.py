@@ -279,12 +279,7 @@ def web_router() -> APIRouter:
         profile = st.cached(("country", country), lambda: country_profile(st.ds, country))
         source = charts.source_line(profile.sources, set(profile.sources["source_id"]))
         fig = charts.bar(
-            [
-                f"{c} {s}"
-                for c, s in zip(
-                    profile.production["commodity"], profile.production["stage"], strict=True
-                )
-            ][:15],
+            profile.production["label"].tolist()[:15],
             profile.production["share"].tolist()[:15],
             title=f"{profile.name}: share of world production (latest year)",
             source=source,
