@@ -143,7 +143,9 @@ def test_compare_lists_counts_overlap(small_ds):
     t = criticality(small_ds, "usgs2022", "USA").table  # gallium, cobalt scored
     cmp = compare_with_lists(t, small_ds).set_index("list_id")
     assert cmp.loc["us_2022", "top_n"] == 2 and cmp.loc["us_2022", "overlap"] == 2
-    assert cmp.loc["us_2022", "recall"] == pytest.approx(1.0)
+    # recall divides by the list's published size, not by the members the method scored
+    size = cmp.loc["us_2022", "list_size"]
+    assert size > 2 and cmp.loc["us_2022", "recall"] == pytest.approx(2 / size)
     assert cmp.loc["india_2023", "precision"] == pytest.approx(1.0)
 
 
@@ -179,6 +181,7 @@ def test_list_size_counts_published_entries_and_groups_expand(small_ds):
     assert cmp["list_size"] == 2 and cmp["top_n"] == 2
     assert cmp["overlap"] == 1 and cmp["precision"] == pytest.approx(0.5)
     assert cmp["recall"] == pytest.approx(0.5) and cmp["missed"] == "cobalt"
+    assert cmp["unscored"] == "cerium" and cmp["members_unscored"] == 1
     # members rare_earths (0.5) and cobalt (0.1) against non-member tin (0.9): AUC 0
     assert cmp["auc"] == pytest.approx(0.0)
 

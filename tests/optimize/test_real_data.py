@@ -64,3 +64,24 @@ def test_us_india_complementarity_lists_quantities(ds: SupplyDataset) -> None:
     supplied = opp["provider_production"].fillna(0) + opp["provider_reserves"].fillna(0)
     assert (supplied > 0).all()
     assert opp["dependence_basis"].str.len().gt(0).all()
+
+
+def test_banned_or_net_importing_suppliers_get_no_exportable_capacity(ds) -> None:  # type: ignore[no-untyped-def]
+    from trust_minerals.optimize.capacity import exportable_capacity
+
+    cap = exportable_capacity(ds, "lithium", "mine", ["IND"]).set_index("supplier")
+    assert cap.loc["ZWE", "capacity"] == 0 and cap.loc["ZWE", "capacity_basis"] == "export_ban"
+    assert "Lithium ore" in cap.loc["ZWE", "note"]
+    assert cap.loc["CHN", "capacity"] == 0 and "IEA 2023" in cap.loc["CHN", "note"]
+    assert cap.loc["AUS", "capacity"] > 0 and cap.loc["AUS", "note"] == ""
+
+
+def test_complement_no_longer_offers_india_rare_earth_ore_or_net_importers(ds) -> None:  # type: ignore[no-untyped-def]
+    from trust_minerals.optimize.complement import complementarity
+
+    r = complementarity(ds, "USA,IND")
+    o = r.opportunities
+    india = o[o["provider"] == "IND"]
+    assert not ((india["commodity"] == "rare_earths") & (india["stage"] == "mine")).any()
+    assert not ((india["commodity"] == "graphite") & (india["stage"] == "mine")).any()
+    assert any(n.startswith("IND not offered for graphite mine: net importer") for n in r.notes)

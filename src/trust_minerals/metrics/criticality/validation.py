@@ -9,9 +9,10 @@ are compared with the list's members among the platform's commodities:
   defines that group, and a list naming any element of a group also counts the group's other
   commodities as members — so ``rare_earths`` (USGS publishes rare-earth production only as an
   aggregate) is a member of the US lists, which name the elements;
-* precision = overlap / number of commodities in the top N; recall = overlap / list members the
-  method scored (when a method scores fewer than N commodities every scored member is in the
-  "top N" and recall is 1 by construction — read precision and ``auc`` then);
+* precision = overlap / number of commodities in the top N; recall = overlap / the list's size N
+  (its published entries), so members the method could not score count as not found; they are
+  reported separately (``members_unscored``, ``unscored``) rather than dropped from the
+  denominator (a list of 60 with 33 scored no longer reports recall 1);
 * ``auc`` = probability that a scored list member outscores a scored non-member (Mann-Whitney;
   0.5 = no better than chance; independent of N).
 """
@@ -30,6 +31,7 @@ COLUMNS = [
     "list_size",
     "members_with_data",
     "members_scored",
+    "members_unscored",
     "top_n",
     "overlap",
     "precision",
@@ -37,6 +39,7 @@ COLUMNS = [
     "auc",
     "missed",
     "extra",
+    "unscored",
 ]
 
 
@@ -106,13 +109,15 @@ def compare_with_lists(
                 "list_size": n,
                 "members_with_data": len(members),
                 "members_scored": len(members_scored),
+                "members_unscored": len(members - members_scored),
                 "top_n": len(top),
                 "overlap": len(overlap),
                 "precision": len(overlap) / len(top) if top else float("nan"),
-                "recall": len(overlap) / len(members_scored) if members_scored else float("nan"),
+                "recall": len(overlap) / n if n else float("nan"),
                 "auc": _auc(scores, pd.Series(scores.index.isin(list(members)), scores.index)),
                 "missed": ",".join(sorted(members_scored - set(top))),
                 "extra": ",".join(sorted(set(top) - members)),
+                "unscored": ",".join(sorted(members - members_scored)),
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS).astype({"auc": np.float64})
