@@ -68,3 +68,12 @@ def test_from_tables_rejects_a_missing_column() -> None:
         SupplyDataset.from_tables(
             {"production": production_rows([("COD", 1.0)]).drop(columns="unit")}
         )
+
+
+def test_repr_is_one_short_line_of_row_counts() -> None:
+    ds = _ds()
+    text = repr(ds)
+    assert text.startswith("SupplyDataset(") and "\n" not in text
+    assert f"production={len(ds.production)}" in text
+    assert "countries=3" in text
+    assert len(text) < 400

@@ -131,6 +131,18 @@ class SupplyDataset:
     def table_names(self) -> tuple[str, ...]:
         return tuple(self._sources)
 
+    def __repr__(self) -> str:
+        """One line: the row count of every loaded table (lazy tables not loaded say so)."""
+        parts = []
+        for name, src in self._sources.items():
+            frame = self._cache.get(name, src if isinstance(src, pd.DataFrame) else None)
+            if frame is None:
+                parts.append(f"{name}=(not loaded)")
+            elif len(frame):
+                parts.append(f"{name}={len(frame):,}")
+        where = self.meta.get("path")
+        return f"SupplyDataset({', '.join(parts)}{f'; {where}' if where else ''})"
+
     def replace(self, **tables: pd.DataFrame) -> SupplyDataset:
         """A new dataset with the given tables replaced (each validated against its spec)."""
         unknown = sorted(set(tables) - set(self._sources))

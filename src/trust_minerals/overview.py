@@ -1,15 +1,20 @@
 """The overview: every listed critical mineral, stage by stage, with its concentration.
 
-``trust overview`` (and ``make run`` until the dashboard exists) prints this table.
+``trust overview`` (and ``make run``) prints :func:`overview`; the dashboard's first page shows
+:func:`overview_with_exposure` (the same rows with partner exposure and a criticality score).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from trust_minerals._tables import YearLike, as_year
+from trust_minerals._tables import TableResult, YearLike, as_year
+from trust_minerals.countries import ConsumerLike
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.errors import UnknownNameError
+from trust_minerals.errors import TrustMineralsError, UnknownNameError
+from trust_minerals.labels import list_labels
 from trust_minerals.metrics.concentration import concentration_table
 
 OVERVIEW_COLUMNS = [
@@ -32,12 +37,12 @@ OVERVIEW_COLUMNS = [
     "source_id",
     "notes",
 ]
-LIST_FLAGS = {
-    "us_2025": "US2025",
-    "india_2023": "IN2023",
-    "us_2022": "US2022",
-    "eu_strategic_2024": "EU2024",
-}
+GROUP_SOURCE_IDS = ("msp_2025", "country_groups")
+"""Sources of the partner-group memberships (the ``countries`` table's group columns)."""
+CRITICALITY_SOURCE_IDS = ("wgi_2023", "baci_hs92_v202401b")
+"""Sources of the criticality inputs beyond production (governance, trade)."""
+LIST_FLAGS = list_labels("short_label")
+"""List id -> short label (``data/spec/lists.csv``)."""
 
 
 def overview(
@@ -135,3 +140,94 @@ def _named_shares(ds: SupplyDataset, year: int, commodities: set[str]) -> pd.Dat
     sh = sh[~sh["is_aggregate"]]
     sh["form"] = sh["form"].fillna("")
     return sh
+
+
+@dataclass(frozen=True)
+class OverviewResult(TableResult):
+    """The dashboard's overview: :func:`overview` rows with partner exposure and a criticality score.
+
+    ``table`` adds ``partner_share`` and ``export_control_share`` (for ``partners``) and
+    ``criticality_score`` (method ``score_method`` for ``score_consumer``; missing where it cannot
+    be computed, with the reason in ``notes``). ``source_ids`` name the sources behind every column.
+    """
+
+    table: pd.DataFrame
+    year: int | None
+    partners: str
+    score_method: str
+    score_consumer: str
+    has_scores: bool
+    notes: tuple[str, ...]
+    source_ids: tuple[str, ...]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The rows as a new DataFrame."""
+        return self.table.copy()
+
+
+def overview_with_exposure(
+    ds: SupplyDataset,
+    *,
+    year: YearLike = None,
+    partners: ConsumerLike = "msp",
+    score_method: str = "trust",
+    score_consumer: ConsumerLike = "USA+IND",
+) -> OverviewResult:
+    """:func:`overview` with each row's partner exposure and each commodity's criticality score.
+
+    A partner set or a score that cannot be computed (an unknown name, a dataset without the
+    inputs) leaves its columns missing and says why in ``notes``; it never becomes 0.
+
+    Examples
+    --------
+    >>> r = overview_with_exposure(ds, partners="quad")        # doctest: +SKIP
+    >>> r.table[["commodity", "stage", "partner_share", "criticality_score"]].head()  # doctest: +SKIP
+    """
+    from trust_minerals.countries import resolve_consumer
+    from trust_minerals.metrics.criticality import criticality
+    from trust_minerals.metrics.partners import partner_exposure_table
+
+    rows = overview(ds, year=year)
+    keys = ["commodity", "stage", "form"]
+    notes: list[str] = []
+    the_year = int(rows["year"].max()) if len(rows) else as_year(year)
+    partner_cols = ["partner_share", "export_control_share"]
+    try:
+        members = resolve_consumer(ds, partners, role="partner set").members
+        exposure = partner_exposure_table(ds, members, year=the_year)
+    except TrustMineralsError as exc:
+        exposure = pd.DataFrame(columns=[*keys, *partner_cols])
+        notes.append(f"partner exposure not available: {exc}")
+    exposure = exposure.assign(form=exposure["form"].fillna(""))[[*keys, *partner_cols]]
+    table = rows.merge(exposure.drop_duplicates(keys), on=keys, how="left")
+    has_scores = True
+    try:
+        scores = criticality(ds, score_method, score_consumer).table
+        table = table.merge(
+            scores[["commodity", "score"]].rename(columns={"score": "criticality_score"}),
+            on="commodity",
+            how="left",
+        )
+    except TrustMineralsError as exc:
+        has_scores = False
+        table["criticality_score"] = float("nan")
+        notes.append(f"criticality scores ({score_method}) not available: {exc}")
+    prod = ds.production
+    used = set(prod.loc[prod["year"] == the_year, "source_id"]) if the_year else set()
+    lists = ds.critical_lists
+    used |= set(lists.loc[lists["list_id"].isin(list(LIST_FLAGS)), "source_id"])
+    controls = ds.export_controls
+    used |= set(controls.loc[controls["commodity"].isin(set(table["commodity"])), "source_id"])
+    used |= set(GROUP_SOURCE_IDS)
+    if has_scores:
+        used |= set(CRITICALITY_SOURCE_IDS)
+    return OverviewResult(
+        table=table,
+        year=the_year,
+        partners=str(partners),
+        score_method=score_method,
+        score_consumer=str(score_consumer),
+        has_scores=has_scores,
+        notes=tuple(notes),
+        source_ids=tuple(sorted(used & set(ds.sources["source_id"]))),
+    )

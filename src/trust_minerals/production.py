@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from trust_minerals._tables import YearLike, as_year
+from trust_minerals._tables import WORLD_TOTAL, YearLike, as_year
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import UnknownNameError
 from trust_minerals.metrics.concentration import shares
@@ -58,7 +58,7 @@ def production_table(
             )
         prod = _in_year(prod, year)
     out = shares(prod)
-    out["_order"] = out["is_aggregate"].astype(int) + out["country"].eq("World total").astype(int)
+    out["_order"] = out["is_aggregate"].astype(int) + out["country"].eq(WORLD_TOTAL).astype(int)
     out = out.sort_values(
         ["stage", "form", "year", "_order", "quantity"],
         ascending=[True, True, True, True, False],

@@ -88,7 +88,7 @@ def test_cors_is_off_by_default_and_on_when_configured(client: TestClient, tiny_
 def test_key_file_is_created_once_with_private_mode(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from trust_minerals.api.security import resolve_api_key
+    from trust_minerals.server.security import resolve_api_key
 
     monkeypatch.delenv("TRUST_API_KEY", raising=False)
     db = tmp_path / "store" / "trust.duckdb"
@@ -101,8 +101,8 @@ def test_key_file_is_created_once_with_private_mode(
 
 
 def test_rate_limiter_window_slides() -> None:
-    from trust_minerals.api.problems import Problem
-    from trust_minerals.api.security import RateLimiter
+    from trust_minerals.server.problems import Problem
+    from trust_minerals.server.security import RateLimiter
 
     lim = RateLimiter(limit=2, window_s=10)
     lim.hit("k", now=0.0)

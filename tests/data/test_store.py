@@ -160,3 +160,25 @@ def test_a_build_waits_for_the_writer_lock_or_fails_naming_it(tmp_path: Path) ->
     with writer_lock(db, what="import"), pytest.raises(StoreLockedError, match="pid"):
         build_database(db, tables=_tables, lock_timeout=0.2)
     assert not db.exists()
+
+
+def test_load_dataset_builds_a_missing_store_only_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trust_minerals.data.store as store
+
+    db = tmp_path / "new.duckdb"
+    with pytest.raises(StoreError, match="build_if_missing=True"):
+        load_dataset(db)
+    assert not db.exists()
+    calls: list[bool] = []
+
+    def build(path: Path, *, force: bool = False) -> object:
+        calls.append(force)
+        return build_database(path, force=force, tables=_tables)
+
+    monkeypatch.setattr(store, "build_database", build)
+    ds = load_dataset(db, build_if_missing=True)
+    assert calls == [False] and ds.production["quantity"].iloc[0] == 230000.0
+    load_dataset(db, build_if_missing=True)  # current: not rebuilt
+    assert calls == [False]

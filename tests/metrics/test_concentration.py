@@ -72,6 +72,18 @@ def test_named_countries_without_a_published_world_are_not_assessable() -> None:
     assert not concentration(ds2, "cobalt", "mine", 2025).assessable  # 'NA' rest of world
 
 
+def test_a_missing_other_countries_row_leaves_other_share_unknown_with_a_note() -> None:
+    ds = tiny_dataset(production=production_rows([("AAA", 60.0), ("World total", 100.0)]))
+    r = concentration(ds, "cobalt", "mine", 2025)
+    assert math.isnan(r.other_share)
+    assert any("other_share unknown" in n for n in r.notes)
+    with_other = tiny_dataset(
+        production=production_rows([("AAA", 60.0), ("Other countries", 0.0), ("World total", 60.0)])
+    )
+    r0 = concentration(with_other, "cobalt", "mine", "2025")
+    assert r0.other_share == 0.0 and not any("other_share" in n for n in r0.notes)
+
+
 def test_hhi_of_a_monopoly_is_one() -> None:
     ds = tiny_dataset(production=production_rows([("AAA", 7.0), ("World total", 7.0)]))
     r = concentration(ds, "cobalt", "mine", 2025)

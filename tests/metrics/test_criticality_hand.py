@@ -116,7 +116,7 @@ def test_sobol_names_the_driver_of_each_score(small_ds):
 def test_parameters_report_assumptions(small_ds):
     p = criticality(small_ds, "eu", "USA").parameters
     assert "assumption" in set(p["status"])
-    assert "eu_substitution_index" in set(p["name"])
+    assert "eu_substitution_index" in set(p["key"])
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.api.conftest import make_client
-from trust_minerals.api.problems import Problem
 from trust_minerals.errors import UnknownNameError
+from trust_minerals.server.problems import Problem
 from trust_minerals.web.sourcing import (
     FORM_FIELDS,
     PAGE_MAX_POINTS,

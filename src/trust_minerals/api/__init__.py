@@ -6,6 +6,6 @@ Each endpoint parses its parameters, calls one public library function and retur
 from __future__ import annotations
 
 from trust_minerals.api.app import create_app
-from trust_minerals.api.security import ApiSettings
+from trust_minerals.server.security import ApiSettings
 
 __all__ = ["ApiSettings", "create_app"]

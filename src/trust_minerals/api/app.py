@@ -1,148 +1,24 @@
 """The web application: the REST API under ``/api/v1`` and the dashboard, in one FastAPI app.
 
-:func:`create_app` builds an app around one database; the dataset is loaded once, on first use,
-and computed tables (overview, concentration) are cached per parameters, so repeated requests cost
-only the JSON encoding.
+:func:`create_app` (the app factory) builds the shared :class:`~trust_minerals.server.state.AppState`
+around one database and mounts the API routes and the dashboard pages; the dataset is loaded once,
+on first use, and computed tables (overview, concentration) are cached per parameters, so repeated
+requests cost only the JSON encoding.
 """
 
 from __future__ import annotations
 
-import json
-import math
-import threading
-from collections.abc import AsyncIterator, Callable, Hashable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
-import pandas as pd
-from fastapi import APIRouter, Depends, FastAPI, Request
-from starlette.responses import Response
+from fastapi import APIRouter, Depends, FastAPI
 
-from trust_minerals.api.jobs import JobManager
-from trust_minerals.api.params import WorkGate
-from trust_minerals.api.problems import install_handlers, problem_responses
-from trust_minerals.api.security import (
-    ApiSettings,
-    BodySizeLimit,
-    RateLimiter,
-    check_key,
-    check_not_path_like,
-    presented_key,
-    resolve_api_key,
-)
-from trust_minerals.dataset import SupplyDataset
+from trust_minerals.server.problems import install_handlers, problem_responses
+from trust_minerals.server.security import ApiSettings, BodySizeLimit
+from trust_minerals.server.state import AppState, no_path_like
 
 API_PREFIX = "/api/v1"
-
-
-class AppState:
-    """What one app holds: settings, the dataset (loaded once), caches, key, limiter, jobs."""
-
-    def __init__(self, db_path: Path, settings: ApiSettings) -> None:
-        self.db_path = db_path
-        self.settings = settings
-        self.api_key, self.key_source = resolve_api_key(db_path, settings.api_key)
-        self.limiter = RateLimiter(settings.rate_limit, settings.rate_window_s)
-        self.jobs = JobManager(workers=settings.job_workers, max_jobs=settings.max_jobs)
-        self.gate = WorkGate(settings.expensive_rate_limit)
-        self._ds: SupplyDataset | None = None
-        self._lock = threading.Lock()
-        self._cache: dict[Hashable, Any] = {}
-
-    @property
-    def ds(self) -> SupplyDataset:
-        if self._ds is None:
-            with self._lock:
-                if self._ds is None:
-                    from trust_minerals.data.store import load_dataset
-
-                    self._ds = load_dataset(self.db_path)
-        return self._ds
-
-    def cached(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """``compute()`` once per key (errors are not cached)."""
-        try:
-            return self._cache[key]
-        except KeyError:
-            pass
-        value = compute()
-        if len(self._cache) > 2048:
-            self._cache.clear()
-        self._cache[key] = value
-        return value
-
-
-def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of ``df`` as JSON-ready dictionaries (NaN/NA become ``None``)."""
-    from trust_minerals.cli._output import records as _records
-
-    return _records(df)
-
-
-def json_response(payload: Any, status_code: int = 200) -> Response:
-    return Response(json_bytes(payload), status_code=status_code, media_type="application/json")
-
-
-def json_bytes(payload: Any) -> bytes:
-    """Strict JSON (infinite or NaN numbers, which JSON lacks, become ``null``)."""
-    try:
-        return json.dumps(payload, ensure_ascii=False, allow_nan=False, default=_default).encode()
-    except ValueError:
-        return json.dumps(
-            _finite(payload), ensure_ascii=False, allow_nan=False, default=_default
-        ).encode()
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
-def _default(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, pd.DataFrame):
-        return records(value)
-    if isinstance(value, pd.Series):
-        return {str(k): v for k, v in value.items()}
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def state_of(request: Request) -> AppState:
-    """The :class:`AppState` of the app serving ``request`` (a FastAPI dependency)."""
-    return request.app.state.trust  # type: ignore[no-any-return]
-
-
-def no_path_like(request: Request) -> None:
-    """Dependency of every API route: refuse path-like query or path values (400)."""
-    for name, value in request.query_params.multi_items():
-        check_not_path_like(name, value)
-        check_not_path_like("query parameter name", name)
-    for name, value in request.path_params.items():
-        check_not_path_like(name, value)
-
-
-def expensive(request: Request) -> None:
-    """Dependency of expensive GETs (Monte Carlo, criticality draws): per-client rate limit (429)."""
-    state_of(request).gate.admit(request)
-
-
-def require_key(request: Request) -> str:
-    """Dependency of every route that starts work: API key (401/403) and rate limit (429)."""
-    st = state_of(request)
-    key = presented_key(request.headers)
-    check_key(key, st.api_key)
-    assert key is not None
-    st.limiter.hit(key)
-    return key
 
 
 def api_router() -> APIRouter:

@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
-from trust_minerals.api.app import AppState, json_bytes, records, state_of
 from trust_minerals.api.models import (
     StatusReport,
     concentration_row_model,
@@ -20,7 +19,8 @@ from trust_minerals.api.models import (
     production_row_model,
     row_model,
 )
-from trust_minerals.api.problems import problem_responses
+from trust_minerals.server.problems import problem_responses
+from trust_minerals.server.state import AppState, json_bytes, records, state_of
 
 _JSON = "application/json"
 COMMODITY_Q = Query(..., description="Commodity id, e.g. cobalt", min_length=1, max_length=64)

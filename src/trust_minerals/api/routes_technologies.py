@@ -14,11 +14,11 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from trust_minerals.api.app import AppState, json_response, records, require_key, state_of
 from trust_minerals.api.models import JobInfo
-from trust_minerals.api.problems import Problem, problem_responses
 from trust_minerals.api.routes_work import MonteCarloRequest
-from trust_minerals.api.security import check_cap, check_not_path_like
+from trust_minerals.server.problems import Problem, problem_responses
+from trust_minerals.server.security import check_cap, check_not_path_like
+from trust_minerals.server.state import AppState, json_response, records, require_key, state_of
 
 Rows = list[dict[str, Any]]
 GET_ERRORS = problem_responses(404, 422)

@@ -9,14 +9,20 @@ not registered.
 
 from __future__ import annotations
 
-import importlib.util
 from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from trust_minerals.api.app import (
+from trust_minerals.api.models import JobInfo
+from trust_minerals.api.params import name_query, size_query, year_query
+from trust_minerals.caps import cap, check_size
+from trust_minerals.outlook.plans import PLAN_ID_PATTERN
+from trust_minerals.schema import vocabulary
+from trust_minerals.server.problems import Problem, problem_responses
+from trust_minerals.server.security import check_not_path_like
+from trust_minerals.server.state import (
     AppState,
     expensive,
     json_response,
@@ -24,13 +30,6 @@ from trust_minerals.api.app import (
     require_key,
     state_of,
 )
-from trust_minerals.api.models import JobInfo
-from trust_minerals.api.params import name_query, size_query, year_query
-from trust_minerals.api.problems import Problem, problem_responses
-from trust_minerals.api.security import check_not_path_like
-from trust_minerals.caps import cap, check_size
-from trust_minerals.outlook.plans import PLAN_ID_PATTERN
-from trust_minerals.schema import vocabulary
 
 Rows = list[dict[str, Any]]
 if TYPE_CHECKING:
@@ -40,13 +39,6 @@ else:  # the stage vocabulary (data/spec/vocabulary.csv) as an enum in the OpenA
 GET_ERRORS = problem_responses(404, 422)
 EXPENSIVE_ERRORS = problem_responses(404, 422, 429, 503)
 POST_ERRORS = problem_responses(401, 403, 404, 413, 422, 429)
-
-
-def _available(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 class ScenarioRunRequest(BaseModel):
@@ -117,22 +109,12 @@ class BacktestResult(BaseModel):
 
 
 def register(router: APIRouter) -> None:
-    if _available("trust_minerals.metrics.risk"):
-        _register_metrics(router)
-    if _available("trust_minerals.metrics.trade"):
-        _register_trade(router)
-    if _available("trust_minerals.simulate.propagate") and _available(
-        "trust_minerals.simulate.presets"
-    ):
-        _register_scenarios(router)
+    _register_metrics(router)
+    _register_trade(router)
+    _register_scenarios(router)
     _register_jobs(router)
-    if _available("trust_minerals.outlook.balance"):
-        _register_outlook(router)
-    if all(
-        _available(f"trust_minerals.optimize.{m}")
-        for m in ("solve", "frontier", "screen", "complement")
-    ):
-        _register_optimize(router)
+    _register_outlook(router)
+    _register_optimize(router)
 
 
 def result_dict(result: Any) -> Any:
@@ -180,10 +162,7 @@ class SourcingRequest(BaseModel):
 
 def _sourcing_spec(req: SourcingRequest, st: AppState) -> Any:
     """The library's ``SourcingSpec`` of a request; a refused field is named as ``spec.<field>``."""
-    import re
-
-    from trust_minerals.errors import InputError
-    from trust_minerals.optimize.spec import SourcingSpec
+    from trust_minerals.optimize.spec import SourcingSpec, SpecFieldError
 
     check_not_path_like("body", req.model_dump())
     unknown = sorted(set(req.spec) - set(SourcingSpec.model_fields))
@@ -203,10 +182,9 @@ def _sourcing_spec(req: SourcingRequest, st: AppState) -> Any:
             )
     try:
         return SourcingSpec.create(**given)
-    except InputError as exc:
+    except SpecFieldError as exc:
         text = str(exc)
-        named = re.findall(r"(?:^|: |; )([a-z_]+)(?:\.[\w.]+)?(?:=| must)", text)
-        fields = [f"spec.{n}" for n in named if n in SourcingSpec.model_fields] or ["spec"]
+        fields = [f"spec.{n}" for n in exc.fields] or ["spec"]
         raise Problem(
             422, "Invalid input", text, params=[(f, text) for f in dict.fromkeys(fields)]
         ) from None

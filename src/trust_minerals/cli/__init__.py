@@ -12,7 +12,14 @@ import typer
 from typer.core import TyperGroup
 
 from trust_minerals.cli import data as _data
+from trust_minerals.cli import metrics as _metrics
+from trust_minerals.cli import optimize as _optimize
+from trust_minerals.cli import outlook as _outlook
 from trust_minerals.cli import query as _query
+from trust_minerals.cli import simulate as _simulate
+from trust_minerals.cli import technologies as _technologies
+from trust_minerals.cli import trade as _trade
+from trust_minerals.cli import web as _web
 
 
 class _TrustGroup(TyperGroup):
@@ -78,18 +85,18 @@ def _main(
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-for _module in (_data, _query):
+for _module in (
+    _data,
+    _query,
+    _trade,
+    _metrics,
+    _simulate,
+    _optimize,
+    _outlook,
+    _technologies,
+    _web,
+):
     _module.register(app)
-
-for _name in ("trade", "metrics", "simulate", "optimize", "outlook", "technologies", "web"):
-    # optional command groups, each in its own module (added as the capabilities land)
-    try:
-        _mod = __import__(f"trust_minerals.cli.{_name}", fromlist=["register"])
-    except ModuleNotFoundError as _exc:  # pragma: no cover - only while a group is absent
-        if _exc.name != f"trust_minerals.cli.{_name}":
-            raise
-        continue
-    _mod.register(app)
 
 
 def main() -> None:

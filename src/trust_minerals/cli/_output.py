@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import typer
+
+from trust_minerals._tables import jsonable, records
 
 if TYPE_CHECKING:
     from trust_minerals.dataset import SupplyDataset
@@ -26,18 +27,6 @@ FORMAT_OPTION = typer.Option(
 )
 
 
-def _jsonable(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, float) and not math.isfinite(value):  # JSON has no NaN or Infinity
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if hasattr(value, "item"):  # numpy scalar
-        return _jsonable(value.item())
-    return value
-
-
 def dataset() -> SupplyDataset:
     """The dataset from the store (imported here, inside the call, so ``trust`` starts fast)."""
     from trust_minerals.data.store import load_dataset
@@ -45,13 +34,8 @@ def dataset() -> SupplyDataset:
     return load_dataset()
 
 
-def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dictionaries (NaN and NA become ``None``)."""
-    return [{str(k): _jsonable(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
-
-
 def _cell(value: Any) -> str:
-    value = _jsonable(value)
+    value = jsonable(value)
     if value is None:
         return ""
     if isinstance(value, float):

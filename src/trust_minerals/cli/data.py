@@ -131,6 +131,6 @@ def register(app: typer.Typer) -> None:
 def _emit_json(parts: dict) -> None:  # type: ignore[type-arg]
     import json
 
-    from trust_minerals.cli._output import records
+    from trust_minerals._tables import records
 
     typer.echo(json.dumps({k: records(v) for k, v in parts.items()}, indent=1))

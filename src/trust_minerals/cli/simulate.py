@@ -106,7 +106,7 @@ def register(app: typer.Typer) -> None:
 
         import pandas as pd
 
-        from trust_minerals.cli._output import records
+        from trust_minerals._tables import records
         from trust_minerals.simulate.backtest import backtest
 
         result = backtest(_dataset())

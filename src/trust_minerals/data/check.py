@@ -31,8 +31,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from trust_minerals._tables import GROUP_KEYS, WORLD_TOTAL
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.metrics.concentration import GROUP_KEYS, WORLD_TOTAL
 
 CHECK_COLUMNS = [
     "measure",

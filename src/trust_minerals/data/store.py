@@ -252,22 +252,31 @@ def _restore_dtypes(name: str, df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def load_dataset(path: Path | str | None = None) -> SupplyDataset:
+def load_dataset(
+    path: Path | str | None = None, *, build_if_missing: bool = False
+) -> SupplyDataset:
     """Load the dataset from the DuckDB store.
 
-    Raises :class:`StoreError` if there is no store or it was built under other table specs
-    (the message says to run ``trust data build``). Large tables (``trade``) are read on first use.
+    With ``build_if_missing=True`` a missing or outdated store is first built from the bundled
+    files (:func:`build_database`, a few seconds). Otherwise raises :class:`StoreError` if there
+    is no store or it was built under other table specs (the message says how to build it).
+    Large tables (``trade``) are read on first use.
 
     Examples
     --------
-    >>> ds = load_dataset()                         # doctest: +SKIP
+    >>> ds = load_dataset(build_if_missing=True)    # doctest: +SKIP
     >>> ds.select(commodity="cobalt").production    # doctest: +SKIP
     """
     import duckdb
 
     path = Path(path) if path else default_db_path()
+    if build_if_missing and not store_is_current(path):
+        build_database(path, force=path.exists())
     if not path.exists():
-        raise StoreError(f"no database at {path}; run 'trust data build' first")
+        raise StoreError(
+            f"no database at {path}; build it with load_dataset(build_if_missing=True) or "
+            "'trust data build'"
+        )
     con = _connect(path, read_only=True)
     tables: dict[str, pd.DataFrame | Callable[[], pd.DataFrame]] = {}
     try:

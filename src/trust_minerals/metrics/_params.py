@@ -1,27 +1,15 @@
 """Method parameters, kept as data (``metrics/data/parameters.csv``) with their status and source.
 
-Every constant a method needs lives in that file, labelled ``published`` (a number taken from a
-named publication or package), ``method_default`` (a convention of the method) or ``assumption``
-(a neutral default standing in for an input the platform does not bundle). Results report which
-parameters they used, so an assumption is never mistaken for data.
+Read by the project's one parameter reader (:mod:`trust_minerals.parameters`): every constant a
+method needs lives in that file, labelled ``published``, ``method_default`` or ``assumption``.
+Results report which parameters they used, so an assumption is never mistaken for data.
 """
 
 from __future__ import annotations
 
-import csv
-from functools import cache
-from importlib import resources
-
 import pandas as pd
 
-from trust_minerals.errors import UnknownNameError
-
-
-@cache
-def _rows() -> tuple[dict[str, str], ...]:
-    path = resources.files("trust_minerals").joinpath("metrics", "data", "parameters.csv")
-    with open(str(path), encoding="utf-8", newline="") as fh:
-        return tuple(csv.DictReader(fh))
+from trust_minerals.parameters import parameter_table, read_parameter
 
 
 def parameter(name: str) -> float:
@@ -32,14 +20,9 @@ def parameter(name: str) -> float:
     >>> parameter("missing_instability")
     0.5
     """
-    for row in _rows():
-        if row["name"] == name:
-            return float(row["value"])
-    raise UnknownNameError("parameter", [name], [r["name"] for r in _rows()])
+    return read_parameter("metrics", name)
 
 
 def parameters_table() -> pd.DataFrame:
-    """Every method parameter with its value, unit, status (published/method_default/assumption) and source."""
-    df = pd.DataFrame(list(_rows()))
-    df["value"] = df["value"].astype(float)
-    return df
+    """Every method parameter: key, value, unit, status, source, note."""
+    return parameter_table("metrics")

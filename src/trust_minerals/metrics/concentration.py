@@ -31,13 +31,21 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from trust_minerals._tables import YearLike, as_year
+from trust_minerals._tables import (
+    GROUP_KEYS,
+    OTHER_COUNTRIES,
+    WORLD_TOTAL,
+    TableResult,
+    YearLike,
+    as_year,
+)
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
 
 MEASURES = ("production", "capacity", "reserves")
-GROUP_KEYS = ["commodity", "stage", "form", "year", "unit"]
-WORLD_TOTAL = "World total"
+OTHER_SHARE_MISSING = (
+    f"other_share unknown: no '{OTHER_COUNTRIES}' quantity is published for this group"
+)
 
 #: columns of :func:`concentration_table`
 TABLE_COLUMNS = [
@@ -70,7 +78,7 @@ NOT_ASSESSABLE = (
 
 
 @dataclass(frozen=True)
-class ConcentrationResult:
+class ConcentrationResult(TableResult):
     """Concentration of one commodity × stage × form × year (one unit)."""
 
     commodity: str
@@ -117,6 +125,10 @@ class ConcentrationResult:
             "source_id": self.source_id,
             "notes": "; ".join(self.notes),
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The result as a one-row table (see :meth:`to_row`)."""
+        return pd.DataFrame([self.to_row()])
 
 
 def _measure_table(ds: SupplyDataset, measure: str) -> pd.DataFrame:
@@ -345,11 +357,7 @@ def concentration(
         shares=pd.Series(
             named["share"].to_numpy(), index=named["country"].to_numpy(), name="share"
         ),
-        other_share=(
-            float(row["other_share"])
-            if pd.notna(row["other_share"])
-            else (0.0 if bool(row["assessable"]) else float("nan"))
-        ),
+        other_share=float(row["other_share"]) if pd.notna(row["other_share"]) else float("nan"),
         hhi=float(row["hhi"]),
         hhi_upper=float(row["hhi_upper"]),
         top_country=None if pd.isna(row["top_country"]) else str(row["top_country"]),
@@ -357,7 +365,12 @@ def concentration(
         top3_share=float(row["top3_share"]),
         coverage_share=float(row["coverage_share"]),
         withheld=withheld,
-        notes=tuple(n for n in str(row["notes"]).split("; ") if n),
+        notes=tuple(n for n in str(row["notes"]).split("; ") if n)
+        + (
+            (OTHER_SHARE_MISSING,)
+            if pd.isna(row["other_share"]) and bool(row["assessable"])
+            else ()
+        ),
         assessable=bool(row["assessable"]),
         source_id=str(row["source_id"]),
     )

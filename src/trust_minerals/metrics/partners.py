@@ -20,9 +20,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from trust_minerals._tables import YearLike, as_year
+from trust_minerals._tables import GROUP_KEYS, WORLD_TOTAL, YearLike, as_year
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.metrics.concentration import GROUP_KEYS, shares
+from trust_minerals.metrics.concentration import shares
 
 EXPOSURE_COLUMNS = ["partner_share", "non_partner_share", "non_partner_hhi", "export_control_share"]
 
@@ -77,7 +77,7 @@ def exposure_from_shares(
     [[0.5, 0.25]]
     """
     partner_set = set(partners)
-    df = shared[~shared["country"].eq("World total")].copy()
+    df = shared[~shared["country"].eq(WORLD_TOTAL)].copy()
     named = ~df["is_aggregate"].astype(bool)
     df["is_partner"] = named & df["country"].isin(partner_set)
     since = df[["country", "commodity"]].merge(_control_since(controlled), how="left")["_since"]

@@ -35,6 +35,7 @@ from trust_minerals._tables import YearLike, as_year
 from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.metrics.trade import import_shares
+from trust_minerals.units import tonnes_per_unit
 
 RELIANCE_COLUMNS = [
     "commodity",
@@ -47,12 +48,10 @@ RELIANCE_COLUMNS = [
     "other_rows",
 ]
 _MAIN_NIR_DETAIL = "Net import reliance as a percentage of apparent consumption"
-_TONNES = {
-    "metric tons": 1.0,
-    "kilograms": 1e-3,
-    "thousand metric tons": 1e3,
-    "million metric tons": 1e6,
-}
+#: the production units (gross mass) matched with trade tonnes; factors from the unit table
+_TONNES = tonnes_per_unit(
+    ["metric tons", "kilograms", "thousand metric tons", "million metric tons"]
+)
 
 
 def us_net_import_reliance(ds: SupplyDataset, year: int | None = None) -> pd.DataFrame:

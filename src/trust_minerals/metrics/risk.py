@@ -14,12 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from trust_minerals._tables import YearLike, as_year
+from trust_minerals._tables import GROUP_KEYS, YearLike, as_year
 from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
 from trust_minerals.metrics._params import parameter
-from trust_minerals.metrics.concentration import GROUP_KEYS, _in_year, concentration_table, shares
+from trust_minerals.metrics.concentration import _in_year, concentration_table, shares
 from trust_minerals.metrics.governance import instability
 from trust_minerals.metrics.partners import exposure_from_shares
 from trust_minerals.metrics.reliance import (

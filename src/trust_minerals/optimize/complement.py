@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from trust_minerals._tables import TableResult
 from trust_minerals.countries import ConsumerLike, resolve_consumers
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError
@@ -54,12 +55,16 @@ OPPORTUNITY_COLUMNS = [
 
 
 @dataclass(frozen=True, eq=False)
-class ComplementResult:
+class ComplementResult(TableResult):
     """Opportunities (one row each) for the pair of ``consumers`` (two ISO3 codes)."""
 
     consumers: tuple[str, str]
     opportunities: pd.DataFrame
     notes: tuple[str, ...]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The opportunities (one row each)."""
+        return self.opportunities.copy()
 
 
 def _net_import_reliance(ds: SupplyDataset) -> pd.DataFrame:

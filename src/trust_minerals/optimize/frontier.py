@@ -12,6 +12,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from trust_minerals._tables import TableResult
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError
 from trust_minerals.optimize.highs import HighsSession
@@ -34,7 +35,7 @@ FRONTIER_COLUMNS = [
 
 
 @dataclass(frozen=True, eq=False)
-class FrontierResult:
+class FrontierResult(TableResult):
     """Points of the frontier (one row each) and the flows behind every point."""
 
     spec: SourcingSpec
@@ -42,6 +43,10 @@ class FrontierResult:
     points: pd.DataFrame
     flows: pd.DataFrame
     notes: tuple[str, ...]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The frontier points."""
+        return self.points.copy()
 
 
 def _point(

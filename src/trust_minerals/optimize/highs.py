@@ -183,7 +183,6 @@ class HighsSession:
                     np.nan,
                     np.nan,
                     np.nan,
-                    np.nan,
                     empty,
                     len(self.work),
                     dict(self.timings),

@@ -12,6 +12,7 @@ import pandas as pd
 from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, TrustMineralsError
+from trust_minerals.units import tonnes_per_unit
 
 
 class MissingComponentError(TrustMineralsError, RuntimeError):
@@ -169,7 +170,10 @@ def loss_matrix(
 
 
 #: metric tons → production unit, for the mass units published
-PER_TONNE = {"metric tons": 1.0, "kilograms": 1000.0, "thousand metric tons": 1e-3}
+PER_TONNE = {
+    unit: 1.0 / t
+    for unit, t in tonnes_per_unit(["metric tons", "kilograms", "thousand metric tons"]).items()
+}
 
 
 def recovery_capacity(

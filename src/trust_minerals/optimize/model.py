@@ -271,7 +271,6 @@ class CoreSolution:
     flow: np.ndarray
     objective: float
     cvar: float
-    eta: float
     cost: float
     duals: pd.DataFrame
     n_draws_solved: int
@@ -391,8 +390,7 @@ def finish(p: SourcingProblem, x: np.ndarray, duals: pd.DataFrame, s: int) -> Co
     risk = cvar(shortfall, p.alpha, np.asarray(p.weights))
     cost = float(p.cost_coef @ x)
     objective = risk + p.cost_weight * cost
-    eta = float(np.quantile(shortfall, p.alpha)) if shortfall.size else 0.0
-    return CoreSolution("optimal", x, objective, risk, eta, cost, duals, s)
+    return CoreSolution("optimal", x, objective, risk, cost, duals, s)
 
 
 def _solve_linopy(p: SourcingProblem) -> CoreSolution:
@@ -404,7 +402,6 @@ def _solve_linopy(p: SourcingProblem) -> CoreSolution:
         return CoreSolution(
             str(m.termination_condition),
             np.full(n, np.nan),
-            np.nan,
             np.nan,
             np.nan,
             np.nan,

@@ -27,6 +27,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from trust_minerals._tables import TableResult
 from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, ParseError, UnknownNameError
@@ -78,7 +79,7 @@ def default_weights() -> dict[str, float]:
 
 
 @dataclass(frozen=True, eq=False)
-class ScreenResult:
+class ScreenResult(TableResult):
     """Ranked countries (one row each, with the raw values, component scores and explanation)."""
 
     commodity: str
@@ -86,6 +87,11 @@ class ScreenResult:
     ranking: pd.DataFrame
     components: pd.DataFrame
     notes: tuple[str, ...]
+    source_ids: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ranking (one row per country)."""
+        return self.ranking.copy()
 
 
 def _best_form(df: pd.DataFrame) -> pd.DataFrame:
@@ -243,7 +249,18 @@ def screen_assets(
     df = df.sort_values(["score", "reserves"], ascending=False, na_position="last", kind="stable")
     df["rank"] = np.arange(1, len(df) + 1)
     ranking = df.reset_index()[RANKING_COLUMNS]
-    return ScreenResult(commodity, w, ranking, comp.loc[df.index].reset_index(), tuple(notes))
+    used = {"wgi_2023", "msp_2025", "country_groups"}
+    for frame in (res, prod_all):
+        if "source_id" in frame:
+            used |= set(frame["source_id"].dropna())
+    return ScreenResult(
+        commodity,
+        w,
+        ranking,
+        comp.loc[df.index].reset_index(),
+        tuple(notes),
+        tuple(sorted(used)),
+    )
 
 
 def _explain(scores: pd.Series, weight: pd.Series, wsum: float) -> str:

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from trust_minerals._tables import TableResult
 from trust_minerals.countries import resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
@@ -59,10 +60,16 @@ class Prepared:
     unit: str
     year: int
     notes: tuple[str, ...]
+    source_ids: tuple[str, ...] = ()
+
+
+#: sources of every sourcing result: governance (disruption draws) and the partner groups
+SOURCING_SOURCE_IDS = ("wgi_2023", "msp_2025", "country_groups")
+TRADE_SOURCE_ID = "baci_hs92_v202401b"
 
 
 @dataclass(frozen=True, eq=False)
-class SourcingResult:
+class SourcingResult(TableResult):
     """The optimal portfolio, its risk against the status quo, and the binding constraints.
 
     ``cvar_before`` is the CVaR of the status-quo mix scaled to the demand; that mix need not
@@ -91,6 +98,7 @@ class SourcingResult:
     unit: str
     year: int
     notes: tuple[str, ...] = field(default_factory=tuple)
+    source_ids: tuple[str, ...] = ()
 
     @property
     def flow_opt(self) -> pd.Series:
@@ -250,6 +258,9 @@ def prepare(
             raise UnknownNameError("supplier", [name], suppliers, "unit_costs=")
         costs.cost[name] = value
         costs.basis[name] = "override"
+    used = set(rows["source_id"].dropna()) | set(SOURCING_SOURCE_IDS)
+    if sq.basis.startswith("imports") or (costs.basis == "trade_unit_value_usd_per_t").any():
+        used.add(TRADE_SOURCE_ID)
     contract = np.array([spec.contracts.get(s, 0.0) for s in suppliers])
     problem = SourcingProblem(
         suppliers=tuple(suppliers),
@@ -276,6 +287,7 @@ def prepare(
         unit=unit,
         year=year,
         notes=tuple(notes),
+        source_ids=tuple(sorted(used)),
     )
 
 
@@ -366,7 +378,7 @@ def result_from(prep: Prepared, core: Any) -> SourcingResult:
         return SourcingResult(
             spec, "infeasible", base[PORTFOLIO_COLUMNS], np.nan, cvar_before, np.nan, es_before,
             np.nan, np.nan, np.nan, pd.DataFrame(), core, explanation_text(core),
-            prep.status_quo_basis, sq_ok, prep.unit, prep.year, prep.notes,
+            prep.status_quo_basis, sq_ok, prep.unit, prep.year, prep.notes, prep.source_ids,
         )  # fmt: skip
     x = core.flow
     base["flow_opt"] = x
@@ -396,6 +408,7 @@ def result_from(prep: Prepared, core: Any) -> SourcingResult:
         unit=prep.unit,
         year=prep.year,
         notes=prep.notes,
+        source_ids=prep.source_ids,
     )
 
 

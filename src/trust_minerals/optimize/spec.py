@@ -58,6 +58,14 @@ def resolve_share(value: float | str | None, field: str) -> float | None:
     return float(value)
 
 
+class SpecFieldError(InputError):
+    """A :class:`SourcingSpec` field was refused; ``fields`` names the refused fields."""
+
+    def __init__(self, message: str, fields: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
 class SourcingSpec(BaseModel):
     """What to optimise: a consumer's sourcing of one commodity at one stage.
 
@@ -163,20 +171,26 @@ class SourcingSpec(BaseModel):
         """
         for key in ("max_supplier_share", "min_partner_share"):
             if key in fields and isinstance(fields[key], str):
-                fields[key] = resolve_share(fields[key], key)
+                try:
+                    fields[key] = resolve_share(fields[key], key)
+                except InputError as exc:
+                    raise SpecFieldError(str(exc), (key,)) from None
         try:
             return cls(**fields)
         except ValidationError as exc:
-            raise InputError(_describe(exc)) from None
+            raise _describe(exc) from None
 
 
-def _describe(exc: ValidationError) -> str:
+def _describe(exc: ValidationError) -> SpecFieldError:
     parts = []
+    fields = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "spec"
         msg = str(err["msg"]).removeprefix("Value error, ")
         parts.append(f"{loc}={err.get('input')!r}: {msg}")
-    return "invalid sourcing spec: " + "; ".join(parts)
+        if err["loc"]:
+            fields.append(str(err["loc"][0]))
+    return SpecFieldError("invalid sourcing spec: " + "; ".join(parts), tuple(fields))
 
 
 FrontierAgainst = Literal["cost", "partner_share"]

@@ -18,11 +18,10 @@ from collections import OrderedDict
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from trust_minerals._tables import YearLike
+from trust_minerals._tables import AGGREGATES, YearLike, records
 from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, TrustMineralsError
@@ -43,12 +42,6 @@ CHROMIUM_FLAGS = (
 
 class ChromiumNotFoundError(TrustMineralsError, RuntimeError):
     """Headless Chromium, needed to print a PDF, is not installed."""
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    from trust_minerals.cli._output import records
-
-    return records(df)
 
 
 def brief_html(
@@ -74,29 +67,18 @@ def brief_html(
     maps: dict[str, str] = {}
     bars: dict[str, str] = {}
     for stage in p.stages:
-        rows = p.production[
-            (p.production["stage"] == stage) & (p.production["country"] != "World total")
-        ]
-        named = rows[~rows["country"].isin(["Other countries"])]
-        shares = {
-            c: float(s)
-            for c, s in zip(named["country"], named["share"], strict=True)
-            if pd.notna(s)
-        }
         if not maps:
+            rows = p.production[p.production["stage"] == stage]
+            named = rows[~rows["country"].isin(AGGREGATES)].dropna(subset=["share"])
+            shares = dict(zip(named["country"], named["share"].astype(float), strict=True))
             maps[stage] = svg.world_map(shares, title=f"{p.name} {stage} share {p.year}")
-        top = named.dropna(subset=["share"]).sort_values("share", ascending=False).head(8)
-        bars[stage] = svg.bar_chart(list(zip(top["country"], top["share"], strict=True)))
+        top = p.top_producers(stage, 8)
+        bars[stage] = svg.bar_chart(list(zip(top.index, top, strict=True)))
     reserves_svg = ""
     if len(p.reserves):
-        named = (
-            p.reserves[~p.reserves["is_aggregate"]]
-            .dropna(subset=["quantity"])
-            .sort_values("quantity", ascending=False)
-            .head(8)
-        )
+        top_res = p.top_reserves(8)
         reserves_svg = svg.bar_chart(
-            list(zip(named["country"], named["quantity"], strict=True)),
+            list(zip(top_res.index, top_res, strict=True)),
             percent=False,
             unit=str(p.reserves["unit"].iloc[0]),
         )
@@ -117,19 +99,19 @@ def brief_html(
 
     outlook = commodity_outlook(ds, commodity, consumer=consumer)
     return env.get_template("brief.html").render(
-        outlook=_records(outlook),
+        outlook=records(outlook),
         p=p,
         consumer=label,
         today=date.today().isoformat(),
         maps=maps,
         bars=bars,
         reserves_svg=reserves_svg,
-        conc=_records(p.concentration),
-        reserves=_records(p.reserves),
-        dependence=_records(p.dependence),
-        focus=_records(focus),
-        controls=_records(p.export_controls),
-        sources=_records(p.sources),
+        conc=records(p.concentration),
+        reserves=records(p.reserves),
+        dependence=records(p.dependence),
+        focus=records(focus),
+        controls=records(p.export_controls),
+        sources=records(p.sources),
     )
 
 

@@ -12,17 +12,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from trust_minerals._tables import YearLike, as_year
+from trust_minerals._tables import AGGREGATES, WORLD_TOTAL, YearLike, as_year
 from trust_minerals.countries import ConsumerLike
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import UnknownNameError
+from trust_minerals.labels import group_labels, list_labels
 
-LIST_LABELS = {
-    "us_2025": "US critical minerals 2025",
-    "india_2023": "India critical minerals 2023",
-    "eu_strategic_2024": "EU strategic raw materials 2024",
-    "us_2022": "US critical minerals 2022",
-}
+LIST_LABELS = list_labels()
+"""List id -> label (``data/spec/lists.csv``)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +41,43 @@ class CommodityProfile:
     @property
     def stages(self) -> list[str]:
         return list(dict.fromkeys(self.concentration["stage"])) if len(self.concentration) else []
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        """The sources behind the profile (keys into the ``sources`` table)."""
+        return tuple(self.sources["source_id"])
+
+    def top_producers(self, stage: str, n: int | None = None) -> pd.Series:
+        """Named producers of ``stage`` by share of the denominator, largest first.
+
+        Aggregates (``World total``, ``Other countries``) and withheld shares are left out; ``n``
+        keeps the first ``n``.
+        """
+        rows = self.production
+        rows = rows[(rows["stage"] == stage) & ~rows["country"].isin(AGGREGATES)]
+        rows = rows.dropna(subset=["share"]).sort_values("share", ascending=False, kind="stable")
+        out = pd.Series(rows["share"].to_numpy(), index=rows["country"].to_numpy(), name="share")
+        return out if n is None else out.head(n)
+
+    def listed_share(self, stage: str) -> float:
+        """Share of the denominator held by the listed rows of ``stage`` (named + ``Other
+        countries``); below 1 where USGS rounds or withholds."""
+        rows = self.production
+        rows = rows[(rows["stage"] == stage) & (rows["country"] != WORLD_TOTAL)]
+        return float(rows["share"].sum())
+
+    def top_reserves(self, n: int | None = None) -> pd.Series:
+        """Named countries by reserves (in the reserves unit), largest first; ``n`` keeps the
+        first ``n``."""
+        res = self.reserves
+        if not len(res):
+            return pd.Series(dtype=float, name="quantity")
+        res = res[~res["is_aggregate"]].dropna(subset=["quantity"])
+        res = res.sort_values("quantity", ascending=False, kind="stable")
+        out = pd.Series(
+            res["quantity"].to_numpy(), index=res["country"].to_numpy(), name="quantity"
+        )
+        return out if n is None else out.head(n)
 
 
 def commodity_profile(
@@ -147,7 +181,8 @@ class CountryProfile:
     sources: pd.DataFrame
 
 
-GROUP_LABELS = {"msp": "MSP", "quad": "Quad", "g7": "G7", "eu": "EU", "oecd": "OECD"}
+GROUP_LABELS = group_labels()
+"""Group -> label (``data/spec/groups.csv``)."""
 
 
 def country_profile(ds: SupplyDataset, country: str) -> CountryProfile:

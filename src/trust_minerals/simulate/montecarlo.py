@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from trust_minerals._tables import YearLike, as_year
+from trust_minerals._tables import TableResult, YearLike, as_year
 from trust_minerals.countries import ConsumerLike
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
@@ -336,7 +336,7 @@ def run_chunk(job: MonteCarloJob, chunk_index: int) -> ChunkStats:
 
 
 @dataclass(frozen=True)
-class MonteCarloResult:
+class MonteCarloResult(TableResult):
     """Shortfall-share statistics per consumer × commodity × stage (``table``)."""
 
     table: pd.DataFrame
@@ -344,6 +344,10 @@ class MonteCarloResult:
     seed: int
     probabilities: dict[str, float]
     backend: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """The shortfall-share statistics (one row per consumer × commodity × stage)."""
+        return self.table.copy()
 
 
 def _run_local(

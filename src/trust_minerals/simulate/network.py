@@ -19,13 +19,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from trust_minerals._tables import YearLike, as_year
+from trust_minerals._tables import OTHER_COUNTRIES, YearLike, as_year
 from trust_minerals.countries import ConsumerLike, resolve_consumers
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import UnknownNameError
 from trust_minerals.forms import form_stages, stage_hs6
 from trust_minerals.metrics.concentration import shares as _shares
 from trust_minerals.metrics.stages import stage_production
+from trust_minerals.units import tonnes_per_unit
 
 GROUPS = ("msp", "quad", "g7", "eu", "oecd", "usa_ind")
 ALLOCATIONS = ("trade", "world")
@@ -191,7 +192,7 @@ def _us_import_sources(
         note = f"USGS import breakdown '{detail}' not matched to a {stage} form (all forms)"
     elif detail not in details:
         return None
-    rows = rows[(rows["detail"] == detail) & (rows["country"] != "Other countries")]
+    rows = rows[(rows["detail"] == detail) & (rows["country"] != OTHER_COUNTRIES)]
     known = set(ds.country_ids())
     rows = rows[rows["country"].isin(known)]
     if rows.empty:
@@ -202,12 +203,9 @@ def _us_import_sources(
 
 
 #: metric tons per unit, for the units USGS uses for import quantities
-_TONNES_PER_UNIT = {
-    "kilograms": 0.001,
-    "metric tons": 1.0,
-    "thousand metric tons": 1000.0,
-    "million metric tons": 1e6,
-}
+_TONNES_PER_UNIT = tonnes_per_unit(
+    ["kilograms", "metric tons", "thousand metric tons", "million metric tons"]
+)
 
 
 def _us_import_quantity(

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from trust_minerals._tables import OTHER_COUNTRIES, TableResult
 from trust_minerals.countries import ConsumerLike, resolve_consumer, resolve_consumers
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError
@@ -56,7 +57,7 @@ from trust_minerals.simulate.spec import (
     StockpileRelease,
 )
 
-OTHER = "Other countries"
+OTHER = OTHER_COUNTRIES
 SUMMARY_COLUMNS = [
     "consumer",
     "commodity",
@@ -90,7 +91,7 @@ MONTHLY_COLUMNS = [
 
 
 @dataclass(frozen=True)
-class ScenarioResult:
+class ScenarioResult(TableResult):
     """``summary``: one row per consumer × commodity × stage; ``monthly``: one row per month;
     ``market``: the outside market per commodity × stage × month (loss, effective loss, prices;
     see :mod:`trust_minerals.simulate.price`)."""
@@ -100,6 +101,10 @@ class ScenarioResult:
     monthly: pd.DataFrame
     notes: tuple[str, ...]
     market: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The summary (one row per consumer × commodity × stage)."""
+        return self.summary.copy()
 
 
 def _baseline(ds: SupplyDataset, commodity: str, stage: str, wanted: int | None) -> BaselineYear:

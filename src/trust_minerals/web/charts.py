@@ -7,9 +7,12 @@ figure carries a ``meta.source`` line (source and vintage) that the page prints 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from trust_minerals.report.profile import CommodityProfile
 
 GEOJSON_URL = "/static/countries.geojson"
 FEATURE_ID = "properties.iso3"
@@ -182,7 +185,7 @@ def histogram(values: list[float], *, title: str, source: str, xaxis: str = "") 
 
 
 def stage_sankey(
-    production: pd.DataFrame,
+    profile: CommodityProfile,
     *,
     upstream: str = "mine",
     downstream: str = "refinery",
@@ -196,7 +199,7 @@ def stage_sankey(
     stages; the outer links are each country's share of its stage. ``None`` when either stage is
     missing.
     """
-    stages = set(production["stage"])
+    stages = set(profile.production["stage"])
     if upstream not in stages or downstream not in stages:
         return None
     labels: list[str] = []
@@ -212,18 +215,9 @@ def stage_sankey(
     up_node = node(f"world {upstream}")
     down_node = node(f"world {downstream}")
     for stage, is_up in ((upstream, True), (downstream, False)):
-        rows = production[
-            (production["stage"] == stage)
-            & (production["country"] != "World total")
-            & production["share"].notna()
-        ]
-        rows = rows.sort_values("share", ascending=False)
-        named = rows[~rows["country"].isin(["Other countries"])].head(top)
-        rest = float(rows["share"].sum() - named["share"].sum())
-        parts = [
-            (f"{c} ({stage})", float(s))
-            for c, s in zip(named["country"], named["share"], strict=True)
-        ]
+        named = profile.top_producers(stage, top)
+        rest = profile.listed_share(stage) - float(named.sum())
+        parts = [(f"{c} ({stage})", float(s)) for c, s in named.items()]
         if rest > 1e-9:
             parts.append((f"others ({stage})", rest))
         for label, share in parts:

@@ -18,10 +18,10 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import FileResponse, HTMLResponse, Response
 
-from trust_minerals.api.app import AppState, records, state_of
-from trust_minerals.api.problems import Problem
-from trust_minerals.api.security import check_not_path_like
-from trust_minerals.errors import TrustMineralsError
+from trust_minerals.labels import group_labels
+from trust_minerals.server.problems import Problem
+from trust_minerals.server.security import check_not_path_like
+from trust_minerals.server.state import AppState, records, state_of
 from trust_minerals.web import charts
 
 STATIC_FILES = {
@@ -29,14 +29,7 @@ STATIC_FILES = {
     "scenarios.js": "text/javascript",
     "style.css": "text/css",
 }
-PARTNER_SETS = {
-    "msp": "MSP partners",
-    "quad": "Quad",
-    "g7": "G7",
-    "eu": "EU",
-    "oecd": "OECD",
-    "usa+ind": "US + India",
-}
+PARTNER_SETS = group_labels()
 SCORE_METHOD, SCORE_CONSUMER = "trust", "USA+IND"
 NAV = [
     ("/", "Overview"),
@@ -184,7 +177,7 @@ def web_router() -> APIRouter:
         partners: str = Query("msp"),
         st: AppState = Depends(state_of),
     ) -> HTMLResponse:
-        from trust_minerals.overview import overview
+        from trust_minerals.overview import overview_with_exposure
 
         if partners not in PARTNER_SETS:
             raise Problem(
@@ -193,48 +186,29 @@ def web_router() -> APIRouter:
                 f"partners={partners!r}; choose one of {', '.join(PARTNER_SETS)}",
                 field="partners",
             )
-        rows = st.cached(("page_overview", year), lambda: overview(st.ds, year=year))
-        partner_note = ""
-        try:
-            partner = st.cached(
-                ("page_partner", year, partners), lambda: _partner_shares(st, rows, partners)
-            )
-        except TrustMineralsError as exc:
-            partner, partner_note = (
-                pd.DataFrame(
-                    columns=["commodity", "stage", "form", "partner_share", "export_control_share"]
-                ),
-                str(exc),
-            )
-        table = rows.merge(partner, on=["commodity", "stage", "form"], how="left")
-        scores = st.cached(("page_scores",), lambda: _criticality_scores(st))
-        if scores is not None:
-            table = table.merge(scores, on="commodity", how="left")
-        source = charts.source_line(
-            st.ds.sources,
-            {
-                "usgs_mcs2026",
-                "usgs_mcs2025",
-                "usgs_mcs2026_trends",
-                "msp_2025",
-                "country_groups",
-                "us_list_2025",
-                "india_list_2023",
-                "eu_crma_2024",
-            },
+        result = st.cached(
+            ("page_overview", year, partners),
+            lambda: overview_with_exposure(
+                st.ds,
+                year=year,
+                partners=partners,
+                score_method=SCORE_METHOD,
+                score_consumer=SCORE_CONSUMER,
+            ),
         )
+        table = result.table
         return render(
             "overview.html",
             charts=False,
             title="Critical minerals overview",
             rows=records(table),
-            has_scores=scores is not None,
+            has_scores=result.has_scores,
             partners=partners,
             partner_sets=PARTNER_SETS,
             stages=sorted({s for s in table["stage"] if s}),
             year=int(table["year"].max()) if len(table) else year,
-            source=source,
-            partner_note=partner_note,
+            source=charts.source_line(st.ds.sources, set(result.source_ids)),
+            notes=result.notes,
         )
 
     @router.get("/commodity/{commodity}", response_class=HTMLResponse)
@@ -298,33 +272,6 @@ def web_router() -> APIRouter:
     return router
 
 
-def _partner_shares(st: AppState, rows: pd.DataFrame, partners: str) -> pd.DataFrame:
-    from trust_minerals.countries import resolve_consumer
-    from trust_minerals.metrics.partners import partner_exposure_table
-
-    members = resolve_consumer(st.ds, partners, role="partner set").members
-    year = int(rows["year"].max()) if len(rows) else None
-    table = partner_exposure_table(st.ds, members, year=year)
-    keep = ["commodity", "stage", "form", "partner_share", "export_control_share"]
-    if table.empty:
-        return pd.DataFrame(columns=keep)
-    table["form"] = table["form"].fillna("")
-    return table[keep].drop_duplicates(["commodity", "stage", "form"])
-
-
-def _criticality_scores(st: AppState) -> pd.DataFrame | None:
-    """Criticality score per commodity (method ``trust``, consumer US + India) where available."""
-    try:
-        from trust_minerals.metrics.criticality import criticality
-    except ImportError:  # pragma: no cover - only while the metrics issue is open
-        return None
-    try:
-        table = criticality(st.ds, SCORE_METHOD, SCORE_CONSUMER).table
-    except Exception:  # noqa: BLE001 - the overview must render without a score (e.g. tiny data)
-        return None
-    return table[["commodity", "score"]].rename(columns={"score": "criticality_score"})
-
-
 def commodity_figures(p: Any) -> dict[str, Any]:
     """Figures of the commodity page (maps per stage, top producers, reserves, Sankey)."""
     figs: dict[str, Any] = {}
@@ -338,39 +285,20 @@ def commodity_figures(p: Any) -> dict[str, Any]:
             source=src,
             base=map_countries(),
         )
-        named = (
-            rows[~rows["is_aggregate"]]
-            .dropna(subset=["share"])
-            .sort_values("share", ascending=False)
-            .head(10)
-            if "is_aggregate" in rows
-            else rows.head(0)
-        )
-        if "is_aggregate" not in rows:
-            named = (
-                rows[~rows["country"].isin(["World total", "Other countries"])]
-                .dropna(subset=["share"])
-                .sort_values("share", ascending=False)
-                .head(10)
-            )
+        top = p.top_producers(stage, 10)
         figs[f"top_{stage}"] = charts.bar(
-            named["country"].tolist(),
-            named["share"].tolist(),
+            top.index.tolist(),
+            top.tolist(),
             title=f"Top {stage} producers, {p.year}",
             source=charts.source_line(p.sources, prod_sources),
         )
     res = p.reserves
     if len(res):
-        named = (
-            res[~res["is_aggregate"]]
-            .dropna(subset=["quantity"])
-            .sort_values("quantity", ascending=False)
-            .head(10)
-        )
+        top_res = p.top_reserves(10)
         unit = str(res["unit"].iloc[0])
         figs["reserves"] = charts.bar(
-            named["country"].tolist(),
-            named["quantity"].tolist(),
+            top_res.index.tolist(),
+            top_res.tolist(),
             title=f"Reserves ({unit}), {int(res['year'].iloc[0])}",
             source=charts.source_line(p.sources, set(res["source_id"])),
             percent=False,
@@ -378,7 +306,7 @@ def commodity_figures(p: Any) -> dict[str, Any]:
         )
     sankey = (
         charts.stage_sankey(
-            p.production,
+            p,
             title=f"{p.name}: mine → refinery (stage shares, %)",
             source=charts.source_line(p.sources, prod_sources),
         )

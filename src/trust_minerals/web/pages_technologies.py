@@ -15,9 +15,9 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import HTMLResponse
 
-from trust_minerals.api.app import AppState, records, state_of
-from trust_minerals.api.security import check_not_path_like
 from trust_minerals.errors import TrustMineralsError
+from trust_minerals.server.security import check_not_path_like
+from trust_minerals.server.state import AppState, records, state_of
 
 CONSUMERS = {"IND": "India", "USA": "United States", "usa_ind": "US + India", "MSP": "MSP"}
 #: colours of the exposure scale (low -> high criticality score)

@@ -14,20 +14,18 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import HTMLResponse
 
-from trust_minerals.api.app import AppState, records, state_of
-from trust_minerals.api.problems import Problem
-from trust_minerals.api.security import check_not_path_like
 from trust_minerals.errors import TrustMineralsError
+from trust_minerals.server.problems import Problem
+from trust_minerals.server.security import check_not_path_like
+from trust_minerals.server.state import AppState, records, state_of
 from trust_minerals.web import charts, sourcing
 
 
 def _try(compute: Any) -> tuple[Any, str | None]:
-    """``(value, None)`` or ``(None, message)`` where a capability has not landed or has no data."""
-    from trust_minerals.errors import TrustMineralsError
-
+    """``(value, None)``, or ``(None, message)`` where the library refuses (e.g. no data)."""
     try:
         return compute(), None
-    except (ImportError, TrustMineralsError) as exc:
+    except TrustMineralsError as exc:
         return None, f"{type(exc).__name__}: {exc}"
 
 
@@ -113,13 +111,14 @@ def register(router: APIRouter) -> None:
         )
         comp, comp_error = _try(lambda: st.cached(("page_complement",), complement))
         ranking = screened.ranking.head(15) if screened is not None else pd.DataFrame()
+        screen_ids = set(screened.source_ids) if screened is not None else set()
         fig = None
         if len(ranking) and "country" in ranking and "score" in ranking:
             fig = charts.bar(
                 ranking["country"].tolist(),
                 ranking["score"].tolist(),
                 title=f"Overseas-asset screen for {commodity} (consumer {consumer})",
-                source=charts.source_line(st.ds.sources, {"usgs_mcs2026", "wgi_2023", "msp_2025"}),
+                source=charts.source_line(st.ds.sources, screen_ids),
                 percent=False,
                 axis="score",
             )
@@ -145,9 +144,7 @@ def register(router: APIRouter) -> None:
             if len(ranking)
             else [],
             screen_error=screen_error,
-            screen_source=charts.source_line(
-                st.ds.sources, {"usgs_mcs2026", "wgi_2023", "msp_2025"}
-            ),
+            screen_source=charts.source_line(st.ds.sources, screen_ids),
             complement=records(comp.opportunities.head(30)) if comp is not None else [],
             complement_cols=list(comp.opportunities.columns[:9]) if comp is not None else [],
             comp_error=comp_error,

@@ -19,9 +19,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from trust_minerals.api.problems import Problem
-from trust_minerals.api.security import RateLimiter, check_not_path_like
 from trust_minerals.errors import UnknownNameError
+from trust_minerals.server.problems import Problem
+from trust_minerals.server.security import RateLimiter, check_not_path_like
 from trust_minerals.web import charts
 
 #: safety bounds of the page (an unauthenticated GET): not data, not assumptions about minerals
@@ -352,19 +352,10 @@ def gate_of(app_state: Any, limit: int, window_s: float) -> ComputeGate:
         return gate  # type: ignore[no-any-return]
 
 
-def source_ids(ds: Any, run: SourcingRun) -> set[str]:
-    """The sources behind a result: production rows, governance (disruption draws), partner
-    groups, trade (status quo, unit costs) where used, the EU CRMA for its benchmark."""
-    r, form = run.result, run.form
-    prod = ds.production
-    rows = prod[(prod["commodity"] == form.commodity) & (prod["stage"] == form.stage)]
-    if r.year:
-        rows = rows[rows["year"] == r.year]
-    ids = set(rows["source_id"].dropna()) | {"wgi_2023", "msp_2025", "country_groups"}
-    bases = {str(b) for b in r.portfolio["cost_basis"].dropna()}
-    if str(r.status_quo_basis).startswith("imports") or any("trade" in b for b in bases):
-        ids.add("baci_hs92_v202401b")
-    if form.cap == "crma":
+def source_ids(run: SourcingRun) -> set[str]:
+    """The sources the result names, plus the EU CRMA where the form chose its benchmark."""
+    ids = set(run.result.source_ids)
+    if run.form.cap == "crma":
         ids.add("eu_crma_2024")
     return ids
 
@@ -434,10 +425,10 @@ def frontier_figure(run: SourcingRun, source: str) -> dict[str, Any] | None:
 
 def page_context(ds: Any, run: SourcingRun) -> dict[str, Any]:
     """Template context for one run: tables (as rows), figures, source and vintage lines."""
-    from trust_minerals.api.app import records
+    from trust_minerals._tables import records
 
     r = run.result
-    source = charts.source_line(ds.sources, source_ids(ds, run))
+    source = charts.source_line(ds.sources, source_ids(run))
     vintage = vintage_line(run)
     summary = r.summary()
     ctx: dict[str, Any] = {
@@ -474,7 +465,7 @@ def page_context(ds: Any, run: SourcingRun) -> dict[str, Any]:
 
 def problem_of(exc: Exception) -> Problem:
     """The problem (status, title, message naming the field) for an error of the optimiser form."""
-    from trust_minerals.api.problems import from_library_error
+    from trust_minerals.server.problems import from_library_error
 
     if isinstance(exc, Problem):
         return exc

@@ -45,6 +45,7 @@ from trust_minerals.data.ingest.export_controls import (
     split_control_items,
 )
 from trust_minerals.errors import ParseError, UnknownNameError
+from trust_minerals.labels import list_specs
 from trust_minerals.schema import spec, validate, vocabulary
 
 __all__ = [
@@ -153,36 +154,11 @@ class _ListFile:
     source_id: str
 
 
-_LIST_FILES = (
-    _ListFile(
-        "us_2022",
-        "us_critical_minerals_2022_final.csv",
-        "order_in_notice",
-        "mineral",
-        "us_list_2022",
-    ),
-    _ListFile(
-        "us_2025",
-        "us_critical_minerals_2025_final.csv",
-        "order_in_notice",
-        "mineral",
-        "us_list_2025",
-    ),
-    _ListFile(
-        "india_2023",
-        "india_critical_minerals_2023.csv",
-        "order_in_source",
-        "mineral_as_published",
-        "india_list_2023",
-    ),
-    _ListFile(
-        "eu_strategic_2024",
-        "eu_strategic_raw_materials_2024.csv",
-        "annex_item",
-        "raw_material_en",
-        "eu_crma_2024",
-    ),
-)
+def _list_files() -> tuple[_ListFile, ...]:
+    return tuple(
+        _ListFile(s.list_id, s.file, s.order_column, s.name_column, s.source_id)
+        for s in list_specs()
+    )
 
 
 @cache
@@ -241,7 +217,7 @@ def parse_critical_lists(directory: str | Path | None = None) -> pd.DataFrame:
     counts = _published_counts()
     records: list[dict[str, Any]] = []
     unknown: list[str] = []
-    for lf in _LIST_FILES:
+    for lf in _list_files():
         path = folder / lf.file
         rows = _read_csv(path, [lf.order, lf.name])
         if len(rows) != counts[lf.source_id]:

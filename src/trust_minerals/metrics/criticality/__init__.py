@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from trust_minerals._tables import YearLike, as_year
+from trust_minerals._tables import TableResult, YearLike, as_year
 from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
@@ -35,7 +35,7 @@ INPUT_SETS = geopolrisk.INPUT_SETS
 
 
 @dataclass(frozen=True)
-class CriticalityResult:
+class CriticalityResult(TableResult):
     """Scores of one method for one consumer: ``table`` (a row per commodity), the parameters used
     (with their status: published / method_default / assumption) and, if asked, Sobol indices."""
 
@@ -46,6 +46,10 @@ class CriticalityResult:
     table: pd.DataFrame
     parameters: pd.DataFrame
     sobol: pd.DataFrame | None = None
+
+    def to_frame(self) -> pd.DataFrame:
+        """The score table (one row per commodity)."""
+        return self.table.copy()
 
 
 def default_year(ds: SupplyDataset) -> int:
@@ -58,7 +62,7 @@ def default_year(ds: SupplyDataset) -> int:
 
 def _params(overrides: Mapping[str, float] | None) -> dict[str, float]:
     table = parameters_table()
-    params = dict(zip(table["name"], table["value"], strict=True))
+    params = dict(zip(table["key"], table["value"], strict=True))
     for k, v in (overrides or {}).items():
         if k not in params:
             raise UnknownNameError("parameter", [k], list(params))
@@ -173,8 +177,8 @@ def criticality(
         drop=True
     )
     used = parameters_table()
-    used = used[used["name"].isin(m.parameters)].copy()
-    used["value"] = used["name"].map(p)
+    used = used[used["key"].isin(m.parameters)].copy()
+    used["value"] = used["key"].map(p)
     return CriticalityResult(
         method, cons.name, part.name, int(year), frame, used.reset_index(drop=True), sobol
     )

@@ -39,6 +39,7 @@ from trust_minerals.metrics.criticality.inputs import (
     primary_groups,
     with_wmd_fallback,
 )
+from trust_minerals.units import tonnes_per_unit
 
 OUTPUT_COLUMNS = [
     "economy",
@@ -53,14 +54,9 @@ OUTPUT_COLUMNS = [
     "domestic_production_t",
 ]
 #: production units → metric tons (USGS spellings and World Mining Data's)
-UNIT_TONNES = {
-    "metric tons": 1.0,
-    "metr. t": 1.0,
-    "kilograms": 1e-3,
-    "kg": 1e-3,
-    "thousand metric tons": 1e3,
-    "million metric tons": 1e6,
-}
+UNIT_TONNES = tonnes_per_unit(
+    ["metric tons", "metr. t", "kilograms", "kg", "thousand metric tons", "million metric tons"]
+)
 
 
 def geopolrisk_core(
@@ -295,7 +291,8 @@ def score(
 
 
 def _default_components(ds: SupplyDataset, consumer: CountrySet, year: int) -> pd.DataFrame:
-    from trust_minerals.metrics.concentration import GROUP_KEYS, concentration_table
+    from trust_minerals._tables import GROUP_KEYS
+    from trust_minerals.metrics.concentration import concentration_table
     from trust_minerals.metrics.governance import instability
 
     ds, _ = with_wmd_fallback(ds, year)

@@ -16,10 +16,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from trust_minerals._tables import GROUP_KEYS
 from trust_minerals.countries import CountrySet
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.metrics._params import parameter
-from trust_minerals.metrics.concentration import GROUP_KEYS, concentration_table, shares
+from trust_minerals.metrics.concentration import concentration_table, shares
 from trust_minerals.metrics.governance import instability
 from trust_minerals.metrics.partners import exposure_from_shares
 from trust_minerals.metrics.reliance import import_reliance_table, import_shares_table

@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from trust_minerals.api.problems import Problem, from_library_error
 from trust_minerals.errors import TrustMineralsError
+from trust_minerals.server.problems import Problem, from_library_error
 
 Progress = Callable[[float], None]
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trust_minerals.api.problems import Problem
+from trust_minerals.server.problems import Problem
 
 KEY_ENV = "TRUST_API_KEY"
 KEY_FILE_NAME = "api_key"
@@ -193,7 +193,7 @@ def check_not_path_like(name: str, value: object) -> None:
     >>> check_not_path_like("commodity", "../etc/passwd")
     Traceback (most recent call last):
     ...
-    trust_minerals.api.problems.Problem: ...
+    trust_minerals.server.problems.Problem: ...
     """
     if isinstance(value, str):
         if _PATH_LIKE.search(value):
