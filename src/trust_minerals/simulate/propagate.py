@@ -254,13 +254,17 @@ def propagate(
     -------
     ScenarioResult
         ``summary`` columns: consumer, commodity, stage, year, lost_supply (t, missing without
-        an import quantity), shortfall_share (over the horizon), months_short,
-        price_change_share (peak month), price_capped (the peak hit ``max_price_change_share``),
-        basis (the allocation used, see :func:`~trust_minerals.simulate.network.build_supply_mix`),
-        import_quantity (t/yr), baseline_year (the pre-shock year wanted: the year before the
-        scenario's ``effective`` date, see :mod:`~trust_minerals.simulate.baseline`), note (every
-        fallback for this row: a baseline year not in the store, a stale basis). A consumer with no supply shares at all (``basis='none'``) gets
-        missing values, never 0; ``notes`` say which fallbacks were used.
+        an import quantity), shortfall_share (over the horizon) split into
+        shortfall_direct_share and shortfall_indirect_share (through third countries, with
+        ``origin_tiers``; see :mod:`~trust_minerals.simulate.origin`), months_short,
+        price_change_share (the peak month of the market price, see
+        :mod:`~trust_minerals.simulate.price`), price_in_range (False when the price is
+        extrapolated beyond the episodes), price_basis, basis (the allocation used, see
+        :func:`~trust_minerals.simulate.network.build_supply_mix`), import_quantity (t/yr),
+        baseline_year (the pre-shock year wanted: the year before the scenario's ``effective``
+        date, see :mod:`~trust_minerals.simulate.baseline`), note (every fallback for this row).
+        A consumer with no supply shares at all (``basis='none'``) gets missing values, never 0;
+        ``notes`` say which fallbacks were used; ``market`` gives the monthly market prices.
 
     Examples
     --------
