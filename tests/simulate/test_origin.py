@@ -105,3 +105,11 @@ def test_direct_and_indirect_add_up_after_mitigation(two_tier):
     assert row["shortfall_share"] < 0.75 and np.isclose(
         row["shortfall_direct_share"] / total, 0.25 / 0.75
     )
+
+
+def test_a_mine_producer_without_ore_trade_ships_its_own_ore():
+    ds = make_ds()  # cobalt: COD, IDN, AUS mine; no ore imports by IDN
+    feed = feed_origin(ds, "IDN", "cobalt", "mine", 2025, 3)
+    assert feed.shares.to_dict() == {"IDN": 1.0} and "own mine output" in feed.basis
+    # a country with no mine output and no ore trade buys on the world market
+    assert "world market" in feed_origin(ds, "DEU", "cobalt", "mine", 2025, 3).basis

@@ -237,8 +237,15 @@ def _model_figure(
             f"{min(months)}..{max(months)}"
         )
         return fall, what, context, ""
+    # a quoted price is for the refined form where the preset restricts one (metal, oxide)
     market = result.market
-    rows = market[(market["commodity"] == obs["commodity"]) & (market["stage"] == shock.stage)]
+    stages = [
+        s.stage
+        for s in spec.shocks
+        if isinstance(s, ExportRestriction) and s.commodity == obs["commodity"]
+    ]
+    price_stage = next((s for s in stages if s != "mine"), shock.stage)
+    rows = market[(market["commodity"] == obs["commodity"]) & (market["stage"] == price_stage)]
     if rows.empty or not np.isfinite(rows["market_loss_share"]).all():
         return nan, "", "", "no outside-market share for the restricting country"
     _, outside, inside = price_paths(rows["market_loss_share"].to_numpy(), response)
@@ -247,7 +254,8 @@ def _model_figure(
     side = "outside" if quantity == "price_change_outside" else "inside"
     return (
         float(path[month]),
-        f"price change {side} {shock.country} in month {month} ({rows['price_basis'].iloc[0]})",
+        f"price change {side} {shock.country} in month {month}, {price_stage} stage "
+        f"({rows['price_basis'].iloc[0]})",
         "",
         "",
     )

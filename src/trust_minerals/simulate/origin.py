@@ -11,9 +11,9 @@ commodity has a mine stage, else the same form, bought in for further refining o
   the same form (tonnes; USGS production and BACI quantities), ``own mine output / own refinery
   output`` (capped at 1, same USGS unit) when it is the mine stage; a supplier with no output
   row has no domestic part;
-* where ``B`` has no usable trade of the upstream form, ``B`` is assumed to buy on the world
-  market: its feed follows world production shares at the upstream stage (its own share
-  included), and ``basis`` says so.
+* where ``B`` has no usable trade of the upstream form, a mine producer shipping ore ships its own
+  ore; otherwise ``B`` is assumed to buy on the world market: its feed follows world production
+  shares at the upstream stage (its own share included), and ``basis`` says so.
 
 :func:`origin_shares` returns the ultimate origin of ``B``'s supply: tier 1 is ``B``'s feed; tier 2
 replaces each foreign feed supplier ``C`` by ``C``'s own feed (never a restricting country
@@ -122,6 +122,14 @@ def feed_origin(
             return Feed(
                 shares[shares > 0].sort_values(ascending=False),
                 f"{country} {up} imports {use} (BACI quantity) + own output ({how})",
+            )
+    if up == stage == "mine":
+        own, _ = _output(ds, country, commodity, "mine", year)
+        if np.isfinite(own) and own > 0:
+            return Feed(
+                pd.Series({country: 1.0}),
+                f"{country} own mine output (no {commodity} ore trade: ore is shipped by the "
+                "country that mines it)",
             )
     world = _world_mix(ds, [], commodity, up, year)
     if world is None:

@@ -248,7 +248,7 @@ def outside_market(
     """
     horizon = len(spare)
     loss = np.zeros(horizon)
-    basis = "no export restriction"
+    basis = "world production shares (outages, lost feed; no export restriction at this stage)"
     if restrictors:
         ms = market_shares(ds, sorted(restrictors), commodity, stage, year)
         basis = ms.basis

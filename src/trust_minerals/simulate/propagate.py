@@ -259,13 +259,17 @@ def propagate(
     -------
     ScenarioResult
         ``summary`` columns: consumer, commodity, stage, year, lost_supply (t, missing without
-        an import quantity), shortfall_share (over the horizon), months_short,
-        price_change_share (peak month), price_capped (the peak hit ``max_price_change_share``),
-        basis (the allocation used, see :func:`~trust_minerals.simulate.network.build_supply_mix`),
-        import_quantity (t/yr), baseline_year (the pre-shock year wanted: the year before the
-        scenario's ``effective`` date, see :mod:`~trust_minerals.simulate.baseline`), note (every
-        fallback for this row: a baseline year not in the store, a stale basis). A consumer with no supply shares at all (``basis='none'``) gets
-        missing values, never 0; ``notes`` say which fallbacks were used.
+        an import quantity), shortfall_share (over the horizon) split into
+        shortfall_direct_share and shortfall_indirect_share (through third countries, with
+        ``origin_tiers``; see :mod:`~trust_minerals.simulate.origin`), months_short,
+        price_change_share (the peak month of the market price, see
+        :mod:`~trust_minerals.simulate.price`), price_in_range (False when the price is
+        extrapolated beyond the episodes), price_basis, basis (the allocation used, see
+        :func:`~trust_minerals.simulate.network.build_supply_mix`), import_quantity (t/yr),
+        baseline_year (the pre-shock year wanted: the year before the scenario's ``effective``
+        date, see :mod:`~trust_minerals.simulate.baseline`), note (every fallback for this row).
+        A consumer with no supply shares at all (``basis='none'``) gets missing values, never 0;
+        ``notes`` say which fallbacks were used; ``market`` gives the monthly market prices.
 
     Examples
     --------
@@ -333,6 +337,13 @@ def propagate(
                 shares, avail = pd.Series({OTHER: 1.0}), {}  # world split unknown
             else:
                 shares, avail = _availability(ds, scenario, commodity, stage, year, chain)
+            # each producer's availability without lost feed: what the consumer's own suppliers
+            # lose directly (the rest of a chain loss reaches it through them: indirect)
+            own_avail = (
+                _availability(ds, scenario, commodity, stage, year, None)[1]
+                if chain is not None and not unpriced
+                else avail
+            )
             targeted_only = {
                 s.country for s in shocks if isinstance(s, ExportRestriction) and s.targets
             }
@@ -363,7 +374,7 @@ def propagate(
             priced: dict[tuple[object, ...], pd.DataFrame] = {}
             tracer = (
                 OriginTracer(ds, commodity, stage, market_year, max_age)
-                if scenario.origin_tiers and not unpriced
+                if scenario.origin_tiers and market_year is not None
                 else None
             )
             for name, mem in members.items():
@@ -393,20 +404,19 @@ def propagate(
                 hits = generic if inside else allowed
                 key = tuple(sorted((c, tuple(a)) for c, a in hits.items()))
                 if key not in priced:
-                    priced[key] = (
-                        _unpriced_market(commodity, stage, horizon)
-                        if unpriced
-                        else outside_market(
-                            ds,
-                            commodity,
-                            stage,
-                            market_year,
-                            restrictors,
-                            shares,
-                            avail,
-                            hits,
-                            spare_w,
-                        )
+                    # a stage without published world production is still priced from the
+                    # restricting country's published share of the outside market (missing
+                    # when there is none); spare capacity is not estimated there
+                    priced[key] = outside_market(
+                        ds,
+                        commodity,
+                        stage,
+                        market_year,
+                        restrictors,
+                        shares,
+                        avail,
+                        hits,
+                        np.zeros(horizon) if unpriced else spare_w,
                     )
                     markets.append(priced[key])
                 market = priced[key]
@@ -419,7 +429,17 @@ def propagate(
                     ),
                     np.zeros(horizon),
                 )
-                gross_direct = float((1.0 - supply).sum())
+                supply_own = sum(
+                    (
+                        float(a)
+                        * own_avail.get(c, np.ones(horizon))
+                        * allowed.get(c, np.ones(horizon))
+                        for c, a in mix.items()
+                    ),
+                    np.zeros(horizon),
+                )
+                gross_direct = max(0.0, float((1.0 - supply_own).sum()))
+                chain_indirect = max(0.0, float((supply_own - supply).sum()))
                 indirect = np.zeros(horizon)
                 if scenario.origin_tiers and restrictors and tracer is not None:
                     cut = {
@@ -436,7 +456,7 @@ def propagate(
                     if carried:
                         consumer_notes.append("restricted content through " + " | ".join(carried))
                     supply = supply - indirect
-                gross_indirect = float(indirect.sum())
+                gross_indirect = float(indirect.sum()) + chain_indirect
                 loss = 1.0 - supply
                 with np.errstate(divide="ignore", invalid="ignore"):
                     if partners and set(mem) <= partners:
@@ -526,25 +546,9 @@ def propagate(
 NO_WORLD_STAGE = (
     "{commodity} {stage}: world production at this stage is not published; the consumer's mix "
     "comes from the {stage} forms it buys, so a restriction on those forms is counted, but spare "
-    "capacity, the chain from the mine stage and the market price are not estimated"
+    "capacity and the chain from the mine stage are not estimated; the market price uses the "
+    "restricting country's published share of the outside market where there is one"
 )
-
-
-def _unpriced_market(commodity: str, stage: str, horizon: int) -> pd.DataFrame:
-    """A market frame with unknown loss and prices (missing, never 0)."""
-    nan = np.full(horizon, np.nan)
-    return pd.DataFrame(
-        {
-            "commodity": commodity,
-            "stage": stage,
-            "month": np.arange(horizon),
-            "market_loss_share": nan,
-            "effective_loss_share": nan,
-            "price_change_outside": nan,
-            "price_change_inside": nan,
-            "price_basis": "not estimated (world production at this stage not published)",
-        }
-    )
 
 
 def _missing_rows(
