@@ -167,3 +167,16 @@ def test_sector_impact_invariants(hit: dict[str, float]) -> None:
     assert t.loc[t["link"] == "qualitative", "at_risk"].isna().all()
     sec = sector_impact(SimpleNamespace(summary=summary), level="sector")
     assert set(sec["sector"]) == set(t["sector"])
+
+
+def test_links_with_impact_keeps_unreached_links_missing(ds, rare_earths) -> None:  # type: ignore[no-untyped-def]
+    from trust_minerals.technologies.exposure import sector_exposure
+    from trust_minerals.technologies.impact import links_with_impact
+
+    links = sector_exposure(ds, "IND").links
+    joined = links_with_impact(links, sector_impact(rare_earths))
+    assert len(joined) == len(links)
+    ree = joined[joined["supply_commodity"] == "rare_earths"]
+    assert (ree["shortfall_share"] > 0).all()
+    assert joined.loc[joined["supply_commodity"] == "gallium", "shortfall_share"].isna().all()
+    assert "shortfall_share" not in links_with_impact(links, None).columns

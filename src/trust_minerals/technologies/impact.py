@@ -278,3 +278,21 @@ def montecarlo_by_sector(
     if level == "link":
         return out
     return _by_sector(out, "p95")
+
+
+def links_with_impact(exposure_links: pd.DataFrame, impact: pd.DataFrame | None) -> pd.DataFrame:
+    """Exposure links (``SectorExposureResult.links``) with the scenario's ``shortfall_share``.
+
+    A link reached at several stages takes the largest shortfall; a link the scenario does not
+    reach has a missing ``shortfall_share`` (not 0: the scenario says nothing about it). Without a
+    scenario (``impact`` None) the links are returned unchanged.
+
+    Examples
+    --------
+    >>> links_with_impact(sector_exposure(ds, "IND").links, sector_impact(result))  # doctest: +SKIP
+    """
+    if impact is None:
+        return exposure_links.copy()
+    keys = ["sector", "technology", "commodity"]
+    lost = impact.groupby(keys)["shortfall_share"].max().rename("shortfall_share").reset_index()
+    return exposure_links.merge(lost, on=keys, how="left")

@@ -142,15 +142,9 @@ def register(router: APIRouter) -> None:
         sectors_rows: list[dict[str, Any]] = []
         fig = None
         if exposure is not None:
-            links = exposure.links
-            if impact is not None:
-                lost = (
-                    impact.groupby(["sector", "technology", "commodity"])["shortfall_share"]
-                    .max()
-                    .rename("shortfall_share")
-                    .reset_index()
-                )
-                links = links.merge(lost, on=["sector", "technology", "commodity"], how="left")
+            from trust_minerals.technologies.impact import links_with_impact
+
+            links = links_with_impact(exposure.links, impact)
             order = {s: i for i, s in enumerate(exposure.sectors["sector"])}
             links = links.assign(_o=links["sector"].map(order)).sort_values(
                 ["_o", "technology", "score"], ascending=[True, True, False], na_position="last"
