@@ -5,7 +5,11 @@ Each endpoint parses its parameters, calls one public library function and retur
 
 from __future__ import annotations
 
-from trust_minerals.api.app import create_app
-from trust_minerals.server.security import ApiSettings
+from trust_minerals._extras import require
+
+require("fastapi", "the REST API and dashboard (trust serve)")
+
+from trust_minerals.api.app import create_app  # noqa: E402
+from trust_minerals.server.security import ApiSettings  # noqa: E402
 
 __all__ = ["ApiSettings", "create_app"]

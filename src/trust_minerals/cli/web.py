@@ -16,9 +16,10 @@ LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
 def _serve(host: str, port: int, log_level: str = "warning") -> None:
-    import uvicorn
-
+    from trust_minerals._extras import require
     from trust_minerals.api import create_app
+
+    uvicorn = require("uvicorn", "trust serve")
 
     app = create_app()
     st = app.state.trust

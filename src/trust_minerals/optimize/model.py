@@ -216,9 +216,10 @@ def build_model(problem: SourcingProblem) -> linopy.Model:
     >>> sorted(m.constraints)
     ['cvar_excess', 'demand', 'shortfall_balance', 'supply_limit']
     """
-    import linopy
-    import xarray as xr
+    from trust_minerals._extras import require
 
+    linopy = require("linopy", "the linopy model of the sourcing LP")
+    xr = require("xarray", "the linopy model of the sourcing LP")
     p = problem
     supplier = pd.Index(list(p.suppliers), name="supplier")
     draw = pd.RangeIndex(p.loss.shape[0], name="draw")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from trust_minerals._extras import require
 from trust_minerals._tables import AGGREGATES, YearLike, records
 from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
@@ -59,8 +60,7 @@ def brief_html(
     >>> "<svg" in html                                     # doctest: +SKIP
     True
     """
-    import jinja2
-
+    jinja2 = require("jinja2", "HTML briefs (trust report)")
     label = resolve_consumer(ds, consumer).name
     consumers = list(dict.fromkeys([label, "USA", "IND"]))
     p = commodity_profile(ds, commodity, consumers=consumers, year=year)

@@ -50,9 +50,15 @@ def run_chunks(
     --------
     >>> parts, backend = run_chunks(job, workers=2)  # doctest: +SKIP
     """
-    from distributed import Client, LocalCluster, as_completed
-
+    from trust_minerals._extras import require
     from trust_minerals.simulate.montecarlo import run_chunk
+
+    distributed = require("distributed", "Monte Carlo on several workers (--workers, --scheduler)")
+    Client, LocalCluster, as_completed = (
+        distributed.Client,
+        distributed.LocalCluster,
+        distributed.as_completed,
+    )
 
     cluster = None
     if scheduler:

@@ -18,6 +18,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import FileResponse, HTMLResponse, Response
 
+from trust_minerals._extras import require
 from trust_minerals.labels import group_labels
 from trust_minerals.server.problems import Problem
 from trust_minerals.server.security import check_not_path_like
@@ -43,8 +44,7 @@ NAV = [
 
 @cache
 def _env() -> Any:
-    import jinja2
-
+    jinja2 = require("jinja2", "the dashboard pages")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(
             str(resources.files("trust_minerals.web").joinpath("templates"))
@@ -100,9 +100,8 @@ def _safe(name: str, value: str) -> str:
 
 @cache
 def _plotly_js() -> Path:
-    import plotly
-
-    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    plotly = require("plotly", "the dashboard charts")
+    path = Path(str(plotly.__file__)).parent / "package_data" / "plotly.min.js"
     if not path.exists():  # pragma: no cover - a broken plotly install
         raise Problem(503, "plotly.js missing", f"{path} is not installed")
     return path

@@ -126,7 +126,7 @@ def parse_sources(path: str | Path | None = None) -> pd.DataFrame:
         if r["year"] and not r["year"].isdigit():
             raise ParseError("not a year", path=str(path), line=line, field="year", value=r["year"])
     df = pd.DataFrame([{k: (r[k] or None) for k in names} for _, r in rows], columns=names)
-    df["year"] = pd.array([int(y) if y else None for y in df["year"]], dtype="Int64")
+    df["year"] = pd.array([int(r["year"]) if r["year"] else None for _, r in rows], dtype="Int64")
     return validate("sources", df, where=str(path))
 
 

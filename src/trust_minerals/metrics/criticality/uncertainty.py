@@ -150,8 +150,10 @@ def sobol_indices(
     Returns a long frame: commodity, variable, S1, ST (commodities whose score does not vary or is
     missing are left out).
     """
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
+    from trust_minerals._extras import require
+
+    sobol_analyze = require("SALib.analyze.sobol", "Sobol indices (sensitivity)")
+    sobol_sample = require("SALib.sample.sobol", "Sobol indices (sensitivity)")
 
     names = list(x)
     variables = names + [f"weight:{k}" for k in weight_names] if weights is not None else names
