@@ -22,6 +22,8 @@ def test_require_imports_an_installed_optional_package() -> None:
 
 
 def test_missing_package_names_the_extra_that_installs_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [m for m in sys.modules if m.startswith("SALib.")]:
+        monkeypatch.delitem(sys.modules, name)  # submodules imported by earlier tests
     monkeypatch.setitem(sys.modules, "SALib", None)  # as if not installed
     with pytest.raises(MissingExtraError) as err:
         require("SALib.analyze.sobol", "Sobol indices")
@@ -59,6 +61,8 @@ def test_import_sites_report_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
         loss=np.array([[0.5, 0.0]]),
         demand=10.0,
     )
+    for name in [m for m in sys.modules if m.startswith("linopy.")]:
+        monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "linopy", None)
     with pytest.raises(MissingExtraError, match=r"trust-minerals\[linopy\]"):
         build_model(p)
