@@ -8,3 +8,7 @@
 
 The app factory :func:`trust_minerals.api.create_app` assembles them.
 """
+
+from trust_minerals._extras import require
+
+require("starlette", "the REST API and dashboard server state (trust serve)")
