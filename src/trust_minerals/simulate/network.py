@@ -159,7 +159,7 @@ def _trade_mix(
 
 
 def _us_import_sources(
-    ds: SupplyDataset, commodity: str, stage: str
+    ds: SupplyDataset, commodity: str, stage: str | None
 ) -> tuple[pd.Series, str, str] | None:
     """Published shares of US imports (USGS MCS) of the form traded at ``stage``.
 
@@ -167,7 +167,8 @@ def _us_import_sources(
     forms name no breakdown at any stage falls back to the total breakdown (``Total``,
     ``Combined``, ``All``) or its only one, and the note says the form was not matched; a
     breakdown the forms table gives for another stage is never used. Returns
-    ``(shares, basis, note)`` or None.
+    ``(shares, basis, note)`` or None. ``stage=None`` takes the commodity's total breakdown
+    (all forms; the price model's share of the outside market, calibrated on it).
     """
     from trust_minerals.forms import usgs_import_detail
 
@@ -176,11 +177,12 @@ def _us_import_sources(
     if rows.empty:
         return None
     details = list(dict.fromkeys(rows["detail"]))
-    detail = usgs_import_detail(ds, commodity, stage)
+    detail = usgs_import_detail(ds, commodity, stage) if stage is not None else ""
     note = ""
     if not detail:
         f = ds._frame("forms")
-        if f.loc[f["commodity"] == commodity, "usgs_import_detail"].ne("").any():
+        named = f.loc[f["commodity"] == commodity, "usgs_import_detail"].ne("").any()
+        if stage is not None and named:
             return None  # the USGS breakdowns describe forms of other stages
         total = [d for d in details if any(w in d.lower() for w in ("total", "combined", "all"))]
         if total:

@@ -278,9 +278,10 @@ def commodity_figures(p: Any) -> dict[str, Any]:
     src = charts.source_line(p.sources, prod_sources | {"natural_earth"})
     for stage in p.stages:
         rows = p.production[p.production["stage"] == stage]
+        year = int(rows["year"].max()) if len(rows) else p.year  # an IEA stage keeps its year
         figs[f"map_{stage}"] = charts.choropleth(
             rows,
-            title=f"{p.name}: {stage} production share, {p.year}",
+            title=f"{p.name}: {stage} production share, {year}",
             source=src,
             base=map_countries(),
         )
@@ -288,7 +289,7 @@ def commodity_figures(p: Any) -> dict[str, Any]:
         figs[f"top_{stage}"] = charts.bar(
             top.index.tolist(),
             top.tolist(),
-            title=f"Top {stage} producers, {p.year}",
+            title=f"Top {stage} producers, {year}",
             source=charts.source_line(p.sources, prod_sources),
         )
     res = p.reserves
