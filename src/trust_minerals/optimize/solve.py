@@ -206,7 +206,8 @@ def prepare(
     if spec.recovery and RECOVERY not in set(cap["supplier"]):
         qty, basis = recovery_capacity(members, spec.commodity, unit, seed=spec.seed)
         extra = pd.DataFrame(
-            [(RECOVERY, np.nan, "recovery", np.nan, qty, basis, unit, year)], columns=cap.columns
+            [(RECOVERY, np.nan, "recovery", np.nan, qty, basis, unit, year, "")],
+            columns=cap.columns,
         )
         cap = pd.concat([cap, extra], ignore_index=True) if not cap.empty else extra
     unknown = cap[cap["capacity"].isna()]
