@@ -115,7 +115,8 @@ def market_shares(
 
     In order, saying which in ``basis``:
 
-    1. the published shares of US imports (USGS MCS import sources; the total breakdown): the
+    1. the published shares of US imports (USGS MCS import sources of the form traded at the
+       stage, from the forms table): the
        only published import mix of a large consumer outside the restricting countries, and it
        names the refined forms export controls cover;
     2. the country's share of world exports at ``stage`` (BACI, latest year <= ``year``);
@@ -130,7 +131,7 @@ def market_shares(
     from trust_minerals.simulate.network import _us_import_sources, producer_shares
 
     countries = list(dict.fromkeys(countries))
-    us = _us_import_sources(ds, commodity, None)
+    us = _us_import_sources(ds, commodity, stage)
     if us is not None and any(c in us[0].index for c in countries):
         return MarketShares({c: float(us[0].get(c, 0.0)) for c in countries}, us[1])
     trade = ds.trade
