@@ -48,7 +48,7 @@ def test_simulate_by_sector(built_db) -> None:  # type: ignore[no-untyped-def]
     t = _csv(["simulate", "--preset", "china-rare-earths-2025", "--for", "IND", "--by-sector"])
     assert {"defence", "biotech_medical", "clean_energy_ev"} <= set(t["sector"])
     lost = pd.to_numeric(t["shortfall_share"].replace("", None))
-    ree = t["supply_commodity"] == "rare_earths"
+    ree = (t["supply_commodity"] == "rare_earths") & (t["stage"] == "mine")
     assert (lost[ree] > 0).all()
     assert (t.loc[lost.isna(), "note"] != "").all()  # a missing shortfall says why
 

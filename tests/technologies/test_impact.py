@@ -34,8 +34,8 @@ def rare_earths(ds):  # type: ignore[no-untyped-def]
 def test_rare_earth_licensing_reaches_defence_medical_and_clean_energy(rare_earths) -> None:  # type: ignore[no-untyped-def]
     t = sector_impact(rare_earths)
     ind = t[t["consumer"] == "IND"]
-    lost = rare_earths.summary.set_index(["consumer", "commodity"])["shortfall_share"]
-    assert lost[("IND", "rare_earths")] > 0
+    lost = rare_earths.summary.set_index(["consumer", "commodity", "stage"])["shortfall_share"]
+    assert lost[("IND", "rare_earths", "mine")] > 0
     for sector, tech in [
         ("defence", "permanent_magnets"),
         ("biotech_medical", "medical_imaging"),
@@ -43,7 +43,8 @@ def test_rare_earth_licensing_reaches_defence_medical_and_clean_energy(rare_eart
     ]:
         rows = ind[(ind["sector"] == sector) & (ind["technology"] == tech)]
         assert not rows.empty
-        assert np.allclose(rows["shortfall_share"], lost[("IND", "rare_earths")])
+        for r in rows.itertuples():  # each stage of the scenario, its own shortfall
+            assert r.shortfall_share == lost[("IND", "rare_earths", r.stage)]
     dy_tb = ind[ind["commodity"].isin(["dysprosium", "terbium"])]
     assert {"defence", "clean_energy_ev"} <= set(dy_tb["sector"])
     assert dy_tb["note"].str.contains("total rare earths").all()
@@ -70,6 +71,7 @@ def test_at_risk_is_the_median_intensity_times_the_shortfall(rare_earths) -> Non
         & (t["technology"] == "wind_turbines")
         & (t["commodity"] == "dysprosium")
         & (t["sector"] == "clean_energy_ev")
+        & (t["stage"] == "mine")
     ].iloc[0]
     with open(MI, encoding="utf-8", newline="") as fh:
         published = [

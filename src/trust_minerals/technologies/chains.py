@@ -114,6 +114,9 @@ def _import_exposure(
     from trust_minerals.metrics.partners import controlled_pairs, exposure_from_shares
 
     by = flows.groupby("exporter")["value_usd"].sum(min_count=1).reset_index()
+    # every supplier of the consumer is listed, so their sum is the total (the 'World total' row
+    # of the concentration functions: coverage is complete by construction)
+    countries = [*by["exporter"], "World total"]
     rows = pd.DataFrame(
         {
             "commodity": key,
@@ -121,9 +124,9 @@ def _import_exposure(
             "form": "",
             "year": year,
             "unit": "USD",
-            "country": by["exporter"],
-            "is_aggregate": False,
-            "quantity": by["value_usd"],
+            "country": countries,
+            "is_aggregate": [False] * len(by) + [True],
+            "quantity": [*by["value_usd"], by["value_usd"].sum(min_count=1)],
             "status": "reported",
             "note": "",
         }
