@@ -255,12 +255,13 @@ class BodySizeLimit:
                 if not message.get("more_body", False):
                     break
             replay = iter(buffered)
+            upstream = receive  # the original channel (``receive`` is rebound below)
 
             async def replayed() -> MutableMapping[str, Any]:
                 try:
                     return next(replay)
                 except StopIteration:
-                    return await receive()
+                    return await upstream()
 
             receive = replayed
         received = 0
