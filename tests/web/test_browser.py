@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PAGES = {
     "overview": "/",
     "commodity": "/commodity/cobalt",
+    "trends": "/commodity/cobalt/trends",
     "country": "/country/COD",
     "scenarios": "/scenarios",
     "sourcing": "/sourcing",
@@ -57,10 +58,10 @@ def test_overview_table_sorts_and_filters(watched: PageWatch, live_server: str) 
     assert rows.count() == 4
     page.select_option("#filter-stage", "refinery")
     visible = [r for r in rows.all() if r.is_visible()]
-    assert [r.locator("td").nth(0).inner_text() for r in visible] == ["cobalt"]
+    assert [r.locator("td").nth(0).inner_text() for r in visible] == ["Cobalt"]
     page.select_option("#filter-stage", "")
     page.locator(
-        "#overview-table th", has_text="top_share"
+        "#overview-table th[data-name=top_share]"
     ).click()  # ascending: 0.4, 0.6, 0.7, missing last
     first = [r.locator("td").nth(4).inner_text() for r in rows.all()]
     assert first == ["40.0%", "60.0%", "70.0%", "–"]
@@ -138,7 +139,13 @@ def test_sourcing_optimiser_runs_through_the_form(watched: PageWatch, live_serve
     assert "cap=crma" in page.url and "demand=20" in page.url
     # tiny store, lithium mine: AUS, CHL, CHN offered; one bar trace each for optimal and status quo
     rows = page.locator("#portfolio-table tbody tr")
-    assert sorted(r.locator("td").nth(0).inner_text() for r in rows.all()) == ["AUS", "CHL", "CHN"]
+    assert sorted(r.locator("td").nth(0).get_attribute("data-value") for r in rows.all()) == [
+        "AUS",
+        "CHL",
+        "CHN",
+    ]
+    shown = sorted(r.locator("td").nth(0).inner_text() for r in rows.all())
+    assert shown == ["Australia", "Chile", "China"]  # names, not ISO3 codes
     assert page.locator("#chart-portfolio svg .barlayer .trace").count() == 2
     assert page.locator("#chart-portfolio svg .barlayer .point path").count() == 6
     assert page.locator("#chart-frontier svg .scatterlayer .trace").count() == 2

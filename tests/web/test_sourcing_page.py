@@ -186,7 +186,7 @@ def test_every_optimiser_table_and_chart_names_source_and_vintage(page_client: A
     text = page_client.get(FEASIBLE).text
     for table_id in ("summary-table", "portfolio-table", "binding-table", "frontier-table"):
         after = text.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[1]
-        line = re.match(r'\s*<p class="source">(.*?)</p>', after, re.S)
+        line = re.match(r'\s*(?:</div>\s*)?<p class="source">(.*?)</p>', after, re.S)
         assert line and "[usgs_mcs2026]" in line.group(1), table_id
     for fig_id in ("portfolio", "frontier"):
         raw = re.search(rf'id="fig-{fig_id}">(.*?)</script>', text, re.S)

@@ -22,7 +22,7 @@ API_PREFIX = "/api/v1"
 
 
 def api_router() -> APIRouter:
-    from trust_minerals.api import routes_data, routes_technologies, routes_work
+    from trust_minerals.api import routes_data, routes_reports, routes_technologies, routes_work
 
     router = APIRouter(
         prefix=API_PREFIX,
@@ -32,6 +32,7 @@ def api_router() -> APIRouter:
     routes_data.register(router)
     routes_work.register(router)
     routes_technologies.register(router)
+    routes_reports.register(router)
     return router
 
 
@@ -74,15 +75,24 @@ def create_app(db_path: Path | str | None = None, settings: ApiSettings | None =
             "Errors are RFC 9457 problem documents naming the invalid field."
         ),
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.trust = state
     install_handlers(app)
+    from trust_minerals.api import docs
+
+    docs.register(app, f"{API_PREFIX}/openapi.json")
     app.include_router(api_router())
     from trust_minerals.web.pages import web_router
 
     app.include_router(web_router())
+    from trust_minerals.web.errors import install as install_html_errors
+
+    install_html_errors(app)
+    from trust_minerals.web.downloads import TableDownload
+
+    app.add_middleware(TableDownload)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware

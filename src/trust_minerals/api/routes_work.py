@@ -30,6 +30,14 @@ from trust_minerals.server.state import (
     require_key,
     state_of,
 )
+from trust_minerals.api.result_models import (
+    balance_rows,
+    criticality_rows,
+    risk_rows,
+    screen_model,
+    suppliers_model,
+)
+from trust_minerals.countries import resolve_consumer
 
 Rows = list[dict[str, Any]]
 if TYPE_CHECKING:
@@ -229,7 +237,7 @@ def _register_optimize(router: APIRouter) -> None:
             )
         )  # type: ignore[arg-type]
 
-    @router.get("/screen", response_model=dict[str, Any], responses=GET_ERRORS, tags=["optimize"])
+    @router.get("/screen", response_model=screen_model(), responses=GET_ERRORS, tags=["optimize"])
     def screen(
         commodity: str = name_query(..., "Commodity id", 64),
         consumer: str | None = name_query(None, "The buying consumer (ISO3 or group)"),
@@ -268,7 +276,7 @@ def _register_optimize(router: APIRouter) -> None:
 
 
 def _register_metrics(router: APIRouter) -> None:
-    @router.get("/risk", response_model=Rows, responses=GET_ERRORS, tags=["metrics"])
+    @router.get("/risk", response_model=risk_rows(), responses=GET_ERRORS, tags=["metrics"])
     def risk(
         consumer: str = name_query("USA", "ISO3, USA+IND, MSP, Quad, G7, EU or a list"),
         partners: str | None = name_query(None, "Partner set (default: the consumer)", 200),
@@ -286,7 +294,7 @@ def _register_metrics(router: APIRouter) -> None:
 
     @router.get(
         "/criticality",
-        response_model=Rows,
+        response_model=criticality_rows(),
         responses=EXPENSIVE_ERRORS,
         tags=["metrics"],
         dependencies=[Depends(expensive)],
@@ -325,8 +333,15 @@ def _register_metrics(router: APIRouter) -> None:
         )
 
 
+def _latest_trade_year(st: AppState) -> int | None:
+    years = st.ds.trade["year"]
+    return int(years.max()) if len(years) else None
+
+
 def _register_trade(router: APIRouter) -> None:
-    @router.get("/trade/suppliers", response_model=Rows, responses=GET_ERRORS, tags=["metrics"])
+    @router.get(
+        "/trade/suppliers", response_model=suppliers_model(), responses=GET_ERRORS, tags=["metrics"]
+    )
     def suppliers(
         commodity: str = name_query(..., "Commodity id", 64),
         consumer: str = name_query(..., "ISO3, USA+IND, MSP or a list", 200),
@@ -334,14 +349,30 @@ def _register_trade(router: APIRouter) -> None:
         stage: str | None = name_query(None, "Stage", 32),
         st: AppState = Depends(state_of),
     ) -> Response:
-        """Suppliers of a consumer for a commodity: value (USD), quantity (t) and shares (BACI)."""
-        from trust_minerals.metrics.trade import import_suppliers
+        """Suppliers of a consumer for a commodity: value (USD), quantity (t) and shares (BACI).
 
-        body = st.cached(
-            ("suppliers", commodity, consumer, year, stage),
-            lambda: records(import_suppliers(st.ds, commodity, consumer, year, stage)),
-        )
-        return json_response(body)
+        An empty ``rows`` comes with ``note`` saying why (no traded form of the commodity, a year
+        outside the trade data, or no recorded imports that year).
+        """
+        from trust_minerals.metrics.trade import import_suppliers
+        from trust_minerals.metrics.trade_coverage import why_no_imports
+
+        def compute() -> dict[str, Any]:
+            members = list(resolve_consumer(st.ds, consumer).members)
+            rows = import_suppliers(st.ds, commodity, consumer, year, stage)
+            used = year if year is not None else _latest_trade_year(st)
+            note = "" if len(rows) else why_no_imports(st.ds, commodity, members, used or 0, stage)
+            return {
+                "commodity": commodity,
+                "consumer": consumer,
+                "members": members,
+                "year": used,
+                "stage": stage,
+                "rows": records(rows),
+                "note": note,
+            }
+
+        return json_response(st.cached(("suppliers", commodity, consumer, year, stage), compute))
 
 
 def _register_scenarios(router: APIRouter) -> None:
@@ -522,7 +553,9 @@ def _register_outlook(router: APIRouter) -> None:
 
         return json_response(records(plan_demand(plan_from_text(req.plan_yaml))))
 
-    @router.get("/outlook/balance", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
+    @router.get(
+        "/outlook/balance", response_model=balance_rows(), responses=GET_ERRORS, tags=["outlook"]
+    )
     def balance(
         consumer: str | None = name_query(
             None, "Consumer (IND, USA+IND, usa_ind, MSP ...); omit for the world", 64

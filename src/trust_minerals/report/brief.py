@@ -22,12 +22,11 @@ from pathlib import Path
 import pandas as pd
 
 from trust_minerals._extras import require
-from trust_minerals._tables import AGGREGATES, YearLike, records
-from trust_minerals.countries import ConsumerLike, resolve_consumer
+from trust_minerals._tables import YearLike, records
+from trust_minerals.countries import ConsumerLike
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, TrustMineralsError
-from trust_minerals.report import svg
-from trust_minerals.report.profile import commodity_profile
+from trust_minerals.report import fmt, svg
 
 FORMATS = ("html", "pdf")
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
@@ -45,74 +44,119 @@ class ChromiumNotFoundError(TrustMineralsError, RuntimeError):
     """Headless Chromium, needed to print a PDF, is not installed."""
 
 
-def brief_html(
-    ds: SupplyDataset,
-    commodity: str,
-    *,
-    consumer: ConsumerLike = "IND",
-    year: YearLike = None,
-) -> str:
-    """The brief on ``commodity`` for ``consumer`` (ISO3, group or USA+IND) as one HTML page.
+TOPICS = {
+    "dependence": "Dependence",
+    "concentration": "Concentration",
+    "scenario": "Scenario",
+    "alternatives": "Alternatives",
+    "recovery": "Recovery",
+    "outlook": "Outlook",
+}
 
-    Examples
-    --------
-    >>> html = brief_html(ds, "lithium", consumer="IND")  # doctest: +SKIP
-    >>> "<svg" in html                                     # doctest: +SKIP
-    True
-    """
+
+def template_env() -> Any:
+    """The jinja2 environment of the brief templates, with the shared formatters as filters."""
     jinja2 = require("jinja2", "HTML briefs (trust report)")
-    label = resolve_consumer(ds, consumer).name
-    consumers = list(dict.fromkeys([label, "USA", "IND"]))
-    p = commodity_profile(ds, commodity, consumers=consumers, year=year)
-    maps: dict[str, str] = {}
-    bars: dict[str, str] = {}
-    for stage in p.stages:
-        if not maps:
-            rows = p.production[p.production["stage"] == stage]
-            named = rows[~rows["country"].isin(AGGREGATES)].dropna(subset=["share"])
-            shares = dict(zip(named["country"], named["share"].astype(float), strict=True))
-            maps[stage] = svg.world_map(shares, title=f"{p.name} {stage} share {p.year}")
-        top = p.top_producers(stage, 8)
-        bars[stage] = svg.bar_chart(list(zip(top.index, top, strict=True)))
-    reserves_svg = ""
-    if len(p.reserves):
-        top_res = p.top_reserves(8)
-        reserves_svg = svg.bar_chart(
-            list(zip(top_res.index, top_res, strict=True)),
-            percent=False,
-            unit=str(p.reserves["unit"].iloc[0]),
-        )
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(
             str(resources.files("trust_minerals.report").joinpath("templates"))
         ),
         autoescape=jinja2.select_autoescape(["html"]),
     )
-    env.filters["pct"] = lambda v: "–" if v is None or pd.isna(v) else f"{float(v) * 100:.1f}%"
-    env.filters["num"] = lambda v: (
-        "–"
-        if v is None or (isinstance(v, float) and pd.isna(v))
-        else (f"{v:,.4g}" if isinstance(v, float) else str(v))
-    )
-    focus = p.dependence[p.dependence["consumer"] == label]
-    from trust_minerals.outlook.balance import commodity_outlook
+    env.filters["pct"] = fmt.share
+    env.filters["num"] = fmt.number
+    env.filters["hhi"] = fmt.hhi
+    env.filters["year"] = fmt.year
+    return env
 
-    outlook = commodity_outlook(ds, commodity, consumer=consumer)
-    return env.get_template("brief.html").render(
-        outlook=records(outlook),
-        p=p,
-        consumer=label,
-        today=date.today().isoformat(),
-        maps=maps,
-        bars=bars,
-        reserves_svg=reserves_svg,
-        conc=records(p.concentration),
-        reserves=records(p.reserves),
-        dependence=records(p.dependence),
-        focus=records(focus),
-        controls=records(p.export_controls),
-        sources=records(p.sources),
+
+def brief_html(
+    ds: SupplyDataset,
+    commodity: str,
+    *,
+    consumer: ConsumerLike = "IND",
+    year: YearLike = None,
+    view: str | None = None,
+) -> str:
+    """The two-page brief on ``commodity`` for ``consumer`` (ISO3, group or USA+IND), as HTML.
+
+    Page 1: key messages generated from the data (:mod:`trust_minerals.report.messages`), key
+    figures and the world map; page 2: concentration, the consumer's import sources, the most
+    relevant preset scenario, alternative suppliers, export controls and sources. ``view`` is the
+    worldview of the map (:mod:`trust_minerals.geo`); by default India's official view where the
+    consumer is India, else Natural Earth's.
+
+    Examples
+    --------
+    >>> html = brief_html(ds, "lithium", consumer="IND")      # doctest: +SKIP
+    >>> "Key messages" in html                             # doctest: +SKIP
+    True
+    """
+    from trust_minerals.geo import check_view, default_view, view_label
+    from trust_minerals.outlook.balance import commodity_outlook
+    from trust_minerals.report.messages import commodity_messages
+
+    b = commodity_messages(ds, commodity, consumer, year=year)
+    p = b.profile
+    labels = b.labels
+    view = check_view(view) if view else default_view(b.consumer.members)
+    maps: dict[str, str] = {}
+    bars: dict[str, str] = {}
+    for stage in p.stages:
+        if not maps:
+            maps[stage] = svg.world_map(
+                shares,
+                title=f"{p.name} {stage} share {p.year}",
+                view=view,
+                width=560,
+                names=dict(labels.countries),
+            )
+        top = named.dropna(subset=["share"]).sort_values("share", ascending=False).head(4)
+        bars[stage] = svg.bar_chart(
+            [(labels.country(c), v) for c, v in zip(top["country"], top["share"], strict=True)]
+        )
+    focus = p.dependence[p.dependence["consumer"] == b.consumer.name]
+    used = {
+        *p.sources["source_id"],
+        *(sid for m in b.messages for sid in m.source_ids),
+        "natural_earth",
+        *(["datameet_india_boundary"] if view == "india" else []),
+    }
+    sources = ds.sources[ds.sources["source_id"].isin(used)]
+    return (
+        template_env()
+        .get_template("brief.html")
+        .render(
+            p=p,
+            b=b,
+            labels=labels,
+            topics=TOPICS,
+            today=date.today().isoformat(),
+            maps=maps,
+            bars=bars,
+            conc=records(p.concentration),
+            focus=records(focus),
+            suppliers=records(b.suppliers),
+            alternatives=records(b.alternatives),
+            controls=records(p.export_controls),
+            control_countries=[
+                labels.country(c) for c in dict.fromkeys(p.export_controls.get("country", []))
+            ],
+            sources=records(sources),
+            view=view,
+            view_label=view_label(view),
+            outlook=records(_brief_outlook(commodity_outlook(ds, commodity, consumer=b.consumer))),
+        )
     )
+
+
+def _brief_outlook(rows: pd.DataFrame) -> pd.DataFrame:
+    """The consumer's rows first, then the world's in 2030 and 2040 (the brief has room for four)."""
+    if rows.empty:
+        return rows
+    own = rows[rows["consumer"] != "World"]
+    world = rows[(rows["consumer"] == "World") & rows["year"].isin([2030, 2040])]
+    return pd.concat([own, world], ignore_index=True)
 
 
 def find_chromium() -> str:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import math
-from functools import cache
 from html import escape
-from importlib import resources
 from typing import Any
+
+from trust_minerals.report import fmt
 
 #: colour steps for shares (upper bounds of each bucket, as fractions)
 _STEPS = (
@@ -19,23 +18,6 @@ _STEPS = (
 )
 
 
-@cache
-def _world() -> tuple[tuple[str, tuple[tuple[tuple[float, float], ...], ...]], ...]:
-    path = resources.files("trust_minerals").joinpath(
-        "data", "raw", "natural_earth", "ne_110m_admin_0_countries.geojson"
-    )
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    out = []
-    for f in raw["features"]:
-        p = f["properties"]
-        iso3 = p.get("ISO_A3_EH") if p.get("ISO_A3_EH") not in (None, "-99") else p.get("ADM0_A3")
-        geom = f["geometry"]
-        polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
-        rings = tuple(tuple((float(x), float(y)) for x, y in poly[0]) for poly in polys)
-        out.append((str(iso3), rings))
-    return tuple(out)
-
-
 def _colour(share: float | None) -> str:
     if share is None or math.isnan(share):
         return "#e2e8f0"
@@ -45,12 +27,28 @@ def _colour(share: float | None) -> str:
     return _STEPS[-1][1]
 
 
-def world_map(shares: dict[str, float], *, width: int = 640, title: str = "") -> str:
-    """An equirectangular world map (Natural Earth 1:110m) shading countries by share."""
+def world_map(
+    shares: dict[str, float],
+    *,
+    width: int = 640,
+    title: str = "",
+    view: str = "natural_earth",
+    names: dict[str, str] | None = None,
+) -> str:
+    """An equirectangular world map (1:110m, worldview ``view``) shading countries by share.
+
+    Antarctica is left out (no producer; it pushed the legend off the land); the legend and the
+    name of the worldview sit below the map.
+    """
+    from trust_minerals.geo import outer_rings, view_label
+
     scale = width / 360.0
-    height = int(150 * scale)  # latitudes 85N..65S
+    height = int(143 * scale)  # latitudes 85N..58S
     paths = []
-    for iso3, rings in _world():
+    names = names or {}
+    for iso3, rings in outer_rings(view):
+        if iso3 == "ATA":
+            continue
         d = " ".join(
             "M"
             + " L".join(f"{(x + 180) * scale:.1f},{(85 - y) * scale:.1f}" for x, y in ring)
@@ -58,7 +56,10 @@ def world_map(shares: dict[str, float], *, width: int = 640, title: str = "") ->
             for ring in rings
         )
         share = shares.get(iso3)
-        tip = f"{iso3}: {share * 100:.1f}%" if share is not None and not math.isnan(share) else iso3
+        label = names.get(iso3, iso3)
+        tip = (
+            f"{label}: {share * 100:.1f}%" if share is not None and not math.isnan(share) else label
+        )
         paths.append(
             f'<path d="{d}" fill="{_colour(share)}" stroke="#718096" stroke-width="0.3"><title>{escape(tip)}</title></path>'
         )
@@ -73,8 +74,11 @@ def world_map(shares: dict[str, float], *, width: int = 640, title: str = "") ->
     legend.append(
         f'<rect x="{10 + len(_STEPS) * 90}" y="{height + 6}" width="14" height="10" fill="#e2e8f0"/><text x="{28 + len(_STEPS) * 90}" y="{height + 15}" font-size="9">no data</text>'
     )
+    legend.append(
+        f'<text x="10" y="{height + 30}" font-size="8" fill="#4a5568" class="view">{escape(view_label(view))}</text>'
+    )
     head = f"<title>{escape(title)}</title>" if title else ""
-    return f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {width} {height + 22}" width="{width}" height="{height + 22}">{head}{"".join(paths)}{"".join(legend)}</svg>'
+    return f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {width} {height + 34}" width="{width}" height="{height + 34}">{head}{"".join(paths)}{"".join(legend)}</svg>'
 
 
 def bar_chart(
@@ -88,18 +92,22 @@ def bar_chart(
         for _, v in items
     ]
     top = max([v for v in vals if v is not None] or [1.0]) or 1.0
-    bar_w = width - 150
+    label_w = 112
+    bar_w = width - label_w - 70
     parts = []
     for i, ((label, _), v) in enumerate(zip(items, vals, strict=True)):
         y = 3 + i * row
-        parts.append(f'<text x="0" y="{y + 12}" font-size="10">{escape(str(label))}</text>')
+        short = str(label) if len(str(label)) <= 20 else str(label)[:19] + "…"
+        parts.append(f'<text x="0" y="{y + 12}" font-size="10">{escape(short)}</text>')
         if v is None:
-            parts.append(f'<text x="80" y="{y + 12}" font-size="10">–</text>')
+            parts.append(f'<text x="{label_w}" y="{y + 12}" font-size="10">–</text>')
             continue
         w = bar_w * v / top
-        text = f"{v * 100:.1f}%" if percent else f"{v:,.4g} {unit}".strip()
+        text = fmt.share(v) if percent else f"{fmt.number(v)} {unit}".strip()
         parts.append(
-            f'<rect x="80" y="{y + 2}" width="{w:.1f}" height="{row - 6}" fill="#2b6cb0"/>'
+            f'<rect x="{label_w}" y="{y + 2}" width="{w:.1f}" height="{row - 6}" fill="#2b6cb0"/>'
         )
-        parts.append(f'<text x="{84 + w:.1f}" y="{y + 12}" font-size="10">{escape(text)}</text>')
+        parts.append(
+            f'<text x="{label_w + 4 + w:.1f}" y="{y + 12}" font-size="10">{escape(text)}</text>'
+        )
     return f'<svg xmlns="http://www.w3.org/2000/svg" class="bars" viewBox="0 0 {width} {height}" width="{width}" height="{height}">{"".join(parts)}</svg>'

@@ -18,6 +18,11 @@ GEOJSON_URL = "/static/countries.geojson"
 FEATURE_ID = "properties.iso3"
 
 
+def geojson_url(view: str) -> str:
+    """URL of the countries GeoJSON in ``view`` (Natural Earth's keeps the plain name)."""
+    return GEOJSON_URL if view == "natural_earth" else f"/static/countries-{view}.geojson"
+
+
 def source_line(sources: pd.DataFrame, ids: set[str] | list[str]) -> str:
     """``Source: <title> (<publisher>, <year>); ...`` for the given source ids, in the table's order."""
     rows = sources[sources["source_id"].isin(list(ids))]
@@ -48,11 +53,17 @@ def choropleth(
     title: str,
     source: str,
     base: list[str] | None = None,
+    view: str = "natural_earth",
+    names: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """World map of ``value`` by ISO3 ``country`` (aggregate rows and missing values left out).
 
-    ``base`` lists every country of the map, drawn in grey beneath the data ("no data").
+    ``base`` lists every country of the map, drawn in grey beneath the data ("no data"); ``view``
+    is the worldview of the boundaries (:mod:`trust_minerals.geo`), named on the map.
     """
+    from trust_minerals.geo import view_label
+
+    geojson = geojson_url(view)
     named = (
         rows[~rows["is_aggregate"]]
         if "is_aggregate" in rows
@@ -63,7 +74,7 @@ def choropleth(
         "data": [
             {
                 "type": "choropleth",
-                "geojson": GEOJSON_URL,
+                "geojson": geojson,
                 "featureidkey": FEATURE_ID,
                 "locations": list(base or []),
                 "z": [0] * len(base or []),
@@ -74,15 +85,16 @@ def choropleth(
             },
             {
                 "type": "choropleth",
-                "geojson": GEOJSON_URL,
+                "geojson": geojson,
                 "featureidkey": FEATURE_ID,
                 "locations": named["country"].tolist(),
                 "z": [round(float(v) * 100, 2) for v in named[value]],
+                "text": [(names or {}).get(c, c) for c in named["country"]],
                 "colorscale": "YlOrRd",
                 "reversescale": True,
                 "zmin": 0,
                 "colorbar": {"title": {"text": "% of world"}, "thickness": 12},
-                "hovertemplate": "%{location}: %{z:.1f}%<extra></extra>",
+                "hovertemplate": "%{text}: %{z:.1f}%<extra></extra>",
                 "marker": {"line": {"color": "#777", "width": 0.4}},
             },
         ],
@@ -99,10 +111,22 @@ def choropleth(
                 "showlakes": False,
                 "lataxis": {"range": [-58, 85]},
             },
-            "margin": {"l": 0, "r": 0, "t": 36, "b": 0},
+            "margin": {"l": 0, "r": 0, "t": 36, "b": 18},
             "height": 360,
+            "annotations": [
+                {
+                    "text": view_label(view),
+                    "showarrow": False,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0,
+                    "y": -0.04,
+                    "xanchor": "left",
+                    "font": {"size": 10, "color": "#4a5568"},
+                }
+            ],
         },
-        "meta": {"source": source},
+        "meta": {"source": source, "view": view},
     }
 
 
@@ -192,6 +216,7 @@ def stage_sankey(
     top: int = 6,
     title: str,
     source: str,
+    names: dict[str, str] | None = None,
 ) -> dict[str, Any] | None:
     """Sankey of stage shares: top ``upstream`` producers → stage → stage → top ``downstream`` producers.
 
@@ -217,7 +242,7 @@ def stage_sankey(
     for stage, is_up in ((upstream, True), (downstream, False)):
         named = profile.top_producers(stage, top)
         rest = profile.listed_share(stage) - float(named.sum())
-        parts = [(f"{c} ({stage})", float(s)) for c, s in named.items()]
+        parts = [(f"{(names or {}).get(c, c)} ({stage})", float(s)) for c, s in named.items()]
         if rest > 1e-9:
             parts.append((f"others ({stage})", rest))
         for label, share in parts:

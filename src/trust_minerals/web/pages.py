@@ -8,7 +8,6 @@ bundled Natural Earth GeoJSON.
 from __future__ import annotations
 
 import json
-import math
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -19,7 +18,12 @@ from fastapi import APIRouter, Depends, Query
 from starlette.responses import FileResponse, HTMLResponse, Response
 
 from trust_minerals._extras import require
+from trust_minerals.countries import resolve_consumer
+from trust_minerals.errors import TrustMineralsError
+from trust_minerals.geo import VIEW_SOURCES, WORLDVIEWS
 from trust_minerals.labels import group_labels
+from trust_minerals.report import fmt
+from trust_minerals.report.fmt import Labels
 from trust_minerals.server.problems import Problem
 from trust_minerals.server.security import check_not_path_like
 from trust_minerals.server.state import AppState, records, state_of
@@ -51,8 +55,11 @@ def _env() -> Any:
         ),
         autoescape=jinja2.select_autoescape(["html"]),
     )
-    env.filters["pct"] = _pct
-    env.filters["num"] = _numfmt
+    env.filters["pct"] = fmt.share
+    env.filters["num"] = fmt.number
+    env.filters["year"] = fmt.year
+    env.filters["hhi"] = fmt.hhi
+    env.filters["wgi"] = fmt.wgi
     env.filters["tojson_safe"] = _script_json
     return env
 
@@ -71,24 +78,18 @@ def _json_default(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-
-
-def _pct(value: Any, digits: int = 1) -> str:
-    return "–" if _missing(value) else f"{float(value) * 100:.{digits}f}%"
-
-
-def _numfmt(value: Any) -> str:
-    if _missing(value):
-        return "–"
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
-    return str(value)
+def labels_of(st: AppState) -> Labels:
+    """Country and commodity names of the app's dataset, with the column labels (cached)."""
+    return st.cached(("labels",), lambda: Labels.from_dataset(st.ds))  # type: ignore[no-any-return]
 
 
 def render(name: str, **context: Any) -> HTMLResponse:
-    """Render the template ``name`` with the navigation and ``context``."""
+    """Render the template ``name`` with the navigation and ``context``.
+
+    ``labels`` (a :class:`~trust_minerals.report.fmt.Labels`) names countries, commodities and
+    columns in tables; without it codes and column names are shown as they are.
+    """
+    context.setdefault("labels", Labels())
     html = _env().get_template(name).render(nav=NAV, **context)
     return HTMLResponse(html)
 
@@ -108,40 +109,21 @@ def _plotly_js() -> Path:
 
 
 @cache
-def _countries_geojson() -> bytes:
-    """The bundled Natural Earth countries, keyed by ISO3 (``ISO_A3_EH``, else ``ADM0_A3``), trimmed."""
-    path = resources.files("trust_minerals").joinpath(
-        "data", "raw", "natural_earth", "ne_110m_admin_0_countries.geojson"
-    )
-    raw = json.loads(path.read_text(encoding="utf-8"))
-
-    def rounded(coords: Any) -> Any:
-        if isinstance(coords, list) and coords and isinstance(coords[0], int | float):
-            return [round(c, 2) for c in coords]
-        return [rounded(c) for c in coords]
-
-    features = []
-    for f in raw["features"]:
-        p = f["properties"]
-        iso3 = p.get("ISO_A3_EH") if p.get("ISO_A3_EH") not in (None, "-99") else p.get("ADM0_A3")
-        geom = {"type": f["geometry"]["type"], "coordinates": rounded(f["geometry"]["coordinates"])}
-        features.append(
-            {
-                "type": "Feature",
-                "id": iso3,
-                "properties": {"iso3": iso3, "name": p.get("NAME")},
-                "geometry": geom,
-            }
-        )
-    return json.dumps(
-        {"type": "FeatureCollection", "features": features}, separators=(",", ":")
-    ).encode()
-
-
-@cache
 def map_countries() -> list[str]:
     """ISO3 codes of every country on the map."""
-    return [f["id"] for f in json.loads(_countries_geojson())["features"]]
+    from trust_minerals.geo import countries
+
+    return [c.iso3 for c in countries("natural_earth")]
+
+
+def _geojson(view: str) -> Response:
+    from trust_minerals.geo import countries_geojson
+
+    return Response(
+        countries_geojson(view),
+        media_type="application/geo+json",
+        headers={"Cache-Control": "max-age=86400"},
+    )
 
 
 def web_router() -> APIRouter:
@@ -157,11 +139,15 @@ def web_router() -> APIRouter:
 
     @router.get("/static/countries.geojson")
     def countries_geojson() -> Response:
-        return Response(
-            _countries_geojson(),
-            media_type="application/geo+json",
-            headers={"Cache-Control": "max-age=86400"},
-        )
+        return _geojson("natural_earth")
+
+    @router.get("/static/countries-{view}.geojson")
+    def countries_geojson_view(view: str) -> Response:
+        if view not in WORLDVIEWS:
+            raise Problem(
+                404, "Not found", f"no worldview {view!r}; choose {', '.join(WORLDVIEWS)}"
+            )
+        return _geojson(view)
 
     @router.get("/static/{name}")
     def static(name: str) -> FileResponse:
@@ -198,6 +184,7 @@ def web_router() -> APIRouter:
         table = result.table
         return render(
             "overview.html",
+            labels=labels_of(st),
             charts=False,
             title="Critical minerals overview",
             rows=records(table),
@@ -211,17 +198,30 @@ def web_router() -> APIRouter:
         )
 
     @router.get("/commodity/{commodity}", response_class=HTMLResponse)
-    def commodity_page(commodity: str, st: AppState = Depends(state_of)) -> HTMLResponse:
+    def commodity_page(
+        commodity: str,
+        consumer: str = Query("IND", max_length=80),
+        view: str | None = Query(None, pattern="^(natural_earth|india)$"),
+        st: AppState = Depends(state_of),
+    ) -> HTMLResponse:
         from trust_minerals.report.profile import commodity_profile
 
         _safe("commodity", commodity)
+        _safe("consumer", consumer)
         profile = st.cached(("profile", commodity), lambda: commodity_profile(st.ds, commodity))
+        view = view or map_view(st, consumer)
         return render(
             "commodity.html",
+            labels=labels_of(st),
             title=profile.name,
             p=profile,
-            figures=commodity_figures(profile),
+            figures=commodity_figures(
+                profile, view=view, labels=labels_of(st), sources=st.ds.sources
+            ),
             records=records,
+            consumer=consumer,
+            view=view,
+            worldviews=WORLDVIEWS,
         )
 
     @router.get("/commodity/{commodity}/brief")
@@ -229,6 +229,7 @@ def web_router() -> APIRouter:
         commodity: str,
         consumer: str = Query("IND", max_length=32),
         format: str = Query("html", pattern="^(html|pdf)$"),
+        view: str | None = Query(None, pattern="^(natural_earth|india)$"),
         st: AppState = Depends(state_of),
     ) -> Response:
         from trust_minerals.report.brief import brief_html, html_to_pdf
@@ -236,9 +237,77 @@ def web_router() -> APIRouter:
         _safe("commodity", commodity)
         _safe("consumer", consumer)
         html = st.cached(
-            ("brief", commodity, consumer), lambda: brief_html(st.ds, commodity, consumer=consumer)
+            ("brief", commodity, consumer, view),
+            lambda: brief_html(st.ds, commodity, consumer=consumer, view=view),
         )
         name = f"trust-brief-{commodity}-{consumer}.{format}"
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        if format == "pdf":
+            return Response(html_to_pdf(html), media_type="application/pdf", headers=headers)
+        return Response(html, media_type="text/html; charset=utf-8", headers=headers)
+
+    @router.get("/commodity/{commodity}/trends", response_class=HTMLResponse)
+    def trends_page(
+        commodity: str,
+        consumer: str = Query("IND", max_length=80),
+        st: AppState = Depends(state_of),
+    ) -> HTMLResponse:
+        from trust_minerals.metrics.trade_coverage import why_no_imports
+        from trust_minerals.trends import commodity_trends
+        from trust_minerals.web.trends import trend_figures
+
+        _safe("commodity", commodity)
+        _safe("consumer", consumer)
+        t = st.cached(
+            ("trends", commodity, consumer), lambda: commodity_trends(st.ds, commodity, consumer)
+        )
+        labels = labels_of(st)
+        sources = {
+            "concentration": charts.source_line(
+                st.ds.sources, {"usgs_mcs2026", "usgs_mcs2025", "world_mining_data"}
+            ),
+            "imports": charts.source_line(st.ds.sources, {"baci_hs92_v202401b"}),
+            "events": charts.source_line(st.ds.sources, {"usgs_mcs2026_trends"}),
+        }
+        conc = t.concentration
+
+        def years(source: str) -> str:
+            y = conc.loc[conc["source"] == source, "year"]
+            return f"{int(y.min())}–{int(y.max())}" if len(y) else "no data"
+
+        imports_note = ""
+        if t.import_sources.empty:
+            members = list(resolve_consumer(st.ds, consumer).members)
+            latest = int(st.ds.trade["year"].max()) if len(st.ds.trade) else 0
+            imports_note = why_no_imports(st.ds, commodity, members, latest)
+        return render(
+            "trends.html",
+            labels=labels,
+            title=f"{labels.commodity(commodity)}: trends",
+            commodity=commodity,
+            consumer=consumer,
+            figures=trend_figures(t, labels, sources),
+            events=records(t.events),
+            concentration=records(conc),
+            imports=records(t.import_sources),
+            imports_note=imports_note,
+            usgs_years=years("USGS"),
+            wmd_years=years("WMD"),
+            sources=sources,
+        )
+
+    @router.get("/country/{country}/brief")
+    def country_brief_download(
+        country: str,
+        format: str = Query("html", pattern="^(html|pdf)$"),
+        st: AppState = Depends(state_of),
+    ) -> Response:
+        from trust_minerals.report.brief import html_to_pdf
+        from trust_minerals.report.country_brief import country_brief_html
+
+        _safe("country", country)
+        html = st.cached(("country_brief", country), lambda: country_brief_html(st.ds, country))
+        name = f"trust-country-brief-{country}.{format}"
         headers = {"Content-Disposition": f'attachment; filename="{name}"'}
         if format == "pdf":
             return Response(html_to_pdf(html), media_type="application/pdf", headers=headers)
@@ -251,14 +320,24 @@ def web_router() -> APIRouter:
         _safe("country", country)
         profile = st.cached(("country", country), lambda: country_profile(st.ds, country))
         source = charts.source_line(profile.sources, set(profile.sources["source_id"]))
+        labels = labels_of(st)
         fig = charts.bar(
-            profile.production["label"].tolist()[:15],
+            [
+                f"{labels.commodity(c)} ({s}{f\", {f}\" if f else \"\"})"
+                for c, s, f in zip(
+                    profile.production["commodity"],
+                    profile.production["stage"],
+                    profile.production["form"].fillna(""),
+                    strict=True,
+                )
+            ][:15],
             profile.production["share"].tolist()[:15],
             title=f"{profile.name}: share of world production (latest year)",
             source=source,
         )
         return render(
             "country.html",
+            labels=labels_of(st),
             title=profile.name,
             p=profile,
             figures={"shares": fig},
@@ -271,11 +350,28 @@ def web_router() -> APIRouter:
     return router
 
 
-def commodity_figures(p: Any) -> dict[str, Any]:
+
+def map_view(st: AppState, consumer: str) -> str:
+    """The default worldview of a page for ``consumer``: India's official view for India."""
+    from trust_minerals.geo import default_view
+
+    members = st.cached(("consumer", consumer), lambda: resolve_consumer(st.ds, consumer).members)
+    return default_view(members)
+
+
+def commodity_figures(
+    p: Any,
+    *,
+    view: str = "natural_earth",
+    labels: Labels | None = None,
+    sources: pd.DataFrame | None = None,
+) -> dict[str, Any]:
     """Figures of the commodity page (maps per stage, top producers, reserves, Sankey)."""
+    labels = labels or Labels()
     figs: dict[str, Any] = {}
     prod_sources = set(p.production["source_id"]) if len(p.production) else set()
-    src = charts.source_line(p.sources, prod_sources | {"natural_earth"})
+    map_sources = p.sources if sources is None else sources
+    src = charts.source_line(map_sources, prod_sources | set(VIEW_SOURCES[view]))
     for stage in p.stages:
         rows = p.production[p.production["stage"] == stage]
         year = int(rows["year"].max()) if len(rows) else p.year  # an IEA stage keeps its year
@@ -284,10 +380,12 @@ def commodity_figures(p: Any) -> dict[str, Any]:
             title=f"{p.name}: {stage} production share, {year}",
             source=src,
             base=map_countries(),
+            view=view,
+            names=dict(labels.countries),
         )
         top = p.top_producers(stage, 10)
         figs[f"top_{stage}"] = charts.bar(
-            top.index.tolist(),
+            [labels.country(c) for c in top.index],
             top.tolist(),
             title=f"Top {stage} producers, {year}",
             source=charts.source_line(p.sources, prod_sources),
@@ -297,9 +395,9 @@ def commodity_figures(p: Any) -> dict[str, Any]:
         top_res = p.top_reserves(10)
         unit = str(res["unit"].iloc[0])
         figs["reserves"] = charts.bar(
-            top_res.index.tolist(),
+            [labels.country(c) for c in top_res.index],
             top_res.tolist(),
-            title=f"Reserves ({unit}), {int(res['year'].iloc[0])}",
+            title=f"Reserves ({unit}), {fmt.year(res['year'].iloc[0])}",
             source=charts.source_line(p.sources, set(res["source_id"])),
             percent=False,
             axis=unit,
@@ -307,6 +405,7 @@ def commodity_figures(p: Any) -> dict[str, Any]:
     sankey = (
         charts.stage_sankey(
             p,
+            names=dict(labels.countries),
             title=f"{p.name}: mine → refinery (stage shares, %)",
             source=charts.source_line(p.sources, prod_sources),
         )

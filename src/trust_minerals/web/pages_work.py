@@ -43,7 +43,7 @@ def _shared(params: dict[str, list[str]], name: str, default: str, max_length: i
 
 
 def register(router: APIRouter) -> None:
-    from trust_minerals.web.pages import render
+    from trust_minerals.web.pages import labels_of, render
 
     @router.get("/scenarios", response_class=HTMLResponse)
     def scenarios_page(st: AppState = Depends(state_of)) -> HTMLResponse:
@@ -56,6 +56,7 @@ def register(router: APIRouter) -> None:
         rows = records(table) if table is not None else []
         return render(
             "scenarios.html",
+            labels=labels_of(st),
             title="Scenario builder",
             presets=rows,
             error=error,
@@ -114,10 +115,14 @@ def register(router: APIRouter) -> None:
         screen_ids = set(screened.source_ids) if screened is not None else set()
         fig = None
         if len(ranking) and "country" in ranking and "score" in ranking:
+            labels = labels_of(st)
             fig = charts.bar(
-                ranking["country"].tolist(),
+                [labels.country(c) for c in ranking["country"]],
                 ranking["score"].tolist(),
-                title=f"Overseas-asset screen for {commodity} (consumer {consumer})",
+                title=(
+                    f"Overseas-asset screen for {labels.commodity(commodity)}"
+                    f" (for {labels.consumer(consumer)})"
+                ),
                 source=charts.source_line(st.ds.sources, screen_ids),
                 percent=False,
                 axis="score",
@@ -126,6 +131,7 @@ def register(router: APIRouter) -> None:
 
         response = render(
             "sourcing.html",
+            labels=labels_of(st),
             title="Sourcing",
             commodity=commodity,
             consumer=consumer,
@@ -328,6 +334,7 @@ def register(router: APIRouter) -> None:
         ]
         return render(
             "outlook.html",
+            labels=labels_of(st),
             title="Outlook: balance, import need and recovery",
             consumer=consumer,
             year=year,

@@ -53,7 +53,7 @@ function makeSortable(table) {
 function applyFilters() {
   const table = document.getElementById("overview-table");
   if (!table) return;
-  const heads = Array.from(table.tHead.rows[0].cells).map((th) => th.textContent);
+  const heads = Array.from(table.tHead.rows[0].cells).map((th) => th.dataset.name);
   const filters = [];
   document.querySelectorAll("[data-filter-col]").forEach((sel) => {
     if (sel.value) filters.push([heads.indexOf(sel.dataset.filterCol), sel.value, sel.dataset.filterCol]);
@@ -65,7 +65,8 @@ function applyFilters() {
       const cell = row.cells[col].dataset.value;
       if (name === "lists" ? !cell.split(",").includes(value) : cell !== value) show = false;
     }
-    if (text && !row.cells[0].dataset.value.includes(text.toLowerCase())) show = false;
+    const needle = text.toLowerCase();
+    if (needle && !row.cells[0].dataset.value.includes(needle) && !row.cells[0].textContent.toLowerCase().includes(needle)) show = false;
     row.hidden = !show;
   });
 }
@@ -84,10 +85,35 @@ function wireOptimiseForm() {
   });
 }
 
+// Every server-rendered table gets "CSV · XLSX" links: the same page and parameters with
+// ?download=<table id>.<format> (the server converts exactly the rows the page shows).
+function downloadHref(id, format) {
+  const params = new URLSearchParams(location.search);
+  params.set("download", `${id}.${format}`);
+  return `${location.pathname}?${params}`;
+}
+
+function addDownloadLinks() {
+  document.querySelectorAll("table.data[id]").forEach((table) => {
+    if (!table.querySelector("th[data-name]")) return;
+    const p = document.createElement("p");
+    p.className = "downloads";
+    p.innerHTML = `Download table: <a data-format="csv">CSV</a> · <a data-format="xlsx">XLSX</a>`;
+    p.querySelectorAll("a").forEach((a) => {
+      a.href = downloadHref(table.id, a.dataset.format);
+      a.id = `${table.id}-${a.dataset.format}`;
+      a.setAttribute("download", "");
+    });
+    const box = table.closest(".table-wrap") || table;
+    box.parentNode.insertBefore(p, box);
+  });
+}
+
 window.trust = {renderFigure};
 
 document.addEventListener("DOMContentLoaded", () => {
   renderAll();
+  addDownloadLinks();
   wireOptimiseForm();
   document.querySelectorAll("table.sortable").forEach(makeSortable);
   document.querySelectorAll("[data-filter-col], #filter-text").forEach((el) => el.addEventListener("input", applyFilters));

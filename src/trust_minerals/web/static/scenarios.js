@@ -34,7 +34,18 @@ async function runScenario() {
   const preset = document.getElementById("preset").value;
   const text = document.getElementById("scenario-json").value.trim();
   const body = {consumers: names("consumers")};
-  if (preset) body.preset = preset; else body.scenario = text ? JSON.parse(text) : null;
+  status.className = "source";
+  if (preset) {
+    body.preset = preset;
+  } else {
+    try {
+      body.scenario = text ? JSON.parse(text) : null;
+    } catch (err) {
+      status.textContent = `The composed scenario is not valid JSON: ${err.message}. Fix the text above (it is kept) or choose a preset.`;
+      status.className = "source error";
+      return;
+    }
+  }
   status.textContent = "running…";
   try {
     const res = await post("/api/v1/scenarios/run", body);
@@ -44,6 +55,7 @@ async function runScenario() {
     const rows = res.summary.map((r) => `<tr><td>${r.consumer}</td><td>${r.commodity}</td><td>${r.stage}</td><td>${r.shortfall_share === null ? "–" : (r.shortfall_share * 100).toFixed(1) + "%"}</td><td>${r.months_short}</td><td>${r.price_change_share === null ? "–" : (r.price_change_share * 100).toFixed(1) + "%"}</td><td>${r.basis}</td></tr>`).join("");
     document.getElementById("scenario-summary").innerHTML = `<table class="data" id="scenario-table"><thead><tr><th>consumer</th><th>commodity</th><th>stage</th><th>shortfall</th><th>months short</th><th>price change</th><th>basis</th></tr></thead><tbody>${rows}</tbody></table>`;
     status.textContent = `done: ${res.summary.length} rows` + (res.notes.length ? ` — ${res.notes.join("; ")}` : "");
+    showRunLink(body);
   } catch (err) {
     status.textContent = String(err);
     status.className = "source error";
@@ -80,9 +92,44 @@ async function runMonteCarlo() {
   }
 }
 
+// A run's parameters go into the page URL (?preset=...&consumers=... or ?scenario=<JSON>), so the
+// link reproduces the run: opening it fills the form and, with a saved API key, runs it again.
+function runUrl(body) {
+  const params = new URLSearchParams();
+  if (body.preset) params.set("preset", body.preset);
+  else if (body.scenario) params.set("scenario", JSON.stringify(body.scenario));
+  params.set("consumers", body.consumers.join(","));
+  return `${location.pathname}?${params}`;
+}
+
+function showRunLink(body) {
+  const url = runUrl(body);
+  history.replaceState(null, "", url);
+  const link = document.getElementById("run-link");
+  link.href = url;
+  link.textContent = "Link to this run";
+  link.hidden = false;
+}
+
+function fillFromUrl() {
+  const params = new URLSearchParams(location.search);
+  if (!params.has("preset") && !params.has("scenario")) return false;
+  if (params.has("preset")) document.getElementById("preset").value = params.get("preset");
+  if (params.has("scenario")) {
+    document.getElementById("preset").value = "";
+    document.getElementById("scenario-json").value = params.get("scenario");
+  }
+  if (params.has("consumers")) document.getElementById("consumers").value = params.get("consumers");
+  return true;
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const saved = localStorage.getItem("trust-api-key");
   if (saved) document.getElementById("api-key").value = saved;
   document.getElementById("run-scenario").addEventListener("click", runScenario);
   document.getElementById("run-mc").addEventListener("click", runMonteCarlo);
+  if (fillFromUrl()) {
+    if (saved) runScenario();
+    else document.getElementById("scenario-status").textContent = "Parameters loaded from the link: enter the API key and press Run scenario.";
+  }
 });

@@ -1,0 +1,42 @@
+"""Browser: every page fits a 1,280 px window (no horizontal scrolling) and shows names, not codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import PageWatch
+from tests.web.test_browser import PAGES
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WIDTH = 1280
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_has_no_horizontal_overflow_at_1280px(
+    watched: PageWatch, live_server: str, name: str
+) -> None:
+    page = watched.page
+    page.set_viewport_size({"width": WIDTH, "height": 900})
+    page.goto(live_server + PAGES[name], wait_until="networkidle")
+    page.wait_for_timeout(300)  # charts lay out after load
+    scroll, client = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert scroll <= client, f"{name}: page is {scroll} px wide in a {client} px window"
+    assert watched.errors == []
+
+
+def test_commodity_page_uses_names_units_and_scales(watched: PageWatch, live_server: str) -> None:
+    page = watched.page
+    page.goto(live_server + "/commodity/cobalt", wait_until="networkidle")
+    heads = page.locator("#concentration-table th").all_inner_texts()
+    assert any(h.startswith("Top-3 share") for h in heads)
+    assert not any("top3_share" in h or "hhi_upper" in h for h in heads)
+    hhi = page.locator("#concentration-table th[data-name=hhi]").get_attribute("title")
+    assert hhi is not None and "0–10,000" in hhi
+    cells = page.locator("#concentration-table tbody tr").first.locator("td").all_inner_texts()
+    assert "Congo (Kinshasa)" in cells  # the top producer by name
+    hhi_cell = page.locator("#concentration-table tbody tr").first.locator("td").nth(7)
+    assert hhi_cell.inner_text() == "4,100"  # 0.6² + 0.2² + 0.1² on the 0–10,000 scale
+    assert "e+" not in page.inner_text("main")
