@@ -12,9 +12,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query
 from starlette.responses import Response
 
-from trust_minerals.server.state import AppState, json_response, records, state_of
-from trust_minerals.server.problems import problem_responses
 from trust_minerals.api.result_models import check_rows, list_comparison_rows
+from trust_minerals.server.problems import problem_responses
+from trust_minerals.server.state import AppState, json_response, records, state_of
 
 ERRORS = problem_responses(404, 422)
 BRIEF_CONTENT: dict[int | str, dict[str, Any]] = {

@@ -17,7 +17,15 @@ from starlette.responses import Response
 
 from trust_minerals.api.models import JobInfo
 from trust_minerals.api.params import name_query, size_query, year_query
+from trust_minerals.api.result_models import (
+    balance_rows,
+    criticality_rows,
+    risk_rows,
+    screen_model,
+    suppliers_model,
+)
 from trust_minerals.caps import cap, check_size
+from trust_minerals.countries import resolve_consumer
 from trust_minerals.outlook.plans import PLAN_ID_PATTERN
 from trust_minerals.schema import vocabulary
 from trust_minerals.server.problems import Problem, problem_responses
@@ -30,14 +38,6 @@ from trust_minerals.server.state import (
     require_key,
     state_of,
 )
-from trust_minerals.api.result_models import (
-    balance_rows,
-    criticality_rows,
-    risk_rows,
-    screen_model,
-    suppliers_model,
-)
-from trust_minerals.countries import resolve_consumer
 
 Rows = list[dict[str, Any]]
 if TYPE_CHECKING:

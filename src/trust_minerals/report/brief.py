@@ -18,11 +18,12 @@ from collections import OrderedDict
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from trust_minerals._extras import require
-from trust_minerals._tables import YearLike, records
+from trust_minerals._tables import AGGREGATES, YearLike, records
 from trust_minerals.countries import ConsumerLike
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, TrustMineralsError
@@ -104,6 +105,9 @@ def brief_html(
     bars: dict[str, str] = {}
     for stage in p.stages:
         if not maps:
+            rows = p.production[p.production["stage"] == stage]
+            named = rows[~rows["country"].isin(AGGREGATES)].dropna(subset=["share"])
+            shares = dict(zip(named["country"], named["share"].astype(float), strict=True))
             maps[stage] = svg.world_map(
                 shares,
                 title=f"{p.name} {stage} share {p.year}",
@@ -111,10 +115,8 @@ def brief_html(
                 width=560,
                 names=dict(labels.countries),
             )
-        top = named.dropna(subset=["share"]).sort_values("share", ascending=False).head(4)
-        bars[stage] = svg.bar_chart(
-            [(labels.country(c), v) for c, v in zip(top["country"], top["share"], strict=True)]
-        )
+        top = p.top_producers(stage, 4)
+        bars[stage] = svg.bar_chart([(labels.country(c), float(v)) for c, v in top.items()])
     focus = p.dependence[p.dependence["consumer"] == b.consumer.name]
     used = {
         *p.sources["source_id"],

@@ -242,7 +242,9 @@ def stage_sankey(
     for stage, is_up in ((upstream, True), (downstream, False)):
         named = profile.top_producers(stage, top)
         rest = profile.listed_share(stage) - float(named.sum())
-        parts = [(f"{(names or {}).get(c, c)} ({stage})", float(s)) for c, s in named.items()]
+        parts = [
+            (f"{(names or {}).get(str(c), str(c))} ({stage})", float(s)) for c, s in named.items()
+        ]
         if rest > 1e-9:
             parts.append((f"others ({stage})", rest))
         for label, share in parts:

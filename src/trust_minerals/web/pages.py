@@ -19,7 +19,6 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 
 from trust_minerals._extras import require
 from trust_minerals.countries import resolve_consumer
-from trust_minerals.errors import TrustMineralsError
 from trust_minerals.geo import VIEW_SOURCES, WORLDVIEWS
 from trust_minerals.labels import group_labels
 from trust_minerals.report import fmt
@@ -323,7 +322,7 @@ def web_router() -> APIRouter:
         labels = labels_of(st)
         fig = charts.bar(
             [
-                f"{labels.commodity(c)} ({s}{f\", {f}\" if f else \"\"})"
+                f"{labels.commodity(c)} ({s}{', ' + f if f else ''})"
                 for c, s, f in zip(
                     profile.production["commodity"],
                     profile.production["stage"],
@@ -348,7 +347,6 @@ def web_router() -> APIRouter:
     pages_work.register(router)
     pages_technologies.register(router)
     return router
-
 
 
 def map_view(st: AppState, consumer: str) -> str:
