@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from fastapi import Request
+from fastapi import Request, Security
+from fastapi.security import APIKeyHeader
 from starlette.responses import Response
 
 from trust_minerals._tables import records
@@ -125,7 +126,17 @@ def expensive(request: Request) -> None:
     state_of(request).gate.admit(request)
 
 
-def require_key(request: Request) -> str:
+#: the API key as an OpenAPI security scheme (``apiKey`` in the ``X-API-Key`` header); the check
+#: itself is :func:`require_key` (401 missing, 403 wrong), so ``auto_error`` is off
+API_KEY_SCHEME = APIKeyHeader(
+    name="X-API-Key",
+    scheme_name="ApiKey",
+    description="The key printed by `trust serve` (or the TRUST_API_KEY environment variable)",
+    auto_error=False,
+)
+
+
+def require_key(request: Request, _key: str | None = Security(API_KEY_SCHEME)) -> str:
     """Dependency of every route that starts work: API key (401/403) and rate limit (429)."""
     st = state_of(request)
     key = presented_key(request.headers)

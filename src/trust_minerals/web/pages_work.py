@@ -185,6 +185,7 @@ def register(router: APIRouter) -> None:
             )
         return render(
             "backtest.html",
+            labels=labels_of(st),
             title="Backtest: scenarios against what happened",
             error=error,
             bt_rows=table,
