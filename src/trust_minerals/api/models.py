@@ -92,7 +92,14 @@ def derived_model(name: str, base: str, columns: tuple[str, ...]) -> type[BaseMo
     for col in columns:
         if col in known:
             c = known[col]
-            nullable = c.nullable or col in ("quantity", "unit", "stage", "form", "note")
+            nullable = c.nullable or col in (
+                "quantity",
+                "unit",
+                "stage",
+                "form",
+                "note",
+                "source_id",
+            )
             fields[col] = _field(c.dtype, nullable, c.description)
         else:
             dtype, nullable, desc = extras[col]

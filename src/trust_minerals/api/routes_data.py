@@ -19,16 +19,20 @@ from trust_minerals.api.models import (
     production_row_model,
     row_model,
 )
+from trust_minerals.api.params import NAME_PATTERN
 from trust_minerals.server.problems import problem_responses
 from trust_minerals.server.state import AppState, json_bytes, records, state_of
 
 _JSON = "application/json"
-COMMODITY_Q = Query(..., description="Commodity id, e.g. cobalt", min_length=1, max_length=64)
+COMMODITY_Q = Query(
+    ..., description="Commodity id, e.g. cobalt", min_length=1, max_length=64, pattern=NAME_PATTERN
+)
 STAGE_Q = Query(
     ...,
     description="mine, refinery, smelter, processing, metal or pigment",
     min_length=1,
     max_length=32,
+    pattern=NAME_PATTERN,
 )
 MEASURES = ("production", "capacity", "reserves")
 
