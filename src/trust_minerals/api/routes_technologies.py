@@ -16,8 +16,9 @@ from starlette.responses import Response
 
 from trust_minerals.api.models import JobInfo
 from trust_minerals.api.routes_work import MonteCarloRequest
+from trust_minerals.caps import check_size
 from trust_minerals.server.problems import Problem, problem_responses
-from trust_minerals.server.security import check_cap, check_not_path_like
+from trust_minerals.server.security import check_not_path_like
 from trust_minerals.server.state import AppState, json_response, records, require_key, state_of
 
 Rows = list[dict[str, Any]]
@@ -72,9 +73,7 @@ def _scenario(st: AppState, req: ScenarioSpecRequest) -> Any:
             422, "Invalid request", "give exactly one of preset or scenario", field="preset"
         )
     spec = preset(req.preset) if req.preset else scenario_from_dict(req.scenario, where="scenario")
-    check_cap(
-        "horizon_months", spec.horizon_months, st.settings.max_horizon_months, "max_horizon_months"
-    )
+    check_size("horizon_months", spec.horizon_months, maximum=st.settings.max_horizon_months)
     return spec
 
 
@@ -159,7 +158,7 @@ def register(router: APIRouter) -> None:
         from trust_minerals.technologies.impact import montecarlo_by_sector
 
         check_not_path_like("body", req.model_dump())
-        check_cap("draws", req.draws, st.settings.max_draws, "max_draws")
+        check_size("draws", req.draws, maximum=st.settings.max_draws)
         ds = st.ds
 
         def work(progress: Any) -> dict[str, Any]:

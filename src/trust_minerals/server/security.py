@@ -168,22 +168,6 @@ class RateLimiter:
             hits.append(now)
 
 
-def check_cap(name: str, value: int, limit: int, limit_name: str) -> None:
-    """Refuse (422) ``value`` above ``limit``, naming the field and the limit.
-
-    Examples
-    --------
-    >>> check_cap("draws", 10, 100, "max_draws")
-    """
-    if value > limit:
-        raise Problem(
-            422,
-            "Over the limit",
-            f"{name}={value} exceeds the limit {limit_name}={limit} of this server",
-            field=name,
-        )
-
-
 def check_not_path_like(name: str, value: object) -> None:
     """Refuse (400) a value that looks like a file path or URL; recurse into lists and dicts.
 
