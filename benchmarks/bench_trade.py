@@ -109,7 +109,7 @@ def _import(rows: int) -> dict[str, float]:
         con.close()
         load = os.getloadavg()[0]
         t0, c0 = time.perf_counter(), time.process_time()
-        inserted = trade.import_baci([path], db)
+        inserted = trade.import_baci([path], db).rows
         seconds = time.perf_counter() - t0
         return {
             "seconds": round(seconds, 2),

@@ -91,7 +91,7 @@ def test_kill_during_import_is_all_or_nothing(tmp_path: Path, delay: float) -> N
     if after == before:  # an import after the crash succeeds (no stale lock, no stale WAL)
         from trust_minerals.data.ingest.trade import import_baci
 
-        assert import_baci([path], db) > 0
+        assert import_baci([path], db).rows > 0
 
 
 @pytest.mark.slow
@@ -111,7 +111,7 @@ def test_a_build_and_an_import_started_together_both_land(tmp_path: Path) -> Non
     t = threading.Thread(target=lambda: build_database(db, force=True, tables=slow_tables))
     t.start()
     building.wait()
-    n = import_baci([tmp_path / "rel"], db, lock_timeout=60)
+    n = import_baci([tmp_path / "rel"], db, lock_timeout=60).rows
     t.join()
     assert n > 0 and _trade_years(db).get(2022) == n  # imported after the build, not lost
     verify_store(db)

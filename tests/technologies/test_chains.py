@@ -193,7 +193,7 @@ def imported(built_db: Path, tmp_path_factory: pytest.TempPathFactory):  # type:
     db = tmp / "store.duckdb"
     shutil.copy(built_db, db)
     rows = _baci_file(tmp / "rel", 2024)
-    n = import_baci([tmp / "rel"], db, products=["294110", "300410"])
+    n = import_baci([tmp / "rel"], db, products=["294110", "300410"]).rows
     return load_dataset(db), rows, n, db
 
 

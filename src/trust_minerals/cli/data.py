@@ -24,25 +24,34 @@ def register(app: typer.Typer) -> None:
         force: bool = typer.Option(
             False, "--force", help="Rebuild even if the database is up to date"
         ),
+        drop_imports: bool = typer.Option(
+            False,
+            "--drop-imports",
+            help="Discard the years imported with 'data import-baci' (kept beside the store and "
+            "re-applied by every build) and rebuild without them",
+        ),
         db: Path | None = DB_OPTION,
     ) -> None:
-        """Build the database from the bundled data (transactional: a failure keeps the old one)."""
+        """Build the database from the bundled data and the imported years (transactional: a
+        failure keeps the old one)."""
         from trust_minerals.data.store import build_database
 
         def say(msg: str) -> None:
             typer.echo(f"  parsing {msg}", err=True)
 
-        report = build_database(db, force=force, progress=say)
+        report = build_database(db, force=force, progress=say, drop_imports=drop_imports)
         typer.echo(
             report.message + (f" in {report.seconds:.1f} s" if report.built else ""), err=True
         )
+        for note in report.notes:
+            typer.echo(f"  note: {note}", err=True)
         if report.built:
             for name, n in report.rows.items():
                 typer.echo(f"  {name:16s} {n:>9,d} rows", err=True)
 
     @data_app.command("status")
     def status_cmd(db: Path | None = DB_OPTION, fmt: OutputFormat = FORMAT_OPTION) -> None:
-        """Vintages, row counts per table and counts per value status."""
+        """Vintages, row counts per table, counts per value status and the imported years."""
         from trust_minerals.data.store import status
 
         parts = status(db)

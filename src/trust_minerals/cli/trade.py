@@ -72,9 +72,13 @@ def import_baci_command(
 
     Only the HS6 codes of the mineral concordance are kept in trade; the forms' product codes
     (magnets, cells, wafers) and the --hs6 codes go to product_trade. The years of the files
-    replace the same years in the store. Data: BACI (CEPII), Gaulier and Zignago (2010).
+    replace the same years in the store; they are kept beside the store and re-applied by every
+    'trust data build' (discard them with 'trust data build --drop-imports'). Data: BACI (CEPII),
+    Gaulier and Zignago (2010).
     """
     from trust_minerals.data.ingest.trade import import_baci
 
-    n = import_baci(list(paths), db, products=[c.strip() for c in hs6.split(",") if c.strip()])
-    typer.echo(f"Imported {n:,} trade rows from {len(paths)} path(s). {_CITATION}")
+    res = import_baci(list(paths), db, products=[c.strip() for c in hs6.split(",") if c.strip()])
+    typer.echo(f"Imported {res.rows:,} trade rows from {len(paths)} path(s). {_CITATION}")
+    for note in res.notes:
+        typer.echo(f"Note: {note}")

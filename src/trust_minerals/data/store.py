@@ -46,11 +46,14 @@ def schema_version() -> str:
 
 @dataclass(frozen=True)
 class BuildReport:
+    """What :func:`build_database` did; ``notes`` states the imports re-applied or dropped."""
+
     path: Path
     built: bool
     seconds: float
     rows: Mapping[str, int]
     message: str
+    notes: tuple[str, ...] = ()
 
 
 def _connect(path: Path, read_only: bool):  # type: ignore[no-untyped-def]
@@ -105,8 +108,13 @@ def build_database(
     tables: Callable[[], Mapping[str, pd.DataFrame]] | None = None,
     progress: Callable[[str], None] | None = None,
     lock_timeout: float | None = None,
+    drop_imports: bool = False,
 ) -> BuildReport:
-    """Build the DuckDB store from the bundled raw files.
+    """Build the DuckDB store from the bundled raw files and the store's imports.
+
+    Years imported with ``trust data import-baci`` are kept in the store's import area
+    (:mod:`trust_minerals.data.imports`) and re-applied over the bundled rows by every build,
+    so a rebuild never loses them; ``drop_imports=True`` discards them (and rebuilds).
 
     Parameters
     ----------
@@ -122,10 +130,19 @@ def build_database(
     lock_timeout : float, optional
         Seconds to wait for another build or import of the same store (default
         ``$TRUST_LOCK_TIMEOUT`` or 60); then :class:`~trust_minerals.data.lock.StoreLockedError`.
+    drop_imports : bool
+        Discard the imported years (the import area beside the store) and rebuild without them.
+
+    Raises
+    ------
+    ImportAreaError
+        An imported year's file is missing or fails its checksum (the message says how to
+        restore or drop the imports); the previous store is kept.
 
     The new database is written to a temporary file and renamed over the old one only after
     everything succeeded: on any error the previous database is left exactly as it was.
     """
+    from trust_minerals.data import imports
     from trust_minerals.data.lock import writer_lock
 
     path = Path(path) if path else default_db_path()
@@ -133,7 +150,24 @@ def build_database(
     with writer_lock(path, timeout=lock_timeout, what="build"):
         _remove_stale_builds(path)
         note = ""
-        if path.exists() and not force and store_is_current(path):
+        notes: list[str] = []
+        if drop_imports:
+            dropped = imports.drop_imports(path)
+            notes.append(
+                f"imported years {', '.join(map(str, dropped))} dropped (--drop-imports)"
+                if dropped
+                else "no imported years to drop"
+            )
+            force = True
+        digest = imports.manifest_digest(imports.read_manifest(path))
+        if (
+            path.exists()
+            and not force
+            and store_is_current(path)
+            and read_meta(path).get(imports.DIGEST_KEY, "") != digest
+        ):
+            note = " (the imported years changed since the last build)"
+        elif path.exists() and not force and store_is_current(path):
             from trust_minerals.data.integrity import StoreCorruptError, verify_store
 
             try:
@@ -148,10 +182,15 @@ def build_database(
                     {},
                     f"database is up to date at {path} (use --force to rebuild)",
                 )
-        validated = _validated_tables(tables, progress)
-        _write_store(path, validated)
+        validated, applied = _validated_tables(tables, progress, path)
+        notes.extend(applied)
+        years = ", ".join(f"{y.year} ({y.source_id})" for y in imports.imported_years(path))
+        _write_store(path, validated, {imports.DIGEST_KEY: digest, imports.YEARS_KEY: years})
+        imports.remove_unreferenced(path)
     rows = {name: len(df) for name, df in validated.items()}
-    return BuildReport(path, True, time.perf_counter() - t0, rows, f"built {path}{note}")
+    return BuildReport(
+        path, True, time.perf_counter() - t0, rows, f"built {path}{note}", tuple(notes)
+    )
 
 
 def _remove_stale_builds(path: Path) -> None:
@@ -164,7 +203,10 @@ def _remove_stale_builds(path: Path) -> None:
 def _validated_tables(
     tables: Callable[[], Mapping[str, pd.DataFrame]] | None,
     progress: Callable[[str], None] | None,
-) -> dict[str, pd.DataFrame]:
+    path: Path,
+) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    from trust_minerals.data.imports import apply_imports
+
     raw: Mapping[str, pd.DataFrame]
     if tables is None:
         from trust_minerals.data.build import build_tables
@@ -172,6 +214,7 @@ def _validated_tables(
         raw = build_tables(progress)
     else:
         raw = tables()
+    raw, _digest, notes = apply_imports(raw, path)
     sources = raw.get("sources")
     source_ids = set(sources["source_id"]) if sources is not None else None
     validated = {}
@@ -179,10 +222,12 @@ def _validated_tables(
         if name not in raw:
             raise StoreError(f"the build produced no table {name!r}")
         validated[name] = validate(name, raw[name], where="build", sources=source_ids)
-    return validated
+    return validated, notes
 
 
-def _write_store(path: Path, validated: Mapping[str, pd.DataFrame]) -> None:
+def _write_store(
+    path: Path, validated: Mapping[str, pd.DataFrame], extra_meta: Mapping[str, str]
+) -> None:
     """Write the tables to a temporary file and rename it over ``path`` (atomic)."""
     from trust_minerals.data.integrity import ROWS_KEY
 
@@ -202,6 +247,7 @@ def _write_store(path: Path, validated: Mapping[str, pd.DataFrame]) -> None:
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "vintages": "USGS MCS 2026 (2024-2025), USGS MCS 2025 (2023); BACI HS92 V202401b; WGI 2023",
                 **{ROWS_KEY + name: str(len(df)) for name, df in validated.items()},
+                **extra_meta,
             }
             con.execute("CREATE TABLE _meta (key VARCHAR, value VARCHAR)")
             con.executemany("INSERT INTO _meta VALUES (?, ?)", list(meta.items()))
@@ -346,7 +392,35 @@ def status(path: Path | str | None = None) -> dict[str, pd.DataFrame]:
         "vintages": vintages,
         "tables": pd.DataFrame(rows),
         "statuses": pd.DataFrame(by_status),
+        "imports": _imports_table(path, meta),
     }
+
+
+def _imports_table(path: Path, meta: Mapping[str, str]) -> pd.DataFrame:
+    """The imported years of the store's import area, and whether the store holds them."""
+    from trust_minerals.data import imports
+
+    in_store = meta.get(imports.DIGEST_KEY, "") == imports.manifest_digest(
+        imports.read_manifest(path)
+    )
+    rows = [
+        {
+            "year": y.year,
+            "source_id": y.source_id,
+            "trade_rows": y.rows.get("trade", 0),
+            "product_trade_rows": y.rows.get("product_trade", 0),
+            "files": ", ".join(y.files),
+            "imported_at": y.imported_at,
+            "in_store": in_store,
+            "kept_in": str(imports.imports_dir(path)),
+            "notes": " | ".join(y.notes)
+            if in_store
+            else "not in the store yet: run 'trust data build' to apply it",
+        }
+        for y in imports.imported_years(path)
+    ]
+    columns = ["year", "source_id", "trade_rows", "product_trade_rows", "files", "imported_at"]
+    return pd.DataFrame(rows, columns=[*columns, "in_store", "kept_in", "notes"])
 
 
 EXPORT_FORMATS = ("parquet", "csv")

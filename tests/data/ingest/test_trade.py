@@ -451,7 +451,7 @@ def _trade_rows(path: Path) -> pd.DataFrame:
 def test_import_keeps_minerals_maps_countries_and_replaces_the_year(tmp_path: Path) -> None:
     rows = _write_release(tmp_path / "rel", 2022, seed=3)
     db = _store(tmp_path / "s.duckdb")
-    n = trade.import_baci([tmp_path / "rel"], db)
+    n = trade.import_baci([tmp_path / "rel"], db).rows
     got = _trade_rows(db)
     conc = trade.hs6_concordance().set_index("hs6")
     iso = {36: "AUS", 152: "CHL", 699: "IND", 842: "USA", 490: "TWN"}

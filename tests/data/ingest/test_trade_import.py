@@ -120,6 +120,6 @@ def test_a_second_writer_waits_and_then_runs(release) -> None:  # type: ignore[n
     t = threading.Thread(target=hold)
     t.start()
     held.wait()
-    n = trade.import_baci([f], db, lock_timeout=30)
+    n = trade.import_baci([f], db, lock_timeout=30).rows
     t.join()
     assert n == (_trade_rows(db)["year"] == 2022).sum() > 1

@@ -34,6 +34,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,9 @@ from trust_minerals.data.concordance import read_concordance
 from trust_minerals.data.extract import extract_dir, read_extract
 from trust_minerals.errors import ParseError, UnknownNameError
 from trust_minerals.schema import spec, vocabulary
+
+if TYPE_CHECKING:
+    from trust_minerals.data.ingest.trade_import import ImportResult
 
 BACI_SOURCE_ID = "baci_hs92_v202401b"
 WMD_SOURCE_ID = "world_mining_data"
@@ -392,10 +396,11 @@ def import_baci(
     *,
     products: Sequence[str] = (),
     lock_timeout: float | None = None,
-) -> int:
+) -> ImportResult:
     """Replace the store's ``trade`` rows with those of full BACI HS92 year files.
 
-    One DuckDB transaction; see :func:`trust_minerals.data.ingest.trade_import.import_baci`.
+    One DuckDB transaction; the imported years are also kept beside the store and re-applied by
+    every build. See :func:`trust_minerals.data.ingest.trade_import.import_baci`.
 
     Examples
     --------

@@ -9,19 +9,29 @@ decisions, which are shared with the geopolrisk subset.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from trust_minerals.data.ingest.trade import (
-    _BACI_COLUMNS,
-    _BACI_FILE,
     BACI_CITATION,
     BACI_COUNTRY_OVERRIDES,
-    baci_country_map,
     hs6_concordance,
+)
+from trust_minerals.data.ingest.trade_checks import (
+    _baci_files,
+    _check_bounds_and_duplicates,
+    _check_header,
+    _check_staged,
+    _line_of,
+    _read_error,
+    _release_country_map,
 )
 from trust_minerals.errors import ParseError, StoreError, UnknownNameError
 from trust_minerals.schema import spec
@@ -30,172 +40,6 @@ log = logging.getLogger(__name__)
 
 
 # --- full BACI release -> store --------------------------------------------------------------
-def _baci_files(paths: str | Path | Sequence[Path | str]) -> list[tuple[Path, int, str]]:
-    """Expand ``paths`` (files, folders or one glob pattern) to (file, year, version) triples."""
-    items: list[Path] = []
-    if isinstance(paths, str | Path):
-        text = str(paths)
-        if any(ch in text for ch in "*?["):
-            items = sorted(Path(text).parent.glob(Path(text).name))
-            if not items:
-                raise ParseError("no file matches the pattern", path=text)
-        else:
-            items = [Path(text)]
-    else:
-        items = [Path(p) for p in paths]
-    files: list[Path] = []
-    for item in items:
-        if item.is_dir():
-            found = sorted(f for f in item.iterdir() if _BACI_FILE.search(f.name))
-            if not found:
-                raise ParseError(
-                    "folder holds no BACI_HS92_Y<year>_V<version>.csv file", path=str(item)
-                )
-            files.extend(found)
-        elif not item.is_file():
-            raise ParseError("file not found", path=str(item))
-        else:
-            files.append(item)
-    out = []
-    for f in files:
-        m = _BACI_FILE.search(f.name)
-        if m is None:
-            raise ParseError(
-                "expected a BACI year file named BACI_HS92_Y<year>_V<version>.csv", path=str(f)
-            )
-        if m.group(1) != "92":
-            raise ParseError(
-                f"HS{m.group(1)} release: the HS6 concordance (hs6_commodities.csv) is for HS92 files",
-                path=str(f),
-            )
-        year, version = int(m.group(2)), m.group(3)
-        _check_year(f, year, version)
-        out.append((f, year, version))
-    versions = {v.lower() for _, _, v in out}
-    if len(versions) > 1:
-        raise ParseError(
-            f"files from several BACI releases {sorted(versions)}: import one release at a time"
-        )
-    return out
-
-
-def _check_year(path: Path, year: int, version: str) -> None:
-    """Refuse a file year outside BACI HS92's coverage (first year .. the release's year)."""
-    from trust_minerals.caps import cap
-
-    bounds = cap("baci_hs92_year")
-    release = re.match(r"(\d{4})", version)
-    last = min(bounds.max, int(release.group(1))) if release else bounds.max
-    if not bounds.min <= year <= last:
-        raise ParseError(
-            f"year {year} in the file name is outside BACI HS92 coverage {bounds.min}-{last} "
-            f"(release V{version}); the store's years are left as they are",
-            path=str(path),
-            field="year",
-            value=year,
-        )
-
-
-def _check_header(path: Path) -> None:
-    """The first line must be the BACI header; empty, binary and non-UTF-8 files are refused."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536)
-    except OSError as exc:
-        raise ParseError(f"cannot read the file ({exc.strerror or exc})", path=str(path)) from None
-    if not head.strip():
-        raise ParseError("empty file: expected the header t,i,j,k,v,q and rows", path=str(path))
-    if b"\x00" in head:
-        raise ParseError("binary file: expected CSV text", path=str(path), line=1)
-    try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if len(head) < 65536 or exc.start < len(head) - 4:  # not a character cut by the read
-            line = head[: exc.start].count(b"\n") + 1
-            raise ParseError(
-                f"not UTF-8 text (byte 0x{head[exc.start]:02x})", path=str(path), line=line
-            ) from None
-        text = head[: exc.start].decode("utf-8-sig")
-    first = text.splitlines()[0] if text else ""
-    header = tuple(h.strip().strip('"') for h in first.strip().split(","))
-    if header != _BACI_COLUMNS:
-        raise ParseError(
-            f"header must be {','.join(_BACI_COLUMNS)}",
-            path=str(path),
-            line=1,
-            value=first.strip()[:80],
-        )
-
-
-def _release_country_map(folder: Path) -> dict[int, str | None]:
-    found = sorted(folder.glob("country_codes_V*.csv"))
-    if not found:
-        return baci_country_map()
-    try:
-        table = pd.read_csv(found[-1], dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ParseError(
-            f"cannot read the country codes ({str(exc).splitlines()[0]})", path=str(found[-1])
-        ) from None
-    if (
-        "country_iso3" not in table.columns and "iso_3digit_alpha" in table.columns
-    ):  # older releases
-        table = table.rename(columns={"iso_3digit_alpha": "country_iso3"})
-    if not {"country_code", "country_iso3"} <= set(table.columns):
-        raise ParseError(
-            "expected columns country_code and country_iso3", path=str(found[-1]), line=1
-        )
-    return baci_country_map(table=table)
-
-
-def _line_of(path: Path, column: str, value: object) -> int | None:
-    """Line number (1 = header) of the first row whose ``column`` holds ``value`` (error path only)."""
-    lines = _lines_of(path, {column: value}, 1)
-    return lines[0] if lines else None
-
-
-def _lines_of(path: Path, match: dict[str, object], limit: int) -> list[int]:
-    """Line numbers (1 = header) of the first ``limit`` rows matching ``match`` (error path only)."""
-    idx = {_BACI_COLUMNS.index(c): str(v).strip() for c, v in match.items()}
-    found: list[int] = []
-    with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        for n, line in enumerate(fh, start=1):
-            fields = line.rstrip("\r\n").split(",")
-            if n > 1 and all(
-                len(fields) > i and _same(fields[i].strip(), v) for i, v in idx.items()
-            ):
-                found.append(n)
-                if len(found) >= limit:
-                    break
-    return found
-
-
-def _same(text: str, value: str) -> bool:
-    return text == value or text.lstrip("0") == value.lstrip("0")
-
-
-_DUCKDB_LINE = re.compile(r"Line: (\d+)")
-_DUCKDB_COLUMN = re.compile(r'column "?(\w+)"?')
-_DUCKDB_VALUE = re.compile(r'convert string "([^"]*)"')
-
-
-def _read_error(path: Path, exc: BaseException) -> ParseError:
-    """A one-line :class:`ParseError` (file, line, field, value) from a DuckDB CSV error."""
-    text = str(exc)
-    line = _DUCKDB_LINE.search(text)
-    column = _DUCKDB_COLUMN.search(text)
-    value = _DUCKDB_VALUE.search(text)
-    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    reason = "not a whole number" if value else first.split(": ", 1)[-1][:160]
-    return ParseError(
-        f"cannot read the file: {reason}",
-        path=str(path),
-        line=int(line.group(1)) if line else None,
-        field=column.group(1) if column and column.group(1) in _BACI_COLUMNS else None,
-        value=value.group(1) if value else None,
-    )
-
-
 def product_codes(extra: Sequence[str] = ()) -> list[str]:
     """HS6 codes kept in ``product_trade``: the forms' codes outside the mineral concordance
     (magnets, cells, wafers ...) and ``extra`` (six digits each, else :class:`ParseError`)."""
@@ -215,7 +59,7 @@ def import_baci(
     *,
     products: Sequence[str] = (),
     lock_timeout: float | None = None,
-) -> int:
+) -> ImportResult:
     """Replace the store's ``trade`` rows with those of full BACI HS92 year files.
 
     HS6 codes outside the mineral concordance go to the ``product_trade`` table: the forms'
@@ -238,10 +82,15 @@ def import_baci(
         Seconds to wait for another build or import to finish (default ``$TRUST_LOCK_TIMEOUT``
         or 60); then :class:`~trust_minerals.data.lock.StoreLockedError`.
 
+    Two BACI codes that map to one ISO3 in the same year (58 and 56 are both BEL) have their
+    flows summed into one row per exporter, importer and HS6, stated in the result's notes.
+    The imported years are also written to the store's import area
+    (:mod:`trust_minerals.data.imports`) so that every later build re-applies them.
+
     Returns
     -------
-    int
-        Number of rows inserted (``trade`` and ``product_trade``).
+    ImportResult
+        Rows inserted (``rows``, per table), the years replaced and the notes.
 
     Raises
     ------
@@ -252,7 +101,8 @@ def import_baci(
     UnknownNameError
         Country codes with no ISO3 and no decision in :data:`BACI_COUNTRY_OVERRIDES`.
     StoreError
-        No store at ``db_path``, or it has no ``trade`` table.
+        No store at ``db_path``, or it has no ``trade`` table, or its import area holds an
+        import the store lacks (run ``trust data build`` first).
 
     Examples
     --------
@@ -284,14 +134,52 @@ def import_baci(
         columns=["file", "code", "iso3"],
     )
     products_map = pd.DataFrame({"hs6": product_codes(products)})
-    version = files[0][2].lower()
-    source_id = f"baci_hs92_v{version}"
+    source = _source_row(f"baci_hs92_v{files[0][2].lower()}")
     from trust_minerals.data.lock import writer_lock
 
     with writer_lock(db_path, timeout=lock_timeout, what="import"):
         if not db_path.is_file():
             raise StoreError(f"no database at {db_path}; run 'trust data build' first")
-        return _import_locked(db_path, files, hs6_map, products_map, cc, source_id)
+        return _import_locked(db_path, files, hs6_map, products_map, cc, source)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What :func:`import_baci` stored.
+
+    Attributes
+    ----------
+    rows : int
+        Rows inserted, ``trade`` and ``product_trade`` together.
+    trade_rows, product_rows : int
+        Rows inserted per table.
+    years : tuple of int
+        The years replaced.
+    notes : tuple of str
+        Stated decisions: BACI codes mapped to one ISO3 whose flows were summed, rows left out
+        for a code with no single ISO3, and where the import is kept for later builds.
+    """
+
+    rows: int
+    trade_rows: int
+    product_rows: int
+    years: tuple[int, ...]
+    notes: tuple[str, ...]
+
+
+def _source_row(source_id: str) -> dict[str, object]:
+    """The ``sources`` row of a BACI release (``baci_hs92_v202401b`` ...)."""
+    label = "V" + source_id.rsplit("_", 1)[-1][1:]
+    release = re.match(r"V(\d{4})", label)
+    return {
+        "source_id": source_id,
+        "title": f"BACI HS92 {label}",
+        "publisher": "CEPII",
+        "year": int(release.group(1)) if release else None,
+        "url": "https://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37",
+        "licence": "Etalab 2.0",
+        "citation": BACI_CITATION.replace("V202401b", label),
+    }
 
 
 def _import_locked(
@@ -300,9 +188,11 @@ def _import_locked(
     hs6_map: pd.DataFrame,
     products_map: pd.DataFrame,
     cc: pd.DataFrame,
-    source_id: str,
-) -> int:
+    source: dict[str, object],
+) -> ImportResult:
     import duckdb
+
+    from trust_minerals.data import imports
 
     try:
         con = duckdb.connect(str(db_path))
@@ -317,10 +207,13 @@ def _import_locked(
         }
         if "trade" not in tables:
             raise StoreError(f"{db_path} has no table 'trade'; run 'trust data build --force'")
+        recorded = _recorded_digest(con, db_path) if "_meta" in tables else None
         con.register("_hs6_map", hs6_map)
         con.register("_products", products_map)
         con.register("_cc", cc)
+        token = f"{os.getpid()}-{time.time_ns()}"
         con.execute("BEGIN TRANSACTION")
+        committed = False
         try:
             if "product_trade" not in tables:  # a store built before the table existed
                 from trust_minerals.data.store import _SQL_TYPES
@@ -329,37 +222,91 @@ def _import_locked(
                     f'"{c.name}" {_SQL_TYPES[c.dtype]}' for c in spec("product_trade").columns
                 )
                 con.execute(f"CREATE TABLE product_trade ({cols})")
-            n = _stage_and_replace(con, files, source_id, "sources" in tables)
-            if "_meta" in tables:
-                _record_rows(con, tables | {"product_trade"})
-            con.execute("COMMIT")
+            result, notes = _stage_and_replace(con, files, source, "sources" in tables)
+            years = result.years
+            manifest = imports.write_year_files(
+                con,
+                db_path,
+                years,
+                token=token,
+                source=source,
+                files={y: [f.name for f, fy, _ in files if fy == y] for y in years},
+                notes=notes,
+                imported_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            )
+            if recorded is not None:
+                applied = ", ".join(
+                    f"{y} ({e['source_id']})"
+                    for y, e in sorted(manifest["years"].items(), key=lambda kv: int(kv[0]))
+                )
+                _record_rows(
+                    con,
+                    tables | {"product_trade"},
+                    {
+                        imports.DIGEST_KEY: imports.manifest_digest(manifest),
+                        imports.YEARS_KEY: applied,
+                    },
+                )
+            old = imports.replace_manifest(db_path, manifest)
+            try:
+                con.execute("COMMIT")
+                committed = True
+            except BaseException:
+                imports.restore_manifest(db_path, old, token)
+                raise
+            imports.remove_unreferenced(db_path)
         except BaseException:
-            con.execute("ROLLBACK")
+            if not committed:
+                con.execute("ROLLBACK")
+                imports.remove_token_files(db_path, token)
             raise
     except duckdb.Error as exc:  # I/O, permission, corruption inside the store
         raise StoreError(f"import into {db_path} failed: {str(exc).splitlines()[0]}") from None
+    except OSError as exc:  # the import area beside the store
+        raise StoreError(
+            f"import into {db_path} failed writing its import area "
+            f"{imports.imports_dir(db_path)}: {exc.strerror or exc}"
+        ) from None
     finally:
         con.close()
-    return n
+    kept = f"kept in {imports.imports_dir(db_path)} and re-applied by every 'trust data build'"
+    return replace(result, notes=(*result.notes, f"imported {', '.join(map(str, years))} {kept}"))
 
 
-def _record_rows(con, tables: set[str]) -> None:  # type: ignore[no-untyped-def]
-    """Record the new row counts of the tables an import writes in ``_meta`` (read by the
-    integrity check), in the import's transaction."""
+def _recorded_digest(con, db_path: Path) -> str:  # type: ignore[no-untyped-def]
+    """The import digest the store records; refuse to import while the import area holds an
+    import the store lacks (an import killed between its manifest and its commit)."""
+    from trust_minerals.data import imports
+
+    res = con.execute("SELECT value FROM _meta WHERE key = ?", [imports.DIGEST_KEY]).fetchall()
+    recorded = str(res[0][0]) if res else ""
+    if recorded != imports.manifest_digest(imports.read_manifest(db_path)):
+        raise StoreError(
+            f"the import area {imports.imports_dir(db_path)} holds imports that {db_path} does "
+            "not (an interrupted import or build); run 'trust data build' to apply them, or "
+            "'trust data build --drop-imports' to discard them, then import again"
+        )
+    return recorded
+
+
+def _record_rows(con, tables: set[str], extra: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """Record in ``_meta``, in the import's transaction, the new row counts of the tables an
+    import writes (read by the integrity check) and the state of the import area (``extra``)."""
     from trust_minerals.data.integrity import ROWS_KEY
 
+    meta = dict(extra)
     for name in ("trade", "product_trade", "sources"):
-        if name not in tables:
-            continue
-        res = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
-        key = ROWS_KEY + name
+        if name in tables:
+            res = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+            meta[ROWS_KEY + name] = str(int(res[0]) if res else 0)
+    for key, value in meta.items():
         con.execute("DELETE FROM _meta WHERE key = ?", [key])
-        con.execute("INSERT INTO _meta VALUES (?, ?)", [key, str(int(res[0]) if res else 0)])
+        con.execute("INSERT INTO _meta VALUES (?, ?)", [key, value])
 
 
 def _stage_and_replace(
-    con, files: list[tuple[Path, int, str]], source_id: str, has_sources: bool
-) -> int:  # type: ignore[no-untyped-def]
+    con, files: list[tuple[Path, int, str]], source: dict[str, object], has_sources: bool
+) -> tuple[ImportResult, dict[int, list[str]]]:  # type: ignore[no-untyped-def]
     import duckdb
 
     con.execute(
@@ -421,43 +368,42 @@ def _stage_and_replace(
         err.exit_code = 1  # a data error in the file, not a usage error
         raise err
     years = sorted({y for _, y, _ in files})
-    con.execute(f"DELETE FROM trade WHERE year IN ({', '.join(str(y) for y in years)})")
+    in_years = ", ".join(str(y) for y in years)
+    notes = _merged_codes(con)  # (year, note)
+    # one row per flow: codes that map to one ISO3 are summed (stated in the notes); a part
+    # with a missing value or quantity leaves the sum missing, never a partial total
+    con.execute(
+        "CREATE TEMP TABLE _mapped AS SELECT ce.iso3 AS exporter, ci.iso3 AS importer, s.k, s.t, "
+        "CASE WHEN count(v) = count(*) THEN sum(v) * 1000 END AS value_usd, "
+        "CASE WHEN count(q) = count(*) THEN sum(q) END AS quantity FROM (SELECT file, t, i, j, k, "
+        "TRY_CAST(nullif(nullif(v, ''), 'NA') AS DOUBLE) AS v, "
+        "TRY_CAST(nullif(nullif(q, ''), 'NA') AS DOUBLE) AS q FROM _baci_stage) s "
+        "JOIN _cc ce ON ce.file = s.file AND ce.code = s.i "
+        "JOIN _cc ci ON ci.file = s.file AND ci.code = s.j "
+        "WHERE ce.iso3 <> '' AND ci.iso3 <> '' GROUP BY ALL"
+    )
+    source_id = source["source_id"]
+    con.execute(f"DELETE FROM trade WHERE year IN ({in_years})")
     cols = ", ".join(f'"{c}"' for c in spec("trade").column_names)
     con.execute(
-        f"INSERT INTO trade ({cols}) SELECT ce.iso3, ci.iso3, m.hs6, m.commodity, m.stage, s.t, "
-        "TRY_CAST(nullif(nullif(s.v, ''), 'NA') AS DOUBLE) * 1000, "
-        "TRY_CAST(nullif(nullif(s.q, ''), 'NA') AS DOUBLE), ? "
-        "FROM _baci_stage s JOIN _hs6_map m ON s.k = m.hs6 "
-        "JOIN _cc ce ON ce.file = s.file AND ce.code = s.i "
-        "JOIN _cc ci ON ci.file = s.file AND ci.code = s.j "
-        "WHERE ce.iso3 <> '' AND ci.iso3 <> ''",
+        f"INSERT INTO trade ({cols}) SELECT s.exporter, s.importer, m.hs6, m.commodity, m.stage, "
+        "s.t, s.value_usd, s.quantity, ? FROM _mapped s JOIN _hs6_map m ON s.k = m.hs6",
         [source_id],
     )
-    con.execute(f"DELETE FROM product_trade WHERE year IN ({', '.join(str(y) for y in years)})")
+    con.execute(f"DELETE FROM product_trade WHERE year IN ({in_years})")
     cols = ", ".join(f'"{c}"' for c in spec("product_trade").column_names)
     con.execute(
-        f"INSERT INTO product_trade ({cols}) SELECT ce.iso3, ci.iso3, s.k, s.t, "
-        "TRY_CAST(nullif(nullif(s.v, ''), 'NA') AS DOUBLE) * 1000, "
-        "TRY_CAST(nullif(nullif(s.q, ''), 'NA') AS DOUBLE), ? "
-        "FROM _baci_stage s JOIN _products p ON s.k = p.hs6 "
-        "JOIN _cc ce ON ce.file = s.file AND ce.code = s.i "
-        "JOIN _cc ci ON ci.file = s.file AND ci.code = s.j "
-        "WHERE ce.iso3 <> '' AND ci.iso3 <> ''",
+        f"INSERT INTO product_trade ({cols}) SELECT s.exporter, s.importer, s.k, s.t, "
+        "s.value_usd, s.quantity, ? FROM _mapped s JOIN _products p ON s.k = p.hs6",
         [source_id],
     )
-    res = con.execute(
-        "SELECT count(*) FROM trade WHERE year IN (SELECT DISTINCT file_year FROM _baci_stage)"
-    ).fetchone()
-    inserted = int(res[0]) if res else 0
-    res = con.execute(
-        "SELECT count(*) FROM product_trade WHERE year IN (SELECT DISTINCT file_year FROM _baci_stage)"
-    ).fetchone()
-    inserted_products = int(res[0]) if res else 0
     per_year = dict(
         con.execute(
-            f"SELECT year, count(*) FROM trade WHERE year IN ({', '.join(str(y) for y in years)}) GROUP BY year"
+            f"SELECT year, count(*) FROM trade WHERE year IN ({in_years}) GROUP BY year"
         ).fetchall()
     )
+    res = con.execute(f"SELECT count(*) FROM product_trade WHERE year IN ({in_years})").fetchone()
+    inserted_products = int(res[0]) if res else 0
     empty = [y for y in years if not per_year.get(y)]
     if empty:
         raise ParseError(
@@ -465,103 +411,55 @@ def _stage_and_replace(
             "single ISO3); the store's rows for that year are left as they are",
             path=str(next(f for f, y, _ in files if y == empty[0])),
         )
-    excluded = con.execute(
-        "SELECT count(*) FROM _baci_stage s WHERE EXISTS (SELECT 1 FROM _cc c WHERE c.iso3 = '' "
-        "AND c.file = s.file AND c.code IN (s.i, s.j))"
-    ).fetchone()
-    if excluded and excluded[0]:
-        log.warning(
-            "import_baci: %d rows left out (country code with no single ISO3: %s)",
-            excluded[0],
-            BACI_COUNTRY_OVERRIDES,
+    for year, n in con.execute(
+        "SELECT t, count(*) FROM _baci_stage s WHERE EXISTS (SELECT 1 FROM _cc c WHERE c.iso3 = '' "
+        "AND c.file = s.file AND c.code IN (s.i, s.j)) GROUP BY t ORDER BY t"
+    ).fetchall():
+        left_out = {c: r for c, (iso, r) in BACI_COUNTRY_OVERRIDES.items() if iso is None}
+        notes.append(
+            (year, f"{n:,} rows of {year} left out: BACI code with no single ISO3 ({left_out})")
         )
+        log.warning("import_baci: %s", notes[-1][1])
     if (
         has_sources
         and not con.execute("SELECT 1 FROM sources WHERE source_id = ?", [source_id]).fetchone()
     ):
-        label = "V" + source_id.rsplit("_", 1)[-1][1:]
-        release = re.match(r"V(\d{4})", label)
         con.execute(
-            "INSERT INTO sources (source_id, title, publisher, year, url, licence, citation) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                source_id,
-                f"BACI HS92 {label}",
-                "CEPII",
-                int(release.group(1)) if release else None,
-                "https://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37",
-                "Etalab 2.0",
-                BACI_CITATION.replace("V202401b", label),
-            ],
+            f"INSERT INTO sources ({', '.join(source)}) VALUES ({', '.join('?' * len(source))})",
+            list(source.values()),
         )
-    return inserted + inserted_products
-
-
-def _check_staged(con, files: list[tuple[Path, int, str]]) -> None:  # type: ignore[no-untyped-def]
-    """Refuse a file that yields no mineral row: header only, or no HS6 code of the concordance.
-
-    Replacing a year with nothing would delete that year's trade, so such a file is an error.
-    """
-    counts = dict(
-        con.execute(
-            "SELECT file, count(*) FROM _baci_stage WHERE k IN (SELECT hs6 FROM _hs6_map) GROUP BY file"
-        ).fetchall()
+    trade_rows = sum(int(n) for n in per_year.values())
+    result = ImportResult(
+        trade_rows + inserted_products,
+        trade_rows,
+        inserted_products,
+        tuple(years),
+        tuple(n for _, n in notes),
     )
-    for f, year, _ in files:
-        if counts.get(str(f)):
-            continue
-        literal = str(f).replace("'", "''")
-        res = con.execute(
-            f"SELECT count(*) FROM read_csv('{literal}', header = true, delim = ',', all_varchar = true)"
-        ).fetchone()
-        total = int(res[0]) if res else 0
-        what = (
-            "holds no data rows (header only)"
-            if total == 0
-            else f"holds {total:,} rows but none with an HS6 code of hs6_commodities.csv"
-        )
-        raise ParseError(
-            f"{what}; refusing to replace the store's {year} trade with nothing", path=str(f)
-        )
+    return result, {y: [n for ny, n in notes if ny == y] for y in years}
 
 
-def _check_bounds_and_duplicates(con) -> None:  # type: ignore[no-untyped-def]
-    """Refuse implausible values (caps.csv) and repeated flows (BACI has one row per t, i, j, k)."""
-    from trust_minerals.caps import cap
-
-    missing = con.execute(
-        "SELECT file, CASE WHEN i IS NULL THEN 'i' ELSE 'j' END FROM _baci_stage "
-        "WHERE i IS NULL OR j IS NULL LIMIT 1"
-    ).fetchone()
-    if missing:
-        raise ParseError("missing country code", path=missing[0], field=missing[1], value="")
-    for col, name in (("v", "baci_value_kusd"), ("q", "baci_quantity_t")):
-        limit = cap(name)
-        bad = con.execute(
-            f"SELECT file, {col} FROM _baci_stage WHERE TRY_CAST({col} AS DOUBLE) > ? LIMIT 1",
-            [limit.max],
-        ).fetchone()
-        if bad:
-            path = Path(bad[0])
-            raise ParseError(
-                f"implausible value above {limit.max:.0e} {limit.unit} (caps.csv {name!r}: "
-                f"{limit.reason.removeprefix('assumption: ')})",
-                path=str(path),
-                line=_line_of(path, col, bad[1]),
-                field=col,
-                value=bad[1],
-            )
-    dup = con.execute(
-        "SELECT file, t, i, j, k, count(*) OVER () FROM _baci_stage GROUP BY file, t, i, j, k "
-        "HAVING count(*) > 1 LIMIT 1"
-    ).fetchone()
-    if dup:
-        path = Path(dup[0])
-        lines = _lines_of(path, {"t": dup[1], "i": dup[2], "j": dup[3], "k": dup[4]}, 2)
-        where = f"lines {lines[0]} and {lines[1]}" if len(lines) == 2 else "repeated lines"
-        raise ParseError(
-            f"{dup[5]:,} flows (t, i, j, k) appear more than once, first at {where} "
-            f"(exporter {dup[2]}, importer {dup[3]}, HS6 {dup[4]}); BACI has one row per flow, so "
-            "the file is refused rather than summed",
-            path=str(path),
-            line=lines[0] if lines else None,
+def _merged_codes(con) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+    """One note per year and ISO3 that two or more BACI codes of the staged rows map to, with
+    the number of flows whose rows are summed (BACI 58 and 56 are both BEL, 711 and 710 ZAF...)."""
+    found = con.execute(
+        "WITH m AS (SELECT s.t, ce.iso3 AS e, ci.iso3 AS im, s.i, s.j, s.k FROM _baci_stage s "
+        "JOIN _cc ce ON ce.file = s.file AND ce.code = s.i "
+        "JOIN _cc ci ON ci.file = s.file AND ci.code = s.j WHERE ce.iso3 <> '' AND ci.iso3 <> ''), "
+        "codes AS (SELECT t, iso3, list(DISTINCT code ORDER BY code) AS codes FROM "
+        "(SELECT t, e AS iso3, i AS code FROM m UNION ALL SELECT t, im, j FROM m) "
+        "GROUP BY t, iso3 HAVING count(DISTINCT code) > 1), "
+        "flows AS (SELECT t, e, im, k FROM m GROUP BY ALL HAVING count(*) > 1) "
+        "SELECT c.t, c.iso3, c.codes, (SELECT count(*) FROM flows f WHERE f.t = c.t "
+        "AND c.iso3 IN (f.e, f.im)) FROM codes c ORDER BY c.t, c.iso3"
+    ).fetchall()
+    return [
+        (
+            int(year),
+            f"BACI codes {' and '.join(map(str, codes))} both map to {iso3} in {year}: "
+            f"{n:,} flow(s) (exporter, importer, HS6) reported under more than one of them summed into "
+            "one row "
+            "(value and quantity added; a part with a missing quantity leaves the sum missing)",
         )
+        for year, iso3, codes, n in found
+    ]
