@@ -211,12 +211,17 @@ def remove_unreferenced(db_path: Path) -> None:
         f.unlink(missing_ok=True)
 
 
-def drop_imports(db_path: Path) -> list[int]:
-    """Discard the import area (``trust data build --drop-imports``); return the years dropped."""
+def drop_imports(db_path: Path) -> list[int] | None:
+    """Discard the import area (``trust data build --drop-imports``); return the years dropped
+    (``None``: the manifest was unreadable, the area is dropped all the same)."""
     folder = imports_dir(db_path)
     if not folder.exists():
         return []
-    years = sorted(int(y) for y in read_manifest(db_path)["years"])
+    years: list[int] | None
+    try:
+        years = sorted(int(y) for y in read_manifest(db_path)["years"])
+    except ImportAreaError:
+        years = None
     (folder / MANIFEST).unlink(missing_ok=True)  # first: the imports are gone from here on
     shutil.rmtree(folder, ignore_errors=True)
     return years

@@ -154,9 +154,10 @@ def build_database(
         if drop_imports:
             dropped = imports.drop_imports(path)
             notes.append(
-                f"imported years {', '.join(map(str, dropped))} dropped (--drop-imports)"
-                if dropped
-                else "no imported years to drop"
+                "no imported years to drop"
+                if dropped == []
+                else f"imported years {', '.join(map(str, dropped or ['(unreadable manifest)']))} "
+                "dropped (--drop-imports)"
             )
             force = True
         digest = imports.manifest_digest(imports.read_manifest(path))

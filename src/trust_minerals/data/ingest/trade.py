@@ -250,6 +250,7 @@ def parse_baci(path: Path | str | None = None) -> pd.DataFrame:
     keep_hs6 = (conc["commodity"] != "").to_numpy()[pos]
     keep = keep_hs6 & (iso[i_pos] != "") & (iso[j_pos] != "")
     pos, i_pos, j_pos = pos[keep], i_pos[keep], j_pos[keep]
+    _refuse_merged_codes(raw[keep], iso[i_pos], iso[j_pos], db)
     out = pd.DataFrame(
         {
             "exporter": iso[i_pos],
@@ -264,6 +265,36 @@ def parse_baci(path: Path | str | None = None) -> pd.DataFrame:
         }
     )
     return out[spec("trade").column_names]
+
+
+def _refuse_merged_codes(
+    raw: pd.DataFrame, exporter: np.ndarray, importer: np.ndarray, db: Path
+) -> None:
+    """Refuse an extract in which two BACI codes that map to one ISO3 report the same flow.
+
+    BACI's historical and current codes of one country (58 and 56 for BEL, 711 and 710 for ZAF,
+    736 and 729 for SDN, 280 and 276 for DEU) cover different years in the bundled extract, so
+    no flow is merged. If a new extract had both in one year, the build stops naming them rather
+    than merging rows silently (``trust data import-baci`` sums such flows and says so).
+    """
+    keys = pd.DataFrame(
+        {"t": raw["t"].to_numpy(), "e": exporter, "m": importer, "k": raw["k"].to_numpy()}
+    )
+    dup = keys.duplicated(keep=False)
+    if not dup.any():
+        return
+    first = keys[dup].iloc[0]
+    same = dup & (keys["t"] == first["t"]) & (keys["e"] == first["e"]) & (keys["m"] == first["m"])
+    rows = raw[same.to_numpy()]
+    codes = sorted(
+        {int(c) for col in ("i", "j") if rows[col].nunique() > 1 for c in rows[col].unique()}
+    )
+    raise ParseError(
+        f"{int(dup.sum()):,} rows are flows that two BACI codes mapping to one ISO3 both report "
+        f"(codes {codes}, exporter {first['e']}, importer {first['m']}, {int(first['t'])}); "
+        "decide the mapping in BACI_COUNTRY_OVERRIDES instead of merging them silently",
+        path=str(db),
+    )
 
 
 def baci_exclusions(path: Path | str | None = None) -> pd.DataFrame:
