@@ -64,6 +64,9 @@ def create_app(db_path: Path | str | None = None, settings: ApiSettings | None =
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         state.jobs.shutdown()
+        from trust_minerals.report.browser import close_shared_browser
+
+        close_shared_browser()  # the one PDF browser of this server process
 
     app = FastAPI(
         lifespan=lifespan,

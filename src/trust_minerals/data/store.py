@@ -156,7 +156,7 @@ def build_database(
             notes.append(
                 "no imported years to drop"
                 if dropped == []
-                else f"imported years {', '.join(map(str, dropped or ['(unreadable manifest)']))} "
+                else f"imported years {', '.join(map(str, dropped)) if dropped else '(unreadable manifest)'} "
                 "dropped (--drop-imports)"
             )
             force = True

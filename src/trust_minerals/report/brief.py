@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
-import tempfile
 import threading
 from collections import OrderedDict
 from datetime import date
@@ -31,14 +29,6 @@ from trust_minerals.report import fmt, svg
 
 FORMATS = ("html", "pdf")
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-pdf-header-footer",
-)
 
 
 class ChromiumNotFoundError(TrustMineralsError, RuntimeError):
@@ -178,9 +168,9 @@ def find_chromium() -> str:
 
 
 class _PdfRenderer:
-    """The one way briefs become PDFs: at most ``caps.csv pdf_renders`` Chromium print jobs at
-    once (others wait, up to the timeout), and the last ``caps.csv pdf_cache`` PDFs kept by a
-    hash of their HTML, so repeated requests start no browser at all."""
+    """The one way briefs become PDFs: at most ``caps.csv pdf_renders`` print jobs at once in
+    the process's one shared Chromium (others wait, up to the timeout), and the last
+    ``caps.csv pdf_cache`` PDFs kept by a hash of their HTML, so repeated requests print nothing."""
 
     def __init__(self) -> None:
         from trust_minerals.caps import cap
@@ -189,7 +179,7 @@ class _PdfRenderer:
         self.size = cap("pdf_cache").max
         self.cache: OrderedDict[str, bytes] = OrderedDict()
         self.lock = threading.Lock()
-        self.renders = 0  # Chromium processes started (for tests and monitoring)
+        self.renders = 0  # pages printed (for tests and monitoring)
         self.inflight: dict[str, threading.Event] = {}
 
     def __call__(self, html: str, timeout_s: float) -> bytes:
@@ -243,35 +233,17 @@ def pdf_renderer() -> _PdfRenderer:
 
 def html_to_pdf(html: str, *, timeout_s: float = 60.0) -> bytes:
     """Print ``html`` to PDF bytes with headless Chromium (no network, no GPU), through the
-    process's one renderer: a bounded number of print jobs at once, and a cache."""
+    process's one renderer: one shared browser, a bounded number of print jobs at once, and a
+    cache."""
     return pdf_renderer()(html, timeout_s)
 
 
 def _print_pdf(html: str, *, timeout_s: float = 60.0) -> bytes:
-    exe = find_chromium()
-    with tempfile.TemporaryDirectory(prefix="trust-brief-") as tmp:
-        src = Path(tmp) / "brief.html"
-        out = Path(tmp) / "brief.pdf"
-        src.write_text(html, encoding="utf-8")
-        cmd = [
-            exe,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={tmp}/profile",
-            f"--print-to-pdf={out}",
-            src.as_uri(),
-        ]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False)
-        except subprocess.TimeoutExpired:
-            raise ChromiumNotFoundError(
-                f"headless Chromium did not finish printing within {timeout_s:g} s"
-            ) from None
-        if not out.exists() or out.stat().st_size == 0:
-            tail = proc.stderr.decode(errors="replace")[-500:]
-            raise ChromiumNotFoundError(
-                f"headless Chromium failed to print the brief (exit {proc.returncode}): {tail}"
-            )
-        return out.read_bytes()
+    """Print ``html`` with the process's one headless Chromium (:mod:`.browser`), started on
+    first use and reused; raise :class:`ChromiumNotFoundError` if none is installed."""
+    from trust_minerals.report.browser import shared_browser
+
+    return shared_browser().print_pdf(html, timeout_s)
 
 
 def write_brief(

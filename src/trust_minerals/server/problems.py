@@ -114,6 +114,11 @@ def from_library_error(exc: Exception) -> Problem:
         return Problem(400, "Input does not match the schema", str(exc), field="input")
     if isinstance(exc, StoreError):
         return Problem(503, "Database unavailable", str(exc))
+    from trust_minerals.report.brief import ChromiumNotFoundError
+    from trust_minerals.report.browser import BrowserError
+
+    if isinstance(exc, ChromiumNotFoundError | BrowserError):  # not installed, busy, died
+        return Problem(503, "PDF printing unavailable", str(exc))
     return Problem(500, "Internal error", "unexpected error; see the server log")
 
 
