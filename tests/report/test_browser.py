@@ -133,12 +133,26 @@ def test_a_browser_killed_during_a_print_is_replaced_and_the_print_retried(
     assert fresh.starts == 2 and fresh.pid != killed[0]
 
 
-def test_a_page_that_never_loads_is_a_named_error_and_the_browser_still_prints(
+def test_a_print_that_times_out_is_a_named_error_and_the_next_gets_a_new_browser(
     fresh: browser.SharedBrowser,
 ) -> None:
-    with pytest.raises(browser.BrowserError, match="within 0.001 s"):
-        fresh.print_pdf("<p>slow</p>", 0.001)
-    assert fresh.print_pdf("<p>fine</p>", 30).startswith(b"%PDF")
+    assert fresh.print_pdf("<p>first</p>", 30).startswith(b"%PDF")
+    stuck = fresh.pid
+    with pytest.raises(browser.BrowserError, match="did not answer .* within 1e-06 s"):
+        fresh.print_pdf("<p>slow</p>", 0.000001)
+    assert stuck is not None and not psutil.pid_exists(stuck)  # an unanswering browser is stopped
+    assert fresh.print_pdf("<p>fine</p>", 30).startswith(b"%PDF") and fresh.starts == 2
+
+
+def test_a_browser_that_cannot_start_is_a_named_error(
+    fresh: browser.SharedBrowser, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(brief, "CHROMIUM_CANDIDATES", (str(fake),))
+    with pytest.raises(browser.BrowserError, match="ended twice.*cannot open display"):
+        fresh.print_pdf("<p>x</p>", 30)
 
 
 def test_no_chromium_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -66,6 +66,7 @@ class _Connection:
         os.close(to_child_r)
         os.close(from_child_w)
         args = [exe, *BROWSER_FLAGS, f"--user-data-dir={self.profile}", "about:blank"]
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - read when the browser fails
         command = (
             f"exec {shlex.join(args)} 3<&{child_in} 4>&{child_out} {child_in}<&- {child_out}>&-"
         )
@@ -75,9 +76,14 @@ class _Connection:
                 pass_fds=(child_in, child_out),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=self.stderr,
                 start_new_session=True,
             )
+        except OSError as exc:
+            for fd in (to_child_w, from_child_r):
+                os.close(fd)
+            shutil.rmtree(self.profile, ignore_errors=True)
+            raise BrowserError(f"cannot start the browser {exe}: {exc.strerror or exc}") from None
         finally:
             os.close(child_in)
             os.close(child_out)
@@ -95,16 +101,18 @@ class _Connection:
 
     # --- the pipe ---------------------------------------------------------------------------
     def _read(self) -> None:
-        buffer = b""
+        buffer = bytearray()  # a PDF answer is one message of several MB: no quadratic copies
         try:
             while True:
                 chunk = os.read(self.read_fd, 1 << 16)
                 if not chunk:
                     break
-                buffer += chunk
-                *messages, buffer = buffer.split(b"\0")
-                for raw in messages:
-                    self._dispatch(json.loads(raw))
+                scanned = len(buffer)
+                buffer.extend(chunk)
+                while (end := buffer.find(b"\0", scanned)) >= 0:
+                    self._dispatch(json.loads(bytes(buffer[:end])))
+                    del buffer[: end + 1]
+                    scanned = 0
         except (OSError, ValueError):
             pass
         finally:
@@ -165,6 +173,8 @@ class _Connection:
         data = json.dumps(msg).encode("utf-8") + b"\0"
         try:
             with self.send_lock:
+                if self.write_fd < 0:
+                    raise OSError("the pipe to the browser is closed")
                 view = memoryview(data)
                 while view:
                     view = view[os.write(self.write_fd, view) :]
@@ -211,15 +221,29 @@ class _Connection:
         if self.proc.poll() is None:
             try:
                 with self.send_lock:
-                    os.write(self.write_fd, b'{"id":0,"method":"Browser.close"}\0')
+                    if self.write_fd >= 0:
+                        os.write(self.write_fd, b'{"id":0,"method":"Browser.close"}\0')
                 self.proc.wait(timeout=5)
             except (OSError, subprocess.TimeoutExpired):
                 self.proc.kill()
                 self.proc.wait()
         self._mark_dead()
-        with self.send_lock, contextlib.suppress(OSError):
-            os.close(self.write_fd)  # the reader closes its end when the pipe ends
+        with self.send_lock:  # once: a closed descriptor's number may be reused elsewhere
+            fd, self.write_fd = self.write_fd, -1
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)  # the reader closes its end when the pipe ends
         shutil.rmtree(self.profile, ignore_errors=True)
+        self.stderr.close()
+
+    def stderr_tail(self) -> str:
+        """The last lines Chromium wrote to stderr (for the error of a failed start)."""
+        try:
+            self.stderr.seek(0)
+            text = self.stderr.read().decode("utf-8", "replace")
+        except (OSError, ValueError):
+            return ""
+        return " | ".join(text.strip().splitlines()[-3:])[-400:]
 
     # --- one print ------------------------------------------------------------------------------
     def print_pdf(self, html: str, timeout_s: float) -> bytes:
@@ -305,7 +329,11 @@ class SharedBrowser:
                 return conn.print_pdf(html, timeout_s)
             except _Died:
                 if attempt == 2:
-                    raise BrowserError("the browser ended twice while printing the brief") from None
+                    tail = conn.stderr_tail()
+                    raise BrowserError(
+                        "the browser ended twice while printing the brief"
+                        + (f" (chromium: {tail})" if tail else "")
+                    ) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
