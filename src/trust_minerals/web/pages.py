@@ -1,8 +1,9 @@
 """Dashboard pages: server-rendered (jinja2) with Plotly figures rendered by the bundled plotly.js.
 
 Each page calls the library (one profile or table function) and formats the result; nothing is
-loaded from a CDN: plotly.js is served from the installed ``plotly`` package and the map from the
-bundled Natural Earth GeoJSON.
+loaded from a CDN: plotly.js is a bundle vendored in the package (``static/vendor``, only the trace
+types the pages draw; see its README) and the map is the bundled Natural Earth GeoJSON. Static files
+are served with versioned URLs, year-long cache headers and gzip (:mod:`trust_minerals.server.assets`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
 
 from trust_minerals._extras import require
 from trust_minerals.countries import resolve_consumer
@@ -23,15 +25,18 @@ from trust_minerals.geo import VIEW_SOURCES, WORLDVIEWS
 from trust_minerals.labels import group_labels
 from trust_minerals.report import fmt
 from trust_minerals.report.fmt import Labels
+from trust_minerals.server.assets import Asset, file_asset
 from trust_minerals.server.problems import Problem
 from trust_minerals.server.security import check_not_path_like
 from trust_minerals.server.state import AppState, records, state_of
 from trust_minerals.web import charts
 
+#: URL name -> (file under ``web/static``, media type)
 STATIC_FILES = {
-    "app.js": "text/javascript",
-    "scenarios.js": "text/javascript",
-    "style.css": "text/css",
+    "app.js": ("app.js", "text/javascript"),
+    "scenarios.js": ("scenarios.js", "text/javascript"),
+    "style.css": ("style.css", "text/css"),
+    "plotly-trust.min.js": ("vendor/plotly-trust.min.js", "text/javascript"),
 }
 PARTNER_SETS = group_labels()
 SCORE_METHOD, SCORE_CONSUMER = "trust", "USA+IND"
@@ -60,7 +65,22 @@ def _env() -> Any:
     env.filters["hhi"] = fmt.hhi
     env.filters["wgi"] = fmt.wgi
     env.filters["tojson_safe"] = _script_json
+    env.globals["asset_url"] = asset_url
     return env
+
+
+def static_asset(name: str) -> Asset:
+    """The static file served at ``/static/<name>`` (read, hashed and compressed once)."""
+    if name not in STATIC_FILES:
+        raise Problem(404, "Not found", f"no static file {name!r}")
+    file, media_type = STATIC_FILES[name]
+    path = Path(str(resources.files("trust_minerals.web").joinpath("static", file)))
+    return file_asset(f"/static/{name}", path, media_type)
+
+
+def asset_url(name: str) -> str:
+    """The versioned URL of the static file ``name`` (``/static/app.js?v=<hash>``)."""
+    return static_asset(name).url
 
 
 def _script_json(value: Any) -> Any:
@@ -99,15 +119,6 @@ def _safe(name: str, value: str) -> str:
 
 
 @cache
-def _plotly_js() -> Path:
-    plotly = require("plotly", "the dashboard charts")
-    path = Path(str(plotly.__file__)).parent / "package_data" / "plotly.min.js"
-    if not path.exists():  # pragma: no cover - a broken plotly install
-        raise Problem(503, "plotly.js missing", f"{path} is not installed")
-    return path
-
-
-@cache
 def map_countries() -> list[str]:
     """ISO3 codes of every country on the map."""
     from trust_minerals.geo import countries
@@ -115,13 +126,13 @@ def map_countries() -> list[str]:
     return [c.iso3 for c in countries("natural_earth")]
 
 
-def _geojson(view: str) -> Response:
+@cache
+def geojson_asset(view: str) -> Asset:
+    """The countries GeoJSON of ``view`` as a static asset (built, hashed and compressed once)."""
     from trust_minerals.geo import countries_geojson
 
-    return Response(
-        countries_geojson(view),
-        media_type="application/geo+json",
-        headers={"Cache-Control": "max-age=86400"},
+    return Asset.from_bytes(
+        charts.geojson_url(view), countries_geojson(view), "application/geo+json"
     )
 
 
@@ -130,30 +141,21 @@ def web_router() -> APIRouter:
 
     router = APIRouter(include_in_schema=False)
 
-    @router.get("/static/plotly.min.js")
-    def plotly_js() -> FileResponse:
-        return FileResponse(
-            _plotly_js(), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"}
-        )
-
     @router.get("/static/countries.geojson")
-    def countries_geojson() -> Response:
-        return _geojson("natural_earth")
+    def countries_geojson(request: Request) -> Response:
+        return geojson_asset("natural_earth").response(request)
 
     @router.get("/static/countries-{view}.geojson")
-    def countries_geojson_view(view: str) -> Response:
+    def countries_geojson_view(view: str, request: Request) -> Response:
         if view not in WORLDVIEWS:
             raise Problem(
                 404, "Not found", f"no worldview {view!r}; choose {', '.join(WORLDVIEWS)}"
             )
-        return _geojson(view)
+        return geojson_asset(view).response(request)
 
     @router.get("/static/{name}")
-    def static(name: str) -> FileResponse:
-        if name not in STATIC_FILES:
-            raise Problem(404, "Not found", f"no static file {name!r}")
-        path = Path(str(resources.files("trust_minerals.web").joinpath("static", name)))
-        return FileResponse(path, media_type=STATIC_FILES[name])
+    def static(name: str, request: Request) -> Response:
+        return static_asset(name).response(request)
 
     @router.get("/", response_class=HTMLResponse)
     def overview_page(
