@@ -8,6 +8,9 @@
 * ``web_dashboard_first_render``: headless Chromium (Playwright, /usr/bin/chromium) opens the
   overview page with a fresh browser context (empty cache) and measures the time until the page
   has loaded and the table is visible.
+* ``web_pages_first_render``: every page the same way, until it is rendered: the load event, the
+  page's main element visible and every chart on it drawn (``data-drawn`` set by app.js when
+  plotly's ``newPlot`` promise resolves, i.e. after the map's GeoJSON has loaded and been drawn).
 """
 
 from __future__ import annotations
@@ -204,15 +207,25 @@ PAGES = {
     "scenarios": ("/scenarios", "#presets-table tbody tr"),
     "sourcing": ("/sourcing", "#screen-table tbody tr"),
     "outlook": ("/outlook", "#balance-table tbody tr"),
+    "backtest": ("/backtest", "#backtest-table tbody tr"),
+    "technologies": ("/technologies", "#sectors-table tbody tr"),
     "api_docs": ("/api/v1/docs", ".swagger-ui .opblock"),
     "api_redoc": ("/api/v1/redoc", ".api-content h1"),
 }
 
+#: true once every chart embedded in the page has been drawn (app.js marks each with data-drawn)
+CHARTS_DRAWN = (
+    "() => Array.from(document.querySelectorAll('.chart[data-fig]'))"
+    ".every((d) => d.dataset.drawn === 'true')"
+)
+
 
 def _pages() -> dict[str, Any]:
     """First render of every page in a fresh browser context (empty browser cache; the server's
-    computed tables warm, as for any user after the first): load until the page's main element is
-    drawn. Best of two runs per page, with the machine's load average."""
+    computed tables warm, as for any user after the first): from navigation until the load event
+    has fired, the page's main element is visible and every chart on the page is drawn. Best of two
+    runs per page, with the machine's load average before and after. ``BENCH_PAGES=commodity,api_docs``
+    measures only those pages."""
 
     def inner(base: str) -> dict[str, Any]:
         from playwright.sync_api import sync_playwright
@@ -221,9 +234,17 @@ def _pages() -> dict[str, Any]:
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                ],
             )
+            only = [n for n in os.environ.get("BENCH_PAGES", "").split(",") if n]
             for name, (path, selector) in PAGES.items():
+                if only and name not in only:
+                    continue
                 warm = browser.new_page()
                 warm.goto(base + path, wait_until="load")  # server-side cache warm
                 warm.close()
@@ -234,10 +255,12 @@ def _pages() -> dict[str, Any]:
                     t = time.perf_counter()
                     page.goto(base + path, wait_until="load")
                     page.wait_for_selector(selector, timeout=60_000)
+                    page.wait_for_function(CHARTS_DRAWN, timeout=60_000)
                     times.append(time.perf_counter() - t)
                     context.close()
                 out[name] = round(min(times), 3)
             browser.close()
+        out["load_average_after"] = [round(v, 1) for v in os.getloadavg()]
         return out
 
     return _with_server(inner)

@@ -180,20 +180,56 @@ def test_page_portfolio_is_the_library_result(page_client: Any) -> None:
     assert len(table_rows(r.text, "frontier-table")) == 4
 
 
-def test_every_optimiser_table_and_chart_names_source_and_vintage(page_client: Any) -> None:
+def test_every_optimiser_table_and_chart_names_source_and_vintage_printed_once(
+    page_client: Any,
+) -> None:
+    """Each table and chart of the run carries its source: the first in full, the others a link
+    back to it; the run's source line (from the result's source_ids) is printed once."""
     import json
 
+    from trust_minerals.web import charts, sourcing
+
     text = page_client.get(FEASIBLE).text
+    anchors = dict(re.findall(r'<span id="(source-\d+)">(.*?)</span>', text, re.S))
+
+    def cited(block: str) -> str:
+        """The full source line a block's source paragraph or caption prints or links to."""
+        ref = re.match(r'\s*<span class="source-ref">Source: <a href="#(source-\d+)">', block)
+        if ref:
+            return anchors[ref.group(1)]
+        full = re.match(r'\s*<span id="source-\d+">(.*?)</span>', block, re.S)
+        assert full, block[:200]
+        return full.group(1)
+
+    lines = []
     for table_id in ("summary-table", "portfolio-table", "binding-table", "frontier-table"):
         after = text.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[1]
-        line = re.match(r'\s*(?:</div>\s*)?<p class="source">(.*?)</p>', after, re.S)
-        assert line and "[usgs_mcs2026]" in line.group(1), table_id
+        para = re.match(r'\s*(?:</div>\s*)?<p class="source">(.*?)</p>', after, re.S)
+        assert para, table_id
+        lines.append(cited(para.group(1)))
     for fig_id in ("portfolio", "frontier"):
-        raw = re.search(rf'id="fig-{fig_id}">(.*?)</script>', text, re.S)
+        raw = re.search(
+            rf'id="fig-{fig_id}">(.*?)</script>\s*<figcaption class="source">(.*?)</figcaption>',
+            text,
+            re.S,
+        )
         assert raw, fig_id
         source = json.loads(raw.group(1))["meta"]["source"]
         assert source.startswith("Source:") and "Production year 2025" in source
         assert "300 disruption draws" in source
+        lines.append(cited(raw.group(2)))
+    assert len(set(lines)) == 1  # the same sources: one line, printed in full once
+    line = html.unescape(lines[0])
+    assert "[usgs_mcs2026]" in line and "Production year 2025" in line
+    assert "300 disruption draws" in line
+    assert text.count(">" + html.escape(line, quote=True).split(". Production year")[0]) == 1
+    # the line is built from the result's own source ids (plus the CRMA the form chose)
+    ds = page_client.app.state.trust.ds
+    params = {k: [v] for k, v in (kv.split("=") for kv in FEASIBLE.split("?")[1].split("&"))}
+    run = sourcing.run_sourcing(ds, sourcing.parse_sourcing_form(params, max_draws=1000))
+    assert line.startswith(charts.source_line(ds.sources, sourcing.source_ids(run)))
+    # the units notes stay with their tables
+    assert "flow_opt and capacity in" in text and "shadow_price: change of the objective" in text
 
 
 def test_infeasible_page_shows_the_library_explanation(page_client: Any) -> None:

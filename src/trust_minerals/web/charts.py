@@ -14,6 +14,10 @@ import pandas as pd
 if TYPE_CHECKING:
     from trust_minerals.report.profile import CommodityProfile
 
+#: the plotly trace types the dashboard draws: exactly those in the vendored bundle
+#: (static/vendor/plotly-trust.min.js, built from scripts/plotly_bundle/entry.js); a chart of another
+#: type needs the bundle rebuilt (see static/vendor/README.md)
+TRACE_TYPES = frozenset({"scatter", "bar", "histogram", "choropleth", "sankey", "sunburst"})
 GEOJSON_URL = "/static/countries.geojson"
 FEATURE_ID = "properties.iso3"
 

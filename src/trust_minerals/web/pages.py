@@ -9,6 +9,7 @@ are served with versioned URLs, year-long cache headers and gzip (:mod:`trust_mi
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -102,14 +103,48 @@ def labels_of(st: AppState) -> Labels:
     return st.cached(("labels",), lambda: Labels.from_dataset(st.ds))  # type: ignore[no-any-return]
 
 
+@dataclass(frozen=True)
+class Citation:
+    """Where a source line stands on a page: its number and whether this is its first use."""
+
+    number: int
+    first: bool
+
+
+class PageSources:
+    """The distinct source lines of one rendered page, numbered in the order they first appear.
+
+    The table and chart macros print a source line in full the first time the page shows it and a
+    link back to it afterwards, so blocks computed from the same sources do not repeat the line.
+
+    Examples
+    --------
+    >>> sources = PageSources()
+    >>> sources.cite("Source: USGS"), sources.cite("Source: BACI"), sources.cite("Source: USGS")
+    (Citation(number=1, first=True), Citation(number=2, first=True), Citation(number=1, first=False))
+    """
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+
+    def cite(self, text: str) -> Citation:
+        """The citation of ``text`` (a new number the first time, the same number after)."""
+        number = self._numbers.get(text)
+        if number is not None:
+            return Citation(number, first=False)
+        number = self._numbers[text] = len(self._numbers) + 1
+        return Citation(number, first=True)
+
+
 def render(name: str, **context: Any) -> HTMLResponse:
     """Render the template ``name`` with the navigation and ``context``.
 
     ``labels`` (a :class:`~trust_minerals.report.fmt.Labels`) names countries, commodities and
-    columns in tables; without it codes and column names are shown as they are.
+    columns in tables; without it codes and column names are shown as they are. Each render gets
+    its own :class:`PageSources`, so a source line is printed once per page.
     """
     context.setdefault("labels", Labels())
-    html = _env().get_template(name).render(nav=NAV, **context)
+    html = _env().get_template(name).render(nav=NAV, page_sources=PageSources(), **context)
     return HTMLResponse(html)
 
 

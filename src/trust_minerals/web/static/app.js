@@ -16,10 +16,12 @@ function renderFigure(div, fig) {
   return Plotly.newPlot(div, fig.data, fig.layout, PLOT_CONFIG);
 }
 
+// Each chart gets data-drawn="true" once plotly has drawn it (after the map's GeoJSON has loaded);
+// the benchmarks and browser tests wait for it.
 function renderAll() {
   document.querySelectorAll(".chart[data-fig]").forEach((div) => {
     const script = document.getElementById(div.dataset.fig);
-    if (script) renderFigure(div, JSON.parse(script.textContent));
+    if (script) renderFigure(div, JSON.parse(script.textContent)).then(() => { div.dataset.drawn = "true"; });
   });
 }
 
