@@ -19,7 +19,14 @@ PAGES = {
     "sourcing": "/sourcing",
     "outlook": "/outlook",
     "backtest": "/backtest",
+    "technologies": "/technologies",
 }
+
+#: true once every chart embedded in the page is drawn (app.js sets data-drawn on each)
+CHARTS_DRAWN = (
+    "() => Array.from(document.querySelectorAll('.chart[data-fig]'))"
+    ".every((d) => d.dataset.drawn === 'true')"
+)
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -32,6 +39,24 @@ def test_every_page_loads_without_console_errors_or_external_requests(
     assert watched.errors == []
     assert watched.external == []  # nothing from a CDN
     assert watched.page.locator("h1").inner_text().strip() != ""
+
+
+def test_vendored_plotly_bundle_registers_exactly_the_dashboard_trace_types(
+    watched: PageWatch, live_server: str
+) -> None:
+    from trust_minerals.web.charts import TRACE_TYPES
+
+    page = watched.page
+    page.goto(live_server + "/commodity/cobalt", wait_until="load")
+    page.wait_for_function(CHARTS_DRAWN)
+    registered = page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)")
+    assert set(registered) == TRACE_TYPES
+    scripts = page.evaluate(
+        "Array.from(document.scripts).filter((s) => s.src).map((s) => [s.src, s.defer])"
+    )
+    assert scripts and all(defer for _, defer in scripts)  # no script blocks the HTML parser
+    assert any("/static/plotly-trust.min.js?v=" in src for src, _ in scripts)
+    assert watched.errors == [] and watched.external == []
 
 
 def test_commodity_map_and_charts_render_as_svg(watched: PageWatch, live_server: str) -> None:

@@ -1,29 +1,39 @@
-"""Browser: every page fits a 1,280 px window (no horizontal scrolling) and shows names, not codes."""
+"""Browser: every page fits windows from 1,280 to 1,920 px (no horizontal scrolling) and shows
+names, not codes."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.web.conftest import PageWatch
-from tests.web.test_browser import PAGES
+from tests.web.test_browser import CHARTS_DRAWN, PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-WIDTH = 1280
+WIDTHS = (1280, 1920)
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_page_has_no_horizontal_overflow_at_1280px(
-    watched: PageWatch, live_server: str, name: str
+def test_page_has_no_horizontal_overflow(
+    watched: PageWatch, live_server: str, name: str, width: int
 ) -> None:
     page = watched.page
-    page.set_viewport_size({"width": WIDTH, "height": 900})
+    page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server + PAGES[name], wait_until="networkidle")
-    page.wait_for_timeout(300)  # charts lay out after load
+    page.wait_for_function(CHARTS_DRAWN)  # charts lay out after load
     scroll, client = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert scroll <= client, f"{name}: page is {scroll} px wide in a {client} px window"
+    wide = page.evaluate(
+        """(w) => Array.from(document.querySelectorAll('main *'))
+             .filter((e) => !e.closest('.table-wrap') && e.getBoundingClientRect().right > w + 0.5)
+             .map((e) => e.tagName + (e.id ? '#' + e.id : ''))""",
+        client,
+    )
+    assert wide == [], f"{name}: elements past the window's right edge at {width} px: {wide[:5]}"
+    watched.shot(f"layout-{name}-{width}")
     assert watched.errors == []
 
 
