@@ -3,19 +3,24 @@
 FastAPI's default reference pages load Swagger UI and ReDoc from a CDN, so they stay blank on a
 machine without internet. The assets here come from the ``fastapi-offline`` distribution on PyPI
 (MIT), which vendors ``swagger-ui-dist`` (Apache-2.0) and ``redoc`` (MIT) into site-packages; the
-pages link only to this server.
+pages link only to this server, by versioned URLs served with year-long cache headers and gzip
+(:mod:`trust_minerals.server.assets`). The Swagger UI page loads only the API preset (its
+``BaseLayout`` has no use for the standalone preset's top bar), which draws the operations sooner.
 """
 
 from __future__ import annotations
 
+import html
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from starlette.responses import FileResponse, HTMLResponse
+from fastapi.openapi.docs import get_redoc_html
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
 
+from trust_minerals.server.assets import Asset, file_asset
 from trust_minerals.server.problems import Problem
 
 DOCS_PATH = "/api/v1/docs"
@@ -36,10 +41,60 @@ ASSETS = {
 }
 
 
+#: the Swagger UI page: the same options as FastAPI's page, without the standalone preset
+SWAGGER_HTML = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="stylesheet" href="{css}">
+<link rel="icon" href="{favicon}">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="{js}"></script>
+<script>
+window.ui = SwaggerUIBundle({{
+  url: {openapi_url},
+  dom_id: "#swagger-ui",
+  layout: "BaseLayout",
+  deepLinking: true,
+  showExtensions: true,
+  showCommonExtensions: true,
+  validatorUrl: null,
+  presets: [SwaggerUIBundle.presets.apis],
+}});
+</script>
+</body>
+</html>
+"""
+
+
 @cache
 def assets_dir() -> Path:
     """The folder of the vendored Swagger UI and ReDoc files (``fastapi_offline/static``)."""
     return Path(str(resources.files("fastapi_offline").joinpath("static")))
+
+
+def asset(name: str) -> Asset:
+    """The reference asset ``name`` (read, hashed and compressed once per process)."""
+    if name not in ASSETS:
+        raise Problem(404, "Not found", f"no reference asset {name!r}")
+    return file_asset(f"{ASSETS_PATH}/{name}", assets_dir() / name, ASSETS[name])
+
+
+def swagger_html(title: str, openapi_url: str) -> str:
+    """The Swagger UI page for the OpenAPI document at ``openapi_url``."""
+    import json
+
+    return SWAGGER_HTML.format(
+        title=html.escape(title),
+        css=asset("swagger-ui.css").url,
+        favicon=asset("favicon.png").url,
+        js=asset("swagger-ui-bundle.js").url,
+        openapi_url=json.dumps(openapi_url),
+    )
 
 
 def _offline(page: HTMLResponse) -> HTMLResponse:
@@ -52,16 +107,7 @@ def register(app: FastAPI, openapi_url: str) -> None:
 
     @app.get(DOCS_PATH, include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return _offline(
-            get_swagger_ui_html(
-                openapi_url=openapi_url,
-                title=f"{app.title} · reference",
-                swagger_js_url=f"{ASSETS_PATH}/swagger-ui-bundle.js",
-                swagger_css_url=f"{ASSETS_PATH}/swagger-ui.css",
-                swagger_favicon_url=f"{ASSETS_PATH}/favicon.png",
-                swagger_ui_parameters={"validatorUrl": None},
-            )
-        )
+        return _offline(HTMLResponse(swagger_html(f"{app.title} · reference", openapi_url)))
 
     @app.get(REDOC_PATH, include_in_schema=False)
     def redoc() -> HTMLResponse:
@@ -69,18 +115,12 @@ def register(app: FastAPI, openapi_url: str) -> None:
             get_redoc_html(
                 openapi_url=openapi_url,
                 title=f"{app.title} · ReDoc",
-                redoc_js_url=f"{ASSETS_PATH}/redoc.standalone.js",
-                redoc_favicon_url=f"{ASSETS_PATH}/favicon.png",
+                redoc_js_url=asset("redoc.standalone.js").url,
+                redoc_favicon_url=asset("favicon.png").url,
                 with_google_fonts=False,
             )
         )
 
     @app.get(ASSETS_PATH + "/{name}", include_in_schema=False)
-    def asset(name: str) -> FileResponse:
-        if name not in ASSETS:
-            raise Problem(404, "Not found", f"no reference asset {name!r}")
-        return FileResponse(
-            assets_dir() / name,
-            media_type=ASSETS[name],
-            headers={"Cache-Control": "max-age=86400"},
-        )
+    def reference_asset(name: str, request: Request) -> Response:
+        return asset(name).response(request)
