@@ -20,6 +20,27 @@ def test_swagger_ui_renders_with_the_network_blocked(watched: PageWatch, live_se
     assert watched.errors == []
 
 
+def test_swagger_ui_authorize_dialog_and_operations_work(
+    watched: PageWatch, live_server: str
+) -> None:
+    """The page skips resolving the (``$ref``-free) security schemes on load; the Authorize dialog
+    still shows the API key scheme and an expanded operation still resolves and renders."""
+    page = watched.page
+    page.goto(live_server + "/api/v1/docs", wait_until="load")
+    page.wait_for_selector(".swagger-ui .opblock")
+    page.click(".swagger-ui button.authorize")
+    dialog = page.locator(".swagger-ui .dialog-ux")
+    dialog.wait_for()
+    assert "X-API-Key" in dialog.inner_text()
+    page.click(".swagger-ui .dialog-ux button.close-modal")
+    block = page.locator(".swagger-ui .opblock-get").first
+    block.locator(".opblock-summary").click()
+    block.locator(".responses-wrapper").wait_for()
+    assert "200" in block.locator(".responses-wrapper").inner_text()
+    assert watched.external == []
+    assert watched.errors == []
+
+
 def test_reference_pages_forbid_other_origins(watched: PageWatch, live_server: str) -> None:
     for path in ("/api/v1/docs", "/api/v1/redoc"):
         response = watched.page.goto(live_server + path)

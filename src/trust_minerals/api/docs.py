@@ -41,7 +41,12 @@ ASSETS = {
 }
 
 
-#: the Swagger UI page: the same options as FastAPI's page, without the standalone preset
+#: the Swagger UI page: the same options as FastAPI's page, without the standalone preset. On load,
+#: Swagger UI 5 asks swagger-client to resolve ``components.securitySchemes``; for an OpenAPI 3.1
+#: document that turns the whole document into ApiDOM first, which took most of the page's first
+#: render (seconds on the 2-core machine; swagger-ui issues #10250, #10748). Our schemes hold no
+#: ``$ref``, so resolving them changes nothing: the plugin skips that one request when the schemes
+#: have no ``$ref`` (operations are still resolved when the reader expands them).
 SWAGGER_HTML = """<!doctype html>
 <html lang="en">
 <head>
@@ -55,6 +60,14 @@ SWAGGER_HTML = """<!doctype html>
 <div id="swagger-ui"></div>
 <script src="{js}"></script>
 <script>
+const SchemesAsWritten = () => ({{statePlugins: {{spec: {{wrapActions: {{
+  requestResolvedSubtree: (original, system) => (path) => {{
+    const schemes = system.specSelectors.specJson().getIn(["components", "securitySchemes"]);
+    const skip = Array.isArray(path) && path.join("/") === "components/securitySchemes"
+      && !(schemes && JSON.stringify(schemes.toJS()).includes('"$ref"'));
+    return skip ? {{type: "trust/schemes-as-written"}} : original(path);
+  }},
+}}}}}}}});
 window.ui = SwaggerUIBundle({{
   url: {openapi_url},
   dom_id: "#swagger-ui",
@@ -64,6 +77,7 @@ window.ui = SwaggerUIBundle({{
   showCommonExtensions: true,
   validatorUrl: null,
   presets: [SwaggerUIBundle.presets.apis],
+  plugins: [SchemesAsWritten],
 }});
 </script>
 </body>
