@@ -17,7 +17,7 @@ Missing values stay missing; a year without data has no row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -32,13 +32,16 @@ EVENT_COLUMNS = ["year", "country", "control_type", "item_text", "source_id"]
 
 @dataclass(frozen=True)
 class CommodityTrends:
-    """Concentration by year, the consumer's import sources by year, export-control events."""
+    """Concentration by year, the consumer's import sources by year, export-control events;
+    ``source_ids`` name the sources of each part's rows (keys ``concentration``, ``imports``,
+    ``events``)."""
 
     commodity: str
     consumer: str
     concentration: pd.DataFrame
     import_sources: pd.DataFrame
     events: pd.DataFrame
+    source_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def concentration_trend(ds: SupplyDataset, commodity: str) -> pd.DataFrame:
@@ -142,11 +145,23 @@ def commodity_trends(
     >>> t = commodity_trends(ds, "gallium", "IND")     # doctest: +SKIP
     >>> t.events[["year", "country"]]                  # doctest: +SKIP
     """
+    from trust_minerals.sources import used_source_ids
+
     cs = resolve_consumer(ds, consumer)
+    prod, wmd, trade = ds.production, ds.production_wmd, ds.trade
+    imports = trade[(trade["commodity"] == commodity) & trade["importer"].isin(list(cs.members))]
+    events = control_events(ds, commodity)
     return CommodityTrends(
         commodity=commodity,
         consumer=cs.name,
         concentration=concentration_trend(ds, commodity),
         import_sources=import_source_trend(ds, commodity, cs),
-        events=control_events(ds, commodity),
+        events=events,
+        source_ids={
+            "concentration": used_source_ids(
+                prod[prod["commodity"] == commodity], wmd[wmd["commodity"] == commodity]
+            ),
+            "imports": used_source_ids(imports),
+            "events": used_source_ids(events),
+        },
     )

@@ -104,6 +104,7 @@ class ScenarioRunResult(BaseModel):
     monthly: Rows
     notes: list[str]
     market: Rows = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=list, description="Sources of the rows read")
 
 
 class BacktestResult(BaseModel):
@@ -114,6 +115,8 @@ class BacktestResult(BaseModel):
     leave_one_out: Rows
     leave_one_out_by_episode: Rows
     price_response: dict[str, Any]
+    source_ids: list[str] = Field(description="Sources of the model runs")
+    observation_source: str = Field(description="Where the observed figures come from")
 
 
 def register(router: APIRouter) -> None:
@@ -308,12 +311,15 @@ def _register_metrics(router: APIRouter) -> None:
         seed: int = Query(0, ge=0, le=2**32 - 1),
         st: AppState = Depends(state_of),
     ) -> Response:
-        """Score every commodity with one criticality method, with a rank interval under uncertainty."""
+        """Score every commodity with one criticality method, with a rank interval under uncertainty.
+
+        The ``X-Source-Ids`` header names the sources of the rows the scores read.
+        """
         from trust_minerals.metrics.criticality import criticality as _criticality
 
         check_size("uncertainty", uncertainty, maximum=st.settings.max_draws)
 
-        def compute() -> Rows:
+        def compute() -> tuple[Rows, tuple[str, ...]]:
             r = _criticality(
                 st.ds,
                 method,
@@ -323,14 +329,13 @@ def _register_metrics(router: APIRouter) -> None:
                 uncertainty=uncertainty,
                 seed=seed,
             )
-            return records(r.table)
+            return records(r.table), r.source_ids
 
-        return json_response(
-            st.cached(
-                ("criticality", method, consumer, partners, year, uncertainty, seed),
-                lambda: st.gate.run(compute),
-            )
+        rows, ids = st.cached(
+            ("criticality", method, consumer, partners, year, uncertainty, seed),
+            lambda: st.gate.run(compute),
         )
+        return json_response(rows, source_ids=ids)
 
 
 def _latest_trade_year(st: AppState) -> int | None:
@@ -425,6 +430,7 @@ def _register_scenarios(router: APIRouter) -> None:
                 "monthly": records(result.monthly),
                 "notes": list(result.notes),
                 "market": records(result.market),
+                "source_ids": list(result.source_ids),
             }
         )
 
@@ -463,6 +469,7 @@ def _register_scenarios(router: APIRouter) -> None:
                 "n_draws": r.n_draws,
                 "seed": r.seed,
                 "backend": r.backend,
+                "source_ids": list(r.source_ids),
             }
 
         job = st.jobs.submit("montecarlo", work)
@@ -511,12 +518,14 @@ def _register_outlook(router: APIRouter) -> None:
         country: str = name_query(..., "ISO3, e.g. IND", 8),
         st: AppState = Depends(state_of),
     ) -> Response:
-        """Recovery per residue stream in three levels: contained, technically recoverable, capacity."""
-        from trust_minerals.outlook.levels import recovery_table
+        """Recovery per residue stream in three levels: contained, technically recoverable, capacity.
 
-        return json_response(
-            st.cached(("recovery", country), lambda: records(recovery_table(st.ds, country)))
-        )
+        The ``X-Source-Ids`` header names the sources of the rows read.
+        """
+        from trust_minerals.outlook.results import recovery_result
+
+        r = st.cached(("recovery", country), lambda: recovery_result(st.ds, country))
+        return json_response(records(r.table), source_ids=r.source_ids)
 
     @router.get("/outlook/demand", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
     def demand(
@@ -569,25 +578,25 @@ def _register_outlook(router: APIRouter) -> None:
         ),
         st: AppState = Depends(state_of),
     ) -> Response:
-        """Demand against supply on the same scope and basis; for a consumer, its import need."""
-        from trust_minerals.outlook.balance import balance as _balance
+        """Demand against supply on the same scope and basis; for a consumer, its import need.
+
+        The ``X-Source-Ids`` header names the sources of the rows read.
+        """
+        from trust_minerals.outlook.results import balance_result
 
         if consumer is not None and country is not None:
             raise Problem(422, "Invalid parameter", "give consumer or country, not both")
         who = consumer if consumer is not None else country
         key = ("balance", who, year, scenario, plan, include_potential)
-        return json_response(
-            st.cached(
-                key,
-                lambda: records(
-                    _balance(
-                        st.ds,
-                        consumer=who,
-                        year=year,
-                        scenario=scenario,
-                        plan=_plan(plan),
-                        include_potential=include_potential,
-                    )
-                ),
-            )
+        r = st.cached(
+            key,
+            lambda: balance_result(
+                st.ds,
+                consumer=who,
+                year=year,
+                scenario=scenario,
+                plan=_plan(plan),
+                include_potential=include_potential,
+            ),
         )
+        return json_response(records(r.table), source_ids=r.source_ids)

@@ -48,9 +48,17 @@ def _cell(value: Any) -> str:
 
 
 def emit(
-    df: pd.DataFrame, fmt: OutputFormat | str = OutputFormat.table, *, title: str | None = None
+    df: pd.DataFrame,
+    fmt: OutputFormat | str = OutputFormat.table,
+    *,
+    title: str | None = None,
+    sources: tuple[str, ...] | list[str] = (),
 ) -> None:
-    """Print ``df`` as a Rich table, a JSON array of row objects, or CSV."""
+    """Print ``df`` as a Rich table, a JSON array of row objects, or CSV.
+
+    ``sources`` (a result's ``source_ids``) are printed under a table as its caption; JSON and CSV
+    stay one array or one table.
+    """
     fmt = OutputFormat(fmt)
     if fmt is OutputFormat.json:
         sys.stdout.write(
@@ -62,7 +70,8 @@ def emit(
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=title, show_lines=False)
+        caption = "Sources: " + ", ".join(sources) if sources else None
+        table = Table(title=title, caption=caption, show_lines=False)
         for col in df.columns:
             text_col = df[col].dtype == object
             table.add_column(

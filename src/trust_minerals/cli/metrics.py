@@ -107,7 +107,12 @@ def register(app: typer.Typer) -> None:
             inputs=inputs,
             weights=_weights(weights),
         )
-        emit(r.table, fmt, title=f"{method} criticality for {consumer} ({r.year})")
+        emit(
+            r.table,
+            fmt,
+            title=f"{method} criticality for {consumer} ({r.year})",
+            sources=r.source_ids,
+        )
 
     @app.command("compare-lists")
     def compare_lists_cmd(

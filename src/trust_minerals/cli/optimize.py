@@ -204,4 +204,9 @@ def register(app: typer.Typer) -> None:
         from trust_minerals.optimize.complement import complementarity
 
         result = complementarity(_dataset(), consumers, commodities=commodity or None)
-        emit(result.opportunities, fmt, title=f"Complementarity {'–'.join(result.consumers)}")
+        emit(
+            result.opportunities,
+            fmt,
+            title=f"Complementarity {'–'.join(result.consumers)}",
+            sources=result.source_ids,
+        )

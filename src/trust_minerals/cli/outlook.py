@@ -15,12 +15,14 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
         """Recovery per residue stream in three levels (contained, technically recoverable, capacity)."""
-        from trust_minerals.outlook.levels import recovery_table
+        from trust_minerals.outlook.results import recovery_result
 
+        r = recovery_result(_dataset(), country)
         emit(
-            recovery_table(_dataset(), country),
+            r.table,
             fmt,
             title=f"Strategic Mineral Recovery: {country} (only capacity is supply)",
+            sources=r.source_ids,
         )
 
     @app.command("demand")
@@ -90,18 +92,20 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
         """Demand against supply on the same scope and basis; for a consumer, its import need."""
-        from trust_minerals.outlook.balance import balance
+        from trust_minerals.outlook.results import balance_result
 
+        r = balance_result(
+            _dataset(),
+            consumer=consumer,
+            year=year,
+            scenario=scenario,
+            plan=plan,
+            include_potential=include_potential,
+        )
         emit(
-            balance(
-                _dataset(),
-                consumer=consumer,
-                year=year,
-                scenario=scenario,
-                plan=plan,
-                include_potential=include_potential,
-            ),
+            r.table,
             fmt,
             title="Supply-demand balance"
             + (" (recovery: technical potential counted)" if include_potential else ""),
+            sources=r.source_ids,
         )

@@ -8,20 +8,6 @@ import typer
 from trust_minerals.cli._output import FORMAT_OPTION, OutputFormat, emit
 from trust_minerals.cli._output import dataset as _dataset
 
-_BACKTEST_VIEW = [
-    "id",
-    "quantity",
-    "destination",
-    "period",
-    "observed",
-    "model",
-    "ratio",
-    "difference",
-    "within_factor_2",
-    "direction",
-    "comparability",
-]
-
 
 def _plain(value: object) -> object:
     """A summary value as JSON (NaN -> None)."""
@@ -92,7 +78,12 @@ def register(app: typer.Typer) -> None:
 
             emit(sector_impact(result), fmt, title=f"{spec.name} by TRUST sector")
             return
-        emit(result.monthly if by_month else result.summary, fmt, title=spec.name)
+        emit(
+            result.monthly if by_month else result.summary,
+            fmt,
+            title=spec.name,
+            sources=result.source_ids,
+        )
 
     @app.command("backtest")
     def backtest_cmd(fmt: OutputFormat = FORMAT_OPTION) -> None:
@@ -107,7 +98,7 @@ def register(app: typer.Typer) -> None:
         import pandas as pd
 
         from trust_minerals._tables import records
-        from trust_minerals.simulate.backtest import backtest
+        from trust_minerals.simulate.backtest import DISPLAY_COLUMNS, backtest
 
         result = backtest(_dataset())
         summary = {k: _plain(v) for k, v in result.summary.items()}
@@ -117,13 +108,20 @@ def register(app: typer.Typer) -> None:
                 "summary": summary,
                 "leave_one_out": records(result.leave_one_out),
                 "leave_one_out_by_episode": records(result.leave_one_out_by_episode),
+                "source_ids": list(result.source_ids),
+                "observation_source": result.observation_source,
             }
             sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=1) + "\n")
             return
         if fmt is OutputFormat.csv:
             emit(result.table, fmt)
             return
-        emit(result.table[_BACKTEST_VIEW], fmt, title="Backtest: model against observation")
+        emit(
+            result.table[list(DISPLAY_COLUMNS)],
+            fmt,
+            title="Backtest: model against observation",
+            sources=(*result.source_ids, result.observation_source),
+        )
         emit(pd.DataFrame([summary]), fmt, title="Summary (scored = comparable observations)")
         emit(result.leave_one_out_by_episode, fmt, title="Leave one episode out")
 
@@ -183,4 +181,4 @@ def register(app: typer.Typer) -> None:
 
             emit(montecarlo_by_sector(result), fmt, title=f"{title} by TRUST sector")
             return
-        emit(result.table, fmt, title=title)
+        emit(result.table, fmt, title=title, sources=result.source_ids)

@@ -34,6 +34,7 @@ from trust_minerals.metrics.concentration import shares
 from trust_minerals.optimize.inputs import PER_TONNE
 from trust_minerals.optimize.position import not_exportable
 from trust_minerals.optimize.spec import parameters
+from trust_minerals.sources import used_source_ids
 
 OPPORTUNITY_COLUMNS = [
     "commodity",
@@ -56,11 +57,14 @@ OPPORTUNITY_COLUMNS = [
 
 @dataclass(frozen=True, eq=False)
 class ComplementResult(TableResult):
-    """Opportunities (one row each) for the pair of ``consumers`` (two ISO3 codes)."""
+    """Opportunities (one row each) for the pair of ``consumers`` (two ISO3 codes); ``source_ids``
+    name the sources of the rows behind them (production, reserves, US net import reliance,
+    trade, and the critical-mineral lists that chose the commodities)."""
 
     consumers: tuple[str, str]
     opportunities: pd.DataFrame
     notes: tuple[str, ...]
+    source_ids: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """The opportunities (one row each)."""
@@ -194,11 +198,14 @@ def complementarity(
             f"consumers: give two different countries (e.g. USA,IND), got {', '.join(codes)}"
         )
     a, b = codes
+    used: set[str] = set()
     if commodities is not None:
         ds.check_commodities(commodities, "complementarity(commodities=...)")
     elif critical_only and not ds.commodities.empty:
         c = ds.commodities
         commodities = sorted(c.loc[c["us_2025"] | c["india_2023"], "commodity"])
+        lists = ds.critical_lists
+        used.update(used_source_ids(lists[lists["list_id"].isin(["us_2025", "india_2023"])]))
     threshold = parameters()["import_dependence_threshold"]
     nir = _net_import_reliance(ds)
     trade = ds.trade
@@ -238,6 +245,12 @@ def complementarity(
                 basis = "not among the listed producers of the stage (weaker evidence)"
             else:
                 continue
+            used.update(used_source_ids(g, res.reset_index() if not res.empty else None))
+            if not np.isnan(reliance):
+                used.update(used_source_ids(ds.us_salient[ds.us_salient["commodity"] == commodity]))
+            if not np.isnan(imports):  # shown as dependent_imports
+                t = trade[(trade["importer"] == dependent) & (trade["commodity"] == commodity)]
+                used.update(used_source_ids(t[t["stage"] == stage]))
             rows.append(
                 {
                     "commodity": commodity,
@@ -266,4 +279,4 @@ def complementarity(
         na_position="last",
         kind="stable",
     )
-    return ComplementResult((a, b), out.reset_index(drop=True), tuple(notes))
+    return ComplementResult((a, b), out.reset_index(drop=True), tuple(notes), tuple(sorted(used)))

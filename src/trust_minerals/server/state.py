@@ -71,8 +71,18 @@ class AppState:
         return value
 
 
-def json_response(payload: Any, status_code: int = 200) -> Response:
-    return Response(json_bytes(payload), status_code=status_code, media_type="application/json")
+#: response header naming the sources of a row-list answer (a result's ``source_ids``)
+SOURCES_HEADER = "X-Source-Ids"
+
+
+def json_response(
+    payload: Any, status_code: int = 200, *, source_ids: tuple[str, ...] | None = None
+) -> Response:
+    """``payload`` as strict JSON; ``source_ids`` go in the :data:`SOURCES_HEADER` header."""
+    headers = {SOURCES_HEADER: ",".join(source_ids)} if source_ids is not None else None
+    return Response(
+        json_bytes(payload), status_code=status_code, media_type="application/json", headers=headers
+    )
 
 
 def json_bytes(payload: Any) -> bytes:

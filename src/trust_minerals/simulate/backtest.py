@@ -293,6 +293,16 @@ def backtest_table(
     --------
     >>> t = backtest_table(ds)  # doctest: +SKIP
     """
+    return _backtest_rows(ds, specs, response, episodes)[0]
+
+
+def _backtest_rows(
+    ds: SupplyDataset,
+    specs: dict[str, ScenarioSpec] | None,
+    response: PriceResponse | None,
+    episodes: Iterable[str] | None,
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """:func:`backtest_table` and the sources of the model runs it read."""
     obs = observations()
     if episodes is not None:
         obs = obs[obs["episode"].isin(list(episodes))]
@@ -345,7 +355,8 @@ def backtest_table(
                 "derivation": o["derivation"],
             }
         )
-    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    ids = sorted({i for r in results.values() for i in r.source_ids})
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS), tuple(ids)
 
 
 def summarise(table: pd.DataFrame) -> dict[str, float | int]:
@@ -490,13 +501,17 @@ def leave_one_out(ds: SupplyDataset) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @dataclass(frozen=True)
 class BacktestResult:
-    """``table`` (one row per observation), ``summary``, and the leave-one-out tables."""
+    """``table`` (one row per observation), ``summary``, and the leave-one-out tables;
+    ``source_ids`` name the sources of the model runs, ``observation_source`` where the observed
+    figures come from (not in the sources table: secondary reporting, cited row by row)."""
 
     table: pd.DataFrame
     summary: dict[str, float | int]
     leave_one_out: pd.DataFrame
     leave_one_out_by_episode: pd.DataFrame
     price_response: PriceResponse
+    source_ids: tuple[str, ...] = ()
+    observation_source: str = ""
 
 
 def backtest(ds: SupplyDataset) -> BacktestResult:
@@ -507,11 +522,37 @@ def backtest(ds: SupplyDataset) -> BacktestResult:
     >>> r = backtest(ds)  # doctest: +SKIP
     >>> r.summary["within_factor_2_share"]  # doctest: +SKIP
     """
-    table = backtest_table(ds)
+    table, ids = _backtest_rows(ds, None, None, None)
     by_obs, by_episode = leave_one_out(ds)
     summary = summarise(table)
     left = by_obs[by_obs["comparable"] & by_obs["within_factor_2_left_out"].notna()]
     summary["within_factor_2_share_left_out"] = (
         float(left["within_factor_2_left_out"].astype(bool).mean()) if len(left) else float("nan")
     )
-    return BacktestResult(table, summary, by_obs, by_episode, price_response())
+    return BacktestResult(
+        table, summary, by_obs, by_episode, price_response(), ids, OBSERVATION_SOURCE
+    )
+
+
+#: the backtest table's columns as the CLI and the dashboard show them
+DISPLAY_COLUMNS = (
+    "id",
+    "quantity",
+    "destination",
+    "period",
+    "observed",
+    "model",
+    "ratio",
+    "difference",
+    "within_factor_2",
+    "direction",
+    "comparability",
+    "model_quantity",
+    "context",
+)
+
+#: where the observed figures come from (each observation cites its row of the file)
+OBSERVATION_SOURCE = (
+    "observations read from data/raw/outlook/export_control_episodes.csv (trade press, "
+    "secondary; each row cites its source_location)"
+)

@@ -41,6 +41,7 @@ from trust_minerals.simulate.kernel import (
 from trust_minerals.simulate.network import DEFAULT_STAGES, build_exposure
 from trust_minerals.simulate.params import disruption_mapping, parameters
 from trust_minerals.simulate.stats import ChunkStats, merge_stats, row_stats, summarise
+from trust_minerals.sources import column_sources
 
 __all__ = [
     "LossDraws",
@@ -337,13 +338,16 @@ def run_chunk(job: MonteCarloJob, chunk_index: int) -> ChunkStats:
 
 @dataclass(frozen=True)
 class MonteCarloResult(TableResult):
-    """Shortfall-share statistics per consumer × commodity × stage (``table``)."""
+    """Shortfall-share statistics per consumer × commodity × stage (``table``); ``source_ids``
+    name the sources of the supply mixes and of the governance estimates behind the disruption
+    probabilities that were not given."""
 
     table: pd.DataFrame
     n_draws: int
     seed: int
     probabilities: dict[str, float]
     backend: str
+    source_ids: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """The shortfall-share statistics (one row per consumer × commodity × stage)."""
@@ -425,7 +429,9 @@ def shortfall_risk(
         raise InputError(f"workers must be at least 1, got {workers}")
     exposure = build_exposure(ds, consumers, commodities, stages, year, allocation)
     missing = [c for c in exposure.countries if c not in given]
+    used = set(exposure.source_ids)
     if missing:
+        used.update(column_sources("countries", ["pv", "rl"]))
         given.update({str(k): float(v) for k, v in disruption_probabilities(ds, missing).items()})
     job = MonteCarloJob(
         countries=exposure.countries,
@@ -450,5 +456,10 @@ def shortfall_risk(
     table = pd.concat([exposure.columns.reset_index(drop=True), stats], axis=1)
     table.insert(list(table.columns).index("mean_shortfall_share"), "draws", n_draws)
     return MonteCarloResult(
-        table, n_draws, int(seed), {c: given[c] for c in exposure.countries}, backend
+        table,
+        n_draws,
+        int(seed),
+        {c: given[c] for c in exposure.countries},
+        backend,
+        tuple(sorted(used)),
     )

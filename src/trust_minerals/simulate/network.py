@@ -25,6 +25,7 @@ from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import UnknownNameError
 from trust_minerals.forms import form_stages, stage_hs6
 from trust_minerals.metrics.concentration import shares as _shares
+from trust_minerals.sources import used_source_ids
 from trust_minerals.metrics.stages import stage_production
 from trust_minerals.units import tonnes_per_unit
 
@@ -45,6 +46,7 @@ class ProducerShares:
     shares: pd.Series  # ISO3 -> share (named countries with a published quantity)
     other_share: float
     withheld: tuple[str, ...]
+    source_ids: tuple[str, ...] = ()
 
 
 def latest_year(ds: SupplyDataset, commodity: str, stage: str) -> int | None:
@@ -103,6 +105,7 @@ def producer_shares(
         shares=share,
         other_share=float(max(0.0, 1.0 - share.sum())) if len(share) else 1.0,
         withheld=tuple(named.loc[named["share"].isna(), "country"]),
+        source_ids=used_source_ids(rows),
     )
 
 
@@ -119,18 +122,20 @@ class SupplyMix:
     producers). ``basis`` names the data used (``trade 2023 (quantity)``, ``usgs import sources
     2021-24 (Combined total)``, ``world 2023``, ``world mining data 2023``, or ``none``);
     ``import_quantity`` is the consumer's BACI import quantity (t/yr) in the years used, NaN when
-    the shares do not come from trade with known quantities; ``note`` explains a fallback.
+    the shares do not come from trade with known quantities; ``note`` explains a fallback;
+    ``source_ids`` name the sources of the rows read (shares and import quantity).
     """
 
     shares: pd.Series
     basis: str
     import_quantity: float
     note: str = ""
+    source_ids: tuple[str, ...] = ()
 
 
 def _trade_mix(
     flows: pd.DataFrame, members: Sequence[str], year: int, max_age: int
-) -> tuple[pd.Series, str, float, list[str]] | None:
+) -> tuple[pd.Series, str, float, list[str], tuple[str, ...]] | None:
     """Shares from BACI flows (already one commodity × stage), each member at its own year."""
     t = flows[flows["importer"].isin(members) & ~flows["exporter"].isin(members)]
     if t.empty:
@@ -155,19 +160,20 @@ def _trade_mix(
     lo, hi = int(used["year"].min()), int(used["year"].max())
     span = str(lo) if lo == hi else f"{lo}-{hi}"
     qty = float(used["quantity"].sum()) if quantity_known else float("nan")
-    return (by / by.sum()).sort_values(ascending=False), f"trade {span} ({column})", qty, stale
+    shares = (by / by.sum()).sort_values(ascending=False)
+    return shares, f"trade {span} ({column})", qty, stale, used_source_ids(used)
 
 
 def _us_import_sources(
     ds: SupplyDataset, commodity: str, stage: str | None
-) -> tuple[pd.Series, str, str] | None:
+) -> tuple[pd.Series, str, str, tuple[str, ...]] | None:
     """Published shares of US imports (USGS MCS) of the form traded at ``stage``.
 
     The breakdown is the forms table's ``usgs_import_detail`` for that stage. A commodity whose
     forms name no breakdown at any stage falls back to the total breakdown (``Total``,
     ``Combined``, ``All``) or its only one, and the note says the form was not matched; a
     breakdown the forms table gives for another stage is never used. Returns
-    ``(shares, basis, note)`` or None. ``stage=None`` takes the commodity's total breakdown
+    ``(shares, basis, note, source_ids)`` or None. ``stage=None`` takes the commodity's total breakdown
     (all forms; the price model's share of the outside market, calibrated on it).
     """
     from trust_minerals.forms import usgs_import_detail
@@ -201,7 +207,7 @@ def _us_import_sources(
         return None
     shares = rows.groupby("country")["share"].sum().sort_values(ascending=False)
     period = "/".join(dict.fromkeys(rows["period"].astype(str)))
-    return shares, f"usgs import sources {period} ({detail})", note
+    return shares, f"usgs import sources {period} ({detail})", note, used_source_ids(rows)
 
 
 #: metric tons per unit, for the units USGS uses for import quantities
@@ -212,11 +218,12 @@ _TONNES_PER_UNIT = tonnes_per_unit(
 
 def _us_import_quantity(
     ds: SupplyDataset, commodity: str, basis: str, year: int
-) -> tuple[float, str]:
+) -> tuple[float, str, tuple[str, ...]]:
     """US imports for consumption (t/yr) from the USGS salient statistics, for the product whose
     import-source shares are used (the detail in ``basis``), in the latest year <= ``year``.
 
-    NaN with a note when no single matching import series in a mass unit is published.
+    NaN with a note when no single matching import series in a mass unit is published; the third
+    item names the source of the row used.
     """
     sal = ds.us_salient
     rows = sal[
@@ -231,15 +238,21 @@ def _us_import_quantity(
         matching = rows if rows["detail"].nunique() == 1 else matching.iloc[0:0]
     matching = matching[matching["year"] <= year]
     if matching.empty:
-        return float("nan"), "no single USGS import quantity for this product: lost supply unknown"
-    row = matching.sort_values("year").iloc[-1]
+        return (
+            float("nan"),
+            "no single USGS import quantity for this product: lost supply unknown",
+            (),
+        )
+    last = matching.sort_values("year").iloc[[-1]]
+    row = last.iloc[0]
     tonnes = float(row["value"]) * _TONNES_PER_UNIT[str(row["unit"])]
-    return tonnes, f"import quantity: USGS '{row['detail']}' {int(row['year'])}"
+    note = f"import quantity: USGS '{row['detail']}' {int(row['year'])}"
+    return tonnes, note, used_source_ids(last)
 
 
 def _world_mix(
     ds: SupplyDataset, members: Sequence[str], commodity: str, stage: str, year: int
-) -> tuple[pd.Series, str] | None:
+) -> tuple[pd.Series, str, tuple[str, ...]] | None:
     """World production shares in the latest year <= ``year`` with published named shares (USGS),
     else World Mining Data (all stages); None when neither has a known share."""
     prod = stage_production(ds)
@@ -251,7 +264,7 @@ def _world_mix(
         ps = producer_shares(ds, commodity, stage, int(y))
         if len(ps.shares) and ps.shares.sum() > 0:
             drop = [m for m in members if m in ps.shares.index]
-            return ps.shares.drop(labels=drop), f"world {ps.year}"
+            return ps.shares.drop(labels=drop), f"world {ps.year}", ps.source_ids
     if stage not in ("mine", *prod.loc[prod["commodity"] == commodity, "stage"]):
         return None  # World Mining Data counts mine output: never a stand-in for another stage
     wmd = ds.production_wmd
@@ -266,7 +279,7 @@ def _world_mix(
     if not by.sum() > 0:
         return None
     shares = (by / by.sum()).drop(labels=[m for m in members if m in by.index])
-    return shares.sort_values(ascending=False), f"world mining data {use}"
+    return shares.sort_values(ascending=False), f"world mining data {use}", used_source_ids(rows)
 
 
 def build_supply_mix(
@@ -318,9 +331,9 @@ def build_supply_mix(
         max_age = int(parameters()["max_trade_age_years"])
         found = _trade_mix(flows, members, year, max_age)
         if found is not None:
-            shares, basis, qty, stale = found
+            shares, basis, qty, stale, ids = found
             note = f"left out stale trade of {', '.join(stale)}" if stale else ""
-            return SupplyMix(shares, basis, qty, note)
+            return SupplyMix(shares, basis, qty, note, ids)
         if not flows.empty:
             last = flows.loc[flows["importer"].isin(members), "year"]
             notes.append(
@@ -330,14 +343,15 @@ def build_supply_mix(
         if list(members) == ["USA"]:
             us = _us_import_sources(ds, commodity, stage)
             if us is not None:
-                qty, qty_note = _us_import_quantity(ds, commodity, us[1], year)
+                qty, qty_note, qty_ids = _us_import_quantity(ds, commodity, us[1], year)
                 notes.extend([us[2], qty_note])
-                return SupplyMix(us[0], us[1], qty, "; ".join(n for n in notes if n))
+                ids = tuple(sorted({*us[3], *qty_ids}))
+                return SupplyMix(us[0], us[1], qty, "; ".join(n for n in notes if n), ids)
     world = _world_mix(ds, members, commodity, stage, year)
     if world is not None:
         if notes:
             notes.append("allocated in proportion to the world market")
-        return SupplyMix(world[0], world[1], float("nan"), "; ".join(notes))
+        return SupplyMix(world[0], world[1], float("nan"), "; ".join(notes), world[2])
     notes.append("no world production shares at this stage either (not published or withheld)")
     return SupplyMix(pd.Series(dtype=float), "none", float("nan"), "; ".join(notes))
 
@@ -378,6 +392,7 @@ class Exposure:
     countries: tuple[str, ...]
     columns: pd.DataFrame  # consumer, commodity, stage, year, basis, coverage_share
     matrix: np.ndarray  # float32, (n_countries, n_columns)
+    source_ids: tuple[str, ...] = ()  # the sources of every column's supply mix
 
 
 def build_exposure(
@@ -441,6 +456,7 @@ def build_exposure(
     known = set(ds.country_ids())
     cols: list[dict[str, object]] = []
     mixes: list[pd.Series] = []
+    used: set[str] = set()
     trade = ds.trade
     trade = trade[trade["commodity"].isin(set(available["commodity"]))]
     flows_by = {key: g for key, g in trade.groupby(["commodity", "stage"], sort=False)}
@@ -471,6 +487,7 @@ def build_exposure(
                 flows=flows_by.get((commodity, stage), empty),
             )
             mix = sm.shares[sm.shares.index.isin(known)]
+            used.update(sm.source_ids)
             basis = sm.basis
             if year is not None and y != year:
                 basis = f"{basis}; no {commodity} {stage} data for {year}, latest year {y} used"
@@ -496,4 +513,5 @@ def build_exposure(
             cols, columns=["consumer", "commodity", "stage", "year", "basis", "coverage_share"]
         ),
         matrix,
+        tuple(sorted(used)),
     )

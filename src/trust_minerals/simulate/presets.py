@@ -67,7 +67,8 @@ def preset(name: str) -> ScenarioSpec:
 
 def scenarios_table(ds: SupplyDataset | None = None) -> pd.DataFrame:
     """One row per preset: name, year, description, shocks, source, and -- when a dataset is given
-    -- the matching row of the export-control table (``t4_item``, ``t4_source_url``).
+    -- the matching row of the export-control table (``t4_item``, ``t4_source_url`` and its
+    ``source_id`` in the sources table).
 
     Examples
     --------
@@ -94,6 +95,9 @@ def scenarios_table(ds: SupplyDataset | None = None) -> pd.DataFrame:
             row["t4_item"] = "; ".join(sorted(set(match["item_text"]))) if len(match) else None
             row["t4_source_url"] = (
                 "; ".join(sorted(set(match["source_url"].dropna()))) if len(match) else None
+            )
+            row["source_id"] = (
+                "; ".join(sorted(set(match["source_id"].dropna()))) if len(match) else None
             )
         rows.append(row)
     return pd.DataFrame(rows)

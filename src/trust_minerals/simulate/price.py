@@ -37,6 +37,7 @@ import pandas as pd
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import ParseError
 from trust_minerals.simulate.params import data_path
+from trust_minerals.sources import used_source_ids
 
 PRICE_KEYS = ("slope", "buffer_months", "inside_ratio", "max_loss_share")
 
@@ -102,10 +103,12 @@ def price_response() -> PriceResponse:
 
 @dataclass(frozen=True)
 class MarketShares:
-    """Each restricting country's share of the supply to the outside market, and the basis."""
+    """Each restricting country's share of the supply to the outside market, the basis and the
+    sources of the rows read."""
 
     shares: dict[str, float]
     basis: str
+    source_ids: tuple[str, ...] = ()
 
 
 def market_shares(
@@ -133,7 +136,7 @@ def market_shares(
     countries = list(dict.fromkeys(countries))
     us = _us_import_sources(ds, commodity, stage)
     if us is not None and any(c in us[0].index for c in countries):
-        return MarketShares({c: float(us[0].get(c, 0.0)) for c in countries}, us[1])
+        return MarketShares({c: float(us[0].get(c, 0.0)) for c in countries}, us[1], us[3])
     trade = ds.trade
     flows = trade[(trade["commodity"] == commodity) & (trade["stage"] == stage)]
     flows = flows[flows["year"] <= year]
@@ -148,7 +151,7 @@ def market_shares(
                 / totals[c]
                 for c in countries
             }
-            return MarketShares(out, f"world exports {last} (BACI {column})")
+            return MarketShares(out, f"world exports {last} (BACI {column})", used_source_ids(rows))
     years = ds.production.loc[
         (ds.production["commodity"] == commodity) & (ds.production["stage"] == stage), "year"
     ]
@@ -160,6 +163,7 @@ def market_shares(
     return MarketShares(
         {c: float(ps.shares.get(c, np.nan if c in ps.withheld else 0.0)) for c in countries},
         f"world production {use} (upper bound: own use counted as exports)",
+        ps.source_ids,
     )
 
 
@@ -238,8 +242,9 @@ def outside_market(
     avail: dict[str, np.ndarray],
     generic: dict[str, np.ndarray],
     spare: np.ndarray,
-) -> pd.DataFrame:
-    """The outside market's monthly loss and prices (see the module docstring).
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The outside market's monthly loss and prices (see the module docstring), and the sources
+    of the market shares read (none without a restriction: the world shares are the caller's).
 
     ``restrictors`` restrict exports with ``generic[country][t]`` the share of their exports let
     through; ``shares`` are world production shares at the stage and ``avail`` each producer's
@@ -249,13 +254,14 @@ def outside_market(
     horizon = len(spare)
     loss = np.zeros(horizon)
     basis = "world production shares (outages, lost feed; no export restriction at this stage)"
+    ids: tuple[str, ...] = ()
     if restrictors:
         ms = market_shares(ds, sorted(restrictors), commodity, stage, year)
-        basis = ms.basis
+        basis, ids = ms.basis, ms.source_ids
         for country, share in ms.shares.items():
             loss = loss + share * (1.0 - generic.get(country, np.ones(horizon)))
     for country, arr in avail.items():  # outages and lost feed: world production shares
         if country not in restrictors:
             loss = loss + float(shares.get(country, 0.0)) * (1.0 - arr)
     loss = np.clip(loss - spare, 0.0, 1.0)
-    return market_frame(commodity, stage, loss, basis)
+    return market_frame(commodity, stage, loss, basis), ids

@@ -94,13 +94,15 @@ MONTHLY_COLUMNS = [
 class ScenarioResult(TableResult):
     """``summary``: one row per consumer × commodity × stage; ``monthly``: one row per month;
     ``market``: the outside market per commodity × stage × month (loss, effective loss, prices;
-    see :mod:`trust_minerals.simulate.price`)."""
+    see :mod:`trust_minerals.simulate.price`); ``source_ids``: the sources of the rows read
+    (world production shares, each consumer's supply mix, the outside market's shares)."""
 
     scenario: ScenarioSpec
     summary: pd.DataFrame
     monthly: pd.DataFrame
     notes: tuple[str, ...]
     market: pd.DataFrame = field(default_factory=pd.DataFrame)
+    source_ids: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """The summary (one row per consumer × commodity × stage)."""
@@ -288,6 +290,7 @@ def propagate(
     monthly: list[pd.DataFrame] = []
     markets: list[pd.DataFrame] = []
     notes: list[str] = []
+    used: set[str] = set()
     wanted, why = wanted_year(scenario)
     max_age = int(parameters()["max_trade_age_years"])
     reach = parameters()["indirect_reach_share"]
@@ -337,6 +340,9 @@ def propagate(
                 shares, avail = pd.Series({OTHER: 1.0}), {}  # world split unknown
             else:
                 shares, avail = _availability(ds, scenario, commodity, stage, year, chain)
+                used.update(_production_sources(ds, commodity, stage, year))
+                if chain is not None:
+                    used.update(_production_sources(ds, commodity, "mine", chain))
             # each producer's availability without lost feed: what the consumer's own suppliers
             # lose directly (the rest of a chain loss reaches it through them: indirect)
             own_avail = (
@@ -387,6 +393,7 @@ def propagate(
                     "world" if scenario.allocation == "world" else "trade",
                 )
                 mix, basis, quantity = sm.shares, sm.basis, sm.import_quantity
+                used.update(sm.source_ids)
                 if sm.note:
                     notes.append(f"{name} {commodity} {stage}: {sm.note}; basis {basis}")
                 stale = period_note(basis, wanted)
@@ -407,7 +414,7 @@ def propagate(
                     # a stage without published world production is still priced from the
                     # restricting country's published share of the outside market (missing
                     # when there is none); spare capacity is not estimated there
-                    priced[key] = outside_market(
+                    priced[key], market_ids = outside_market(
                         ds,
                         commodity,
                         stage,
@@ -419,6 +426,7 @@ def propagate(
                         np.zeros(horizon) if unpriced else spare_w,
                     )
                     markets.append(priced[key])
+                    used.update(market_ids)
                 market = priced[key]
                 price_note = range_note(float(market["effective_loss_share"].max()))
                 price_basis = str(market["price_basis"].iloc[0])
@@ -539,7 +547,13 @@ def propagate(
         pd.concat(monthly, ignore_index=True)[MONTHLY_COLUMNS],
         tuple(notes),
         pd.concat(markets, ignore_index=True),
+        tuple(sorted(used)),
     )
+
+
+def _production_sources(ds: SupplyDataset, commodity: str, stage: str, year: int) -> set[str]:
+    """Sources of the world production shares of one commodity × stage × year."""
+    return set(producer_shares(ds, commodity, stage, year).source_ids)
 
 
 #: note for a stage measured on its traded forms while its world production is not published

@@ -35,7 +35,8 @@ class SectorExposureResult:
 
     ``sectors`` (a row per sector, ranked), ``technologies`` (a row per sector x technology,
     ranked), ``links`` (a row per sector x technology x commodity with every indicator and its
-    source rows), ``stages`` (the risk-table rows of every supply commodity, stage by stage).
+    source rows), ``stages`` (the risk-table rows of every supply commodity, stage by stage);
+    ``source_ids``: the criticality scores' sources and USGS table T6 where a link comes from it.
     """
 
     consumer: str
@@ -46,6 +47,7 @@ class SectorExposureResult:
     links: pd.DataFrame
     stages: pd.DataFrame
     notes: tuple[str, ...]
+    source_ids: tuple[str, ...] = ()
 
 
 def _stage_summary(risk: pd.DataFrame) -> pd.DataFrame:
@@ -268,7 +270,20 @@ def sector_exposure(
         links=out,
         stages=stages,
         notes=tuple(notes),
+        source_ids=_source_ids(crit.source_ids, out),
     )
+
+
+def _source_ids(scores: tuple[str, ...], links: pd.DataFrame) -> tuple[str, ...]:
+    """The scores' sources, and table T6's where a link was read from it."""
+    from pathlib import Path
+
+    from trust_minerals.sources import column_sources
+    from trust_minerals.technologies.graph import T6_FILE
+
+    t6 = links["source_rows"].astype(str).str.contains(Path(T6_FILE).name, regex=False).any()
+    extra = column_sources("technology_links", ["source_rows"]) if t6 else ()
+    return tuple(sorted({*scores, *extra}))
 
 
 LEVELS = {"sector": "sectors", "technology": "technologies", "link": "links", "stage": "stages"}

@@ -299,11 +299,8 @@ def web_router() -> APIRouter:
         )
         labels = labels_of(st)
         sources = {
-            "concentration": charts.source_line(
-                st.ds.sources, {"usgs_mcs2026", "usgs_mcs2025", "world_mining_data"}
-            ),
-            "imports": charts.source_line(st.ds.sources, {"baci_hs92_v202401b"}),
-            "events": charts.source_line(st.ds.sources, {"usgs_mcs2026_trends"}),
+            part: charts.source_line(st.ds.sources, set(t.source_ids.get(part, ())))
+            for part in ("concentration", "imports", "events")
         }
         conc = t.concentration
 

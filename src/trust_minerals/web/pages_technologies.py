@@ -131,11 +131,9 @@ def register(router: APIRouter) -> None:
                 impact_error = f"{type(exc).__name__}: {exc}"
         elif scenario:
             scenario = ""
+        ids = set(exposure.source_ids) if exposure is not None else set()
         source = (
-            charts.source_line(
-                st.ds.sources,
-                {"usgs_mcs2026", "usgs_mcs2026_trends", "baci_hs92_v202401b", "wgi_2023"},
-            )
+            charts.source_line(st.ds.sources, ids)
             + "; links: USGS MCS 2026 T6 and material_intensity.csv (see trust technologies)"
         )
         links_rows: list[dict[str, Any]] = []

@@ -63,7 +63,7 @@ def register(router: APIRouter) -> None:
             max_draws=st.settings.max_draws,
             source=charts.source_line(
                 st.ds.sources,
-                {"usgs_mcs2026", "usgs_mcs2026_trends", "baci_hs92_v202401b", "wgi_2023"},
+                set(table["source_id"].dropna()) if table is not None else set(),
             ),
         )
 
@@ -170,16 +170,20 @@ def register(router: APIRouter) -> None:
 
             return backtest(st.ds)
 
+        from trust_minerals.simulate.backtest import DISPLAY_COLUMNS
+
         result, error = _try(lambda: st.cached(("page_backtest",), run))
         figures: dict[str, Any] = {}
         table: list[dict[str, Any]] = []
         loo: list[dict[str, Any]] = []
         summary: dict[str, Any] = {}
-        source = "Source: observations read from data/raw/outlook/export_control_episodes.csv (trade press, secondary); model: trust simulate presets"
+        source = ""
         if result is not None:
             table = records(result.table)
             loo = records(result.leave_one_out_by_episode)
             summary = dict(result.summary)
+            model = charts.source_line(st.ds.sources, set(result.source_ids))
+            source = f"{model}; {result.observation_source}"
             figures["backtest"] = charts.observed_vs_model(
                 records(result.table[result.table["comparable"]]), source=source
             )
@@ -189,21 +193,7 @@ def register(router: APIRouter) -> None:
             title="Backtest: scenarios against what happened",
             error=error,
             bt_rows=table,
-            table_cols=[
-                "id",
-                "quantity",
-                "destination",
-                "period",
-                "observed",
-                "model",
-                "ratio",
-                "difference",
-                "within_factor_2",
-                "direction",
-                "comparability",
-                "model_quantity",
-                "context",
-            ],
+            table_cols=list(DISPLAY_COLUMNS),
             loo=loo,
             loo_cols=list(result.leave_one_out_by_episode.columns) if result is not None else [],
             summary=summary,
@@ -221,28 +211,27 @@ def register(router: APIRouter) -> None:
         check_not_path_like("consumer", consumer)
         check_not_path_like("scenario", scenario)
 
-        def recovery() -> pd.DataFrame:
-            from trust_minerals.outlook.levels import recovery_table
+        from trust_minerals.outlook.results import balance_result, recovery_result
 
-            return recovery_table(st.ds, consumer)
-
-        def world_balance() -> pd.DataFrame:
-            from trust_minerals.outlook.balance import balance
-
-            return balance(st.ds, year=year, scenario=scenario)
-
-        def consumer_balance() -> pd.DataFrame:
-            from trust_minerals.outlook.balance import balance
-
-            return balance(st.ds, consumer=consumer, year=year, scenario=scenario)
-
-        rec, rec_error = _try(lambda: st.cached(("page_recovery", consumer), recovery))
-        bal, bal_error = _try(lambda: st.cached(("page_balance", year, scenario), world_balance))
+        rec, rec_error = _try(
+            lambda: st.cached(("page_recovery", consumer), lambda: recovery_result(st.ds, consumer))
+        )
+        world, bal_error = _try(
+            lambda: st.cached(
+                ("page_balance", year, scenario),
+                lambda: balance_result(st.ds, year=year, scenario=scenario),
+            )
+        )
         need, need_error = _try(
-            lambda: st.cached(("page_need", consumer, year, scenario), consumer_balance)
+            lambda: st.cached(
+                ("page_need", consumer, year, scenario),
+                lambda: balance_result(st.ds, consumer=consumer, year=year, scenario=scenario),
+            )
         )
         figures: dict[str, Any] = {}
-        src = charts.source_line(st.ds.sources, {"iea_cmde_2024", "usgs_mcs2026"})
+        shown = [r for r in (rec, world, need) if r is not None]
+        src = charts.source_line(st.ds.sources, {i for r in shown for i in r.source_ids})
+        bal = world.table if world is not None else None
         if bal is not None and len(bal):
             b = bal[bal["comparison"] != "none"].dropna(subset=["demand_share_of_supply"])
             b = b.assign(label=b["commodity"] + " (" + b["stage"].astype(str) + ")")
@@ -273,66 +262,6 @@ def register(router: APIRouter) -> None:
                 },
                 "meta": {"source": src},
             }
-        rec_cols = [
-            c
-            for c in (
-                "stream",
-                "commodity",
-                "content_basis",
-                "contained_t",
-                "contained_low_t",
-                "contained_high_t",
-                "recoverable_t",
-                "recoverable_low_t",
-                "recoverable_high_t",
-                "range",
-                "capacity_t",
-                "capacity_status",
-                "primary_production",
-                "primary_basis",
-                "status",
-            )
-            if rec is not None and c in rec
-        ]
-        bal_cols = [
-            c
-            for c in (
-                "commodity",
-                "demand_name",
-                "stage",
-                "demand_t",
-                "demand_scope",
-                "supply_t",
-                "supply_basis",
-                "comparison",
-                "demand_share_of_supply",
-                "gap_t",
-                "gap_share",
-                "conversion",
-                "comparison_note",
-            )
-            if bal is not None and c in bal
-        ]
-        need_cols = [
-            c
-            for c in (
-                "commodity",
-                "stage",
-                "demand_t",
-                "primary_t",
-                "recovery_counted_t",
-                "import_need_t",
-                "import_need_low_t",
-                "import_need_high_t",
-                "top_supplier",
-                "top_supplier_share",
-                "china_share",
-                "supplier_hhi",
-                "import_need_note",
-                "exposure_basis",
-            )
-            if need is not None and c in need
-        ]
         return render(
             "outlook.html",
             labels=labels_of(st),
@@ -340,14 +269,14 @@ def register(router: APIRouter) -> None:
             consumer=consumer,
             year=year,
             scenario=scenario,
-            recovery=records(rec[rec_cols]) if rec is not None else [],
-            rec_cols=rec_cols,
+            recovery=records(rec.table[list(rec.columns)]) if rec is not None else [],
+            rec_cols=list(rec.columns) if rec is not None else [],
             rec_error=rec_error,
-            balance=records(bal[bal_cols]) if bal is not None else [],
-            bal_cols=bal_cols,
+            balance=records(world.table[list(world.columns)]) if world is not None else [],
+            bal_cols=list(world.columns) if world is not None else [],
             bal_error=bal_error,
-            need=records(need[need_cols]) if need is not None else [],
-            need_cols=need_cols,
+            need=records(need.table[list(need.columns)]) if need is not None else [],
+            need_cols=list(need.columns) if need is not None else [],
             need_error=need_error,
             figures=figures,
             source=src,

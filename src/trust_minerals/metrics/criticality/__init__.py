@@ -37,7 +37,9 @@ INPUT_SETS = geopolrisk.INPUT_SETS
 @dataclass(frozen=True)
 class CriticalityResult(TableResult):
     """Scores of one method for one consumer: ``table`` (a row per commodity), the parameters used
-    (with their status: published / method_default / assumption) and, if asked, Sobol indices."""
+    (with their status: published / method_default / assumption) and, if asked, Sobol indices;
+    ``source_ids`` name the sources of the rows the inputs read
+    (:func:`~trust_minerals.metrics.criticality.sources.score_source_ids`)."""
 
     method: str
     consumer: str
@@ -46,6 +48,7 @@ class CriticalityResult(TableResult):
     table: pd.DataFrame
     parameters: pd.DataFrame
     sobol: pd.DataFrame | None = None
+    source_ids: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """The score table (one row per commodity)."""
@@ -179,8 +182,11 @@ def criticality(
     used = parameters_table()
     used = used[used["key"].isin(m.parameters)].copy()
     used["value"] = used["key"].map(p)
+    from trust_minerals.metrics.criticality.sources import score_source_ids
+
+    ids = score_source_ids(ds, frame, cons.members, int(year))
     return CriticalityResult(
-        method, cons.name, part.name, int(year), frame, used.reset_index(drop=True), sobol
+        method, cons.name, part.name, int(year), frame, used.reset_index(drop=True), sobol, ids
     )
 
 

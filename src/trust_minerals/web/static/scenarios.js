@@ -49,7 +49,7 @@ async function runScenario() {
   status.textContent = "running…";
   try {
     const res = await post("/api/v1/scenarios/run", body);
-    const src = {text: "Source: trust simulate engine on USGS MCS 2026 production and BACI trade shares; price response fitted to observed export-control episodes (simulate/data/price_response.csv)", showarrow: false, xref: "paper", yref: "paper", x: 0, y: -0.25, font: {size: 10}};
+    const src = {text: `Sources: ${res.source_ids.join(", ")}; price response fitted to observed export-control episodes (simulate/data/price_response.csv)`, showarrow: false, xref: "paper", yref: "paper", x: 0, y: -0.25, font: {size: 10}};
     await Plotly.newPlot("chart-shortfall", series(res.monthly, "shortfall_share"), {title: {text: "Shortfall (% of demand) by month"}, xaxis: {title: {text: "month"}}, yaxis: {title: {text: "%"}}, height: 340, annotations: [src], margin: {b: 80}}, {displaylogo: false});
     await Plotly.newPlot("chart-price", series(res.monthly, "price_change_share"), {title: {text: "Price change (%) by month"}, xaxis: {title: {text: "month"}}, yaxis: {title: {text: "%"}}, height: 340, annotations: [src], margin: {b: 80}}, {displaylogo: false});
     const rows = res.summary.map((r) => `<tr><td>${r.consumer}</td><td>${r.commodity}</td><td>${r.stage}</td><td>${r.shortfall_share === null ? "–" : (r.shortfall_share * 100).toFixed(1) + "%"}</td><td>${r.months_short}</td><td>${r.price_change_share === null ? "–" : (r.price_change_share * 100).toFixed(1) + "%"}</td><td>${r.basis}</td></tr>`).join("");
@@ -84,7 +84,7 @@ async function runMonteCarlo() {
       {type: "bar", name: "mean", x: labels, y: pct("mean_shortfall_share")},
       {type: "bar", name: "p95", x: labels, y: pct("p95")},
       {type: "bar", name: "CVaR 95", x: labels, y: pct("cvar95")},
-    ], {title: {text: `Shortfall distribution, ${job.result.n_draws} draws (seed ${job.result.seed})`}, barmode: "group", yaxis: {title: {text: "% of supply"}}, height: 380, annotations: [{text: "Source: trust montecarlo engine; disruption probabilities from WGI 2023 (wgi_2023); shares from USGS MCS 2026 / BACI", showarrow: false, xref: "paper", yref: "paper", x: 0, y: -0.35, font: {size: 10}}], margin: {b: 120}}, {displaylogo: false});
+    ], {title: {text: `Shortfall distribution, ${job.result.n_draws} draws (seed ${job.result.seed})`}, barmode: "group", yaxis: {title: {text: "% of supply"}}, height: 380, annotations: [{text: `Sources: ${job.result.source_ids.join(", ")} (supply shares; governance estimates behind the disruption probabilities)`, showarrow: false, xref: "paper", yref: "paper", x: 0, y: -0.35, font: {size: 10}}], margin: {b: 120}}, {displaylogo: false});
     status.textContent = `done (${job.result.backend})`;
   } catch (err) {
     status.textContent = String(err);
