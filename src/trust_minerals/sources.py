@@ -15,13 +15,17 @@ Examples
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from trust_minerals.errors import ParseError, UnknownNameError
+
+if TYPE_CHECKING:
+    from trust_minerals.dataset import SupplyDataset
 
 
 @cache
@@ -72,4 +76,30 @@ def used_source_ids(*frames: pd.DataFrame | None, extra: Iterable[str] = ()) -> 
     return tuple(sorted(ids))
 
 
-__all__ = ["column_sources", "used_source_ids"]
+def reliance_source_ids(
+    ds: SupplyDataset, reliance: pd.DataFrame, members: Sequence[str], year: int | None = None
+) -> tuple[str, ...]:
+    """Sources of import-reliance rows (``commodity`` and ``basis`` columns) for ``members``.
+
+    ``usgs_nir`` reads the USGS salient statistics; ``apparent_consumption`` the members' trade
+    and the production rows; ``india_published`` a bundled file outside the sources table (its
+    rows cite it in ``basis``/``detail``), so it adds no id.
+    """
+    if reliance.empty:
+        return ()
+    frames: list[pd.DataFrame] = []
+    by_basis = reliance.groupby("basis")["commodity"].agg(set)
+    if "usgs_nir" in by_basis:
+        sal = ds.us_salient
+        frames.append(sal[sal["commodity"].isin(by_basis["usgs_nir"])])
+    if "apparent_consumption" in by_basis:
+        wanted = by_basis["apparent_consumption"]
+        trade, prod = ds.trade, ds.production
+        frames.append(trade[trade["commodity"].isin(wanted) & trade["importer"].isin(members)])
+        frames.append(prod[prod["commodity"].isin(wanted) & prod["country"].isin(members)])
+    if year is not None:
+        frames = [f[f["year"] <= year] for f in frames]
+    return used_source_ids(*frames)
+
+
+__all__ = ["column_sources", "reliance_source_ids", "used_source_ids"]

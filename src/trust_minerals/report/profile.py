@@ -8,15 +8,16 @@ behind them); it computes nothing itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from trust_minerals._tables import AGGREGATES, WORLD_TOTAL, YearLike, as_year
-from trust_minerals.countries import ConsumerLike
+from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import UnknownNameError
 from trust_minerals.labels import group_labels, list_labels
+from trust_minerals.sources import column_sources, reliance_source_ids, used_source_ids
 
 LIST_LABELS = list_labels()
 """List id -> label (``data/spec/lists.csv``)."""
@@ -37,6 +38,8 @@ class CommodityProfile:
     dependence: pd.DataFrame  # one row per consumer: import_reliance, basis, period, ...
     us_import_sources: pd.DataFrame
     sources: pd.DataFrame  # the sources table rows behind every part above
+    # the source ids of each table part (``dependence``, ``us_import_sources``, ``export_controls``)
+    part_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def stages(self) -> list[str]:
@@ -125,6 +128,12 @@ def commodity_profile(
     dependence = _dependence(ds, commodity, consumers, year)
     us_imports = sub.import_sources.reset_index(drop=True)
     controls = sub.export_controls.reset_index(drop=True)
+    members = [m for c in consumers for m in resolve_consumer(ds, c).members]
+    part_sources = {
+        "dependence": reliance_source_ids(sub, dependence, members, year),
+        "us_import_sources": used_source_ids(us_imports),
+        "export_controls": used_source_ids(controls),
+    }
     used = set(production.get("source_id", pd.Series(dtype=object)))
     for frame in (reserves, controls, us_imports):
         if "source_id" in frame:
@@ -146,6 +155,7 @@ def commodity_profile(
         dependence=dependence,
         us_import_sources=us_imports,
         sources=sources,
+        part_sources=part_sources,
     )
 
 
@@ -179,6 +189,8 @@ class CountryProfile:
     dependence: pd.DataFrame  # import_reliance_table rows with a value
     export_controls: pd.DataFrame  # controls the country imposes
     sources: pd.DataFrame
+    # the source ids of each part (``governance``, ``dependence``, ``export_controls``)
+    part_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 GROUP_LABELS = group_labels()
@@ -239,7 +251,7 @@ def country_profile(ds: SupplyDataset, country: str) -> CountryProfile:
         set(parts[0]["source_id"])
         | set(parts[1]["source_id"])
         | set(controls["source_id"])
-        | {"wgi_2023", "msp_2025", "country_groups"}
+        | set(column_sources("countries"))
     )
     return CountryProfile(
         country=country,
@@ -251,4 +263,9 @@ def country_profile(ds: SupplyDataset, country: str) -> CountryProfile:
         dependence=rel,
         export_controls=controls,
         sources=ds.sources[ds.sources["source_id"].isin(used)].reset_index(drop=True),
+        part_sources={
+            "governance": column_sources("countries", ["pv", "rl"]),
+            "dependence": reliance_source_ids(ds, rel, [country], year),
+            "export_controls": used_source_ids(controls),
+        },
     )

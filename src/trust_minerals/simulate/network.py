@@ -25,8 +25,8 @@ from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import UnknownNameError
 from trust_minerals.forms import form_stages, stage_hs6
 from trust_minerals.metrics.concentration import shares as _shares
-from trust_minerals.sources import used_source_ids
 from trust_minerals.metrics.stages import stage_production
+from trust_minerals.sources import used_source_ids
 from trust_minerals.units import tonnes_per_unit
 
 GROUPS = ("msp", "quad", "g7", "eu", "oecd", "usa_ind")

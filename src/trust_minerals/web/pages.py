@@ -258,6 +258,7 @@ def web_router() -> APIRouter:
             consumer=consumer,
             view=view,
             worldviews=WORLDVIEWS,
+            part_sources=_part_sources(st, profile.part_sources),
         )
 
     @router.get("/commodity/{commodity}/brief")
@@ -376,11 +377,17 @@ def web_router() -> APIRouter:
             figures={"shares": fig},
             records=records,
             source=source,
+            part_sources=_part_sources(st, profile.part_sources),
         )
 
     pages_work.register(router)
     pages_technologies.register(router)
     return router
+
+
+def _part_sources(st: AppState, parts: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Each part's source line, from the source ids the result gives it."""
+    return {k: charts.source_line(st.ds.sources, set(ids)) for k, ids in parts.items()}
 
 
 def map_view(st: AppState, consumer: str) -> str:

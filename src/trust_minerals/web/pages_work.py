@@ -139,7 +139,7 @@ def register(router: APIRouter) -> None:
             opt=opt,
             problem=problem,
             crma_share=parameters()["eu_crma_max_supplier_share"],
-            crma_source=charts.source_line(st.ds.sources, {"eu_crma_2024"}),
+            crma_source=charts.source_line(st.ds.sources, set(sourcing.CRMA_SOURCE_IDS)),
             stages=vocabulary("stage"),
             partner_choices=sourcing.PARTNER_CHOICES,
             countries=st.ds.country_ids(),

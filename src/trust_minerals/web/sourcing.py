@@ -22,6 +22,7 @@ from typing import Any
 from trust_minerals.errors import UnknownNameError
 from trust_minerals.server.problems import Problem
 from trust_minerals.server.security import RateLimiter, check_not_path_like
+from trust_minerals.sources import column_sources
 from trust_minerals.web import charts
 
 #: safety bounds of the page (an unauthenticated GET): not data, not assumptions about minerals
@@ -352,11 +353,15 @@ def gate_of(app_state: Any, limit: int, window_s: float) -> ComputeGate:
         return gate  # type: ignore[no-any-return]
 
 
+#: the source of the EU CRMA single-supplier benchmark (``data/spec/column_sources.csv``)
+CRMA_SOURCE_IDS = column_sources("optimize_parameters", ["eu_crma_max_supplier_share"])
+
+
 def source_ids(run: SourcingRun) -> set[str]:
     """The sources the result names, plus the EU CRMA where the form chose its benchmark."""
     ids = set(run.result.source_ids)
     if run.form.cap == "crma":
-        ids.add("eu_crma_2024")
+        ids.update(CRMA_SOURCE_IDS)
     return ids
 
 

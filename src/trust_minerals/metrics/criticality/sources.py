@@ -20,7 +20,7 @@ import pandas as pd
 
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.metrics.stages import stage_production
-from trust_minerals.sources import column_sources, used_source_ids
+from trust_minerals.sources import column_sources, reliance_source_ids, used_source_ids
 
 
 def score_source_ids(
@@ -50,9 +50,8 @@ def score_source_ids(
     if "reserve_concentration" in cols:
         res = ds.reserves
         frames.append(res[res["commodity"].isin(commodities) & (res["year"] <= year)])
-    basis = set(table["reliance_basis"].dropna()) if "reliance_basis" in cols else set()
     sourcing = set(table["sourcing_basis"].dropna()) if "sourcing_basis" in cols else set()
-    if "imports_t" in cols or "apparent_consumption" in basis or "consumer_mix" in sourcing:
+    if "imports_t" in cols or "consumer_mix" in sourcing:
         trade = ds.trade
         frames.append(
             trade[
@@ -61,10 +60,13 @@ def score_source_ids(
                 & (trade["year"] <= year)
             ]
         )
-    if "usgs_nir" in basis:
-        sal = ds.us_salient
-        frames.append(sal[sal["commodity"].isin(commodities) & (sal["year"] <= year)])
-    return used_source_ids(*frames, extra=column_sources("countries", ["pv", "rl"]))
+    extra = set(column_sources("countries", ["pv", "rl"]))
+    if "reliance_basis" in cols:
+        reliance = table[["commodity", "reliance_basis"]].rename(
+            columns={"reliance_basis": "basis"}
+        )
+        extra.update(reliance_source_ids(ds, reliance, members, year))
+    return used_source_ids(*frames, extra=extra)
 
 
 __all__ = ["score_source_ids"]
