@@ -12,6 +12,11 @@ Run by ``make wheel-check`` (part of ``make test``), from the repository root::
 3. Installs ``<wheel>[all]`` into a virtual environment outside the checkout made with this
    interpreter (3.11) and runs ``scripts/smoke_installed.py`` with it from a temporary working
    directory (so the checkout's sources cannot be imported by accident).
+4. Installs the wheel with no extras (the core) into another such environment, as pip installs
+   by default (byte-compiled), and checks that ``trust data build`` and ``trust overview`` work
+   there; prints the size of that install (``site-packages`` less pip's and setuptools' own
+   files, which the venv brings) against the 500 MB goal of issue 15 (a measurement, reported
+   as met or not met; it does not fail the check).
 
 Caches (outside the checkout, under ``$XDG_CACHE_HOME/trust-minerals-wheel-check/<key>``, key =
 SHA-256 of ``pyproject.toml``, since the wheel's requirements come from that file alone): the
@@ -111,6 +116,56 @@ def smoke(wheel: Path, cache: Path) -> None:
         _run([str(py), str(script)], cwd=work, env=env)
 
 
+#: issue 15's goal for the core install (no extras), in MB on disk
+CORE_GOAL_MB = 500
+#: what ``python -m venv`` puts in site-packages itself (not part of our install)
+VENV_SEED = ("pip", "setuptools", "pkg_resources", "_distutils_hack", "distutils-precedence.pth")
+
+
+def install_size(site: Path) -> int:
+    """Bytes of the files under ``site`` (site-packages), less the venv's own seed packages."""
+    total = 0
+    for entry in site.iterdir():
+        name = entry.name.split("-")[0] if entry.name.endswith(".dist-info") else entry.name
+        if name in VENV_SEED:
+            continue
+        files = [entry] if entry.is_file() else [p for p in entry.rglob("*") if p.is_file()]
+        total += sum(p.stat().st_size for p in files if not p.is_symlink())
+    return total
+
+
+def core(wheel: Path, cache: Path) -> None:
+    """The wheel with no extras: ``trust data build`` and ``trust overview`` work; its size."""
+    venv = cache / "core-venv"
+    py = venv / "bin" / "python"
+    if not (venv / ".complete").exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        _run([sys.executable, "-m", "venv", str(venv)])
+        _run([str(py), "-m", "pip", "install", "--quiet", "--only-binary=:all:", str(wheel)])
+        (venv / ".complete").write_text("")
+    else:
+        _run([str(py), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall",
+              str(wheel)])  # fmt: skip
+    _run([str(py), "-m", "pip", "check"])
+    with tempfile.TemporaryDirectory(prefix="trust-core-") as tmp:
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TRUST_DB")}
+        env["TRUST_DB"] = str(Path(tmp) / "store.duckdb")
+        trust = str(venv / "bin" / "trust")
+        _run([trust, "data", "build", "--force"], cwd=tmp, env=env, stdout=subprocess.DEVNULL)
+        out = _run([trust, "overview", "-f", "csv"], cwd=tmp, env=env, capture_output=True)
+        rows = out.stdout.count("\n") - 1
+        if rows < 20:
+            raise SystemExit(f"trust overview from the core install gave {rows} rows")
+        print(f"core install: trust overview gave {rows} rows")
+    (site,) = (venv / "lib").glob("python3.*/site-packages")
+    size = install_size(site)
+    verdict = "met" if size < CORE_GOAL_MB * 1e6 else "NOT met"
+    print(
+        f"core install size: {size / 1e6:.0f} MB ({size / 2**20:.0f} MiB) in site-packages "
+        f"with pip's byte-compiled files, venv seed excluded; goal < {CORE_GOAL_MB} MB: {verdict}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", action="store_true", help="ignore the caches")
@@ -130,6 +185,9 @@ def main() -> None:
         t0 = time.perf_counter()
         smoke(wheel, cache)
         timings["smoke (install + run)"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        core(wheel, cache)
+        timings["core (install + overview)"] = time.perf_counter() - t0
     print("wheel check passed: " + ", ".join(f"{k} {v:.0f} s" for k, v in timings.items()))
 
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from trust_minerals.api.models import JobInfo
-from trust_minerals.api.routes_work import MonteCarloRequest
+from trust_minerals.api.routes_work import MonteCarloRequest, start_montecarlo
 from trust_minerals.caps import check_size
 from trust_minerals.server.problems import Problem, problem_responses
 from trust_minerals.server.security import check_not_path_like
@@ -154,34 +154,20 @@ def register(router: APIRouter) -> None:
         req: MonteCarloRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)
     ) -> Response:
         """Start a Monte Carlo job whose result is read by TRUST sector; poll ``GET /jobs/{id}``."""
-        from trust_minerals.simulate.montecarlo import shortfall_risk
         from trust_minerals.technologies.impact import montecarlo_by_sector
 
-        check_not_path_like("body", req.model_dump())
-        check_size("draws", req.draws, maximum=st.settings.max_draws)
-        ds = st.ds
-
-        def work(progress: Any) -> dict[str, Any]:
-            r = shortfall_risk(
-                ds,
-                req.consumers,
-                n_draws=req.draws,
-                seed=req.seed,
-                commodities=req.commodities,
-                stages=req.stages,
-                year=req.year,
-                severity=req.severity,  # type: ignore[arg-type]
-                on_chunk=progress,
-            )
-            return {
+        return start_montecarlo(
+            req,
+            st,
+            "montecarlo-by-sector",
+            lambda r: {
                 "sectors": records(montecarlo_by_sector(r)),
                 "links": records(montecarlo_by_sector(r, level="link")),
                 "n_draws": r.n_draws,
                 "seed": r.seed,
-            }
-
-        job = st.jobs.submit("montecarlo-by-sector", work)
-        return json_response(job.info(with_result=False), status_code=202)
+                "source_ids": list(r.source_ids),
+            },
+        )
 
     @router.post(
         "/chains/evaluate", response_model=Rows, responses=POST_ERRORS, tags=["technologies"]

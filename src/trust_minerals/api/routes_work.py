@@ -9,6 +9,7 @@ not registered.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, Query
@@ -445,35 +446,48 @@ def _register_scenarios(router: APIRouter) -> None:
         req: MonteCarloRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)
     ) -> Response:
         """Start a Monte Carlo job; poll ``GET /jobs/{id}`` for progress and the result."""
-        from trust_minerals.simulate.montecarlo import shortfall_risk
-
-        check_not_path_like("body", req.model_dump())
-        check_size("draws", req.draws, maximum=st.settings.max_draws)
-        ds = st.ds
-
-        def work(progress: Any) -> dict[str, Any]:
-            progress(0.05)
-            r = shortfall_risk(
-                ds,
-                req.consumers,
-                n_draws=req.draws,
-                seed=req.seed,
-                commodities=req.commodities,
-                stages=req.stages,
-                year=req.year,
-                severity=req.severity,  # type: ignore[arg-type]
-                on_chunk=lambda fraction: progress(0.05 + 0.9 * fraction),
-            )
-            return {
+        return start_montecarlo(
+            req,
+            st,
+            "montecarlo",
+            lambda r: {
                 "table": records(r.table),
                 "n_draws": r.n_draws,
                 "seed": r.seed,
                 "backend": r.backend,
                 "source_ids": list(r.source_ids),
-            }
+            },
+        )
 
-        job = st.jobs.submit("montecarlo", work)
-        return json_response(job.info(with_result=False), status_code=202)
+
+def start_montecarlo(
+    req: MonteCarloRequest, st: AppState, kind: str, body: Callable[[Any], dict[str, Any]]
+) -> Response:
+    """Check ``req``, start a ``kind`` job running :func:`shortfall_risk` on it, answer 202;
+    ``body`` turns the result into the job's result."""
+    from trust_minerals.simulate.montecarlo import shortfall_risk
+
+    check_not_path_like("body", req.model_dump())
+    check_size("draws", req.draws, maximum=st.settings.max_draws)
+    ds = st.ds
+
+    def work(progress: Any) -> dict[str, Any]:
+        progress(0.05)
+        r = shortfall_risk(
+            ds,
+            req.consumers,
+            n_draws=req.draws,
+            seed=req.seed,
+            commodities=req.commodities,
+            stages=req.stages,
+            year=req.year,
+            severity=req.severity,  # type: ignore[arg-type]
+            on_chunk=lambda fraction: progress(0.05 + 0.9 * fraction),
+        )
+        return body(r)
+
+    job = st.jobs.submit(kind, work)
+    return json_response(job.info(with_result=False), status_code=202)
 
 
 def _register_jobs(router: APIRouter) -> None:

@@ -31,13 +31,14 @@ class _TrustGroup(TyperGroup):
     """
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
-        import click
-
+        # typer's own exit and abort pass through (typer >= 0.2x vendors click: ``click`` itself
+        # is not installed with the core, so it is never imported here); click's usage errors
+        # are not named errors and are re-raised below
         from trust_minerals.errors import named_error
 
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:  # noqa: BLE001 - the boundary re-raises what it cannot name
             named = named_error(exc)

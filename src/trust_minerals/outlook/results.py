@@ -17,7 +17,7 @@ the dashboard and the CLI show; every column stays in ``table``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -26,8 +26,7 @@ from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.metrics.stages import stage_production
 from trust_minerals.outlook.balance import balance
-from trust_minerals.outlook.levels import recovery_table
-from trust_minerals.outlook.plans import PlanSpec
+from trust_minerals.outlook.levels import LEVEL_COLUMNS, recovery_table
 from trust_minerals.sources import column_sources, used_source_ids
 
 #: a world balance as shown: demand against supply on one basis
@@ -65,20 +64,9 @@ NEED_COLUMNS = (
     "exposure_basis",
 )
 
-#: recovery levels as shown: the three levels beside primary production
+#: recovery levels as shown: the three levels (stream to capacity) beside primary production
 RECOVERY_COLUMNS = (
-    "stream",
-    "commodity",
-    "content_basis",
-    "contained_t",
-    "contained_low_t",
-    "contained_high_t",
-    "recoverable_t",
-    "recoverable_low_t",
-    "recoverable_high_t",
-    "range",
-    "capacity_t",
-    "capacity_status",
+    *LEVEL_COLUMNS[LEVEL_COLUMNS.index("stream") : LEVEL_COLUMNS.index("capacity_status") + 1],
     "primary_production",
     "primary_basis",
     "status",
@@ -131,16 +119,11 @@ def _supply_rows(ds: SupplyDataset, keys: pd.DataFrame) -> list[pd.DataFrame]:
     return out
 
 
-def balance_result(
-    ds: SupplyDataset,
-    *,
-    consumer: ConsumerLike | None = None,
-    year: int | None = None,
-    scenario: str | None = "STEPS",
-    plan: PlanSpec | str | Path | None = None,
-    include_potential: bool = False,
-) -> BalanceResult:
+def balance_result(ds: SupplyDataset, **options: Any) -> BalanceResult:
     """:func:`~trust_minerals.outlook.balance.balance` with the sources of its rows.
+
+    ``options`` are the keywords of :func:`~trust_minerals.outlook.balance.balance`
+    (``consumer``, ``year``, ``scenario``, ``plan``, ``include_potential``).
 
     Examples
     --------
@@ -148,14 +131,8 @@ def balance_result(
     >>> r.source_ids  # doctest: +SKIP
     ('iea_cmde_2024', 'usgs_mcs2026')
     """
-    table = balance(
-        ds,
-        consumer=consumer,
-        year=year,
-        scenario=scenario,
-        plan=plan,
-        include_potential=include_potential,
-    )
+    table = balance(ds, **options)
+    consumer: ConsumerLike | None = options.get("consumer")
     keys = table[["commodity", "stage", "primary_year"]].rename(columns={"primary_year": "year"})
     frames = _supply_rows(ds, keys)
     extra: tuple[str, ...] = ()
@@ -175,8 +152,8 @@ def balance_result(
     return BalanceResult(
         table=table,
         consumer=name,
-        year=year,
-        scenario=scenario,
+        year=options.get("year"),
+        scenario=options.get("scenario", "STEPS"),
         columns=tuple(c for c in view if c in table.columns),
         source_ids=used_source_ids(*frames, extra=extra),
     )
