@@ -78,3 +78,25 @@ def test_name_variants_are_unambiguous() -> None:
         " ".join(r["name"].split()).casefold() for r in read_concordance("usgs_commodity_names.csv")
     ]
     assert len(keys) == len(set(keys))
+
+
+def test_country_converter_reads_its_table_as_its_own_reader_does_under_pandas_2() -> None:
+    """The package's converter (table read here, pandas-3-safe) converts every short name, every
+    ISO2 code and Namibia's ``NA`` as ``country_converter``'s own reader does (pandas 2)."""
+    import country_converter as coco
+    import pandas as pd
+
+    from trust_minerals.data.concordance import country_converter
+
+    ours = country_converter()
+    assert ours.convert("NA", src="ISO2", to="ISO3") == "NAM"
+    if int(pd.__version__.split(".")[0]) >= 3:
+        pytest.skip("country_converter's own reader fails under pandas 3: nothing to compare")
+    theirs = coco.CountryConverter()
+    names = [n for n in theirs.data["name_short"].dropna().astype(str)]
+    assert len(names) > 200
+    assert ours.convert(names, to="ISO3", not_found=None) == theirs.convert(
+        names, to="ISO3", not_found=None
+    )
+    iso2 = [c for c in theirs.data["ISO2"].astype(str) if c]
+    assert ours.convert(iso2, src="ISO2", to="ISO3") == theirs.convert(iso2, src="ISO2", to="ISO3")

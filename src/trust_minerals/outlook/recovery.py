@@ -317,9 +317,9 @@ def _status(stream: ResidueStream) -> str:
 
 @cache
 def _iso3_codes() -> frozenset[str]:
-    import country_converter as coco
+    from trust_minerals.data.concordance import country_converter
 
-    return frozenset(str(c) for c in coco.CountryConverter().data["ISO3"])
+    return frozenset(str(c) for c in country_converter().data["ISO3"])
 
 
 def _check_country(country: str) -> str:

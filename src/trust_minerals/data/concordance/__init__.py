@@ -43,18 +43,32 @@ def aggregate_names() -> dict[str, str]:
 
 
 @cache
-def _converter():  # type: ignore[no-untyped-def]
+def country_converter():  # type: ignore[no-untyped-def]
+    """The one ``country_converter.CountryConverter`` of the package (names -> ISO3).
+
+    Built from its bundled country table read here as text, blanks missing except in the two
+    columns it compiles as patterns (``regex``, ``ISO2``), where a blank stays ``''`` and
+    Namibia's ISO2 ``NA`` stays text. That is what its own reader gives under pandas 2;
+    under pandas 3 its reader turns those cells into NaN and the constructor fails
+    (country_converter 1.3.2), so the table is not left to it.
+    """
     import country_converter as coco
+    import pandas as pd
 
     logging.getLogger("country_converter").setLevel(logging.ERROR)
-    return coco.CountryConverter()
+    path = coco.country_converter.COUNTRY_DATA_FILE
+    table = pd.read_csv(path, sep="\t", encoding="utf-8", dtype=str, keep_default_na=False)
+    for col in table.columns:
+        if col not in ("regex", "ISO2"):
+            table[col] = table[col].replace("", None)
+    return coco.CountryConverter(country_data=table)
 
 
 def _coco_lookup_many(names: list[str]) -> dict[str, str | None]:
     """One batch conversion of unique names (building a converter per name is slow)."""
     if not names:
         return {}
-    result = _converter().convert(names, to="ISO3", not_found=None)
+    result = country_converter().convert(names, to="ISO3", not_found=None)
     result = [result] if isinstance(result, str) or result is None else list(result)
     out: dict[str, str | None] = {}
     for name, code in zip(names, result, strict=True):

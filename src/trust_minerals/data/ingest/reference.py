@@ -26,7 +26,6 @@ through:
 from __future__ import annotations
 
 import csv
-import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -302,12 +301,10 @@ def list_flags(critical_lists: pd.DataFrame) -> pd.DataFrame:
 # countries and groups
 
 
-@cache
 def _coco() -> Any:
-    import country_converter as coco
+    from trust_minerals.data.concordance import country_converter
 
-    logging.getLogger("country_converter").setLevel(logging.ERROR)
-    return coco.CountryConverter()
+    return country_converter()
 
 
 _MISSING = "\x00missing"
