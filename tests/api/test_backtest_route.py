@@ -28,3 +28,4 @@ def test_backtest_route_lists_every_observation_with_its_error(built_db: Path) -
         observations()["episode"]
     )
     assert body["price_response"]["slope"] > 0
+    assert body["source_ids"] and "export_control_episodes.csv" in body["observation_source"]

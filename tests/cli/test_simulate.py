@@ -173,3 +173,19 @@ def test_simulate_recovery_flag_counts_the_outlook_engines_supply(tmp_path, monk
     share = recovery_supply("IND", "scandium", draws=10000, seed=0).p50 / 1000.0
     assert plain["shortfall_share"] == 1.0
     assert abs(row["shortfall_share"] - (1.0 - share)) < 1e-9
+
+
+def test_simulate_table_names_the_results_sources():
+    """The table format prints the result's source_ids under the table; JSON stays an array."""
+    from trust_minerals.simulate.presets import preset
+    from trust_minerals.simulate.propagate import propagate
+
+    result = propagate(make_ds(), preset("china-gallium-2023"), ["USA", "IND"])
+    assert result.source_ids
+    res = runner.invoke(app, ["simulate", "--preset", "china-gallium-2023", "--for", "USA,IND"])
+    assert res.exit_code == 0, res.output
+    assert "Sources: " + ", ".join(result.source_ids) in res.output
+    as_json = runner.invoke(
+        app, ["simulate", "--preset", "china-gallium-2023", "--for", "USA,IND", "-f", "json"]
+    )
+    assert isinstance(json.loads(as_json.output), list)
