@@ -16,6 +16,7 @@ from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import TrustMineralsError, UnknownNameError
 from trust_minerals.labels import list_labels
 from trust_minerals.metrics.concentration import concentration_table
+from trust_minerals.sources import column_sources
 
 OVERVIEW_COLUMNS = [
     "commodity",
@@ -37,10 +38,6 @@ OVERVIEW_COLUMNS = [
     "source_id",
     "notes",
 ]
-GROUP_SOURCE_IDS = ("msp_2025", "country_groups")
-"""Sources of the partner-group memberships (the ``countries`` table's group columns)."""
-CRITICALITY_SOURCE_IDS = ("wgi_2023", "baci_hs92_v202401b")
-"""Sources of the criticality inputs beyond production (governance, trade)."""
 LIST_FLAGS = list_labels("short_label")
 """List id -> short label (``data/spec/lists.csv``)."""
 
@@ -201,8 +198,11 @@ def overview_with_exposure(
     exposure = exposure.assign(form=exposure["form"].fillna(""))[[*keys, *partner_cols]]
     table = rows.merge(exposure.drop_duplicates(keys), on=keys, how="left")
     has_scores = True
+    used_by_scores: set[str] = set()
     try:
-        scores = criticality(ds, score_method, score_consumer).table
+        crit = criticality(ds, score_method, score_consumer)
+        scores = crit.table
+        used_by_scores = set(crit.source_ids)
         table = table.merge(
             scores[["commodity", "score"]].rename(columns={"score": "criticality_score"}),
             on="commodity",
@@ -218,9 +218,8 @@ def overview_with_exposure(
     used |= set(lists.loc[lists["list_id"].isin(list(LIST_FLAGS)), "source_id"])
     controls = ds.export_controls
     used |= set(controls.loc[controls["commodity"].isin(set(table["commodity"])), "source_id"])
-    used |= set(GROUP_SOURCE_IDS)
-    if has_scores:
-        used |= set(CRITICALITY_SOURCE_IDS)
+    used |= set(column_sources("countries", ["msp", "quad", "g7", "eu", "oecd"]))
+    used |= used_by_scores
     return OverviewResult(
         table=table,
         year=the_year,
