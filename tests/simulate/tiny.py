@@ -64,7 +64,7 @@ def production_table(rows: list[tuple[str, str, str, float]], year: int = 2025) 
         unit="metric tons",
         status="published",
         qualifier="=",
-        value_text=df["quantity"].astype(str),
+        value_text=[str(q) for q in df["quantity"]],  # "nan" text under pandas 2 and 3
         note=None,
         source_id="test",
     )

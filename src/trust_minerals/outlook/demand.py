@@ -70,7 +70,7 @@ def _resolve_names(df: pd.DataFrame, commodity: str | list[str]) -> list[str]:
     by_fold = {m.casefold(): m for m in known}
     by_commodity: dict[str, str] = {}
     for m, c in zip(df["demand_name"], df["commodity"], strict=True):
-        if c:
+        if isinstance(c, str) and c:  # no commodity: None (pandas 2) or NaN (pandas 3)
             # the first name for a commodity among the rows compared in the balance wins
             by_commodity.setdefault(c, m)
     out, bad = [], []

