@@ -308,7 +308,12 @@ def _register_metrics(router: APIRouter) -> None:
         seed: int = Query(0, ge=0, le=2**32 - 1),
         st: AppState = Depends(state_of),
     ) -> Response:
-        """Score every commodity with one criticality method, with a rank interval under uncertainty."""
+        """Score every commodity with one criticality method, with a rank interval under uncertainty.
+
+        Every row carries the method's ``verdict`` (never ``critical`` where an axis of its rule is
+        not bundled), ``score_axis`` (what the score ranks) and ``method_note`` (how the method
+        was adapted to a single consumer).
+        """
         from trust_minerals.metrics.criticality import criticality as _criticality
 
         check_size("uncertainty", uncertainty, maximum=st.settings.max_draws)
@@ -323,7 +328,7 @@ def _register_metrics(router: APIRouter) -> None:
                 uncertainty=uncertainty,
                 seed=seed,
             )
-            return records(r.table)
+            return records(r.annotated())
 
         return json_response(
             st.cached(

@@ -4,6 +4,12 @@
 :class:`CriticalityResult`: a row per commodity with score, rank, every component, ``incomplete``
 and ``coverage_share``; with ``uncertainty=N`` the Monte Carlo rank interval (``rank_low``,
 ``rank_high``); with ``sensitivity=True`` the Sobol indices.
+
+Each method's own definition is data (:mod:`.methods`): the result states what its score ranks
+(``score_axis``: the EU score is the supply-risk axis only), its verdict rule with the published
+thresholds, how it was adapted to a single consumer (``method_note``) and its source; each row has
+the method's ``verdict`` (never ``critical`` where an axis of the rule is not bundled) and a flag
+per computed threshold (``meets_sr_threshold`` for ``eu``).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from trust_minerals.metrics._params import parameters_table
 from trust_minerals.metrics.criticality import eu, geopolrisk, trust, usgs2022
 from trust_minerals.metrics.criticality.base import Method
 from trust_minerals.metrics.criticality.inputs import build_indicators
+from trust_minerals.metrics.criticality.methods import apply_verdict, method_definition
 from trust_minerals.metrics.criticality.uncertainty import (
     monte_carlo_ranks,
     ranks_desc,
@@ -37,7 +44,13 @@ INPUT_SETS = geopolrisk.INPUT_SETS
 @dataclass(frozen=True)
 class CriticalityResult(TableResult):
     """Scores of one method for one consumer: ``table`` (a row per commodity), the parameters used
-    (with their status: published / method_default / assumption) and, if asked, Sobol indices."""
+    (with their status: published / method_default / assumption) and, if asked, Sobol indices.
+
+    ``score_axis`` says what the score ranks, ``verdict_rule`` the method's rule with its published
+    thresholds, ``method_note`` how the method was adapted to a single consumer and
+    ``method_source`` where it is defined (all from ``metrics/data/criticality_methods.csv``);
+    ``notes`` gives them as lines.
+    """
 
     method: str
     consumer: str
@@ -46,10 +59,29 @@ class CriticalityResult(TableResult):
     table: pd.DataFrame
     parameters: pd.DataFrame
     sobol: pd.DataFrame | None = None
+    score_axis: str = ""
+    verdict_rule: str = ""
+    method_note: str = ""
+    method_source: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         """The score table (one row per commodity)."""
         return self.table.copy()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the score ranks, the verdict rule, the single-consumer adaptation, the source."""
+        return (
+            f"ranked by: {self.score_axis}",
+            f"verdict rule: {self.verdict_rule}",
+            f"adapted to one consumer: {self.method_note}",
+            f"source: {self.method_source}",
+        )
+
+    def annotated(self) -> pd.DataFrame:
+        """The score table with ``score_axis`` and ``method_note`` on every row, for outputs that
+        carry rows only (the API's JSON array, the CLI's JSON and CSV)."""
+        return self.table.assign(score_axis=self.score_axis, method_note=self.method_note)
 
 
 def default_year(ds: SupplyDataset) -> int:
@@ -176,11 +208,23 @@ def criticality(
     frame = frame.sort_values(["rank", "commodity"], na_position="last", kind="stable").reset_index(
         drop=True
     )
+    frame = apply_verdict(method, frame)
     used = parameters_table()
     used = used[used["key"].isin(m.parameters)].copy()
     used["value"] = used["key"].map(p)
+    d = method_definition(method)
     return CriticalityResult(
-        method, cons.name, part.name, int(year), frame, used.reset_index(drop=True), sobol
+        method,
+        cons.name,
+        part.name,
+        int(year),
+        frame,
+        used.reset_index(drop=True),
+        sobol,
+        score_axis=d.score_axis,
+        verdict_rule=d.verdict_rule,
+        method_note=d.adaptation,
+        method_source=d.source,
     )
 
 

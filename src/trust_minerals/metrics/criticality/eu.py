@@ -3,8 +3,8 @@
 HHI_WGI uses the EU's inverted 0–10 governance scale (mean of the bundled PV and RL scores) times
 the trade adjustment ``t``; GS = global supply (production shares at the primary stage); the
 sourcing mix is the consumer's domestic supply (1 − IR) plus imports IR × import share (BACI).
-Where the sourcing mix is unknown the global mix stands in (then IR drops out of the formula) and
-the row says so. EoL_RIR comes from ``ds.eol_rir`` (EU 2023 rates) or the ``eu_eol_rir_default``
+Where the sourcing mix is unknown (no import reliance, or no import mix) the global mix stands in
+(then IR drops out of the formula), the row is flagged ``incomplete`` and ``missing`` says which. EoL_RIR comes from ``ds.eol_rir`` (EU 2023 rates) or the ``eu_eol_rir_default``
 assumption; SI and t are neutral assumptions (``parameters.csv``), reported with the result.
 """
 
@@ -56,8 +56,16 @@ def prepare(ind: pd.DataFrame, params: Mapping[str, float]) -> pd.DataFrame:
     out["eol_rir_basis"] = np.where(ind["eol_rir"].notna(), "eol_rir (EU 2023)", "assumption")
     out["substitution_index"] = params["eu_substitution_index"]
     out["trade_adjustment"] = params["eu_trade_adjustment"]
+    # the sourcing term is half the formula or more: a stand-in for it leaves the row incomplete
+    out["incomplete"] = out["incomplete"] | sourcing.isna()
+    reason = np.where(
+        ind["import_reliance"].isna(),
+        "import reliance unknown",
+        "import mix unknown",
+    )
     notes = pd.Series(
-        np.where(sourcing.isna(), "sourcing mix unknown: global supply used", ""), index=ind.index
+        np.where(sourcing.isna(), pd.Series(reason) + ": sourcing mix = global supply", ""),
+        index=ind.index,
     )
     out["missing"] = join_notes(ind["missing"], notes)
     return out
