@@ -17,6 +17,7 @@ import pandas as pd
 
 from trust_minerals.metrics.criticality.base import Method, join_notes
 
+UNKNOWN_SOURCING = " unknown: sourcing mix = global supply"
 INPUTS = ("hhi_wgi_global", "hhi_wgi_sourcing", "import_reliance_used", "eol_rir_used")
 
 
@@ -58,13 +59,9 @@ def prepare(ind: pd.DataFrame, params: Mapping[str, float]) -> pd.DataFrame:
     out["trade_adjustment"] = params["eu_trade_adjustment"]
     # the sourcing term is half the formula or more: a stand-in for it leaves the row incomplete
     out["incomplete"] = out["incomplete"] | sourcing.isna()
-    reason = np.where(
-        ind["import_reliance"].isna(),
-        "import reliance unknown",
-        "import mix unknown",
-    )
+    reason = np.where(ind["import_reliance"].isna(), "import reliance", "import mix")
     notes = pd.Series(
-        np.where(sourcing.isna(), pd.Series(reason) + ": sourcing mix = global supply", ""),
+        np.where(sourcing.isna(), np.char.add(reason.astype(str), UNKNOWN_SOURCING), ""),
         index=ind.index,
     )
     out["missing"] = join_notes(ind["missing"], notes)

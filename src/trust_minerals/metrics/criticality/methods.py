@@ -187,7 +187,8 @@ def apply_verdict(method: str, frame: pd.DataFrame) -> pd.DataFrame:
     if d.thresholds.empty:
         out["verdict"] = NO_RULE
         return out
-    absent = [r.axis_label for r in d.thresholds.itertuples() if r.column not in out.columns]
+    rows = d.thresholds.to_dict("records")
+    absent = [str(r["axis_label"]) for r in rows if r["column"] not in out.columns]
     meets: list[np.ndarray] = []
     known: list[np.ndarray] = []
     for r in d.thresholds.itertuples():
@@ -199,26 +200,23 @@ def apply_verdict(method: str, frame: pd.DataFrame) -> pd.DataFrame:
         out[r.flag] = pd.Series(np.where(ok, hit, None), index=out.index, dtype=object)
         meets.append(hit)
         known.append(ok)
-    labels = [r.axis_label for r in d.thresholds.itertuples() if r.column in out.columns]
-    if absent:
-        text = " and ".join(absent) + " not bundled"
-        lacking = [
-            " and ".join(lab for lab, k in zip(labels, ks, strict=True) if not k)
-            for ks in zip(*known, strict=True)
-        ] or [""] * len(out)
-        out["verdict"] = [f"not determinable: {m + ' missing; ' if m else ''}{text}" for m in lacking]
-        return out
-    all_known = np.logical_and.reduce(known)
-    all_meet = np.logical_and.reduce(meets)
-    missing = [
+    labels = [str(r["axis_label"]) for r in rows if r["column"] in out.columns]
+    # per row: the computed axes whose value is missing
+    lacking = [
         " and ".join(lab for lab, k in zip(labels, ks, strict=True) if not k)
         for ks in zip(*known, strict=True)
-    ]
-    verdict = np.where(all_meet, "critical", "not critical").astype(object)
-    # a failed known axis decides "not critical"; otherwise a missing axis leaves it open
+    ] or [""] * len(out)
+    if absent:
+        text = " and ".join(absent) + " not bundled"
+        out["verdict"] = [
+            f"not determinable: {m + ' missing; ' if m else ''}{text}" for m in lacking
+        ]
+        return out
+    verdict = np.where(np.logical_and.reduce(meets), "critical", "not critical").astype(object)
+    # a known axis below its threshold decides "not critical"; otherwise a missing one leaves it open
     any_fail = np.logical_or.reduce([k & ~m for k, m in zip(known, meets, strict=True)])
-    open_ = ~all_known & ~any_fail
-    verdict[open_] = [f"not determinable: {m} missing" for m, o in zip(missing, open_) if o]
+    open_ = ~np.logical_and.reduce(known) & ~any_fail
+    verdict[open_] = [f"not determinable: {m} missing" for m in np.asarray(lacking)[open_]]
     out["verdict"] = verdict
     return out
 
