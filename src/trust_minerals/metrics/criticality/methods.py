@@ -93,7 +93,7 @@ def thresholds_table() -> pd.DataFrame:
 
     Examples
     --------
-    >>> thresholds_table().set_index("axis").loc["economic_importance", "threshold"]
+    >>> float(thresholds_table().set_index("axis").loc["economic_importance", "threshold"])
     2.8
     """
     path, rows = _read("method_thresholds.csv", THRESHOLD_LAYOUT)
