@@ -36,7 +36,7 @@ def supply_risk(
     --------
     >>> import numpy as np
     >>> float(supply_risk(np.array(4.0), np.array(2.0), np.array(0.5), np.array(0.25)))
-    2.0625
+    1.875
     """
     ir = np.clip(import_reliance, 0.0, 1.0)
     mix = hhi_wgi_global * ir / 2 + hhi_wgi_sourcing * (1 - ir / 2)
