@@ -225,3 +225,30 @@ def test_no_verdict_the_data_cannot_support(ds, method, consumer):
         assert r.table.loc[~scored, "meets_sr_threshold"].isna().all()
     else:
         assert (r.table["verdict"] == NO_RULE).all()
+
+
+@pytest.mark.parametrize("commodity", ["clays", "copper", "iron_ore", "zinc"])
+def test_group_domestic_supply_counts_each_member_as_a_supplier(ds, commodity):
+    """USA+IND: domestic supply split by the members' production (the EU counts member states
+    separately), each at its own instability; IR 0 here, so the sourcing term is domestic only."""
+    from trust_minerals.countries import resolve_consumer
+    from trust_minerals.metrics.criticality.inputs import build_indicators
+
+    ind = build_indicators(ds, resolve_consumer(ds, "USA+IND"), 2025).set_index("commodity")
+    r = ind.loc[commodity]
+    assert r["import_reliance"] == 0
+    p = ds.production
+    p = p[
+        (p["commodity"] == commodity)
+        & (p["stage"] == r["stage"])
+        & (p["form"].fillna("") == r["form"])
+        & (p["year"] == r["year"])
+        & p["country"].isin(["USA", "IND"])
+    ]
+    assert p["quantity"].notna().all() and len(p) == 2
+    w = p.set_index("country")["quantity"] / p["quantity"].sum()
+    g = _raw_governance_eu()
+    hand = float((w**2 * g.reindex(w.index)).sum())
+    assert r["hhi_wgi_sourcing_eu"] == pytest.approx(hand)
+    # one country is one supplier at its own instability, as before
+    assert hand < max(g["USA"], g["IND"])
