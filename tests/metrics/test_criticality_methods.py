@@ -252,3 +252,25 @@ def test_group_domestic_supply_counts_each_member_as_a_supplier(ds, commodity):
     assert r["hhi_wgi_sourcing_eu"] == pytest.approx(hand)
     # one country is one supplier at its own instability, as before
     assert hand < max(g["USA"], g["IND"])
+
+
+@pytest.mark.parametrize("consumer", ["IND", "USA"])
+def test_eu_keeps_the_higher_of_extraction_and_processing_sr(ds, consumer):
+    """Where production data exist at mine and at a later stage, SR is computed at both and the
+    higher kept, as the EU does; the row's stage is the one whose SR was kept."""
+    from trust_minerals.metrics.criticality.eu import EXTRACTION
+
+    t = criticality(ds, "eu", consumer).table
+    both = t[t["sr_extraction"].notna() & t["sr_processing"].notna()]
+    prod = ds.production
+    prod = prod[prod["quantity"].notna() & (prod["year"] <= 2025)]
+    stages = prod.groupby("commodity")["stage"].agg(set)
+    expected = {c for c, s in stages.items() if EXTRACTION in s and len(s) > 1}
+    assert set(both["commodity"]) <= expected and {"copper", "aluminum"} <= set(both["commodity"])
+    for r in both.itertuples():
+        assert r.score == pytest.approx(max(r.sr_extraction, r.sr_processing))
+        at_mine = r.sr_extraction >= r.sr_processing
+        assert (r.stage == EXTRACTION) == at_mine
+    one = t[t["score"].notna() & ~t["commodity"].isin(both["commodity"])]
+    single = np.where(one["stage"] == EXTRACTION, one["sr_extraction"], one["sr_processing"])
+    assert np.allclose(single, one["score"])

@@ -164,6 +164,8 @@ def criticality(
         year = default_year(ds)
     if method == "geopolrisk":
         frame = geopolrisk.geopolrisk_components(ds, cons, year, inputs=inputs)
+    elif method == "eu":
+        frame = eu.prepare_bottleneck(ds, cons, int(year), part, p)
     else:
         indicators = build_indicators(ds, cons, year, partners=part)
         frame = m.prepare(indicators, p)
