@@ -118,7 +118,9 @@ def prepare_bottleneck(
     out["sr_processing"] = np.where(at_processing, sr2, out["sr_processing"])
     take = at_processing & (np.nan_to_num(sr2, nan=-np.inf) > np.nan_to_num(sr1, nan=-np.inf))
     for col in first.columns:
-        picked = np.where(take, second[col].to_numpy(dtype=object), first[col].to_numpy(dtype=object))
+        picked = np.where(
+            take, second[col].to_numpy(dtype=object), first[col].to_numpy(dtype=object)
+        )
         out[col] = pd.Series(picked, index=first.index).astype(first[col].dtype)
     return out
 

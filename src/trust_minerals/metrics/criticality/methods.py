@@ -168,7 +168,9 @@ def apply_verdict(method: str, frame: pd.DataFrame) -> pd.DataFrame:
 
     * No threshold for the method: ``verdict`` = ``no verdict rule: ranking only``.
     * An axis column absent from ``frame`` (not bundled): every row is ``not determinable:
-      <axis> not bundled``; flags are still given for the axes that are computed.
+      <axis> not bundled``, even where a computed axis falls short (its flag shows that): the
+      method's rule cannot be applied, so no verdict either way; flags are still given for the
+      axes that are computed.
     * Every axis computed: ``critical`` where every axis meets its threshold, ``not critical``
       where one does not, ``not determinable: <axis> missing`` where a value is missing.
 
