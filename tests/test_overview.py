@@ -41,3 +41,12 @@ def test_a_score_that_cannot_be_computed_is_a_note(tiny) -> None:  # type: ignor
     assert not r.has_scores
     assert all(math.isnan(v) for v in r.table["criticality_score"])
     assert any("criticality scores (trust) not available" in n for n in r.notes)
+
+
+def test_the_score_states_its_axis_and_adaptation(tiny) -> None:  # type: ignore[no-untyped-def]
+    from trust_minerals.metrics.criticality.methods import method_definition
+
+    d = method_definition("trust")
+    r = overview_with_exposure(tiny, score_method="trust", score_consumer="USA+IND")
+    assert d.score_axis in r.score_note and d.adaptation in r.score_note
+    assert overview_with_exposure(tiny, score_consumer="Atlantis").score_note == ""

@@ -145,7 +145,8 @@ class OverviewResult(TableResult):
 
     ``table`` adds ``partner_share`` and ``export_control_share`` (for ``partners``) and
     ``criticality_score`` (method ``score_method`` for ``score_consumer``; missing where it cannot
-    be computed, with the reason in ``notes``). ``source_ids`` name the sources behind every column.
+    be computed, with the reason in ``notes``). ``source_ids`` name the sources behind every column;
+    ``score_note`` says what the score ranks and how its method was adapted to one consumer.
     """
 
     table: pd.DataFrame
@@ -156,6 +157,7 @@ class OverviewResult(TableResult):
     has_scores: bool
     notes: tuple[str, ...]
     source_ids: tuple[str, ...]
+    score_note: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         """The rows as a new DataFrame."""
@@ -199,10 +201,15 @@ def overview_with_exposure(
     table = rows.merge(exposure.drop_duplicates(keys), on=keys, how="left")
     has_scores = True
     used_by_scores: set[str] = set()
+    score_note = ""
     try:
-        crit = criticality(ds, score_method, score_consumer)
-        scores = crit.table
-        used_by_scores = set(crit.source_ids)
+        scored = criticality(ds, score_method, score_consumer)
+        scores = scored.table
+        used_by_scores = set(scored.source_ids)
+        score_note = (
+            f"{scored.score_axis}; verdict rule: {scored.verdict_rule}; "
+            f"adapted to one consumer: {scored.method_note}"
+        )
         table = table.merge(
             scores[["commodity", "score"]].rename(columns={"score": "criticality_score"}),
             on="commodity",
@@ -229,4 +236,5 @@ def overview_with_exposure(
         has_scores=has_scores,
         notes=tuple(notes),
         source_ids=tuple(sorted(used & set(ds.sources["source_id"]))),
+        score_note=score_note,
     )

@@ -64,7 +64,7 @@ def test_models_match_the_library_columns(tiny_db: Any) -> None:
 
     ds = load_dataset(tiny_db)
     assert list(risk_table(ds, "USA").columns) == list(rm.RISK_ROW)
-    assert list(criticality(ds, "trust", "USA").table.columns) == list(rm.CRITICALITY_ROW)
+    assert list(criticality(ds, "trust", "USA").annotated().columns) == list(rm.CRITICALITY_ROW)
     r = screen_assets(ds, "cobalt", consumer="IND")
     assert list(r.ranking.columns) == list(rm.SCREEN_RANK_ROW)
     assert list(r.components.columns) == list(rm.SCREEN_COMPONENT_ROW)

@@ -62,6 +62,20 @@ def test_criticality_rows_have_score_rank_interval_and_flags(small):
     assert csv_out.exit_code == 0 and csv_out.stdout.startswith("commodity,score,rank")
 
 
+def test_criticality_states_the_method_definition(small):
+    from trust_minerals.metrics.criticality.methods import method_definition
+
+    d = method_definition("eu")
+    out = runner.invoke(app, ["criticality", "--method", "eu", "--for", "IND"])
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.output.split())
+    for line in (d.score_axis, d.verdict_rule, d.adaptation):
+        assert " ".join(line.split()) in text
+    rows = run_json(["criticality", "--method", "eu", "--for", "IND"])
+    assert all(r["method_note"] == d.adaptation for r in rows)
+    assert all("not bundled" in r["verdict"] for r in rows)
+
+
 def test_risk_and_compare_lists(small):
     rows = run_json(["risk", "--for", "IND", "--partners", "msp", "--year", "2025"])
     assert {r["commodity"] for r in rows} == {"cobalt", "gallium", "lithium"}

@@ -31,7 +31,8 @@ CRITICALITY_ROW = {
     "incomplete": "bool", "stage_concentration": "float", "governance_risk": "float",
     "non_partner_dependence": "float", "export_control_exposure": "float",
     "import_reliance": "float", "reserve_concentration": "float", "reliance_basis": "str",
-    "missing": "str", "assessable": "bool",
+    "missing": "str", "assessable": "bool", "verdict": "str", "score_axis": "str",
+    "method_note": "str",
 }  # fmt: skip
 SCREEN_RANK_ROW = {
     "rank": "int", "country": "str", "score": "float", "reserves": "float",

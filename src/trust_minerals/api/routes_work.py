@@ -314,6 +314,9 @@ def _register_metrics(router: APIRouter) -> None:
     ) -> Response:
         """Score every commodity with one criticality method, with a rank interval under uncertainty.
 
+        Every row carries the method's ``verdict`` (never ``critical`` where an axis of its rule is
+        not bundled), ``score_axis`` (what the score ranks) and ``method_note`` (how the method
+        was adapted to a single consumer).
         The ``X-Source-Ids`` header names the sources of the rows the scores read.
         """
         from trust_minerals.metrics.criticality import criticality as _criticality
@@ -330,7 +333,7 @@ def _register_metrics(router: APIRouter) -> None:
                 uncertainty=uncertainty,
                 seed=seed,
             )
-            return records(r.table), r.source_ids
+            return records(r.annotated()), r.source_ids
 
         rows, ids = st.cached(
             ("criticality", method, consumer, partners, year, uncertainty, seed),

@@ -92,7 +92,12 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed"),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
-        """Score every commodity with one criticality method (score, rank, rank interval, components)."""
+        """Score every commodity with one criticality method (score, rank, rank interval, components).
+
+        Each row has the method's verdict (never 'critical' where an axis of its rule is not
+        bundled); the notes say what the score ranks, the verdict rule, how the method was
+        adapted to one consumer and its source (JSON and CSV carry score_axis and method_note).
+        """
         from trust_minerals.metrics.criticality import criticality
 
         r = criticality(
@@ -107,12 +112,16 @@ def register(app: typer.Typer) -> None:
             inputs=inputs,
             weights=_weights(weights),
         )
+        table = r.table if fmt is OutputFormat.table else r.annotated()
         emit(
-            r.table,
+            table,
             fmt,
-            title=f"{method} criticality for {consumer} ({r.year})",
+            title=f"{method} for {consumer} ({r.year}), ranked by {r.score_axis}",
             sources=r.source_ids,
         )
+        if fmt is OutputFormat.table:
+            for note in r.notes:
+                typer.echo(f"note: {note}")
 
     @app.command("compare-lists")
     def compare_lists_cmd(

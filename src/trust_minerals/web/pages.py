@@ -225,6 +225,7 @@ def web_router() -> APIRouter:
             title="Critical minerals overview",
             rows=records(table),
             has_scores=result.has_scores,
+            score_note=result.score_note,
             partners=partners,
             partner_sets=PARTNER_SETS,
             stages=sorted({s for s in table["stage"] if s}),

@@ -4,6 +4,12 @@
 :class:`CriticalityResult`: a row per commodity with score, rank, every component, ``incomplete``
 and ``coverage_share``; with ``uncertainty=N`` the Monte Carlo rank interval (``rank_low``,
 ``rank_high``); with ``sensitivity=True`` the Sobol indices.
+
+Each method's own definition is data (:mod:`.methods`): the result states what its score ranks
+(``score_axis``: the EU score is the supply-risk axis only), its verdict rule with the published
+thresholds, how it was adapted to a single consumer (``method_note``) and its source; each row has
+the method's ``verdict`` (never ``critical`` where an axis of the rule is not bundled) and a flag
+per computed threshold (``meets_sr_threshold`` for ``eu``).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from trust_minerals.metrics._params import parameters_table
 from trust_minerals.metrics.criticality import eu, geopolrisk, trust, usgs2022
 from trust_minerals.metrics.criticality.base import Method
 from trust_minerals.metrics.criticality.inputs import build_indicators
+from trust_minerals.metrics.criticality.methods import apply_verdict, method_definition
 from trust_minerals.metrics.criticality.uncertainty import (
     monte_carlo_ranks,
     ranks_desc,
@@ -39,7 +46,13 @@ class CriticalityResult(TableResult):
     """Scores of one method for one consumer: ``table`` (a row per commodity), the parameters used
     (with their status: published / method_default / assumption) and, if asked, Sobol indices;
     ``source_ids`` name the sources of the rows the inputs read
-    (:func:`~trust_minerals.metrics.criticality.sources.score_source_ids`)."""
+    (:func:`~trust_minerals.metrics.criticality.sources.score_source_ids`).
+
+    ``score_axis`` says what the score ranks, ``verdict_rule`` the method's rule with its published
+    thresholds, ``method_note`` how the method was adapted to a single consumer and
+    ``method_source`` where it is defined (all from ``metrics/data/criticality_methods.csv``);
+    ``notes`` gives them as lines.
+    """
 
     method: str
     consumer: str
@@ -49,10 +62,29 @@ class CriticalityResult(TableResult):
     parameters: pd.DataFrame
     sobol: pd.DataFrame | None = None
     source_ids: tuple[str, ...] = ()
+    score_axis: str = ""
+    verdict_rule: str = ""
+    method_note: str = ""
+    method_source: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         """The score table (one row per commodity)."""
         return self.table.copy()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the score ranks, the verdict rule, the single-consumer adaptation, the source."""
+        return (
+            f"ranked by: {self.score_axis}",
+            f"verdict rule: {self.verdict_rule}",
+            f"adapted to one consumer: {self.method_note}",
+            f"source: {self.method_source}",
+        )
+
+    def annotated(self) -> pd.DataFrame:
+        """The score table with ``score_axis`` and ``method_note`` on every row, for outputs that
+        carry rows only (the API's JSON array, the CLI's JSON and CSV)."""
+        return self.table.assign(score_axis=self.score_axis, method_note=self.method_note)
 
 
 def default_year(ds: SupplyDataset) -> int:
@@ -135,6 +167,8 @@ def criticality(
         year = default_year(ds)
     if method == "geopolrisk":
         frame = geopolrisk.geopolrisk_components(ds, cons, year, inputs=inputs)
+    elif method == "eu":
+        frame = eu.prepare_bottleneck(ds, cons, int(year), part, p)
     else:
         indicators = build_indicators(ds, cons, year, partners=part)
         frame = m.prepare(indicators, p)
@@ -179,14 +213,27 @@ def criticality(
     frame = frame.sort_values(["rank", "commodity"], na_position="last", kind="stable").reset_index(
         drop=True
     )
+    frame = apply_verdict(method, frame)
     used = parameters_table()
     used = used[used["key"].isin(m.parameters)].copy()
     used["value"] = used["key"].map(p)
     from trust_minerals.metrics.criticality.sources import score_source_ids
 
     ids = score_source_ids(ds, frame, cons.members, int(year))
+    d = method_definition(method)
     return CriticalityResult(
-        method, cons.name, part.name, int(year), frame, used.reset_index(drop=True), sobol, ids
+        method,
+        cons.name,
+        part.name,
+        int(year),
+        frame,
+        used.reset_index(drop=True),
+        sobol,
+        ids,
+        score_axis=d.score_axis,
+        verdict_rule=d.verdict_rule,
+        method_note=d.adaptation,
+        method_source=d.source,
     )
 
 

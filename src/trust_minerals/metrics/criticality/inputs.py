@@ -107,9 +107,12 @@ def _group_rows(ds: SupplyDataset, groups: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sourcing_hhi_wgi(
-    imports: pd.DataFrame, ir: pd.Series, consumer: CountrySet, g_eu: pd.Series, g_dom: float
+    imports: pd.DataFrame, ir: pd.Series, consumer: CountrySet, g_eu: pd.Series, g_dom: pd.Series
 ) -> pd.Series:
-    """HHI_WGI of the consumer's sourcing mix: domestic (1 − IR) plus imports IR × import share."""
+    """HHI_WGI of the consumer's sourcing mix: domestic (1 − IR) plus imports IR × import share.
+
+    ``g_dom`` is the HHI_WGI of the domestic supply per commodity (:func:`domestic_hhi_wgi`).
+    """
     fill = parameter("missing_instability") * parameter("eu_wgi_scale")
     imp = imports.copy()
     imp["g"] = imp["exporter"].map(g_eu).fillna(fill)
@@ -117,13 +120,38 @@ def _sourcing_hhi_wgi(
     imp["term"] = (imp["ir"] * imp["import_share"]) ** 2 * imp["g"]
     foreign = imp.groupby("commodity")["term"].sum().reindex(ir.index)
     has = (imp.groupby("commodity")["import_share"].sum() > 0).reindex(ir.index, fill_value=False)
-    dom_term = (1.0 - ir) ** 2 * g_dom
+    dom_term = (1.0 - ir) ** 2 * g_dom.reindex(ir.index)
     out = pd.Series(np.nan, index=ir.index, dtype=float)
     known = has & ir.notna()
     out[known] = dom_term[known] + foreign[known].fillna(0.0)
     all_domestic = ir == 0
     out[all_domestic] = dom_term[all_domestic]  # all-domestic supply needs no import data
     return out
+
+
+def domestic_hhi_wgi(named: pd.DataFrame, consumer: CountrySet) -> pd.Series:
+    """HHI_WGI (EU 0–10 scale) of the consumer's domestic supply, per commodity.
+
+    Each member with production at the primary stage is a separate domestic supplier at its own
+    instability, as the EU counts its member states: Σ_m (p_m / Σ p)² × g_m (``named``: the
+    primary stage's named-country rows with ``share`` and ``g`` on the 0–1 scale). A single
+    country is one supplier at its own instability. Commodities where no member has published
+    production are left out: the caller fills them (and those where a member's production is
+    withheld) with the members' mean instability.
+
+    Examples
+    --------
+    >>> named = pd.DataFrame({"commodity": "x", "country": ["FRA", "DEU", "CHN"],
+    ...                       "share": [0.1, 0.1, 0.8], "g": [0.2, 0.3, 0.6]})
+    >>> round(float(domestic_hhi_wgi(named, CountrySet("EU2", ("FRA", "DEU")))["x"]), 4)
+    1.25
+    """
+    mem = named[named["country"].isin(consumer.members) & (named["share"] > 0)]
+    if mem.empty:
+        return pd.Series(dtype=float)
+    w = mem["share"] / mem.groupby("commodity")["share"].transform("sum")
+    term = w**2 * mem["g"] * parameter("eu_wgi_scale")
+    return term.groupby(mem["commodity"]).sum()
 
 
 def build_indicators(
@@ -199,7 +227,12 @@ def build_indicators(
         imports.assign(sq=imports["import_share"] ** 2).groupby("commodity")["sq"].sum()
     ).reindex(out.index)
     dom = g_eu.reindex(list(consumer.members)).dropna()
-    g_dom = float(dom.mean()) if len(dom) else fill * parameter("eu_wgi_scale")
+    g_mean = float(dom.mean()) if len(dom) else fill * parameter("eu_wgi_scale")
+    # a member's withheld production leaves the domestic split unknown: the mean stands in
+    member_rows = rows[~rows["is_aggregate"] & rows["country"].isin(consumer.members)]
+    split_unknown = set(member_rows.loc[member_rows["share"].isna(), "commodity"])
+    g_dom = domestic_hhi_wgi(named[~named["commodity"].isin(split_unknown)], consumer)
+    g_dom = g_dom.reindex(out.index).fillna(g_mean)
     out["hhi_wgi_sourcing_eu"] = _sourcing_hhi_wgi(
         imports, out["import_reliance"], consumer, g_eu, g_dom
     )
