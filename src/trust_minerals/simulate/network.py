@@ -6,7 +6,9 @@
   :func:`trust_minerals.countries.resolve_consumers`
   → its member countries;
 * :func:`supply_mix` -- a consumer's pre-shock supply shares by exporting country, from BACI
-  import quantities at that stage, or the world production shares where it has no trade data;
+  import quantities in the stage's forms, the US import sources, or the world production shares
+  where it has no trade data; :func:`build_supply_mixes` does it for many commodity × stage pairs
+  (the one rule behind ``risk``, ``criticality`` and ``optimize`` too);
 * :func:`build_exposure` -- the (countries × consumer·commodity·stage) matrix of supply shares that
   the Monte Carlo multiplies by the sampled losses.
 """
@@ -86,7 +88,8 @@ def producer_shares(
     if (forms["form"] == "").any():
         form = ""
     else:
-        form = str(forms[~forms["is_aggregate"]].groupby("form").size().idxmax())
+        named_forms = forms[~forms["is_aggregate"]]  # a year may list only aggregate rows
+        form = str((named_forms if len(named_forms) else forms).groupby("form").size().idxmax())
     rows = shares(forms[forms["form"] == form])
     named = rows[~rows["is_aggregate"]]
     known = named.dropna(subset=["share"])
@@ -340,6 +343,112 @@ def build_supply_mix(
         return SupplyMix(world[0], world[1], float("nan"), "; ".join(notes))
     notes.append("no world production shares at this stage either (not published or withheld)")
     return SupplyMix(pd.Series(dtype=float), "none", float("nan"), "; ".join(notes))
+
+
+#: the bases that describe the consumer's own purchases (``world ...`` and ``none`` do not)
+CONSUMER_BASES = ("trade", "usgs import sources", "usitc dataweb")
+
+
+def is_consumer_basis(basis: str) -> bool:
+    """True when a :class:`SupplyMix` basis describes the consumer's own imports (trade in the
+    stage's forms, USGS import sources, USITC DataWeb), False for world shares or none.
+
+    Examples
+    --------
+    >>> is_consumer_basis("trade 2024 (quantity)"), is_consumer_basis("world 2023")
+    (True, False)
+    """
+    return basis.startswith(CONSUMER_BASES)
+
+
+@dataclass(frozen=True)
+class SupplyMixes:
+    """:class:`SupplyMix` of one consumer for many commodity × stage pairs, as two tables.
+
+    ``shares``: commodity, stage, country, share (long; one row per supplying country);
+    ``basis``: commodity, stage, year, basis, note, import_quantity, consumer_basis (one row per
+    pair; ``consumer_basis`` is :func:`is_consumer_basis` of ``basis``).
+    """
+
+    shares: pd.DataFrame
+    basis: pd.DataFrame
+
+
+def build_supply_mixes(
+    ds: SupplyDataset,
+    members: Sequence[str],
+    pairs: pd.DataFrame,
+    allocation: str = "trade",
+) -> SupplyMixes:
+    """:func:`build_supply_mix` for every row of ``pairs`` (columns commodity, stage, year).
+
+    The one rule used by ``simulate``, ``risk``, ``criticality`` and ``optimize``: each stage is
+    measured on its own forms, with the fallbacks of :func:`build_supply_mix` named in ``basis``
+    and ``note``. The trade table is split by commodity × stage once.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"commodity": ["nickel"], "stage": ["refinery"], "year": [2024]})
+    >>> build_supply_mixes(ds, ["USA"], pairs).basis["basis"].iloc[0]  # doctest: +SKIP
+    'usgs import sources 2021-24 (Primary nickel)'
+    """
+    pairs = pairs[["commodity", "stage", "year"]].drop_duplicates(["commodity", "stage"])
+    trade = ds.trade
+    trade = trade[trade["commodity"].isin(set(pairs["commodity"]))]
+    flows_by = {key: g for key, g in trade.groupby(["commodity", "stage"], sort=False)}
+    empty = trade.iloc[:0]
+    share_parts: list[pd.DataFrame] = []
+    rows: list[dict[str, object]] = []
+    for commodity, stage, year in pairs.itertuples(index=False):
+        sm = build_supply_mix(
+            ds,
+            members,
+            str(commodity),
+            str(stage),
+            int(year),
+            allocation,
+            flows=flows_by.get((commodity, stage), empty),
+        )
+        share_parts.append(
+            pd.DataFrame(
+                {
+                    "commodity": commodity,
+                    "stage": stage,
+                    "country": sm.shares.index.astype(str),
+                    "share": sm.shares.to_numpy(dtype=float),
+                }
+            )
+        )
+        rows.append(
+            {
+                "commodity": commodity,
+                "stage": stage,
+                "year": int(year),
+                "basis": sm.basis,
+                "note": sm.note,
+                "import_quantity": sm.import_quantity,
+                "consumer_basis": is_consumer_basis(sm.basis),
+            }
+        )
+    share_cols = ["commodity", "stage", "country", "share"]
+    shares = (
+        pd.concat(share_parts, ignore_index=True)
+        if share_parts
+        else pd.DataFrame(columns=share_cols)
+    )
+    basis = pd.DataFrame(
+        rows,
+        columns=[
+            "commodity",
+            "stage",
+            "year",
+            "basis",
+            "note",
+            "import_quantity",
+            "consumer_basis",
+        ],
+    )
+    return SupplyMixes(shares[share_cols], basis)
 
 
 def _no_forms_note(ds: SupplyDataset, commodity: str, stage: str, codes: tuple[str, ...]) -> str:
