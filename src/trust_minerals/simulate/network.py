@@ -330,6 +330,8 @@ def build_supply_mix(
                 f"no BACI {commodity} {stage} imports within {max_age} years of {year}"
                 + (f" (latest {int(last.max())})" if len(last) else "")
             )
+        elif not notes:
+            notes.append(f"no BACI {commodity} {stage} imports in the trade table")
         if list(members) == ["USA"]:
             us = _us_import_sources(ds, commodity, stage)
             if us is not None:
