@@ -21,14 +21,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from trust_minerals._tables import OTHER_COUNTRIES, YearLike, as_year
+from trust_minerals._tables import YearLike, as_year
 from trust_minerals.countries import ConsumerLike, resolve_consumers
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import UnknownNameError
 from trust_minerals.forms import form_stages, stage_hs6
 from trust_minerals.metrics.concentration import shares as _shares
 from trust_minerals.metrics.stages import stage_production
-from trust_minerals.units import tonnes_per_unit
+from trust_minerals.simulate.us_imports import (
+    _us_import_quantity,
+    _us_import_sources,
+    _usitc_mix,
+    usitc_cross_check,
+)
 
 GROUPS = ("msp", "quad", "g7", "eu", "oecd", "usa_ind")
 ALLOCATIONS = ("trade", "world")
@@ -161,85 +166,6 @@ def _trade_mix(
     return (by / by.sum()).sort_values(ascending=False), f"trade {span} ({column})", qty, stale
 
 
-def _us_import_sources(
-    ds: SupplyDataset, commodity: str, stage: str | None
-) -> tuple[pd.Series, str, str] | None:
-    """Published shares of US imports (USGS MCS) of the form traded at ``stage``.
-
-    The breakdown is the forms table's ``usgs_import_detail`` for that stage. A commodity whose
-    forms name no breakdown at any stage falls back to the total breakdown (``Total``,
-    ``Combined``, ``All``) or its only one, and the note says the form was not matched; a
-    breakdown the forms table gives for another stage is never used. Returns
-    ``(shares, basis, note)`` or None. ``stage=None`` takes the commodity's total breakdown
-    (all forms; the price model's share of the outside market, calibrated on it).
-    """
-    from trust_minerals.forms import usgs_import_detail
-
-    src = ds.import_sources
-    rows = src[(src["commodity"] == commodity) & src["share"].notna()]
-    if rows.empty:
-        return None
-    details = list(dict.fromkeys(rows["detail"]))
-    detail = usgs_import_detail(ds, commodity, stage) if stage is not None else ""
-    note = ""
-    if not detail:
-        f = ds._frame("forms")
-        named = f.loc[f["commodity"] == commodity, "usgs_import_detail"].ne("").any()
-        if stage is not None and named:
-            return None  # the USGS breakdowns describe forms of other stages
-        total = [d for d in details if any(w in d.lower() for w in ("total", "combined", "all"))]
-        if total:
-            detail = total[0]
-        elif len(details) == 1:
-            detail = details[0]
-        else:
-            return None
-        note = f"USGS import breakdown '{detail}' not matched to a {stage} form (all forms)"
-    elif detail not in details:
-        return None
-    rows = rows[(rows["detail"] == detail) & (rows["country"] != OTHER_COUNTRIES)]
-    known = set(ds.country_ids())
-    rows = rows[rows["country"].isin(known)]
-    if rows.empty:
-        return None
-    shares = rows.groupby("country")["share"].sum().sort_values(ascending=False)
-    period = "/".join(dict.fromkeys(rows["period"].astype(str)))
-    return shares, f"usgs import sources {period} ({detail})", note
-
-
-#: metric tons per unit, for the units USGS uses for import quantities
-_TONNES_PER_UNIT = tonnes_per_unit(
-    ["kilograms", "metric tons", "thousand metric tons", "million metric tons"]
-)
-
-
-def _us_import_quantity(
-    ds: SupplyDataset, commodity: str, basis: str, year: int
-) -> tuple[float, str]:
-    """US imports for consumption (t/yr) from the USGS salient statistics, for the product whose
-    import-source shares are used (the detail in ``basis``), in the latest year <= ``year``.
-
-    NaN with a note when no single matching import series in a mass unit is published.
-    """
-    sal = ds.us_salient
-    rows = sal[
-        (sal["commodity"] == commodity) & (sal["statistic"] == "Import") & sal["value"].notna()
-    ]
-    rows = rows[rows["unit"].isin(list(_TONNES_PER_UNIT))]
-    detail = basis[basis.rfind("(") + 1 : -1].strip().lower() if basis.endswith(")") else ""
-    matching = (
-        rows[rows["detail"].str.lower().str.contains(detail, regex=False)] if detail else rows
-    )
-    if matching["detail"].nunique() != 1:
-        matching = rows if rows["detail"].nunique() == 1 else matching.iloc[0:0]
-    matching = matching[matching["year"] <= year]
-    if matching.empty:
-        return float("nan"), "no single USGS import quantity for this product: lost supply unknown"
-    row = matching.sort_values("year").iloc[-1]
-    tonnes = float(row["value"]) * _TONNES_PER_UNIT[str(row["unit"])]
-    return tonnes, f"import quantity: USGS '{row['detail']}' {int(row['year'])}"
-
-
 def _world_mix(
     ds: SupplyDataset, members: Sequence[str], commodity: str, stage: str, year: int
 ) -> tuple[pd.Series, str] | None:
@@ -290,7 +216,10 @@ def build_supply_mix(
        ``year`` (else its earliest after), flows between members excluded, quantities where every
        flow has one (else values); a member whose trade year is more than ``max_trade_age_years``
        (parameters.csv, assumption) from ``year`` is left out as stale;
-    2. for the USA alone: the published shares of US imports (USGS MCS import sources);
+    2. for the USA alone: the published shares of US imports (USGS MCS import sources), with a
+       USITC DataWeb cross-check in the note where the stage's forms have a heading;
+       else US imports by partner in the USITC DataWeb heading of the stage's forms where that
+       heading holds those forms only (shares of the 18 listed partners, stated as such);
     3. the world market: world production shares at the stage (latest year <= ``year`` with
        published named shares; World Mining Data where USGS withholds them), i.e. the consumer
        buys in proportion to world supply;
@@ -336,8 +265,12 @@ def build_supply_mix(
             us = _us_import_sources(ds, commodity, stage)
             if us is not None:
                 qty, qty_note = _us_import_quantity(ds, commodity, us[1], year)
-                notes.extend([us[2], qty_note])
+                notes.extend([us[2], qty_note, usitc_cross_check(ds, commodity, stage, year)])
                 return SupplyMix(us[0], us[1], qty, "; ".join(n for n in notes if n))
+            usitc = _usitc_mix(ds, commodity, stage, year, max_age)
+            if usitc is not None:
+                notes.append(usitc[2])
+                return SupplyMix(usitc[0], usitc[1], float("nan"), "; ".join(notes))
     world = _world_mix(ds, members, commodity, stage, year)
     if world is not None:
         if notes:
