@@ -34,7 +34,7 @@ def _us_import_sources(
     """
     from trust_minerals.forms import usgs_import_detail
 
-    src = ds.import_sources
+    src = ds._frame("import_sources")
     rows = src[(src["commodity"] == commodity) & src["share"].notna()]
     if rows.empty:
         return None
@@ -152,7 +152,7 @@ def _us_import_quantity(
 
     NaN with a note when no single matching import series in a mass unit is published.
     """
-    sal = ds.us_salient
+    sal = ds._frame("us_salient")
     rows = sal[
         (sal["commodity"] == commodity) & (sal["statistic"] == "Import") & sal["value"].notna()
     ]
