@@ -46,7 +46,10 @@ def test_tungsten_and_antimony_sourcing_is_ore_trade_at_the_mine_stage(ds, indic
 
 def test_rare_earth_refinery_trade_does_not_stand_in_for_mine_sourcing(ds, indicators):
     consumer, ind = indicators
-    for commodity in ("rare_earths", "lithium", "cobalt"):
+    if consumer == "USA":  # cobalt ore: US imports by listed partner (USITC DataWeb HTS 2605)
+        assert ind.loc["cobalt", "import_basis"].startswith("usitc dataweb")
+        assert ind.loc["cobalt", "import_hhi"] > 0
+    for commodity in ("rare_earths", "lithium", *(("cobalt",) if consumer == "IND" else ())):
         assert ind.loc[commodity, "stage"] == "mine"
         assert ind.loc[commodity, "import_basis"].startswith("world")
         assert "sourcing mix unknown" in ind.loc[commodity, "import_note"]
