@@ -38,7 +38,7 @@ def test_the_analysis_modules_take_their_factors_from_the_table() -> None:
     from trust_minerals.metrics.criticality.geopolrisk import UNIT_TONNES
     from trust_minerals.metrics.reliance import _TONNES
     from trust_minerals.optimize.inputs import PER_TONNE
-    from trust_minerals.simulate.network import _TONNES_PER_UNIT
+    from trust_minerals.simulate.us_imports import _TONNES_PER_UNIT
 
     for table in (UNIT_TONNES, _TONNES, _TONNES_PER_UNIT):
         assert table == tonnes_per_unit(table)

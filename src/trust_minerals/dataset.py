@@ -44,6 +44,7 @@ _COUNTRY_TABLES = (
     "production_wmd",
     "countries",
     "supply_projection",
+    "us_trade",
 )
 _YEAR_TABLES = (
     "production",
@@ -53,6 +54,7 @@ _YEAR_TABLES = (
     "trade",
     "production_wmd",
     "supply_projection",
+    "us_trade",
 )
 _STAGE_TABLES = ("production", "reserves", "capacity", "trade", "supply_projection", "forms")
 
@@ -169,6 +171,7 @@ class SupplyDataset:
     sources = property(lambda self: self.table("sources"))
     supply_projection = property(lambda self: self.table("supply_projection"))
     forms = property(lambda self: self.table("forms"))
+    us_trade = property(lambda self: self.table("us_trade"))
 
     # --- names --------------------------------------------------------------------------------
     def commodity_ids(self) -> list[str]:

@@ -12,8 +12,15 @@ supply at a stage is measured:
   1. ``trade``: the consumer's BACI imports in the stage's forms;
   2. ``usgs import sources``: for the US only, the USGS MCS import-source shares of the matching
      form (``usgs_import_detail``);
-  3. ``world``: world production shares at that stage (USGS; the IEA table where USGS has none);
-  4. ``none``: nothing known; results are missing, never 0.
+  3. ``usitc dataweb``: for the US only, US imports by partner in the USITC DataWeb heading of
+     the stage's forms, where that heading holds those forms and nothing else
+     (``usitc_scope = stage_forms``); the extract names 18 partners and no world total, so the
+     shares are of those partners (each an upper bound) and the note says so. A heading that
+     holds only part of the stage's forms or other products too (``partial``, ``wider``) is never
+     used as shares; where the USGS shares are used and the stage has a ``stage_forms`` or
+     ``partial`` heading, the note adds the DataWeb top partner as a cross-check;
+  4. ``world``: world production shares at that stage (USGS; the IEA table where USGS has none);
+  5. ``none``: nothing known; results are missing, never 0.
   A fallback is never silent: the result's ``basis`` names the source and its ``note`` why the
   earlier steps were not available.
 
@@ -42,6 +49,7 @@ FORM_COLUMNS = [
     "production_form",
     "usgs_import_detail",
     "usitc_hts4",
+    "usitc_scope",
     "note",
 ]
 
@@ -101,3 +109,26 @@ def usgs_import_detail(ds: SupplyDataset, commodity: str, stage: str) -> str:
     rows = f[(f["commodity"] == commodity) & (f["stage"] == stage) & f["usgs_import_detail"].ne("")]
     details = list(dict.fromkeys(rows["usgs_import_detail"]))
     return details[0] if len(details) == 1 else ""
+
+
+def usitc_heading(ds: SupplyDataset, commodity: str, stage: str) -> tuple[str, str]:
+    """The USITC DataWeb heading of the forms of ``stage`` and its scope (``('', '')`` if none).
+
+    One heading for every coded form of the stage is needed; the scope is ``stage_forms`` only
+    when every form's heading holds nothing but that form (else the widest scope of the forms).
+
+    Examples
+    --------
+    >>> usitc_heading(ds, "cobalt", "mine")  # doctest: +SKIP
+    ('2605', 'stage_forms')
+    """
+    f = ds._frame("forms")
+    rows = f[(f["commodity"] == commodity) & (f["stage"] == stage)]
+    headings = set(rows["usitc_hts4"])
+    if len(headings) != 1 or "" in headings:
+        return "", ""
+    scopes = set(rows["usitc_scope"])
+    for scope in ("wider", "partial", "stage_forms"):
+        if scope in scopes:
+            return headings.pop(), scope
+    return "", ""

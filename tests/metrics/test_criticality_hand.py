@@ -28,6 +28,16 @@ COBALT_SHARES = {"COD": 0.7, "IDN": 0.1, "AUS": 0.05, "USA": 0.05}
 HHI_WGI = sum(s**2 * G[c] for c, s in COBALT_SHARES.items())
 
 
+@pytest.fixture(scope="module")
+def ore_ds(small_ds):
+    """``small_ds`` with its cobalt trade as ore (HS 260500, mine stage): the primary stage's form."""
+    t = small_ds.trade.copy()
+    cobalt = t["commodity"].eq("cobalt")
+    t.loc[cobalt, "hs6"] = "260500"
+    t.loc[cobalt, "stage"] = "mine"
+    return small_ds.replace(trade=t)
+
+
 def row(result, commodity: str) -> pd.Series:
     t = result.table
     return t[t["commodity"] == commodity].iloc[0]
@@ -39,7 +49,7 @@ def test_instability_is_the_mean_of_rescaled_pv_and_rl(small_ds):
     assert instability(small_ds.countries, scale="eu")["USA"] == pytest.approx(10 * G["USA"])
 
 
-def test_eu_supply_risk_matches_hand_calculation(small_ds):
+def test_eu_supply_risk_matches_hand_calculation(ore_ds):
     ir, eol = 0.76, 0.22
     g_eu = {c: 10 * v for c, v in G.items()}
     glob = 10 * HHI_WGI
@@ -47,20 +57,38 @@ def test_eu_supply_risk_matches_hand_calculation(small_ds):
         (1 - ir) ** 2 * g_eu["USA"] + (ir * 0.6) ** 2 * g_eu["COD"] + (ir * 0.4) ** 2 * g_eu["AUS"]
     )
     expected = (glob * ir / 2 + sourcing * (1 - ir / 2)) * (1 - eol)
-    r = row(criticality(small_ds, "eu", "USA"), "cobalt")
+    r = row(criticality(ore_ds, "eu", "USA"), "cobalt")
     assert r["score"] == pytest.approx(expected)
     assert r["hhi_wgi_sourcing"] == pytest.approx(sourcing)
     assert r["eol_rir_basis"].startswith("eol_rir")
 
 
-def test_geopolrisk_matches_hand_calculation(small_ds):
+def test_geopolrisk_matches_hand_calculation(ore_ds):
     # imports 30 t from COD and 20 t from AUS, PV-only instability; US production 5 t
     import_risk = (30 * 0.9 + 20 * 0.3) / (50 + 5)
     hhi = 0.7**2 + 0.1**2 + 0.05**2 + 0.05**2
-    r = row(criticality(small_ds, "geopolrisk", "USA"), "cobalt")
+    r = row(criticality(ore_ds, "geopolrisk", "USA"), "cobalt")
     assert r["import_risk"] == pytest.approx(import_risk)
     assert r["score"] == pytest.approx(hhi * import_risk)
     assert r["price_usd_per_kg"] == pytest.approx(1e7 / 50e3)
+
+
+def test_refined_trade_never_stands_in_for_the_mine_stage_sourcing(small_ds, ore_ds):
+    """Cobalt's primary stage is mine; the small dataset's trade is in a refined form (282200)."""
+    ind = build_indicators(small_ds, resolve_consumer(small_ds, "USA"), 2025).set_index("commodity")
+    assert ind.loc["cobalt", "stage"] == "mine"
+    assert ind.loc["cobalt", "import_basis"].startswith("world")
+    assert "sourcing mix unknown" in ind.loc["cobalt", "import_note"]
+    assert np.isnan(ind.loc["cobalt", "import_hhi"])
+    assert np.isnan(ind.loc["cobalt", "hhi_wgi_sourcing_eu"])
+    eu = row(criticality(small_ds, "eu", "USA"), "cobalt")
+    assert eu["sourcing_basis"].startswith("global")
+    gpr = row(criticality(small_ds, "geopolrisk", "USA"), "cobalt")
+    assert np.isnan(gpr["import_risk"]) and "mine stage" in gpr["missing"]
+    # the same trade as ore is the consumer's own mix: 60 % COD, 40 % AUS by quantity
+    ore = build_indicators(ore_ds, resolve_consumer(ore_ds, "USA"), 2025).set_index("commodity")
+    assert ore.loc["cobalt", "import_basis"] == "trade 2025 (quantity)"
+    assert ore.loc["cobalt", "import_hhi"] == pytest.approx(0.6**2 + 0.4**2)
 
 
 def test_usgs2022_is_disruption_times_exposure(small_ds):

@@ -35,7 +35,9 @@ def test_every_commodity_has_one_row_and_ranks_run_1_to_n(ds, tables, method):
     t = tables[method]
     assert sorted(t["commodity"]) == sorted(ds.commodities["commodity"])
     scored = t.dropna(subset=["score"])
-    assert len(scored) >= 40
+    # GeoPolRisk scores only commodities with imports in the forms of their primary stage (ore at
+    # the mine stage): lithium, cobalt and rare-earth ores have no HS92 code of their own there
+    assert len(scored) >= (30 if method == "geopolrisk" else 40)
     assert sorted(scored["rank"].astype(int)) == list(range(1, len(scored) + 1))
     assert t.loc[t["score"].isna(), "rank"].isna().all()
     assert t.loc[t["score"].isna(), "incomplete"].all()  # an unscored row always says so

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from trust_minerals.countries import resolve_consumer
@@ -67,7 +68,15 @@ def test_import_source_shares_by_value(small_ds):
 def test_risk_table_has_every_indicator(small_ds):
     t = risk_table(small_ds, "USA", "msp", year=2025).set_index("commodity")
     assert t.loc["cobalt", "partner_share"] == pytest.approx(0.1)
-    assert t.loc["cobalt", "import_partner_share"] == pytest.approx(0.4)
+    # cobalt is produced at the mine stage only and traded only as a refined form (282200):
+    # refined trade never stands in for the mine stage, so the mix is world mine shares without
+    # the consumer (COD 0.7, IDN 0.1, AUS 0.05), and the partner (AUS) share is 0.05
+    assert t.loc["cobalt", "import_basis"] == "world 2025"
+    assert t.loc["cobalt", "import_note"] == (
+        "no BACI cobalt mine imports in the trade table; allocated in proportion to the world market"
+    )
+    assert t.loc["cobalt", "import_partner_share"] == pytest.approx(0.05)
+    assert pd.isna(t.loc["cobalt", "trade_year"])
     assert t.loc["cobalt", "reserve_hhi"] == pytest.approx(0.44)
     assert t.loc["cobalt", "reserves_to_production_years"] == pytest.approx(1.0)
     assert t.loc["gallium", "export_control_share"] == pytest.approx(0.99)

@@ -85,3 +85,50 @@ def test_complement_no_longer_offers_india_rare_earth_ore_or_net_importers(ds) -
     assert not ((india["commodity"] == "rare_earths") & (india["stage"] == "mine")).any()
     assert not ((india["commodity"] == "graphite") & (india["stage"] == "mine")).any()
     assert any(n.startswith("IND not offered for graphite mine: net importer") for n in r.notes)
+
+
+def test_complement_does_not_offer_india_silver_it_does_not_export(ds) -> None:  # type: ignore[no-untyped-def]
+    """India mines ~800 t of silver (refined at home) but exported 0.02 t of silver ore in 2024,
+    with a $20 import flow of unknown weight that made the net-trade test fall back to values."""
+    from trust_minerals.optimize.capacity import exportable_capacity
+    from trust_minerals.optimize.complement import complementarity
+    from trust_minerals.optimize.position import net_trade
+
+    nt = net_trade(ds, "IND", "silver", "mine", 2025)
+    assert nt is not None and nt.year == 2024 and nt.exports_t < 1.0
+    r = complementarity(ds, "USA,IND")
+    o = r.opportunities
+    assert not ((o["provider"] == "IND") & (o["commodity"] == "silver")).any()
+    note = [n for n in r.notes if n.startswith("IND not offered for silver mine")]
+    assert len(note) == 1 and "negligible exports" in note[0] and "BACI 2024" in note[0]
+    # the optimiser's exportable capacity follows the same rule
+    cap = exportable_capacity(ds, "silver", "mine", ["USA"]).set_index("supplier")
+    assert cap.loc["IND", "capacity"] == 0
+    assert cap.loc["IND", "capacity_basis"] == "negligible_exports"
+    assert cap.loc["MEX", "capacity"] > 0  # Mexico exports silver concentrate
+
+
+def test_status_quo_is_the_consumer_mix_at_the_stage_by_the_one_rule(ds: SupplyDataset) -> None:
+    """The optimiser's status quo is :func:`build_supply_mix`: ore trade at the mine stage, world
+    shares (stated, rescaled) where the stage's forms have no trade code."""
+    from trust_minerals.optimize.solve import prepare
+    from trust_minerals.optimize.spec import SourcingSpec
+    from trust_minerals.simulate.network import build_supply_mix
+
+    def prep(commodity: str):  # type: ignore[no-untyped-def]
+        spec = SourcingSpec.create(
+            consumer="USA", commodity=commodity, stage="mine", demand=100, draws=200, seed=1
+        )
+        return prepare(ds, spec)
+
+    sb = prep("antimony")
+    mix = build_supply_mix(ds, ["USA"], "antimony", "mine", sb.year)
+    assert sb.status_quo_basis == mix.basis == "trade 2024 (quantity)"
+    assert sb.status_quo.to_dict() == pytest.approx((mix.shares / mix.shares.sum()).to_dict())
+    assert sb.status_quo.idxmax() == "MEX"
+    assert "baci_hs92_v202401b" in sb.source_ids
+    ree = prep("rare_earths")
+    assert ree.status_quo_basis.startswith("world 2025; rescaled to the named suppliers")
+    assert "no mine form of rare_earths has an HS6 code" in ree.status_quo_basis
+    assert "USA" not in ree.status_quo.index  # the consumer's own output is not an import
+    assert ree.status_quo.sum() == pytest.approx(1.0)

@@ -8,6 +8,7 @@
 * ``commodities`` joins the concordance with the stages that have data and the list flags;
 * ``forms`` is the concordance of traded forms by stage, flagged where the BACI extract has them;
 * ``supply_projection`` is the IEA mining and refining table (2023 and base-case projections);
+* ``us_trade`` is US trade by partner in critical-mineral HTS headings (USITC DataWeb, 18 partners);
 * ``countries`` covers every ISO3 code that appears in any table.
 """
 
@@ -74,7 +75,7 @@ def _iso3_seen(tables: dict[str, pd.DataFrame]) -> set[str]:
 
 def build_tables(progress: Callable[[str], None] | None = None) -> dict[str, pd.DataFrame]:
     """Parse every bundled source and return the dataset's tables (not yet validated as a whole)."""
-    from trust_minerals.data.ingest import forms, iea, reference, trade, usgs, usgs2025
+    from trust_minerals.data.ingest import forms, iea, reference, trade, usgs, usgs2025, usitc
 
     say = progress or (lambda _msg: None)
     say("USGS MCS 2026")
@@ -92,6 +93,8 @@ def build_tables(progress: Callable[[str], None] | None = None) -> dict[str, pd.
     tables["trade"] = trade.parse_baci()
     say("forms (HS6 codes by stage)")
     tables["forms"] = forms.parse_forms(tables["trade"]["hs6"].unique())
+    say("USITC DataWeb (US trade by partner, HTS headings)")
+    tables["us_trade"] = usitc.parse_usitc()
     say("World Mining Data (extract)")
     tables.update(trade.parse_wmd())
     say("IEA supply by country (base case)")

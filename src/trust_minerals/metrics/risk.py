@@ -3,8 +3,11 @@
 Columns: concentration (hhi, hhi_upper, top_country, top_share, top3_share, coverage_share), the
 governance-weighted hhi_wgi (0–1 instability scale), partner exposure (partner_share,
 non_partner_share, non_partner_hhi, export_control_share), the consumer's import reliance with its
-basis, the share of the consumer's imports (BACI, by value, all stages of the commodity) from
-partners (from the latest BACI year at or before the year, ``trade_year``), reserves
+basis, the share of the consumer's supply mix at the stage from partners (``import_partner_share``,
+measured on the stage's own forms by :func:`trust_minerals.simulate.network.build_supply_mixes`:
+BACI trade in those forms, the USGS import sources for the US, else world shares at the stage;
+``import_basis`` names which and ``import_note`` why a fallback was used; ``trade_year`` is the
+latest BACI year at or before the year where the basis is trade), reserves
 concentration (reserve_hhi) and reserves-to-production years (mine stage, where
 both world totals are published in the same unit).
 """
@@ -22,11 +25,7 @@ from trust_minerals.metrics._params import parameter
 from trust_minerals.metrics.concentration import _in_year, concentration_table, shares
 from trust_minerals.metrics.governance import instability
 from trust_minerals.metrics.partners import exposure_from_shares
-from trust_minerals.metrics.reliance import (
-    import_reliance_table,
-    import_shares_table,
-    trade_year,
-)
+from trust_minerals.metrics.reliance import import_reliance_table, trade_year
 from trust_minerals.metrics.stages import stage_production
 
 RISK_COLUMNS = [
@@ -45,6 +44,8 @@ RISK_COLUMNS = [
     "import_reliance",
     "reliance_basis",
     "import_partner_share",
+    "import_basis",
+    "import_note",
     "trade_year",
     "reserve_hhi",
     "reserves_to_production_years",
@@ -78,6 +79,31 @@ def _reserves_to_production(prod: pd.DataFrame, res: pd.DataFrame) -> pd.DataFra
             both["world_total_reserves"] / both["world_total_production"]
         ).where(both["world_total_production"] > 0)
     return both.dropna(subset=["reserves_to_production_years"]).reset_index(drop=True)
+
+
+def _import_mix(
+    ds: SupplyDataset,
+    members: tuple[str, ...],
+    partners: tuple[str, ...],
+    groups: pd.DataFrame,
+    year: int,
+) -> pd.DataFrame:
+    """Partner share of the consumer's supply mix per commodity × stage, with its basis."""
+    from trust_minerals.simulate.network import build_supply_mixes
+
+    pairs = groups[["commodity", "stage"]].drop_duplicates().assign(year=year)
+    mixes = build_supply_mixes(ds, members, pairs)
+    sh = mixes.shares
+    partner = sh[sh["country"].isin(partners)].groupby(["commodity", "stage"])["share"].sum()
+    out = mixes.basis.set_index(["commodity", "stage"])
+    known = out["basis"].ne("none")
+    out["import_partner_share"] = partner.reindex(out.index).fillna(0.0).where(known)
+    ty = trade_year(ds, year)
+    out["trade_year"] = pd.array(
+        [ty if b.startswith("trade") else None for b in out["basis"]], dtype="Int64"
+    )
+    out = out.rename(columns={"basis": "import_basis", "note": "import_note"})
+    return out[["import_partner_share", "import_basis", "import_note", "trade_year"]].reset_index()
 
 
 def risk_table(
@@ -120,18 +146,11 @@ def risk_table(
         columns={"basis": "reliance_basis"}
     )
     out = out.merge(rel, on="commodity", how="left")
-    imports = import_shares_table(ds, cons, year)
-    imp = (
-        imports[imports["exporter"].isin(part.members)]
-        .groupby("commodity")["import_share"]
-        .sum()
-        .rename("import_partner_share")
+    out = out.merge(
+        _import_mix(ds, cons.members, part.members, out, year),
+        on=["commodity", "stage"],
+        how="left",
     )
-    out = out.merge(imp.reset_index(), on="commodity", how="left")
-    has_imports = out["commodity"].isin(imports["commodity"])
-    out.loc[has_imports & out["import_partner_share"].isna(), "import_partner_share"] = 0.0
-    ty = trade_year(ds, year)
-    out["trade_year"] = pd.array([ty if h else None for h in has_imports], dtype="Int64")
     res_all = concentration_table(ds, measure="reserves")
     res = (
         res_all[res_all["year"] <= year]

@@ -8,10 +8,10 @@ For a consumer and one commodity × stage (× form) × year:
   labelled ``assumption``);
 * the consumer's own production counts in full (``domestic_fraction``, also an assumption);
 * ``capacities=`` overrides any supplier, or adds one that has no usable production row;
-* a supplier that bans exports of the stage's forms, or is a net importer of them
-  (:func:`trust_minerals.optimize.position.not_exportable`), gets capacity 0 with
-  ``capacity_basis`` ``export_ban`` / ``net_importer`` / ``net_importer_of_mine-stage_feed`` and
-  the reason in ``note``.
+* a supplier that bans exports of the stage's forms, is a net importer of them, or exports next
+  to none of them against its output (:func:`trust_minerals.optimize.position.not_exportable`),
+  gets capacity 0 with ``capacity_basis`` ``export_ban`` / ``net_importer`` /
+  ``net_importer_of_mine-stage_feed`` / ``negligible_exports`` and the reason in ``note``.
 
 Withheld or unavailable production keeps its status: such a country is listed with
 ``capacity_basis='unknown'`` and a note, and is not offered to the optimiser unless overridden.
@@ -143,7 +143,11 @@ def exportable_capacity(
     ):
         dom = use.get(country, np.nan)
         barred = (
-            "" if country in consumer else not_exportable(ds, country, commodity, stage, the_year)
+            ""
+            if country in consumer
+            else not_exportable(
+                ds, country, commodity, stage, the_year, production=float(q), unit=unit
+            )
         )
         if barred:
             cap, basis = 0.0, barred.split(":")[0].replace(" ", "_")

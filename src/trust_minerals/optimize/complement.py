@@ -11,8 +11,10 @@ A partner **depends on imports** of a commodity at a stage when
   basis is weaker and is named as such).
 
 A partner **can supply** when it has a positive production at the stage or, for mine stages,
-positive reserves, and it neither bans exports of the stage's forms nor imports more of them than
-it exports (:func:`trust_minerals.optimize.position.not_exportable`; each exclusion is a note).
+positive reserves, and it neither bans exports of the stage's forms, nor imports more of them than
+it exports, nor exports next to none of them against its output (India's silver: 800 t mined,
+0.02 t of silver ore exported in 2024; :func:`trust_minerals.optimize.position.not_exportable`;
+each exclusion is a note).
 The US reliance used is the row of the stage's form where USGS publishes one (rare-earth mineral
 concentrates: ``E``, so the US does not depend on imports of rare-earth ore), else the headline.
 Withheld figures keep their status (``W`` is never read as zero).
@@ -228,7 +230,15 @@ def complementarity(
             )
             unit = str(g["unit"].iloc[0])
             imports = _imports(trade, dependent, commodity, stage, unit)
-            barred = not_exportable(ds, provider, commodity, stage, int(g["year"].iloc[0]))
+            barred = not_exportable(
+                ds,
+                provider,
+                commodity,
+                stage,
+                int(g["year"].iloc[0]),
+                production=float(prod_q),
+                unit=str(g["unit"].iloc[0]),
+            )
             if barred:
                 notes.append(f"{provider} not offered for {commodity} {stage}: {barred}")
                 continue

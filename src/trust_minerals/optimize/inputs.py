@@ -39,40 +39,29 @@ class StatusQuo:
 
 
 def status_quo(
-    ds: SupplyDataset, consumer: Sequence[str], commodity: str, stage: str, production: pd.DataFrame
+    ds: SupplyDataset, consumer: Sequence[str], commodity: str, stage: str, year: int
 ) -> StatusQuo:
-    """The consumer's import shares by exporter (trade table, latest year), else production shares.
+    """The consumer's current supply mix at ``stage``, by the one supply-mix rule.
 
-    ``production`` holds the stage's rows for the chosen year (named countries); production
-    shares are fractions of the named countries with a number (withheld ones are left out and
-    named in the basis).
+    :func:`trust_minerals.simulate.network.build_supply_mix`: BACI imports in the stage's own
+    forms, else (US) the USGS import sources of the matching form, else world production shares
+    at the stage; ``basis`` names it and adds the fallback note. Where the shares leave part of
+    the mix unassigned (``Other countries``, withheld producers, the consumer's own output in a
+    world mix) they are rescaled to the named suppliers, and ``basis`` says by how much.
     """
-    trade = ds.trade
-    if not trade.empty:
-        t = trade[
-            trade["importer"].isin(consumer)
-            & ~trade["exporter"].isin(consumer)
-            & (trade["commodity"] == commodity)
-            & (trade["stage"] == stage)
-        ]
-        if not t.empty:
-            year = int(t["year"].max())
-            t = t[t["year"] == year]
-            measure = "quantity" if t["quantity"].notna().any() else "value_usd"
-            by = t.groupby("exporter")[measure].sum(min_count=1).dropna()
-            if by.sum() > 0:
-                return StatusQuo(by / by.sum(), f"imports by {measure} in {year} (trade table)")
-    rows = production[~production["is_aggregate"]]
-    known = rows[rows["quantity"].notna()]
-    missing = sorted(rows.loc[rows["quantity"].isna(), "country"])
-    total = known["quantity"].sum()
-    if known.empty or total <= 0:
-        return StatusQuo(pd.Series(dtype=float), "no trade or production data")
-    shares = known.set_index("country")["quantity"] / total
-    basis = f"production shares in {int(known['year'].iloc[0])} (no import data for the consumer)"
-    if missing:
-        basis += f"; excluding {', '.join(missing)} (value not published)"
-    return StatusQuo(shares.astype(float), basis)
+    from trust_minerals.simulate.network import build_supply_mix
+
+    sm = build_supply_mix(ds, list(consumer), commodity, stage, year)
+    shares = sm.shares.astype(float)
+    basis = sm.basis
+    total = float(shares.sum())
+    if not total > 0:
+        return StatusQuo(pd.Series(dtype=float), f"{basis}: no known supply mix ({sm.note})")
+    if total < 0.999:
+        basis += f"; rescaled to the named suppliers ({1 - total:.0%} of the mix unassigned)"
+    if sm.note:
+        basis += f" ({sm.note})"
+    return StatusQuo(shares / total, basis)
 
 
 @dataclass(frozen=True)

@@ -236,7 +236,7 @@ def prepare(
         raise UnknownNameError("supplier", bad, suppliers, "contracts=")
     partners = set(partner_countries(ds, spec.partners)) | set(members) | {RECOVERY}
     rows = stage_rows(ds, spec.commodity, spec.stage, year=year or None, form=spec.form)
-    sq = status_quo(ds, members, spec.commodity, spec.stage, rows)
+    sq = status_quo(ds, members, spec.commodity, spec.stage, year)
     sq_only = [c for c in sq.shares.index if c not in set(suppliers)]
     columns = suppliers + sq_only
     if loss is None:
@@ -260,8 +260,11 @@ def prepare(
         costs.cost[name] = value
         costs.basis[name] = "override"
     used = set(rows["source_id"].dropna()) | set(SOURCING_SOURCE_IDS)
-    if sq.basis.startswith("imports") or (costs.basis == "trade_unit_value_usd_per_t").any():
+    if sq.basis.startswith("trade") or (costs.basis == "trade_unit_value_usd_per_t").any():
         used.add(TRADE_SOURCE_ID)
+    if sq.basis.startswith("usgs import sources"):
+        src = ds.import_sources
+        used |= set(src.loc[src["commodity"] == spec.commodity, "source_id"].dropna())
     contract = np.array([spec.contracts.get(s, 0.0) for s in suppliers])
     problem = SourcingProblem(
         suppliers=tuple(suppliers),

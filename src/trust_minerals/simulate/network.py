@@ -6,7 +6,9 @@
   :func:`trust_minerals.countries.resolve_consumers`
   → its member countries;
 * :func:`supply_mix` -- a consumer's pre-shock supply shares by exporting country, from BACI
-  import quantities at that stage, or the world production shares where it has no trade data;
+  import quantities in the stage's forms, the US import sources, or the world production shares
+  where it has no trade data; :func:`build_supply_mixes` does it for many commodity × stage pairs
+  (the one rule behind ``risk``, ``criticality`` and ``optimize`` too);
 * :func:`build_exposure` -- the (countries × consumer·commodity·stage) matrix of supply shares that
   the Monte Carlo multiplies by the sampled losses.
 """
@@ -19,15 +21,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from trust_minerals._tables import OTHER_COUNTRIES, YearLike, as_year
+from trust_minerals._tables import YearLike, as_year
 from trust_minerals.countries import ConsumerLike, resolve_consumers
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import UnknownNameError
 from trust_minerals.forms import form_stages, stage_hs6
 from trust_minerals.metrics.concentration import shares as _shares
 from trust_minerals.metrics.stages import stage_production
+from trust_minerals.simulate.us_imports import (
+    _us_import_quantity,
+    _us_import_sources,
+    _usitc_mix,
+    usitc_cross_check,
+)
 from trust_minerals.sources import used_source_ids
-from trust_minerals.units import tonnes_per_unit
 
 GROUPS = ("msp", "quad", "g7", "eu", "oecd", "usa_ind")
 ALLOCATIONS = ("trade", "world")
@@ -88,7 +95,8 @@ def producer_shares(
     if (forms["form"] == "").any():
         form = ""
     else:
-        form = str(forms[~forms["is_aggregate"]].groupby("form").size().idxmax())
+        named_forms = forms[~forms["is_aggregate"]]  # a year may list only aggregate rows
+        form = str((named_forms if len(named_forms) else forms).groupby("form").size().idxmax())
     rows = shares(forms[forms["form"] == form])
     named = rows[~rows["is_aggregate"]]
     known = named.dropna(subset=["share"])
@@ -164,92 +172,6 @@ def _trade_mix(
     return shares, f"trade {span} ({column})", qty, stale, used_source_ids(used)
 
 
-def _us_import_sources(
-    ds: SupplyDataset, commodity: str, stage: str | None
-) -> tuple[pd.Series, str, str, tuple[str, ...]] | None:
-    """Published shares of US imports (USGS MCS) of the form traded at ``stage``.
-
-    The breakdown is the forms table's ``usgs_import_detail`` for that stage. A commodity whose
-    forms name no breakdown at any stage falls back to the total breakdown (``Total``,
-    ``Combined``, ``All``) or its only one, and the note says the form was not matched; a
-    breakdown the forms table gives for another stage is never used. Returns
-    ``(shares, basis, note, source_ids)`` or None. ``stage=None`` takes the commodity's total breakdown
-    (all forms; the price model's share of the outside market, calibrated on it).
-    """
-    from trust_minerals.forms import usgs_import_detail
-
-    src = ds.import_sources
-    rows = src[(src["commodity"] == commodity) & src["share"].notna()]
-    if rows.empty:
-        return None
-    details = list(dict.fromkeys(rows["detail"]))
-    detail = usgs_import_detail(ds, commodity, stage) if stage is not None else ""
-    note = ""
-    if not detail:
-        f = ds._frame("forms")
-        named = f.loc[f["commodity"] == commodity, "usgs_import_detail"].ne("").any()
-        if stage is not None and named:
-            return None  # the USGS breakdowns describe forms of other stages
-        total = [d for d in details if any(w in d.lower() for w in ("total", "combined", "all"))]
-        if total:
-            detail = total[0]
-        elif len(details) == 1:
-            detail = details[0]
-        else:
-            return None
-        note = f"USGS import breakdown '{detail}' not matched to a {stage} form (all forms)"
-    elif detail not in details:
-        return None
-    rows = rows[(rows["detail"] == detail) & (rows["country"] != OTHER_COUNTRIES)]
-    known = set(ds.country_ids())
-    rows = rows[rows["country"].isin(known)]
-    if rows.empty:
-        return None
-    shares = rows.groupby("country")["share"].sum().sort_values(ascending=False)
-    period = "/".join(dict.fromkeys(rows["period"].astype(str)))
-    return shares, f"usgs import sources {period} ({detail})", note, used_source_ids(rows)
-
-
-#: metric tons per unit, for the units USGS uses for import quantities
-_TONNES_PER_UNIT = tonnes_per_unit(
-    ["kilograms", "metric tons", "thousand metric tons", "million metric tons"]
-)
-
-
-def _us_import_quantity(
-    ds: SupplyDataset, commodity: str, basis: str, year: int
-) -> tuple[float, str, tuple[str, ...]]:
-    """US imports for consumption (t/yr) from the USGS salient statistics, for the product whose
-    import-source shares are used (the detail in ``basis``), in the latest year <= ``year``.
-
-    NaN with a note when no single matching import series in a mass unit is published; the third
-    item names the source of the row used.
-    """
-    sal = ds.us_salient
-    rows = sal[
-        (sal["commodity"] == commodity) & (sal["statistic"] == "Import") & sal["value"].notna()
-    ]
-    rows = rows[rows["unit"].isin(list(_TONNES_PER_UNIT))]
-    detail = basis[basis.rfind("(") + 1 : -1].strip().lower() if basis.endswith(")") else ""
-    matching = (
-        rows[rows["detail"].str.lower().str.contains(detail, regex=False)] if detail else rows
-    )
-    if matching["detail"].nunique() != 1:
-        matching = rows if rows["detail"].nunique() == 1 else matching.iloc[0:0]
-    matching = matching[matching["year"] <= year]
-    if matching.empty:
-        return (
-            float("nan"),
-            "no single USGS import quantity for this product: lost supply unknown",
-            (),
-        )
-    last = matching.sort_values("year").iloc[[-1]]
-    row = last.iloc[0]
-    tonnes = float(row["value"]) * _TONNES_PER_UNIT[str(row["unit"])]
-    note = f"import quantity: USGS '{row['detail']}' {int(row['year'])}"
-    return tonnes, note, used_source_ids(last)
-
-
 def _world_mix(
     ds: SupplyDataset, members: Sequence[str], commodity: str, stage: str, year: int
 ) -> tuple[pd.Series, str, tuple[str, ...]] | None:
@@ -300,7 +222,10 @@ def build_supply_mix(
        ``year`` (else its earliest after), flows between members excluded, quantities where every
        flow has one (else values); a member whose trade year is more than ``max_trade_age_years``
        (parameters.csv, assumption) from ``year`` is left out as stale;
-    2. for the USA alone: the published shares of US imports (USGS MCS import sources);
+    2. for the USA alone: the published shares of US imports (USGS MCS import sources), with a
+       USITC DataWeb cross-check in the note where the stage's forms have a heading;
+       else US imports by partner in the USITC DataWeb heading of the stage's forms where that
+       heading holds those forms only (shares of the 18 listed partners, stated as such);
     3. the world market: world production shares at the stage (latest year <= ``year`` with
        published named shares; World Mining Data where USGS withholds them), i.e. the consumer
        buys in proportion to world supply;
@@ -340,13 +265,19 @@ def build_supply_mix(
                 f"no BACI {commodity} {stage} imports within {max_age} years of {year}"
                 + (f" (latest {int(last.max())})" if len(last) else "")
             )
+        elif not notes:
+            notes.append(f"no BACI {commodity} {stage} imports in the trade table")
         if list(members) == ["USA"]:
             us = _us_import_sources(ds, commodity, stage)
             if us is not None:
                 qty, qty_note, qty_ids = _us_import_quantity(ds, commodity, us[1], year)
-                notes.extend([us[2], qty_note])
+                notes.extend([us[2], qty_note, usitc_cross_check(ds, commodity, stage, year)])
                 ids = tuple(sorted({*us[3], *qty_ids}))
                 return SupplyMix(us[0], us[1], qty, "; ".join(n for n in notes if n), ids)
+            usitc = _usitc_mix(ds, commodity, stage, year, max_age)
+            if usitc is not None:
+                notes.append(usitc[2])
+                return SupplyMix(usitc[0], usitc[1], float("nan"), "; ".join(notes), usitc[3])
     world = _world_mix(ds, members, commodity, stage, year)
     if world is not None:
         if notes:
@@ -354,6 +285,130 @@ def build_supply_mix(
         return SupplyMix(world[0], world[1], float("nan"), "; ".join(notes), world[2])
     notes.append("no world production shares at this stage either (not published or withheld)")
     return SupplyMix(pd.Series(dtype=float), "none", float("nan"), "; ".join(notes))
+
+
+#: the bases that describe the consumer's own purchases (``world ...`` and ``none`` do not)
+CONSUMER_BASES = ("trade", "usgs import sources", "usitc dataweb")
+
+
+def is_consumer_basis(basis: str) -> bool:
+    """True when a :class:`SupplyMix` basis describes the consumer's own imports (trade in the
+    stage's forms, USGS import sources, USITC DataWeb), False for world shares or none.
+
+    Examples
+    --------
+    >>> is_consumer_basis("trade 2024 (quantity)"), is_consumer_basis("world 2023")
+    (True, False)
+    """
+    return basis.startswith(CONSUMER_BASES)
+
+
+@dataclass(frozen=True)
+class SupplyMixes:
+    """:class:`SupplyMix` of one consumer for many commodity × stage pairs, as two tables.
+
+    ``shares``: commodity, stage, country, share (long; one row per supplying country);
+    ``basis``: commodity, stage, year, basis, note, import_quantity, consumer_basis (one row per
+    pair; ``consumer_basis`` is :func:`is_consumer_basis` of ``basis``).
+    """
+
+    shares: pd.DataFrame
+    basis: pd.DataFrame
+
+
+_HS6_FIRST_KEY = "_trade_hs6_first_rows"
+
+
+def _hs6_first_rows(ds: SupplyDataset) -> pd.Index:
+    """Index of the first trade row of every HS6 code (derived once per dataset)."""
+    cached = ds._cache.get(_HS6_FIRST_KEY)
+    if cached is None:
+        trade = ds._frame("trade")
+        cached = trade[~trade["hs6"].duplicated().to_numpy()]
+        ds._cache[_HS6_FIRST_KEY] = cached
+    return cached.index
+
+
+def build_supply_mixes(
+    ds: SupplyDataset,
+    members: Sequence[str],
+    pairs: pd.DataFrame,
+    allocation: str = "trade",
+) -> SupplyMixes:
+    """:func:`build_supply_mix` for every row of ``pairs`` (columns commodity, stage, year).
+
+    The one rule used by ``simulate``, ``risk``, ``criticality`` and ``optimize``: each stage is
+    measured on its own forms, with the fallbacks of :func:`build_supply_mix` named in ``basis``
+    and ``note``. The trade table is split by commodity × stage once.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"commodity": ["nickel"], "stage": ["refinery"], "year": [2024]})
+    >>> build_supply_mixes(ds, ["USA"], pairs).basis["basis"].iloc[0]  # doctest: +SKIP
+    'usgs import sources 2021-24 (Primary nickel)'
+    """
+    pairs = pairs[["commodity", "stage", "year"]].drop_duplicates(["commodity", "stage"])
+    trade = ds._frame("trade")
+    # the consumer's own imports, plus one row of every HS6 code the table holds (so that "the
+    # extract holds no such forms" is told apart from "the consumer imports none"): the rest of
+    # the table changes nothing in the mix, and splitting 1.1 M rows is the slow part
+    mine = trade.index[trade["importer"].isin(list(members)).to_numpy()]
+    trade = trade.loc[mine.union(_hs6_first_rows(ds))]
+    trade = trade[trade["commodity"].isin(set(pairs["commodity"]))]
+    flows_by = {key: g for key, g in trade.groupby(["commodity", "stage"], sort=False)}
+    empty = trade.iloc[:0]
+    share_parts: list[pd.DataFrame] = []
+    rows: list[dict[str, object]] = []
+    for commodity, stage, year in pairs.itertuples(index=False):
+        sm = build_supply_mix(
+            ds,
+            members,
+            str(commodity),
+            str(stage),
+            int(year),
+            allocation,
+            flows=flows_by.get((commodity, stage), empty),
+        )
+        share_parts.append(
+            pd.DataFrame(
+                {
+                    "commodity": commodity,
+                    "stage": stage,
+                    "country": sm.shares.index.astype(str),
+                    "share": sm.shares.to_numpy(dtype=float),
+                }
+            )
+        )
+        rows.append(
+            {
+                "commodity": commodity,
+                "stage": stage,
+                "year": int(year),
+                "basis": sm.basis,
+                "note": sm.note,
+                "import_quantity": sm.import_quantity,
+                "consumer_basis": is_consumer_basis(sm.basis),
+            }
+        )
+    share_cols = ["commodity", "stage", "country", "share"]
+    shares = (
+        pd.concat(share_parts, ignore_index=True)
+        if share_parts
+        else pd.DataFrame(columns=share_cols)
+    )
+    basis = pd.DataFrame(
+        rows,
+        columns=[
+            "commodity",
+            "stage",
+            "year",
+            "basis",
+            "note",
+            "import_quantity",
+            "consumer_basis",
+        ],
+    )
+    return SupplyMixes(shares[share_cols], basis)
 
 
 def _no_forms_note(ds: SupplyDataset, commodity: str, stage: str, codes: tuple[str, ...]) -> str:

