@@ -93,7 +93,7 @@ def prepare_bottleneck(
     higher. Other commodities are scored at their one primary stage (the other column missing).
     """
     ind = build_indicators(ds, consumer, year, partners=partners)
-    first = prepare(ind, params).assign(assessable=ind["assessable"])
+    first = _with_basis(prepare(ind, params), ind)
     sr1 = _sr(first, params)
     prod = ds.production
     prod = prod[(prod["year"] <= year) & prod["quantity"].notna()]
@@ -107,7 +107,7 @@ def prepare_bottleneck(
     sub = ds.select(commodity=list(both))
     later = sub.production[sub.production["stage"].ne(EXTRACTION)]
     ind2 = build_indicators(sub.replace(production=later), consumer, year, partners=partners)
-    second = prepare(ind2, params).assign(assessable=ind2["assessable"])
+    second = _with_basis(prepare(ind2, params), ind2)
     second = second.set_index("commodity").reindex(first["commodity"])
     second = second.reset_index().set_axis(first.index)
     sr2 = _sr(second, params)
@@ -123,6 +123,16 @@ def prepare_bottleneck(
         )
         out[col] = pd.Series(picked, index=first.index).astype(first[col].dtype)
     return out
+
+
+def _with_basis(frame: pd.DataFrame, ind: pd.DataFrame) -> pd.DataFrame:
+    """The prepared inputs with the indicators' assessability and sourcing basis
+    (``import_basis``, ``import_note``: where the consumer's import mix comes from)."""
+    return frame.assign(
+        assessable=ind["assessable"],
+        import_basis=ind["import_basis"],
+        import_note=ind["import_note"],
+    )
 
 
 def _sr(frame: pd.DataFrame, params: Mapping[str, float]) -> np.ndarray:
