@@ -121,6 +121,16 @@ class InputError(TrustMineralsError, ValueError):
     exit_code = 2
 
 
+class NoDataError(InputError):
+    """A well-formed request about known names for which the data holds nothing.
+
+    For example a commodity with no production at the stage asked for, or a consumer set none of
+    whose countries has data. A kind of :class:`InputError` (the same CLI exit status and
+    message); the REST API answers 404 ("No data"), like an unknown name: what was asked for does
+    not exist in this store.
+    """
+
+
 def named_error(exc: BaseException) -> TrustMineralsError | None:
     """The named error for an expected failure that escaped as a built-in one, else ``None``.
 

@@ -16,6 +16,7 @@ from tests.api.conftest import KEY, TestClient, make_client
 PLAN = (Path(__file__).parents[2] / "src/trust_minerals/outlook/plans/india-2030.yaml").read_text()
 GARBAGE = bytes(range(256)).decode("latin-1")
 AUTH = {"X-API-Key": KEY}
+YAML = {**AUTH, "Content-Type": "application/yaml"}
 MC = "/api/v1/scenarios/montecarlo"
 
 
@@ -64,7 +65,7 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "upload-no-key",
         "POST",
         "/api/v1/outlook/plan-demand",
-        {"json": {"plan_yaml": PLAN}},
+        {"content": PLAN, "headers": {"Content-Type": "application/yaml"}},
         401,
         "X-API-Key",
     ),
@@ -72,7 +73,7 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "upload-binary",
         "POST",
         "/api/v1/outlook/plan-demand",
-        {"json": {"plan_yaml": GARBAGE}, "headers": AUTH},
+        {"content": GARBAGE.encode(), "headers": YAML},
         400,
         "binary",
     ),
@@ -80,7 +81,7 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "upload-bad-yaml",
         "POST",
         "/api/v1/outlook/plan-demand",
-        {"json": {"plan_yaml": "name: [x\nAPI_TOKEN: s3cr3t"}, "headers": AUTH},
+        {"content": "name: [x\nAPI_TOKEN: s3cr3t", "headers": YAML},
         400,
         "not valid YAML",
     ),
@@ -88,7 +89,7 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "upload-list",
         "POST",
         "/api/v1/outlook/plan-demand",
-        {"json": {"plan_yaml": "- 1\n- 2"}, "headers": AUTH},
+        {"content": "- 1\n- 2", "headers": YAML},
         400,
         "mapping",
     ),
@@ -97,21 +98,28 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "POST",
         "/api/v1/outlook/plan-demand",
         {
-            "json": {
-                "plan_yaml": PLAN.replace("value: 5000000", "value: 1e200").replace(
-                    "value: 0.30", "value: 1e200"
-                )
-            },
-            "headers": AUTH,
+            "content": PLAN.replace("value: 5000000", "value: 1.0e+200").replace(
+                "value: 0.30", "value: 1.0e+200"
+            ),
+            "headers": YAML,
         },
         422,
         "finite",
     ),
     (
+        # YAML 1.1 reads 1e200 (no dot) as text: the plan schema wants a number
+        "upload-number-as-yaml-text",
+        "POST",
+        "/api/v1/outlook/plan-demand",
+        {"content": PLAN.replace("value: 5000000", "value: 1e200"), "headers": YAML},
+        422,
+        "valid number (got '1e200')",
+    ),
+    (
         "upload-too-large",
         "POST",
         "/api/v1/outlook/plan-demand",
-        {"json": {"plan_yaml": "#" * 70000}, "headers": AUTH},
+        {"content": "#" * 70000, "headers": YAML},
         413,
         "bytes",
     ),
@@ -310,6 +318,33 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "file path",
     ),
     ("unknown-job", "GET", "/api/v1/jobs/nosuchjob", {}, 404, "nosuchjob"),
+    (
+        "known-commodity-no-data",
+        "GET",
+        "/api/v1/concentration",
+        {"params": {"commodity": "gallium", "stage": "refinery", "year": 2025}},
+        404,
+        "no production data for commodity 'gallium'",
+    ),
+    (
+        "scenario-preset-and-inline",
+        "POST",
+        "/api/v1/scenarios/run",
+        {
+            "json": {"preset": "china-gallium-2023", "scenario": {"shocks": []}},
+            "headers": AUTH,
+        },
+        422,
+        "exactly one of preset or scenario",
+    ),
+    (
+        "outlook-year-not-iea",
+        "GET",
+        "/api/v1/outlook/demand",
+        {"params": {"year": 2031}},
+        422,
+        "2030",
+    ),
 ]
 
 

@@ -17,7 +17,7 @@ def real_client(built_db: Path) -> Iterator[object]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("query", ["consumer=ABW", "country=ABW", "consumer=CHN&year=2030"])
+@pytest.mark.parametrize("query", ["consumer=ABW", "consumer=CHN&year=2030"])
 def test_balance_for_a_country_without_data_answers(real_client, query: str) -> None:  # type: ignore[no-untyped-def]
     r = real_client.get(f"/api/v1/outlook/balance?{query}")
     assert r.status_code == 200, r.text
@@ -34,9 +34,11 @@ def test_india_import_need_and_its_exposure(real_client) -> None:  # type: ignor
 
 
 @pytest.mark.slow
-def test_consumer_and_country_together_are_refused(real_client) -> None:  # type: ignore[no-untyped-def]
-    r = real_client.get("/api/v1/outlook/balance?consumer=IND&country=IND")
+def test_the_old_country_spelling_is_refused_not_ignored(real_client) -> None:  # type: ignore[no-untyped-def]
+    r = real_client.get("/api/v1/outlook/balance?country=IND")
     assert r.status_code == 422
+    assert r.json()["invalid_params"][0]["name"] == "country"
+    assert "consumer" in r.json()["detail"]
 
 
 @pytest.mark.slow

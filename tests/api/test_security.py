@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.api.conftest import KEY, TestClient, make_client
 
@@ -71,10 +72,12 @@ def test_path_like_query_values_are_refused(client: TestClient, value: str) -> N
 
 
 def test_path_like_body_values_are_refused(client: TestClient) -> None:
+    # every name in a body carries the name pattern (no '/', '\\' or '.'): refused by the schema
     body = {"commodities": ["cobalt", "../x"], "draws": 10}
     r = client.post("/api/v1/scenarios/montecarlo", json=body, headers={"X-API-Key": KEY})
-    assert r.status_code == 400
-    assert r.json()["invalid_params"][0]["name"] == "body.commodities[1]"
+    assert r.status_code == 422
+    assert r.json()["invalid_params"][0]["name"] == "commodities.1"
+    assert "pattern" in r.json()["detail"]
 
 
 def test_cors_is_off_by_default_and_on_when_configured(client: TestClient, tiny_db: Path) -> None:
@@ -146,18 +149,31 @@ def test_a_shipped_plan_id_and_an_uploaded_plan_give_the_same_demand(tiny_db: Pa
     shipped = client.get("/api/v1/outlook/demand", params={"plan": "india-2030"})
     assert shipped.status_code == 200
     text = outlook_path("plans", "india-2030.yaml").read_text(encoding="utf-8")
-    assert client.post("/api/v1/outlook/plan-demand", json={"plan_yaml": text}).status_code == 401
-    up = client.post(
-        "/api/v1/outlook/plan-demand", json={"plan_yaml": text}, headers={"X-API-Key": KEY}
-    )
-    assert up.status_code == 200 and up.json() == shipped.json()
+    yaml_type = {"Content-Type": "application/yaml"}
+    url = "/api/v1/outlook/plan-demand"
+    assert client.post(url, content=text, headers=yaml_type).status_code == 401
+    as_yaml = client.post(url, content=text, headers={**yaml_type, "X-API-Key": KEY})
+    assert as_yaml.status_code == 200 and as_yaml.json() == shipped.json()
+    as_json = client.post(url, json=yaml.safe_load(text), headers={"X-API-Key": KEY})
+    assert as_json.status_code == 200 and as_json.json() == shipped.json()
+
+
+def test_an_uploaded_plan_is_checked_against_its_schema(tiny_db: Path) -> None:
+    from trust_minerals.outlook._files import outlook_path
+
+    client = make_client(tiny_db, max_body_bytes=65536)
+    plan = yaml.safe_load(outlook_path("plans", "india-2030.yaml").read_text(encoding="utf-8"))
+    plan["deployments"][0]["factors"][0]["source"] = "both labels"  # it has an assumption
+    r = client.post("/api/v1/outlook/plan-demand", json=plan, headers={"X-API-Key": KEY})
+    assert r.status_code == 422
+    assert r.json()["invalid_params"][0]["name"].startswith("deployments.0.factors.0")
 
 
 def test_an_uploaded_plan_error_names_the_line_but_does_not_echo_it(client: TestClient) -> None:
     r = client.post(
         "/api/v1/outlook/plan-demand",
-        json={"plan_yaml": "name: x\nAPI_TOKEN: abc: def\n"},
-        headers={"X-API-Key": KEY},
+        content="name: x\nAPI_TOKEN: abc: def\n",
+        headers={"X-API-Key": KEY, "Content-Type": "application/yaml"},
     )
     assert r.status_code == 400 and "line 2" in r.json()["detail"]
     assert "API_TOKEN" not in r.text and "abc" not in r.text

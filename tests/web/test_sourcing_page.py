@@ -259,7 +259,7 @@ def test_infeasible_page_shows_the_library_explanation(page_client: Any) -> None
     [
         ("/sourcing?demand=20&draws=5000", 422, "max_draws=1000"),
         ("/sourcing?demand=20&commodity=unobtainium", 404, "unknown commodity"),
-        ("/sourcing?demand=20&stage=pigment", 422, "supplier set is empty"),
+        ("/sourcing?demand=20&stage=pigment", 404, "supplier set is empty"),  # no data
         ("/sourcing?demand=20&partners=XYZ", 404, "unknown partner set: 'XYZ'"),
         ("/sourcing?demand=20&nonsense=1", 404, "unknown parameter"),
     ],

@@ -117,6 +117,10 @@ def screen_model() -> type[BaseModel]:
         ranking=(list[rank], Field(description="Countries, best first")),  # type: ignore[valid-type]
         components=(list[comp], Field(description="Component scores in [0, 1]")),  # type: ignore[valid-type]
         notes=(list[str], Field(description="Fallbacks and missing inputs")),
+        source_ids=(
+            list[str],
+            Field(default_factory=list, description="Sources of the figures used (sources table)"),
+        ),
     )
 
 

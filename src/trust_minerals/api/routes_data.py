@@ -72,9 +72,13 @@ def register(router: APIRouter) -> None:
         tags=["data"],
     )
     def export_controls(
-        commodity: str | None = Query(None, min_length=1, max_length=64),
+        commodity: str | None = Query(None, min_length=1, max_length=64, pattern=NAME_PATTERN),
         country: str | None = Query(
-            None, min_length=1, max_length=8, description="ISO3 of the controlling country"
+            None,
+            min_length=1,
+            max_length=8,
+            pattern=NAME_PATTERN,
+            description="ISO3 of the controlling country",
         ),
         st: AppState = Depends(state_of),
     ) -> Response:
@@ -99,7 +103,7 @@ def register(router: APIRouter) -> None:
     )
     def production(
         commodity: str = COMMODITY_Q,
-        stage: str | None = Query(None, min_length=1, max_length=32),
+        stage: str | None = Query(None, min_length=1, max_length=32, pattern=NAME_PATTERN),
         year: int | None = Query(None, ge=1900, le=2100),
         st: AppState = Depends(state_of),
     ) -> Response:
@@ -145,7 +149,11 @@ def register(router: APIRouter) -> None:
             max_length=16,
         ),
         form: str | None = Query(
-            None, min_length=1, max_length=64, description="Only where several forms are published"
+            None,
+            min_length=1,
+            max_length=64,
+            pattern=NAME_PATTERN,
+            description="Only where several forms are published",
         ),
         st: AppState = Depends(state_of),
     ) -> Response:
@@ -167,7 +175,7 @@ def register(router: APIRouter) -> None:
     )
     def concentration_table(
         year: int | None = Query(None, ge=1900, le=2100),
-        measure: str = Query("production", min_length=1, max_length=16),
+        measure: str = Query("production", min_length=1, max_length=16, pattern=NAME_PATTERN),
         st: AppState = Depends(state_of),
     ) -> Response:
         """Concentration of every commodity × stage × form × year group of one measure."""

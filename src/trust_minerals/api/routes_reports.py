@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query
 from starlette.responses import Response
 
+from trust_minerals.api.params import NAME_PATTERN
 from trust_minerals.api.result_models import check_rows, list_comparison_rows
 from trust_minerals.server.problems import problem_responses
 from trust_minerals.server.state import AppState, json_response, records, state_of
@@ -42,8 +43,8 @@ def register(router: APIRouter) -> None:
         tags=["reports"],
     )
     def commodity_brief(
-        commodity: str = Path(..., min_length=1, max_length=64),
-        consumer: str = Query("IND", min_length=1, max_length=80),
+        commodity: str = Path(..., min_length=1, max_length=64, pattern=NAME_PATTERN),
+        consumer: str = Query("IND", min_length=1, max_length=80, pattern=NAME_PATTERN),
         format: str = Query("html", pattern="^(html|pdf)$"),
         view: str | None = Query(None, pattern="^(natural_earth|india)$"),
         st: AppState = Depends(state_of),
@@ -64,7 +65,7 @@ def register(router: APIRouter) -> None:
         tags=["reports"],
     )
     def country_brief(
-        consumer: str = Path(..., min_length=1, max_length=80),
+        consumer: str = Path(..., min_length=1, max_length=80, pattern=NAME_PATTERN),
         format: str = Query("html", pattern="^(html|pdf)$"),
         st: AppState = Depends(state_of),
     ) -> Response:
@@ -82,9 +83,13 @@ def register(router: APIRouter) -> None:
     )
     def compare_lists(
         method: str = Query(
-            ..., min_length=1, max_length=32, description="eu, geopolrisk, usgs2022 or trust"
+            ...,
+            min_length=1,
+            max_length=32,
+            pattern=NAME_PATTERN,
+            description="eu, geopolrisk, usgs2022 or trust",
         ),
-        consumer: str = Query("USA", min_length=1, max_length=80),
+        consumer: str = Query("USA", min_length=1, max_length=80, pattern=NAME_PATTERN),
         year: int | None = Query(None, ge=1900, le=2100),
         st: AppState = Depends(state_of),
     ) -> Response:

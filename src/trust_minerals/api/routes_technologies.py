@@ -8,93 +8,50 @@ function and returns its table.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Body, Depends, Query
 from starlette.responses import Response
 
+from trust_minerals.api.bodies import MonteCarloRequest, scenario_choice
+from trust_minerals.api.bodies_technologies import (
+    ChainEvaluateRequest,
+    ChainSimulateRequest,
+    SectorImpactRequest,
+    chain_choice,
+)
 from trust_minerals.api.models import JobInfo
-from trust_minerals.api.routes_work import MonteCarloRequest, start_montecarlo
+from trust_minerals.api.params import name_query, year_query
+from trust_minerals.api.routes_work import start_montecarlo
 from trust_minerals.caps import check_size
-from trust_minerals.server.problems import Problem, problem_responses
-from trust_minerals.server.security import check_not_path_like
+from trust_minerals.server.problems import problem_responses
 from trust_minerals.server.state import AppState, json_response, records, require_key, state_of
+
+if TYPE_CHECKING:
+    Method = str
+    ExposureLevel = str
+else:  # closed sets of the library, as enums in the OpenAPI schema
+    from trust_minerals.metrics.criticality import METHODS
+    from trust_minerals.technologies.exposure import LEVELS
+
+    Method = Literal[tuple(METHODS)]
+    ExposureLevel = Literal[tuple(LEVELS)]
 
 Rows = list[dict[str, Any]]
 GET_ERRORS = problem_responses(404, 422)
 POST_ERRORS = problem_responses(401, 403, 404, 413, 422, 429)
-CONSUMER_Q = Query(
-    "IND", min_length=1, max_length=80, description="Consumer: ISO3, usa_ind, MSP, Quad, G7, EU"
-)
 
 
-class ScenarioSpecRequest(BaseModel):
-    """A preset by name, or a scenario composed in the request."""
-
-    model_config = ConfigDict(extra="forbid")
-    preset: str | None = Field(None, max_length=80, description="Preset name")
-    scenario: dict[str, Any] | None = Field(None, description="A scenario (ScenarioSpec)")
-    consumers: list[str] = Field(default_factory=lambda: ["IND"], max_length=20)
-
-
-class SectorImpactRequest(ScenarioSpecRequest):
-    level: str = Field("link", max_length=16, description="link or sector")
-
-
-class ChainRequest(BaseModel):
-    """A chain: a shipped example by name, or the chain's YAML content as an object."""
-
-    model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(
-        None, max_length=80, description="Shipped chain, e.g. permanent-magnet"
-    )
-    chain: dict[str, Any] | None = Field(None, description="Chain spec (name, product, tiers)")
-
-
-class ChainEvaluateRequest(ChainRequest):
-    consumer: str = Field("IND", min_length=1, max_length=80)
-    partners: str | None = Field(None, max_length=200)
-    year: int | None = Field(None, ge=1900, le=2100)
-    level: str = Field("input", max_length=16, description="input or tier")
-
-
-class ChainSimulateRequest(ChainRequest, ScenarioSpecRequest):
-    pass
-
-
-def _scenario(st: AppState, req: ScenarioSpecRequest) -> Any:
-    from trust_minerals.simulate.presets import preset
-    from trust_minerals.simulate.spec import scenario_from_dict
-
-    check_not_path_like("body", req.model_dump())
-    if (req.preset is None) == (req.scenario is None):
-        raise Problem(
-            422, "Invalid request", "give exactly one of preset or scenario", field="preset"
-        )
-    spec = preset(req.preset) if req.preset else scenario_from_dict(req.scenario, where="scenario")
+def _scenario(st: AppState, req: Any) -> Any:
+    spec = scenario_choice(req)
     check_size("horizon_months", spec.horizon_months, maximum=st.settings.max_horizon_months)
     return spec
-
-
-def _chain(req: ChainRequest) -> Any:
-    from trust_minerals.technologies.chain_spec import load_chain, parse_chain, shipped_chains
-
-    if (req.name is None) == (req.chain is None):
-        raise Problem(422, "Invalid request", "give exactly one of name or chain", field="name")
-    if req.name is not None:
-        if req.name not in shipped_chains():  # only shipped names: never a path on the server
-            from trust_minerals.errors import UnknownNameError
-
-            raise UnknownNameError("chain", [req.name], shipped_chains())
-        return load_chain(req.name)[0]
-    return parse_chain(req.chain or {}, path="request body")
 
 
 def register(router: APIRouter) -> None:
     @router.get("/technologies", response_model=Rows, responses=GET_ERRORS, tags=["technologies"])
     def technologies(
-        sector: str | None = Query(None, min_length=1, max_length=40),
+        sector: str | None = name_query(None, "A TRUST sector", 40),
         st: AppState = Depends(state_of),
     ) -> Response:
         """The technology graph: sector -> technology -> commodity, each link with its source row."""
@@ -106,12 +63,12 @@ def register(router: APIRouter) -> None:
 
     @router.get("/sectors", response_model=Rows, responses=GET_ERRORS, tags=["technologies"])
     def sectors(
-        consumer: str = CONSUMER_Q,
-        partners: str | None = Query(None, min_length=1, max_length=200),
-        year: int | None = Query(None, ge=1900, le=2100),
-        method: str = Query("trust", min_length=1, max_length=32),
-        sector: str | None = Query(None, min_length=1, max_length=40),
-        level: str = Query("sector", min_length=1, max_length=16),
+        consumer: str = name_query("IND", "Consumer: ISO3, usa_ind, MSP, Quad, G7, EU"),
+        partners: str | None = name_query(None, "Partner set (default: the consumer)", 200),
+        year: int | None = year_query(None),
+        method: Method = Query("trust", description="Criticality method"),
+        sector: str | None = name_query(None, "A TRUST sector", 40),
+        level: ExposureLevel = Query("sector", description="Rows per sector, technology, ..."),
         st: AppState = Depends(state_of),
     ) -> Response:
         """TRUST sectors ranked by the exposure of the commodities they need (level: sector,
@@ -131,7 +88,7 @@ def register(router: APIRouter) -> None:
         "/sectors/impact", response_model=Rows, responses=POST_ERRORS, tags=["technologies"]
     )
     def sector_impact_route(
-        req: SectorImpactRequest,
+        req: Annotated[SectorImpactRequest, Body()],
         st: AppState = Depends(state_of),
         _key: str = Depends(require_key),
     ) -> Response:
@@ -173,22 +130,23 @@ def register(router: APIRouter) -> None:
         "/chains/evaluate", response_model=Rows, responses=POST_ERRORS, tags=["technologies"]
     )
     def chain_evaluate(
-        req: ChainEvaluateRequest,
+        req: Annotated[ChainEvaluateRequest, Body()],
         st: AppState = Depends(state_of),
         _key: str = Depends(require_key),
     ) -> Response:
         """Each input of a chain measured for a consumer (``trust chain evaluate``)."""
         from trust_minerals.technologies.chains import chain_table, evaluate_chain
 
-        check_not_path_like("body", req.model_dump())
-        r = evaluate_chain(st.ds, _chain(req), req.consumer, partners=req.partners, year=req.year)
+        r = evaluate_chain(
+            st.ds, chain_choice(req), req.consumer, partners=req.partners, year=req.year
+        )
         return json_response(records(chain_table(r, req.level)))
 
     @router.post(
         "/chains/simulate", response_model=Rows, responses=POST_ERRORS, tags=["technologies"]
     )
     def chain_simulate(
-        req: ChainSimulateRequest,
+        req: Annotated[ChainSimulateRequest, Body()],
         st: AppState = Depends(state_of),
         _key: str = Depends(require_key),
     ) -> Response:
@@ -196,4 +154,4 @@ def register(router: APIRouter) -> None:
         from trust_minerals.technologies.chains import simulate_chain
 
         spec = _scenario(st, req)
-        return json_response(records(simulate_chain(st.ds, _chain(req), spec, req.consumers)))
+        return json_response(records(simulate_chain(st.ds, chain_choice(req), spec, req.consumers)))

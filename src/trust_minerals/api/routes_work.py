@@ -10,12 +10,21 @@ not registered.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Body, Depends, Query
+from pydantic import BaseModel, Field
+from starlette.requests import Request
 from starlette.responses import Response
 
+from trust_minerals.api.bodies import (
+    FrontierRequest,
+    MonteCarloRequest,
+    ScenarioRunRequest,
+    SourcingRequest,
+    scenario_choice,
+)
+from trust_minerals.api.bodies_plans import PlanBody
 from trust_minerals.api.models import JobInfo
 from trust_minerals.api.params import name_query, size_query, year_query
 from trust_minerals.api.result_models import (
@@ -25,12 +34,16 @@ from trust_minerals.api.result_models import (
     screen_model,
     suppliers_model,
 )
-from trust_minerals.caps import cap, check_size
+from trust_minerals.api.uploads import (
+    is_yaml,
+    parse_json_body,
+    plan_request_body,
+    validate_body,
+)
+from trust_minerals.caps import check_size
 from trust_minerals.countries import resolve_consumer
 from trust_minerals.outlook.plans import PLAN_ID_PATTERN
-from trust_minerals.schema import vocabulary
 from trust_minerals.server.problems import Problem, problem_responses
-from trust_minerals.server.security import check_not_path_like
 from trust_minerals.server.state import (
     AppState,
     expensive,
@@ -42,62 +55,18 @@ from trust_minerals.server.state import (
 
 Rows = list[dict[str, Any]]
 if TYPE_CHECKING:
-    StageName = str
-else:  # the stage vocabulary (data/spec/vocabulary.csv) as an enum in the OpenAPI schema
-    StageName = Literal[tuple(vocabulary("stage"))]
+    OutlookYear = int
+    IeaScenario = str
+else:  # the years and scenarios of the bundled IEA outlook, as enums in the OpenAPI schema
+    from enum import IntEnum
+
+    from trust_minerals.outlook.demand import SCENARIOS, outlook_years
+
+    OutlookYear = IntEnum("OutlookYear", {f"Y{y}": y for y in outlook_years()})
+    IeaScenario = Literal[SCENARIOS]
 GET_ERRORS = problem_responses(404, 422)
 EXPENSIVE_ERRORS = problem_responses(404, 422, 429, 503)
 POST_ERRORS = problem_responses(401, 403, 404, 413, 422, 429)
-
-
-class ScenarioRunRequest(BaseModel):
-    """Run one scenario: a preset by name, or a scenario composed in the request."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    preset: str | None = Field(
-        None, max_length=80, description="Preset name (GET /scenarios/presets)"
-    )
-    scenario: dict[str, Any] | None = Field(
-        None, description="A scenario (ScenarioSpec: shocks, horizon_months, ...)"
-    )
-    consumers: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
-        default_factory=lambda: ["USA", "IND"],
-        min_length=1,
-        max_length=cap("consumers").max,
-        description="ISO3 codes or groups",
-    )
-    recovery: bool = Field(False, description="Count secondary supply from recovery shocks")
-
-
-class MonteCarloRequest(BaseModel):
-    """A Monte Carlo of country-level disruptions (runs as a background job)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    consumers: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
-        default_factory=lambda: ["USA", "IND"], min_length=1, max_length=cap("consumers").max
-    )
-    draws: int = Field(
-        10_000,
-        ge=cap("draws").min,
-        le=cap("draws").max,
-        description="Number of draws (caps.csv 'draws'; the server's max_draws may be lower)",
-    )
-    seed: int = Field(1, ge=0, le=2**32 - 1)
-    commodities: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
-        None,
-        min_length=1,
-        max_length=cap("commodities").max,
-        description="Default: every commodity",
-    )
-    stages: list[StageName] = Field(
-        default_factory=lambda: ["mine", "refinery"], min_length=1, max_length=6
-    )
-    year: int | None = Field(None, ge=cap("year").min, le=cap("year").max)
-    severity: Literal["default", "full"] | Annotated[float, Field(ge=0, le=1, strict=True)] = Field(
-        "default", description="default, full, or a fixed share in [0, 1]"
-    )
 
 
 class ScenarioRunResult(BaseModel):
@@ -155,43 +124,13 @@ def result_dict(result: Any) -> Any:
     return result
 
 
-class SourcingRequest(BaseModel):
-    """A sourcing problem: the fields of the library's ``SourcingSpec`` (consumer, commodity, demand, ...)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    spec: dict[str, Any] = Field(
-        description="SourcingSpec fields, e.g. {consumer: IND, commodity: lithium, demand: 20000}"
-    )
-    against: str = Field("cost", description="Frontier only: cost or partner_share")
-    points: int = Field(
-        10,
-        ge=cap("points").min,
-        le=cap("points").max,
-        description="Frontier only: number of points",
-    )
-
-
-def _sourcing_spec(req: SourcingRequest, st: AppState) -> Any:
+def _sourcing_spec(body: SourcingRequest, st: AppState) -> Any:
     """The library's ``SourcingSpec`` of a request; a refused field is named as ``spec.<field>``."""
     from trust_minerals.optimize.spec import SourcingSpec, SpecFieldError
 
-    check_not_path_like("body", req.model_dump())
-    unknown = sorted(set(req.spec) - set(SourcingSpec.model_fields))
-    if unknown:
-        raise Problem(
-            422,
-            "Invalid input",
-            f"unknown spec field(s): {', '.join(unknown)}; valid fields: "
-            f"{', '.join(SourcingSpec.model_fields)}",
-            params=[(f"spec.{name}", "unknown field") for name in unknown],
-        )
-    given = dict(req.spec)
-    for name in ("draws", "n_draws", "scenarios"):
-        if name in given:  # ints, floats such as 300000.0 and strings such as "300000" alike
-            given[name] = check_size(
-                "draws", given[name], field=f"spec.{name}", maximum=st.settings.max_draws
-            )
+    given = body.spec.fields()
+    if "draws" in given:  # the server's own limit may be lower than caps.csv
+        check_size("draws", given["draws"], field="spec.draws", maximum=st.settings.max_draws)
     try:
         return SourcingSpec.create(**given)
     except SpecFieldError as exc:
@@ -221,25 +160,15 @@ def _register_optimize(router: APIRouter) -> None:
         tags=["optimize"],
     )
     def frontier(
-        req: SourcingRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)
+        req: FrontierRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)
     ) -> Response:
         """Minimum CVaR along a cost budget or a required partner share."""
         from trust_minerals.optimize.frontier import efficient_frontier
 
-        if req.against not in ("cost", "partner_share"):
-            raise Problem(
-                422,
-                "Invalid input",
-                f"against={req.against!r}; choose cost or partner_share",
-                field="against",
-            )
-        check_size("points", req.points)
         spec = _sourcing_spec(req, st)
         return json_response(
-            result_dict(
-                efficient_frontier(st.ds, spec, against=cast(Any, req.against), points=req.points)
-            )
-        )  # type: ignore[arg-type]
+            result_dict(efficient_frontier(st.ds, spec, against=req.against, points=req.points))
+        )
 
     @router.get("/screen", response_model=screen_model(), responses=GET_ERRORS, tags=["optimize"])
     def screen(
@@ -409,23 +338,17 @@ def _register_scenarios(router: APIRouter) -> None:
         tags=["scenarios"],
     )
     def run_scenario(
-        req: ScenarioRunRequest, st: AppState = Depends(state_of), _key: str = Depends(require_key)
+        req: Annotated[ScenarioRunRequest, Body()],
+        st: AppState = Depends(state_of),
+        _key: str = Depends(require_key),
     ) -> Response:
-        """Run one scenario month by month: shortfall and price response per consumer."""
-        from trust_minerals.simulate.presets import preset
-        from trust_minerals.simulate.propagate import propagate
-        from trust_minerals.simulate.spec import scenario_from_dict
+        """Run one scenario month by month: shortfall and price response per consumer.
 
-        check_not_path_like("body", req.model_dump())
-        if (req.preset is None) == (req.scenario is None):
-            raise Problem(
-                422, "Invalid request", "give exactly one of preset or scenario", field="preset"
-            )
-        spec = (
-            preset(req.preset)
-            if req.preset is not None
-            else scenario_from_dict(req.scenario, where="scenario")
-        )
+        The body names a preset or holds a scenario (exactly one of ``preset`` or ``scenario``).
+        """
+        from trust_minerals.simulate.propagate import propagate
+
+        spec = scenario_choice(req)
         check_size("horizon_months", spec.horizon_months, maximum=st.settings.max_horizon_months)
         result = propagate(st.ds, spec, req.consumers, use_recovery=req.recovery)
         return json_response(
@@ -470,7 +393,6 @@ def start_montecarlo(
     ``body`` turns the result into the job's result."""
     from trust_minerals.simulate.montecarlo import shortfall_risk
 
-    check_not_path_like("body", req.model_dump())
     check_size("draws", req.draws, maximum=st.settings.max_draws)
     ds = st.ds
 
@@ -500,18 +422,6 @@ def _register_jobs(router: APIRouter) -> None:
     def job(job_id: str, st: AppState = Depends(state_of)) -> Response:
         """A background job: status (queued, running, done, failed), progress and, when done, its result."""
         return json_response(st.jobs.get(job_id).info())
-
-
-class PlanUpload(BaseModel):
-    """A deployment plan uploaded as YAML text (the format of ``outlook/plans/india-2030.yaml``)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    plan_yaml: str = Field(
-        min_length=1,
-        max_length=cap("plan_bytes").max,
-        description="The plan as YAML text (caps.csv 'plan_bytes')",
-    )
 
 
 PLAN_QUERY = Query(
@@ -546,8 +456,8 @@ def _register_outlook(router: APIRouter) -> None:
 
     @router.get("/outlook/demand", response_model=Rows, responses=GET_ERRORS, tags=["outlook"])
     def demand(
-        scenario: str = name_query("STEPS", "IEA scenario: STEPS, APS or NZE", 16),
-        year: int = year_query(2030),
+        scenario: IeaScenario = Query("STEPS", description="IEA scenario"),
+        year: OutlookYear = Query(2030, description="An IEA outlook year"),
         commodity: str | None = name_query(None, "Commodity id or IEA name", 64),
         plan: str | None = PLAN_QUERY,
         st: AppState = Depends(state_of),
@@ -563,21 +473,42 @@ def _register_outlook(router: APIRouter) -> None:
 
         return json_response(
             st.cached(
-                ("demand", scenario, year, commodity),
-                lambda: records(demand_outlook(scenario, year, commodity)),
+                ("demand", scenario, int(year), commodity),
+                lambda: records(demand_outlook(scenario, int(year), commodity)),
             )
         )
 
     @router.post(
-        "/outlook/plan-demand", response_model=Rows, responses=POST_ERRORS, tags=["outlook"]
+        "/outlook/plan-demand",
+        response_model=Rows,
+        responses={
+            **POST_ERRORS,
+            **problem_responses(400),
+        },
+        tags=["outlook"],
+        openapi_extra={"requestBody": plan_request_body()},
     )
-    def demand_of_upload(
-        req: PlanUpload, st: AppState = Depends(state_of), _key: str = Depends(require_key)
-    ) -> Response:
-        """Bottom-up demand (t) of an uploaded plan (YAML text in the body; needs the API key)."""
-        from trust_minerals.outlook.plans import plan_demand, plan_from_text
+    async def demand_of_upload(request: Request, _key: str = Depends(require_key)) -> Response:
+        """Bottom-up demand (t) of an uploaded plan; needs the API key.
 
-        return json_response(records(plan_demand(plan_from_text(req.plan_yaml))))
+        The plan is the body: JSON (``application/json``, the schema below) or the YAML file
+        itself (``application/yaml``, the same structure, at most caps.csv 'plan_bytes'). A YAML
+        body that is not valid YAML or not a mapping is a 400 naming the line (never echoing the
+        text), one that does not match the schema a 400 naming the field; a plan whose factor
+        units do not multiply to the deployment's unit is a 400 naming the entry (a rule the
+        schema cannot state).
+        """
+        from trust_minerals.outlook.plans import parse_plan, plan_demand, plan_mapping_from_text
+
+        raw = await request.body()
+        if is_yaml(request.headers.get("content-type")):
+            check_size("plan_bytes", len(raw), field="body")  # the YAML text's own cap
+            body = validate_body(PlanBody, plan_mapping_from_text(raw))
+        else:
+            body = parse_json_body(PlanBody, raw)
+        return json_response(
+            records(plan_demand(parse_plan(body.as_mapping(), path="uploaded plan")))
+        )
 
     @router.get(
         "/outlook/balance", response_model=balance_rows(), responses=GET_ERRORS, tags=["outlook"]
@@ -586,13 +517,14 @@ def _register_outlook(router: APIRouter) -> None:
         consumer: str | None = name_query(
             None, "Consumer (IND, USA+IND, usa_ind, MSP ...); omit for the world", 64
         ),
-        country: str | None = name_query(None, "Deprecated spelling of consumer", 64),
-        year: int | None = year_query(None),
-        scenario: str = name_query("STEPS", "IEA scenario: STEPS, APS or NZE", 16),
+        year: OutlookYear | None = Query(None, description="An IEA outlook year; omit for all"),
+        scenario: IeaScenario = Query("STEPS", description="IEA scenario"),
         plan: str | None = PLAN_QUERY,
         include_potential: bool = Query(
             False, description="Count technically recoverable recovery (default: capacity only)"
         ),
+        *,
+        request: Request,
         st: AppState = Depends(state_of),
     ) -> Response:
         """Demand against supply on the same scope and basis; for a consumer, its import need.
@@ -601,9 +533,12 @@ def _register_outlook(router: APIRouter) -> None:
         """
         from trust_minerals.outlook.results import balance_result
 
-        if consumer is not None and country is not None:
-            raise Problem(422, "Invalid parameter", "give consumer or country, not both")
-        who = consumer if consumer is not None else country
+        if "country" in request.query_params:  # the old spelling: refused, never ignored
+            raise Problem(
+                422, "Invalid parameter", "country= was renamed consumer=", field="country"
+            )
+        who = consumer
+        year = None if year is None else int(year)
         key = ("balance", who, year, scenario, plan, include_potential)
         r = st.cached(
             key,

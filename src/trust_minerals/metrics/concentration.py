@@ -40,7 +40,7 @@ from trust_minerals._tables import (
     as_year,
 )
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.errors import InputError, NoDataError, UnknownNameError
 
 MEASURES = ("production", "capacity", "reserves")
 OTHER_SHARE_MISSING = (
@@ -309,7 +309,7 @@ def concentration(
     df = _measure_table(ds, measure)
     df = df[(df["commodity"] == commodity)]
     if df.empty:
-        raise InputError(f"no {measure} data for commodity {commodity!r}")
+        raise NoDataError(f"no {measure} data for commodity {commodity!r}")
     stages = sorted(df["stage"].unique())
     if stage not in stages:
         raise UnknownNameError("stage", [stage], stages, f"{measure} of {commodity}")

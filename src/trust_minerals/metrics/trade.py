@@ -23,7 +23,7 @@ import pandas as pd
 from trust_minerals._tables import YearLike, as_year
 from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.errors import NoDataError, UnknownNameError
 from trust_minerals.schema import vocabulary
 
 SUPPLIER_COLUMNS = ["exporter", "value_usd", "quantity", "share", "quantity_share"]
@@ -48,7 +48,7 @@ def _flows(
     if y is None:
         years = ds.trade.loc[ds.trade["commodity"] == commodity, "year"]
         if years.empty:
-            raise InputError(f"no trade data for commodity {commodity!r}")
+            raise NoDataError(f"no trade data for commodity {commodity!r}")
         y = int(years.max())
     year = y
     other = "exporter" if side == "importer" else "importer"

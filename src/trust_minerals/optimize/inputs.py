@@ -11,7 +11,7 @@ import pandas as pd
 
 from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.errors import InputError, TrustMineralsError
+from trust_minerals.errors import InputError, NoDataError, TrustMineralsError
 from trust_minerals.units import tonnes_per_unit
 
 
@@ -186,7 +186,7 @@ def recovery_capacity(
     for country in consumer:
         r = recovery_supply(country, commodity, seed=seed)
         if np.isnan(r.p50):
-            raise InputError(
+            raise NoDataError(
                 f"recovery: no recovery estimate for {country} {commodity} (missing figures: "
                 f"{', '.join(r.missing) or 'none'}); give capacities={{'recovery': ...}}"
             )

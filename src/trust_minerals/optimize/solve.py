@@ -11,7 +11,7 @@ import pandas as pd
 from trust_minerals._tables import TableResult
 from trust_minerals.countries import resolve_consumer
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.errors import InputError, NoDataError, UnknownNameError
 from trust_minerals.optimize.capacity import RECOVERY, exportable_capacity, stage_rows
 from trust_minerals.optimize.infeasibility import Conflict, explain_infeasibility, explanation_text
 from trust_minerals.optimize.inputs import (
@@ -227,7 +227,7 @@ def prepare(
                 f"no {spec.commodity} {spec.stage} producer has a published figure for {year} "
                 f"({listed})"
             )
-        raise InputError(
+        raise NoDataError(
             f"suppliers: the supplier set is empty: {why}; give capacities= (--capacity) to add "
             "suppliers"
         )

@@ -87,6 +87,18 @@ def _resolve_names(df: pd.DataFrame, commodity: str | list[str]) -> list[str]:
     return out
 
 
+def outlook_years() -> list[int]:
+    """The years of the bundled IEA outlook (the base year first).
+
+    Examples
+    --------
+    >>> outlook_years()[0]
+    2023
+    """
+    df = _load()
+    return sorted({int(y) for y in df.loc[df["scope"].isin(_SCOPE_PREFERENCE), "year"]})
+
+
 def demand_outlook(
     scenario: str, year: int, commodity: str | list[str] | None = None
 ) -> pd.DataFrame:
@@ -114,7 +126,7 @@ def demand_outlook(
     if scenario not in SCENARIOS:
         raise UnknownNameError("scenario", [scenario], list(SCENARIOS), where="demand_outlook")
     iea = df[df["scope"].isin(_SCOPE_PREFERENCE)]
-    years = sorted(set(iea["year"]))
+    years = outlook_years()
     if year not in years:
         raise InputError(f"year must be one of {years} (IEA outlook years), got {year!r}")
     label = BASE_YEAR_SCENARIO if year == min(years) else scenario

@@ -340,13 +340,9 @@ def shipped_plan(plan_id: str) -> PlanSpec:
     return load_plan(outlook_path("plans", f"{plan_id}.yaml"))
 
 
-def plan_from_text(text: str | bytes, *, label: str = "uploaded plan") -> PlanSpec:
-    """A plan from YAML text (an upload); errors give line and column, never the text itself.
-
-    Examples
-    --------
-    >>> plan_from_text("name: x").name  # doctest: +SKIP
-    """
+def plan_mapping_from_text(text: str | bytes, *, label: str = "uploaded plan") -> dict[str, Any]:
+    """The mapping of a plan's YAML text, not yet validated; errors give line and column, never
+    the text itself."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -366,7 +362,17 @@ def plan_from_text(text: str | bytes, *, label: str = "uploaded plan") -> PlanSp
         ) from None
     if not isinstance(data, dict):
         raise ParseError("a plan must be a YAML mapping", path=label)
-    return parse_plan(data, path=label)
+    return data
+
+
+def plan_from_text(text: str | bytes, *, label: str = "uploaded plan") -> PlanSpec:
+    """A plan from YAML text (an upload); errors give line and column, never the text itself.
+
+    Examples
+    --------
+    >>> plan_from_text("name: x").name  # doctest: +SKIP
+    """
+    return parse_plan(plan_mapping_from_text(text, label=label), path=label)
 
 
 def deployment_quantity(d: Deployment) -> float:

@@ -9,6 +9,7 @@ member used in RFC 9457's own example)::
      "invalid_params": [{"name": "commodity", "reason": "unknown commodity: 'unobtainium'"}]}
 
 Library errors map as follows: :class:`~trust_minerals.errors.UnknownNameError` → 404,
+:class:`~trust_minerals.errors.NoDataError` (known names, no data in the store) → 404,
 :class:`~trust_minerals.errors.InputError` → 422, :class:`~trust_minerals.errors.SchemaError` and
 :class:`~trust_minerals.errors.ParseError` → 400, :class:`~trust_minerals.errors.StoreError` → 503.
 """
@@ -24,7 +25,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from trust_minerals.errors import InputError, ParseError, SchemaError, StoreError, UnknownNameError
+from trust_minerals.errors import (
+    InputError,
+    NoDataError,
+    ParseError,
+    SchemaError,
+    StoreError,
+    UnknownNameError,
+)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -102,6 +110,12 @@ def from_library_error(exc: Exception) -> Problem:
     if isinstance(exc, UnknownNameError):
         kind = exc.kind.split(" ")[0].split("/")[0]
         return Problem(404, f"Unknown {exc.kind}", str(exc), field=kind)
+    if isinstance(exc, NoDataError):
+        field = getattr(exc, "field", None)
+        if field is None:
+            match = _FIELD_IN_TEXT.match(str(exc))
+            field = match.group(1) if match else "input"
+        return Problem(404, "No data", str(exc), field=str(field))
     if isinstance(exc, InputError):
         field = getattr(exc, "field", None)
         if field is None:
@@ -122,12 +136,32 @@ def from_library_error(exc: Exception) -> Problem:
     return Problem(500, "Internal error", "unexpected error; see the server log")
 
 
+#: labels pydantic puts into an error's location for the member of a union it tried (a model's
+#: class name such as ``InlineRun``, ``constrained-float``, ``literal['crma']``, ``int``): not fields
+_UNION_MEMBER = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*$|[-\[\]'(]|^(int|float|str|bool|none)$")
+
+
+def _field_path(loc: Any) -> str:
+    parts = [
+        str(p)
+        for p in loc
+        if p not in ("body", "query", "path", "header")
+        and not (isinstance(p, str) and _UNION_MEMBER.search(p))
+    ]
+    return ".".join(parts)
+
+
 def validation_problem(errors: list[Any]) -> Problem:
-    """A 422 problem from FastAPI/pydantic validation errors (one ``invalid_params`` entry each)."""
-    params = []
+    """A 422 problem from FastAPI/pydantic validation errors (one ``invalid_params`` entry per
+    field; a scalar value that was refused is quoted, so the problem says what was sent)."""
+    reasons: dict[str, list[str]] = {}
     for err in errors:
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
-        params.append((".".join(loc) or "body", str(err.get("msg", "invalid"))))
+        reason = str(err.get("msg", "invalid"))
+        value = err.get("input")
+        if isinstance(value, bool | int | float) or (isinstance(value, str) and len(value) <= 40):
+            reason += f" (got {value!r})"
+        reasons.setdefault(_field_path(err.get("loc", ())) or "body", []).append(reason)
+    params = [(name, "; or ".join(dict.fromkeys(r))) for name, r in reasons.items()]
     detail = "; ".join(f"{n}: {r}" for n, r in params) or "invalid request"
     return Problem(422, "Invalid request", detail, params=params)
 
@@ -190,7 +224,8 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         400: "Malformed or path-like input (problem names the field)",
         401: "API key missing",
         403: "API key invalid",
-        404: "Unknown name (problem names the field and lists valid choices)",
+        404: "Unknown name (the problem names the field and lists valid choices), or known names "
+        "for which this store holds no data (title 'No data'; the problem says what is missing)",
         413: "Request body too large",
         422: "Invalid parameter or over a cap (problem names the field/limit)",
         429: "Rate limit exceeded",

@@ -36,7 +36,7 @@ import pandas as pd
 from trust_minerals._tables import OTHER_COUNTRIES, TableResult
 from trust_minerals.countries import ConsumerLike, resolve_consumer, resolve_consumers
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.errors import InputError
+from trust_minerals.errors import NoDataError
 from trust_minerals.forms import form_stages
 from trust_minerals.metrics.stages import stage_production
 from trust_minerals.simulate.baseline import BaselineYear, period_note, pick_year, wanted_year
@@ -310,7 +310,7 @@ def propagate(
                 if not ((prod["commodity"] == commodity) & (prod["stage"] == stage)).any():
                     direct = any(getattr(x, "stage", None) == stage for x in shocks)
                     if not (direct and stage in form_stages(ds, commodity)):
-                        raise InputError(
+                        raise NoDataError(
                             f"scenario: {commodity} has no production at stage {stage!r}; "
                             "choose a stage with data"
                         )

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.errors import InputError
+from trust_minerals.errors import NoDataError
 from trust_minerals.technologies.chain_spec import ChainInput, ChainSpec, check_chain
 
 INPUT_COLUMNS = [
@@ -169,7 +169,7 @@ def evaluate_chain(
 
     Raises
     ------
-    InputError
+    NoDataError
         Inputs whose HS codes have no trade in the store and no production data (the message
         names the codes and the ``trust data import-baci`` command).
     UnknownNameError
@@ -265,7 +265,7 @@ def evaluate_chain(
             rec["note"] = "; ".join(notes)
             records.append(rec)
     if missing:
-        raise InputError(_import_command(missing))
+        raise NoDataError(_import_command(missing))
     inputs = pd.DataFrame(records).reindex(columns=INPUT_COLUMNS)
     return ChainResult(
         chain=spec.name,

@@ -32,7 +32,7 @@ import pandas as pd
 from trust_minerals.countries import CountrySet
 from trust_minerals.data.extract import extract_dir, read_extract
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.errors import InputError, NoDataError, UnknownNameError
 from trust_minerals.metrics._params import parameter
 from trust_minerals.metrics.criticality.base import Method
 from trust_minerals.metrics.criticality.inputs import (
@@ -280,7 +280,7 @@ def _default_components(ds: SupplyDataset, consumer: CountrySet, year: int) -> p
     ds, _ = with_wmd_fallback(ds, year)
     groups = primary_groups(concentration_table(ds, measure="production"), year)
     if groups.empty:
-        raise InputError(f"no production data up to {year}")
+        raise NoDataError(f"no production data up to {year}")
     prod = ds.production.assign(form=lambda d: d["form"].fillna(""))
     prod = prod[~prod["is_aggregate"]].merge(groups[GROUP_KEYS], on=GROUP_KEYS, how="inner")
     production = pd.DataFrame(
@@ -295,7 +295,7 @@ def _default_components(ds: SupplyDataset, consumer: CountrySet, year: int) -> p
     trade = ds.trade
     trade_years = sorted(int(y) for y in trade["year"].unique() if y <= year)
     if not trade_years:
-        raise InputError(f"geopolrisk: no BACI trade data in or before {year}")
+        raise NoDataError(f"geopolrisk: no BACI trade data in or before {year}")
     trade_year = trade_years[-1]
     t = trade[(trade["year"] == trade_year) & trade["importer"].isin(consumer.members)]
     t = primary_stage_trade(ds, t, groups)
