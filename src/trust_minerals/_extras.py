@@ -7,7 +7,8 @@ pyyaml, platformdirs, typer, rich) runs every analysis. The extras add:
 extra                     what it enables
 ========================  ==========================================================
 ``web``                   ``trust serve`` (fastapi, uvicorn, python-multipart), the
-                          dashboard's charts (plotly) and the HTML briefs (jinja2)
+                          dashboard (its plotly.js bundle is vendored in the package,
+                          not the Python plotly package) and the HTML briefs (jinja2)
 ``distributed``           Monte Carlo on several workers (``--workers``, dask)
 ``sensitivity``           Sobol indices of criticality scores (SALib)
 ``linopy``                the readable linopy model of the sourcing LP
@@ -36,7 +37,6 @@ EXTRAS: dict[str, str] = {
     "multipart": "web",
     "python_multipart": "web",
     "jinja2": "web",
-    "plotly": "web",
     "fastapi_offline": "web",
     "shapely": "web",
     "openpyxl": "web",

@@ -2,7 +2,7 @@
 
 Each command parses its options, calls one public library function and prints the result with
 :func:`trust_minerals.cli._output.emit`. Command groups live in their own modules and are
-registered here; heavy libraries (linopy, dask, fastapi, plotly, scipy) are imported inside the
+registered here; heavy libraries (linopy, dask, fastapi, scipy) are imported inside the
 command bodies so that ``trust`` starts fast.
 """
 

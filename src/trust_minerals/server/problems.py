@@ -17,6 +17,7 @@ Library errors map as follows: :class:`~trust_minerals.errors.UnknownNameError` 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -136,6 +137,8 @@ def from_library_error(exc: Exception) -> Problem:
     return Problem(500, "Internal error", "unexpected error; see the server log")
 
 
+_log = logging.getLogger(__name__)
+
 #: labels pydantic puts into an error's location for the member of a union it tried (a model's
 #: class name such as ``InlineRun``, ``constrained-float``, ``literal['crma']``, ``int``): not fields
 _UNION_MEMBER = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*$|[-\[\]'(]|^(int|float|str|bool|none)$")
@@ -201,11 +204,11 @@ def install_handlers(app: Any) -> None:
         from trust_minerals.errors import named_error
 
         named = named_error(exc)
-        problem = (
-            from_library_error(named)
-            if named is not None
-            else Problem(500, "Internal error", "unexpected error; see the server log")
-        )
+        if named is None:  # a bug: the client gets a short problem, the log gets the traceback
+            _log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+            problem = Problem(500, "Internal error", "unexpected error; see the server log")
+        else:
+            problem = from_library_error(named)
         return problem.response(request.url.path)
 
     import duckdb
