@@ -30,20 +30,31 @@ def parameter_file(subpackage: str) -> str:
     return str(resources.files("trust_minerals").joinpath(subpackage, "data", "parameters.csv"))
 
 
-@cache
-def _table(subpackage: str) -> pd.DataFrame:
-    path = parameter_file(subpackage)
+def read_layout_rows(path: str, layout: tuple[str, ...], what: str) -> list[dict[str, str]]:
+    """The rows of the packaged CSV ``path``, whose header must be exactly ``layout``.
+
+    Raises
+    ------
+    ParseError
+        Naming the file, line 1 and the header found, if it is not ``layout``.
+    """
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
-        if tuple(reader.fieldnames or ()) != LAYOUT:
+        if tuple(reader.fieldnames or ()) != layout:
             raise ParseError(
-                f"parameter file columns must be {', '.join(LAYOUT)}",
+                f"{what} columns must be {', '.join(layout)}",
                 path=path,
                 line=1,
                 field="header",
                 value=",".join(reader.fieldnames or ()),
             )
-        rows = list(reader)
+        return list(reader)
+
+
+@cache
+def _table(subpackage: str) -> pd.DataFrame:
+    path = parameter_file(subpackage)
+    rows = read_layout_rows(path, LAYOUT, "parameter file")
     keys: set[str] = set()
     for line, row in enumerate(rows, start=2):
         if not row["key"] or row["key"] in keys:

@@ -14,7 +14,6 @@ bundled``, so no verdict is printed that the data cannot support.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from trust_minerals.errors import ParseError, UnknownNameError
+from trust_minerals.parameters import read_layout_rows
 
 METHOD_LAYOUT = (
     "method",
@@ -51,17 +51,7 @@ NO_RULE = "no verdict rule: ranking only"
 
 def _read(name: str, layout: tuple[str, ...]) -> tuple[str, list[dict[str, str]]]:
     path = str(resources.files("trust_minerals").joinpath("metrics", "data", name))
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if tuple(reader.fieldnames or ()) != layout:
-            raise ParseError(
-                f"columns must be {', '.join(layout)}",
-                path=path,
-                line=1,
-                field="header",
-                value=",".join(reader.fieldnames or ()),
-            )
-        rows = list(reader)
+    rows = read_layout_rows(path, layout, "table")
     for line, row in enumerate(rows, start=2):
         for col in layout:
             if not (row[col] or "").strip() and col != "note":
