@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -91,7 +92,11 @@ def test_export_writes_every_table_as_parquet(tmp_path: Path) -> None:
     build_database(db, tables=_tables)
     files = export_tables(tmp_path / "out", fmt="parquet", path=db)
     assert {f.stem for f in files} >= {"production", "countries", "trade"}
-    back = pd.read_parquet(tmp_path / "out" / "production.parquet")
+    con = duckdb.connect()
+    back = con.execute(
+        "SELECT * FROM read_parquet(?)", [str(tmp_path / "out" / "production.parquet")]
+    ).df()
+    con.close()
     assert back["quantity"].isna().sum() == 1 and len(back) == 4
 
 

@@ -39,22 +39,36 @@ def extract_dir() -> Path:
 def read_extract(name: str, columns: Sequence[str], path: Path | str | None = None) -> pd.DataFrame:
     """Table ``name`` of the extract (``<path>/<name>.parquet``) with ``columns``, in file order.
 
+    Read by DuckDB (no pyarrow needed): integers keep their width (``int16``, ``int32``; a column
+    with nulls becomes pandas' nullable integer), doubles are ``float64`` with NaN for null,
+    text is ``object``.
+
     Raises
     ------
     ParseError
         Naming the file if it is missing, unreadable or lacks one of ``columns``.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    import duckdb
 
     file = (Path(path) if path is not None else extract_dir()) / f"{name}.parquet"
     if not file.is_file():
         raise ParseError("file not found", path=str(file))
+    con = duckdb.connect()
     try:
-        schema = pq.read_schema(file)
-        missing = [c for c in columns if c not in schema.names]
+        source = f"read_parquet({_sql_text(str(file))})"
+        names = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+        missing = [c for c in columns if c not in names]
         if missing:
             raise ParseError("column missing", path=str(file), field=missing[0])
-        return pq.read_table(file, columns=list(columns)).to_pandas()
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise ParseError(f"not a readable Parquet file ({exc})", path=str(file)) from None
+        select = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+        return con.execute(f"SELECT {select} FROM {source}").df()
+    except duckdb.Error as exc:
+        raise ParseError(
+            f"not a readable Parquet file ({str(exc).splitlines()[0]})", path=str(file)
+        ) from None
+    finally:
+        con.close()
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"

@@ -258,7 +258,7 @@ def apply_imports(
                     f"the imported {table} rows of {year} ({path}) fail their checksum "
                     f"(changed since the import); {drop}"
                 )
-            rows = pd.read_parquet(path)
+            rows = _read_parquet(path)
             if len(rows) != int(info["rows"]):
                 raise ImportAreaError(
                     f"{path} holds {len(rows)} rows, the manifest {info['rows']}; {drop}"
@@ -277,6 +277,22 @@ def apply_imports(
             f"imported {entry.get('imported_at', '?')})"
         )
     return out, manifest_digest(manifest), notes
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """The rows of an import file, read by DuckDB (which wrote it; no pyarrow needed)."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        return con.execute("SELECT * FROM read_parquet(?)", [str(path)]).df()
+    except duckdb.Error as exc:
+        raise ImportAreaError(
+            f"cannot read the imported rows {path} ({str(exc).splitlines()[0]}); discard them "
+            "with 'trust data build --drop-imports' or restore the file"
+        ) from None
+    finally:
+        con.close()
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
