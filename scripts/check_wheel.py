@@ -14,9 +14,9 @@ Run by ``make wheel-check`` (part of ``make test``), from the repository root::
    directory (so the checkout's sources cannot be imported by accident).
 4. Installs the wheel with no extras (the core) into another such environment, as pip installs
    by default (byte-compiled), and checks that ``trust data build`` and ``trust overview`` work
-   there; prints the size of that install (``site-packages`` less pip's and setuptools' own
-   files, which the venv brings) against the 500 MB goal of issue 15 (a measurement, reported
-   as met or not met; it does not fail the check).
+   there; prints the size of that install per distribution (``site-packages`` less pip's and
+   setuptools' own files, which the venv brings) and fails if it is not under
+   :data:`CORE_LIMIT_MB` (issue 15's goal for the core install).
 
 Caches (outside the checkout, under ``$XDG_CACHE_HOME/trust-minerals-wheel-check/<key>``, key =
 SHA-256 of ``pyproject.toml``, since the wheel's requirements come from that file alone): the
@@ -29,6 +29,7 @@ environment is created and everything is resolved again.
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import os
 import shutil
@@ -116,26 +117,62 @@ def smoke(wheel: Path, cache: Path) -> None:
         _run([str(py), str(script)], cwd=work, env=env)
 
 
-#: issue 15's goal for the core install (no extras), in MB on disk
-CORE_GOAL_MB = 500
-#: what ``python -m venv`` puts in site-packages itself (not part of our install)
-VENV_SEED = ("pip", "setuptools", "pkg_resources", "_distutils_hack", "distutils-precedence.pth")
+#: Issue 15's goal: the core install (no extras) is under this many MB (10^6 bytes) on disk.
+#: The size depends on the versions pip picks (numpy, scipy, pandas and duckdb wheels grow and
+#: shrink between releases; measured 2026-11: see docs/benchmarks.md), so a new release can fail
+#: the check without a change here: then look at the per-distribution table it prints, and move
+#: a dependency to an extra or pin it, rather than raise the limit silently.
+CORE_LIMIT_MB = 500
+#: distributions ``python -m venv`` puts in site-packages itself (not part of our install)
+VENV_SEED = ("pip", "setuptools")
+UNRECORDED = "(in no RECORD)"
 
 
-def install_size(site: Path) -> int:
-    """Bytes of the files under ``site`` (site-packages), less the venv's own seed packages."""
-    total = 0
-    for entry in site.iterdir():
-        name = entry.name.split("-")[0] if entry.name.endswith(".dist-info") else entry.name
-        if name in VENV_SEED:
-            continue
-        files = [entry] if entry.is_file() else [p for p in entry.rglob("*") if p.is_file()]
-        total += sum(p.stat().st_size for p in files if not p.is_symlink())
-    return total
+def install_sizes(site: Path) -> dict[str, int]:
+    """Bytes under ``site`` (site-packages) per installed distribution, largest first.
+
+    Each file is attributed to the distribution whose ``RECORD`` lists it (pip records the
+    byte-compiled files it writes); files in no RECORD (written later) are counted under
+    :data:`UNRECORDED`. The venv's own seed distributions (:data:`VENV_SEED`) are left out.
+    """
+    owner: dict[Path, str] = {}
+    for record in site.glob("*.dist-info/RECORD"):
+        dist = record.parent.name.split("-")[0]
+        with open(record, newline="", encoding="utf-8") as fh:
+            for row in csv.reader(fh):
+                if row:
+                    owner[(site / row[0]).resolve()] = dist
+    sizes: dict[str, int] = {}
+    for path in site.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            dist = owner.get(path.resolve(), UNRECORDED)
+            sizes[dist] = sizes.get(dist, 0) + path.stat().st_size
+    for seed in VENV_SEED:
+        sizes.pop(seed, None)
+    return dict(sorted(sizes.items(), key=lambda kv: -kv[1]))
+
+
+def check_core_size(sizes: dict[str, int], limit_mb: float = CORE_LIMIT_MB) -> str:
+    """The per-distribution report of the core install; raises SystemExit if it is not under
+    ``limit_mb``."""
+    total = sum(sizes.values())
+    lines = [f"  {name:28s} {size / 1e6:8.1f} MB" for name, size in sizes.items() if size >= 1e6]
+    small = [size for size in sizes.values() if size < 1e6]
+    lines.append(f"  {f'{len(small)} smaller ones':28s} {sum(small) / 1e6:8.1f} MB")
+    report = (
+        "core install size per distribution (site-packages incl. pip's byte-compiled files, "
+        "venv seed excluded):\n" + "\n".join(lines) + "\n"
+        f"core install size: {total / 1e6:.0f} MB ({total / 2**20:.0f} MiB); "
+        f"limit (issue 15): under {limit_mb:.0f} MB"
+    )
+    if total >= limit_mb * 1e6:
+        raise SystemExit(report + f"\ncore install is {total / 1e6:.0f} MB: NOT under the limit")
+    return report
 
 
 def core(wheel: Path, cache: Path) -> None:
-    """The wheel with no extras: ``trust data build`` and ``trust overview`` work; its size."""
+    """The wheel with no extras: ``trust data build`` and ``trust overview`` work, and it is
+    under :data:`CORE_LIMIT_MB`."""
     venv = cache / "core-venv"
     py = venv / "bin" / "python"
     if not (venv / ".complete").exists():
@@ -158,12 +195,7 @@ def core(wheel: Path, cache: Path) -> None:
             raise SystemExit(f"trust overview from the core install gave {rows} rows")
         print(f"core install: trust overview gave {rows} rows")
     (site,) = (venv / "lib").glob("python3.*/site-packages")
-    size = install_size(site)
-    verdict = "met" if size < CORE_GOAL_MB * 1e6 else "NOT met"
-    print(
-        f"core install size: {size / 1e6:.0f} MB ({size / 2**20:.0f} MiB) in site-packages "
-        f"with pip's byte-compiled files, venv seed excluded; goal < {CORE_GOAL_MB} MB: {verdict}"
-    )
+    print(check_core_size(install_sizes(site)))
 
 
 def main() -> None:

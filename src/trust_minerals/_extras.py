@@ -1,7 +1,8 @@
 """Optional dependencies: import one, or fail with the extra that installs it.
 
-The core install (numpy, pandas, pyarrow, duckdb, scipy, highspy, country_converter, pydantic,
-pyyaml, platformdirs, typer, rich) runs every analysis. The extras add:
+The core install (numpy, pandas, duckdb, scipy, highspy, country_converter, pydantic, pyyaml,
+platformdirs, typer, rich) runs every analysis. It has no pyarrow: DuckDB reads and writes every
+Parquet file, and tables hold text as plain pandas strings. The extras add:
 
 ========================  ==========================================================
 extra                     what it enables
