@@ -187,3 +187,52 @@ def test_load_dataset_builds_a_missing_store_only_when_asked(
     assert calls == [False] and ds.production["quantity"].iloc[0] == 230000.0
     load_dataset(db, build_if_missing=True)  # current: not rebuilt
     assert calls == [False]
+
+
+# --- the lazily read table (text as ENUM codes, no pyarrow) ----------------------------------------
+def _eager(path: Path, name: str) -> pd.DataFrame:
+    """The table as load_dataset reads the eager tables: DuckDB's own .df(), then the spec dtypes."""
+    from trust_minerals.data.store import _restore_dtypes
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return _restore_dtypes(name, con.execute(f'SELECT * FROM "{name}"').df())
+    finally:
+        con.close()
+
+
+def test_lazy_reader_equals_the_eager_reader_on_every_table_of_the_real_store(
+    built_db: Path,
+) -> None:
+    from trust_minerals.data.store import _read_table
+    from trust_minerals.schema import table_specs
+
+    for name in table_specs():  # export_controls has a nullable int, commodities booleans
+        pd.testing.assert_frame_equal(_read_table(built_db, name), _eager(built_db, name))
+    trade = _read_table(built_db, "trade")
+    assert len(trade) > 1_000_000
+    for col in ("exporter", "hs6", "source_id"):  # one shared string object per distinct value
+        assert len({id(v) for v in trade[col]}) == trade[col].nunique()
+
+
+def test_lazy_reader_keeps_nulls_quotes_and_all_null_text(tmp_path: Path) -> None:
+    from trust_minerals.data.store import _read_table
+
+    db = tmp_path / "t.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE TABLE trade (exporter VARCHAR, importer VARCHAR, hs6 VARCHAR, commodity VARCHAR, "
+        "stage VARCHAR, year BIGINT, value_usd DOUBLE, quantity DOUBLE, source_id VARCHAR)"
+    )
+    con.execute(
+        "INSERT INTO trade VALUES ('CHL', 'IND', '283691', 'lithium', 'refinery', 2024, 1.5, NULL, NULL), "
+        "('O''K', NULL, '283691', 'lithium', 'refinery', 2023, NULL, 2.0, NULL)"
+    )
+    con.close()
+    got = _read_table(db, "trade")
+    assert got["exporter"].tolist() == ["CHL", "O'K"]
+    assert got["importer"].tolist() == ["IND", None]
+    assert got["source_id"].tolist() == [None, None] and got["source_id"].dtype == object
+    assert got["year"].dtype == "int64" and got["year"].tolist() == [2024, 2023]
+    assert got["value_usd"].iloc[0] == 1.5 and pd.isna(got["value_usd"].iloc[1])
+    pd.testing.assert_frame_equal(got, _eager(db, "trade"))

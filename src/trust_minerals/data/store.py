@@ -309,9 +309,10 @@ def _read_table(path: Path, name: str) -> pd.DataFrame:
     for col in columns:
         a = arrays[col.name]
         if values.get(col.name):
-            data[col.name] = np.array([*values[col.name], None], dtype=object)[np.asarray(a)]
+            strings = np.array([*values[col.name], None], dtype=object)[np.asarray(a)]
+            data[col.name] = pd.Series(strings, dtype=object)  # not inferred (pandas 3: str)
         elif col.dtype == "str":  # no value at all: every cell is missing
-            data[col.name] = np.full(len(a), None, dtype=object)
+            data[col.name] = pd.Series(np.full(len(a), None, dtype=object), dtype=object)
         elif isinstance(a, np.ma.MaskedArray):  # NULLs, as DuckDB's .df() converts them
             mask = np.ma.getmaskarray(a)
             if col.dtype == "int":
