@@ -75,3 +75,87 @@ def test_tungsten_and_antimony_mine_rows_use_ore_trade_only(ds, usa, india):
             assert r["import_partner_share"] == pytest.approx(
                 _partner_share_by_hand(ds, consumer, commodity, "mine")
             )
+
+
+def _top_by_hand(shares: pd.Series) -> tuple[str, float]:
+    shares = shares.sort_values(ascending=False)
+    return str(shares.index[0]), float(shares.iloc[0])
+
+
+def test_us_refined_antimony_row_uses_the_usgs_metal_and_oxide_sources(ds, usa):
+    """USGS has no refinery table for antimony: the row exists, its mix is the USGS import
+    sources of metal and oxide (the forms table's breakdown), and production columns are
+    missing with the reason, never the mine stage's numbers."""
+    from trust_minerals.forms import usgs_import_detail
+
+    r = _row(usa, "antimony", "refinery")
+    detail = usgs_import_detail(ds, "antimony", "refinery")
+    assert r["import_basis"] == f"usgs import sources 2021-24 ({detail})"
+    src = ds.import_sources
+    src = src[
+        (src["commodity"] == "antimony")
+        & (src["detail"] == detail)
+        & (src["country"] != "Other countries")
+    ]
+    shares = src.set_index("country")["share"]
+    top, top_share = _top_by_hand(shares)
+    assert top == "CHN"  # the USGS table: China supplied over half of US metal and oxide
+    assert (r["import_top_country"], r["import_top_share"]) == (top, pytest.approx(top_share))
+    msp = set(resolve_consumer(ds, "msp").members)
+    assert r["import_partner_share"] == pytest.approx(shares[shares.index.isin(msp)].sum())
+    for column in ("hhi", "top_share", "coverage_share", "hhi_wgi", "partner_share"):
+        assert pd.isna(r[column]), column
+    assert pd.isna(r["top_country"]) and r["incomplete"]
+    assert "no world refinery production of antimony is published" in r["notes"]
+    assert "HS 282580, not in the bundled BACI extract" in r["notes"]
+    assert not pd.isna(_row(usa, "antimony", "mine")["hhi"])
+
+
+def test_us_refined_tungsten_row_uses_trade_in_refined_forms(ds, usa):
+    r = _row(usa, "tungsten", "refinery")
+    assert r["import_basis"] == "trade 2024 (quantity)" and r["trade_year"] == 2024
+    t = ds.trade
+    t = t[
+        (t["importer"] == "USA")
+        & (t["year"] == 2024)
+        & t["hs6"].isin(stage_hs6(ds, "tungsten", "refinery"))
+    ]
+    assert not t["hs6"].isin(stage_hs6(ds, "tungsten", "mine")).any()
+    by = t.groupby("exporter")["quantity"].sum()
+    shares = by / by.sum()
+    top, top_share = _top_by_hand(shares)
+    assert (r["import_top_country"], r["import_top_share"]) == (top, pytest.approx(top_share))
+    assert shares["CHN"] > 0.1  # China is a main source of refined tungsten, not of US ore
+    assert r["import_partner_share"] == pytest.approx(
+        _partner_share_by_hand(ds, "USA", "tungsten", "refinery")
+    )
+    assert pd.isna(r["hhi"]) and pd.isna(r["coverage_share"])
+    assert "no world refinery production of tungsten is published" in r["notes"]
+    risk_cn = risk_table(ds, "USA", "CHN", year=2025)
+    assert _row(risk_cn, "tungsten", "refinery")["import_partner_share"] == pytest.approx(
+        shares["CHN"]
+    )
+
+
+def test_a_traded_stage_nothing_measures_is_listed_as_missing_never_zero(india):
+    r = _row(india, "antimony", "refinery")  # no Indian imports in the extract, no USGS sources
+    assert r["import_basis"] == "none"
+    assert pd.isna(r["import_partner_share"]) and pd.isna(r["import_top_share"])
+    assert "holds no antimony refinery forms" in r["import_note"]
+
+
+def test_only_stages_without_production_get_traded_stage_rows(ds, usa):
+    from trust_minerals.metrics.stages import stage_production
+
+    prod = stage_production(ds)
+    have = set(zip(prod["commodity"], prod["stage"], strict=True))
+    traded = usa[usa["notes"].str.startswith("no world ")]
+    assert {("antimony", "refinery"), ("tungsten", "refinery")} <= set(
+        zip(traded["commodity"], traded["stage"], strict=True)
+    )
+    for c, s in zip(traded["commodity"], traded["stage"], strict=True):
+        assert (c, s) not in have
+        assert stage_hs6(ds, c, s)
+    measured = usa[~usa["notes"].str.startswith("no world ")]
+    assert set(zip(measured["commodity"], measured["stage"], strict=True)) <= have
+    assert not usa.duplicated(["commodity", "stage", "form"]).any()

@@ -22,7 +22,8 @@ RISK_ROW = {
     "top3_share": "float", "coverage_share": "float", "hhi_wgi": "float",
     "partner_share": "float", "non_partner_share": "float", "non_partner_hhi": "float",
     "export_control_share": "float", "import_reliance": "float", "reliance_basis": "str",
-    "import_partner_share": "float", "import_basis": "str", "import_note": "str",
+    "import_partner_share": "float", "import_top_country": "str", "import_top_share": "float",
+    "import_basis": "str", "import_note": "str",
     "trade_year": "int", "reserve_hhi": "float",
     "reserves_to_production_years": "float", "incomplete": "bool", "notes": "str",
 }  # fmt: skip
