@@ -117,6 +117,18 @@ def _tokens(consumer: ConsumerLike) -> list[str]:
     raise InputError(f"country set: expected text or a CountrySet, got {type(consumer).__name__}")
 
 
+def named_groups(consumer: ConsumerLike) -> tuple[str, ...]:
+    """The groups of :data:`GROUPS` a country set names (lower case, in order; ISO3 codes add
+    none), e.g. to say which group columns of the ``countries`` table a result read.
+
+    Examples
+    --------
+    >>> named_groups("USA+MSP"), named_groups(["IND", "usa_ind"]), named_groups("USA")
+    (('msp',), ('usa_ind',), ())
+    """
+    return tuple(dict.fromkeys(t.casefold() for t in _tokens(consumer) if t.casefold() in GROUPS))
+
+
 def _name(consumer: ConsumerLike) -> str:
     if isinstance(consumer, CountrySet):
         return consumer.name
@@ -220,6 +232,7 @@ __all__ = [
     "CountrySet",
     "country_members",
     "group_members",
+    "named_groups",
     "resolve_consumer",
     "resolve_consumers",
 ]

@@ -132,3 +132,44 @@ def test_status_quo_is_the_consumer_mix_at_the_stage_by_the_one_rule(ds: SupplyD
     assert "no mine form of rare_earths has an HS6 code" in ree.status_quo_basis
     assert "USA" not in ree.status_quo.index  # the consumer's own output is not an import
     assert ree.status_quo.sum() == pytest.approx(1.0)
+
+
+def test_sourcing_source_ids_are_those_of_the_rows_read(ds: SupplyDataset) -> None:
+    """No fixed list: WGI only when the scenario engine draws losses, the MSP file only when the
+    partner set names it, BACI only when trade rows were read."""
+    import pandas as pd
+
+    from trust_minerals.sources import column_sources
+
+    shipped = set(ds.sources["source_id"])
+    engine = optimize_sourcing(ds, demand=20000, partners="msp", **LITHIUM)
+    assert set(engine.source_ids) <= shipped
+    assert set(column_sources("countries", ["pv", "rl", "msp"])) <= set(engine.source_ids)
+    suppliers = list(engine.portfolio["supplier"])
+    loss = pd.DataFrame(0.0, index=range(50), columns=suppliers)
+    given = optimize_sourcing(ds, demand=20000, partners="AUS,CHL", loss=loss, **LITHIUM)
+    assert given.status == "optimal"
+    assert not set(column_sources("countries", ["pv", "rl", "msp"])) & set(given.source_ids)
+    assert "usgs_mcs2026" in given.source_ids  # the production rows behind the capacities
+    # lithium ores have no HS code: the status quo is world shares and no trade row is read,
+    # but the mine-feed check reads the IEA table
+    assert given.status_quo_basis.startswith("world")
+    assert "baci_hs92_v202401b" not in given.source_ids
+    assert "iea_cmde_2024" in given.source_ids
+    antimony = optimize_sourcing(
+        ds, consumer="USA", commodity="antimony", stage="mine", demand=100, draws=200, seed=1
+    )
+    assert antimony.status_quo_basis.startswith("trade")
+    assert "baci_hs92_v202401b" in antimony.source_ids
+
+
+def test_screen_source_ids_are_those_of_the_rows_read(ds: SupplyDataset) -> None:
+    from trust_minerals.sources import column_sources
+
+    r = screen_assets(ds, "lithium", consumer="IND", partners="AUS,CHL")
+    assert set(r.source_ids) <= set(ds.sources["source_id"])
+    assert set(column_sources("countries", ["pv", "rl"])) <= set(r.source_ids)
+    assert "msp_2025" not in r.source_ids  # no group named
+    assert "msp_2025" in screen_assets(ds, "lithium", partners="msp").source_ids
+    ec = ds.export_controls
+    assert set(ec.loc[ec["commodity"] == "lithium", "source_id"]) <= set(r.source_ids)

@@ -127,7 +127,12 @@ def register(app: typer.Typer) -> None:
         if not ok:
             emit(table, fmt, title="Infeasible: conflicting constraints")
             raise typer.Exit(1)
-        emit(table, fmt, title=f"Sourcing {view}")
+        basis = "; ".join(
+            r.supply_basis if len(results) == 1 else f"{name}: {r.supply_basis}"
+            for name, r in results.items()
+        )
+        ids = sorted({i for r in results.values() for i in r.source_ids})
+        emit(table, fmt, title=f"Sourcing {view} (suppliers: {basis})", sources=ids)
 
     @app.command("frontier")
     def frontier_cmd(

@@ -1,5 +1,13 @@
 """Exportable capacity of each supplier, from the dataset.
 
+Suppliers and their output at a stage come from the same best-source stage shares as the
+concentration view (:func:`trust_minerals.metrics.stages.stage_production`): the USGS world
+tables where USGS publishes the stage, else the IEA table's 2023 estimate (nickel, cobalt, lithium
+chemicals, battery-grade graphite and magnet rare-earth refining). IEA rows are in kt of the
+stage's content basis (the row's ``form``), a mass unit of the bundled units table, so the
+optimiser runs in kt of that content; ``world_share`` is each supplier's share of world supply at
+the stage (the project-wide denominator rule) and ``source_id`` names the row's source.
+
 For a consumer and one commodity × stage (× form) × year:
 
 * a foreign producer's capacity is its production minus its domestic use where that is known
@@ -27,6 +35,8 @@ import pandas as pd
 
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.metrics.concentration import shares
+from trust_minerals.metrics.stages import stage_production
 from trust_minerals.optimize.position import not_exportable
 from trust_minerals.optimize.spec import parameters
 
@@ -39,6 +49,8 @@ CAPACITY_COLUMNS = [
     "capacity_basis",
     "unit",
     "year",
+    "world_share",
+    "source_id",
 ]
 
 
@@ -53,6 +65,9 @@ def stage_rows(
 ) -> pd.DataFrame:
     """Rows of ``table`` for one commodity × stage × form × year (latest year with data).
 
+    ``table='production'`` reads the best-source stage rows
+    (:func:`trust_minerals.metrics.stages.stage_production`: USGS, else the IEA 2023 estimate).
+
     Raises :class:`InputError` when the stage has several forms and none is chosen, and
     :class:`UnknownNameError` for an unknown form.
 
@@ -60,7 +75,7 @@ def stage_rows(
     --------
     >>> rows = stage_rows(ds, "lithium", "mine")   # doctest: +SKIP
     """
-    df = ds.table(table)
+    df = stage_production(ds) if table == "production" else ds.table(table)
     df = df[(df["commodity"] == commodity) & (df["stage"] == stage)]
     if df.empty:
         return df.reset_index(drop=True)
@@ -127,7 +142,8 @@ def exportable_capacity(
     if not 0.0 <= fraction <= 1.0:
         raise InputError(f"exportable_fraction: must lie in [0, 1], got {fraction}")
     rows = stage_rows(ds, commodity, stage, year=year, form=form)
-    rows = rows[~rows["is_aggregate"]]
+    world = shares(rows)["share"].to_numpy(dtype=float) if not rows.empty else np.array([])
+    rows = rows.assign(world_share=world)[~rows["is_aggregate"]]
     unit = str(rows["unit"].iloc[0]) if not rows.empty else ""
     the_year = int(rows["year"].iloc[0]) if not rows.empty else (year or 0)
     use = domestic_use(ds, commodity, the_year, unit) if unit else {}
@@ -135,10 +151,12 @@ def exportable_capacity(
     own = parameters()["domestic_fraction"]
     out: list[list[Any]] = []
     notes: dict[str, str] = {}
-    for country, q, status in zip(
+    for country, q, status, wshare, source in zip(
         rows["country"].astype(str),
         rows["quantity"].to_numpy(dtype=float),
         rows["status"],
+        rows["world_share"].to_numpy(dtype=float),
+        rows["source_id"],
         strict=True,
     ):
         dom = use.get(country, np.nan)
@@ -160,7 +178,7 @@ def exportable_capacity(
             cap, basis = max(float(q) - float(dom), 0.0), "production_minus_domestic_use"
         else:
             cap, basis = float(q) * fraction, "exportable_fraction_assumption"
-        out.append([country, q, status, dom, cap, basis, unit, the_year])
+        out.append([country, q, status, dom, cap, basis, unit, the_year, wshare, source])
     listed = {row[0]: i for i, row in enumerate(out)}
     for name, value in (capacities or {}).items():
         if not value >= 0:
@@ -172,11 +190,52 @@ def exportable_capacity(
             if known and name not in known and name != RECOVERY:
                 raise UnknownNameError("country", [name], sorted(known), "capacities=")
             out.append(
-                [name, np.nan, "not_listed", np.nan, float(value), "override", unit, the_year]
-            )
+                [
+                    name, np.nan, "not_listed", np.nan, float(value), "override", unit,
+                    the_year, np.nan, None,
+                ]
+            )  # fmt: skip
     df = pd.DataFrame(out, columns=CAPACITY_COLUMNS)
     df["note"] = df["supplier"].map(notes).fillna("")
     return df
+
+
+def capacity_source_ids(
+    ds: SupplyDataset, cap: pd.DataFrame, commodity: str, stage: str
+) -> tuple[str, ...]:
+    """Sources of the rows :func:`exportable_capacity` read for the suppliers in ``cap``: the
+    stage rows (``source_id`` column), the USGS apparent consumption used as domestic use, the
+    export controls on the commodity and the suppliers' trade in the stage's forms (net trade,
+    up to the capacity year), and the IEA rows of the mine-feed check where the mine-stage
+    forms have no HS6 code."""
+    from trust_minerals.forms import stage_hs6
+    from trust_minerals.sources import used_source_ids
+
+    ids = {str(s) for s in cap["source_id"].dropna() if str(s)} if "source_id" in cap else set()
+    suppliers = set(cap["supplier"])
+    years = cap["year"].dropna()
+    year = int(years.max()) if len(years) else 0
+    frames: list[pd.DataFrame] = []
+    if cap["capacity_basis"].eq("production_minus_domestic_use").any():
+        sal = ds.us_salient
+        frames.append(
+            sal[
+                (sal["commodity"] == commodity)
+                & (sal["statistic"].str.lower() == "consumption")
+                & (sal["year"] == year)
+            ]
+        )
+    ec = ds._frame("export_controls")
+    frames.append(ec[(ec["commodity"] == commodity) & ec["country"].isin(suppliers)])
+    codes = stage_hs6(ds, commodity, stage)
+    if codes:
+        t = ds._frame("trade")
+        t = t[(t["commodity"] == commodity) & t["hs6"].isin(codes) & (t["year"] <= year)]
+        frames.append(t[t["importer"].isin(suppliers) | t["exporter"].isin(suppliers)])
+    elif stage == "mine":
+        iea = ds._frame("supply_projection")
+        frames.append(iea[(iea["commodity"] == commodity) & iea["country"].isin(suppliers)])
+    return used_source_ids(*frames, extra=ids)
 
 
 #: name of the recovery/recycling supplier

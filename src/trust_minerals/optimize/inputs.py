@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from trust_minerals.countries import ConsumerLike, resolve_consumer
+from trust_minerals.countries import FLAG_GROUPS, ConsumerLike, named_groups, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, NoDataError, TrustMineralsError
+from trust_minerals.sources import column_sources, used_source_ids
 from trust_minerals.units import tonnes_per_unit
 
 
@@ -30,12 +31,27 @@ def partner_countries(ds: SupplyDataset, partners: ConsumerLike) -> list[str]:
     return list(resolve_consumer(ds, partners, role="partner set").members)
 
 
+def group_source_ids(*sets: ConsumerLike) -> tuple[str, ...]:
+    """Sources of the group columns of the ``countries`` table that country sets read (``msp``
+    → the MSP file, ``quad``/``g7``/... → the group file; ISO3 codes and ``usa_ind``, a pair
+    defined in :mod:`trust_minerals.countries`, read none).
+
+    Examples
+    --------
+    >>> group_source_ids("msp"), group_source_ids("USA,IND")
+    (('msp_2025',), ())
+    """
+    groups = sorted({g for s in sets for g in named_groups(s) if g in FLAG_GROUPS})
+    return column_sources("countries", groups) if groups else ()
+
+
 @dataclass(frozen=True)
 class StatusQuo:
     """The consumer's current mix: shares by supplier and what they are based on."""
 
     shares: pd.Series
     basis: str
+    source_ids: tuple[str, ...] = ()
 
 
 def status_quo(
@@ -56,20 +72,23 @@ def status_quo(
     basis = sm.basis
     total = float(shares.sum())
     if not total > 0:
-        return StatusQuo(pd.Series(dtype=float), f"{basis}: no known supply mix ({sm.note})")
+        return StatusQuo(
+            pd.Series(dtype=float), f"{basis}: no known supply mix ({sm.note})", sm.source_ids
+        )
     if total < 0.999:
         basis += f"; rescaled to the named suppliers ({1 - total:.0%} of the mix unassigned)"
     if sm.note:
         basis += f" ({sm.note})"
-    return StatusQuo(shares / total, basis)
+    return StatusQuo(shares / total, basis, sm.source_ids)
 
 
 @dataclass(frozen=True)
 class UnitCosts:
-    """Unit cost per supplier and its basis."""
+    """Unit cost per supplier, its basis and the sources of the rows read."""
 
     cost: pd.Series
     basis: pd.Series
+    source_ids: tuple[str, ...] = ()
 
 
 def unit_costs(
@@ -79,6 +98,7 @@ def unit_costs(
     USGS price (one price: cost then ranks no supplier above another), else relative cost 1."""
     cost = pd.Series(np.nan, index=list(suppliers), dtype=float)
     basis = pd.Series("relative", index=list(suppliers), dtype=object)
+    read: list[pd.DataFrame] = []
     trade = ds.trade
     if not trade.empty:
         t = trade[
@@ -89,6 +109,7 @@ def unit_costs(
         ]
         if not t.empty:
             t = t[t["year"] == t["year"].max()]
+            read.append(t[t["exporter"].isin(cost.index)])
             g = t.groupby("exporter")[["value_usd", "quantity"]].sum()
             uv = (g["value_usd"] / g["quantity"]).reindex(cost.index)
             cost = cost.fillna(uv)
@@ -100,13 +121,15 @@ def unit_costs(
             cost = cost.fillna(float(cost.median()))
         elif price is not None:
             basis[cost.isna()] = "usgs_price"
-            cost = cost.fillna(price)
+            cost = cost.fillna(float(price["value"].iloc[0]))
+            read.append(price)
         else:
             cost = cost.fillna(1.0)
-    return UnitCosts(cost, basis)
+    return UnitCosts(cost, basis, used_source_ids(*read))
 
 
-def _usgs_price(ds: SupplyDataset, commodity: str) -> float | None:
+def _usgs_price(ds: SupplyDataset, commodity: str) -> pd.DataFrame | None:
+    """The USGS price row of the latest year (one row), None when none is published."""
     sal = ds.us_salient
     if sal.empty:
         return None
@@ -114,7 +137,7 @@ def _usgs_price(ds: SupplyDataset, commodity: str) -> float | None:
     if p.empty:
         return None
     p = p[p["year"] == p["year"].max()]
-    return float(p["value"].iloc[0])
+    return p.iloc[[0]]
 
 
 def loss_matrix(
@@ -156,6 +179,10 @@ def loss_matrix(
     if missing:
         notes.append(f"no disruption draws for {', '.join(missing)}: treated as undisrupted")
     return loss, notes
+
+
+#: the columns of the ``countries`` table the scenario engine's disruption draws read (WGI)
+DRAW_SOURCE_COLUMNS = ("pv", "rl")
 
 
 #: metric tons → production unit, for the mass units published

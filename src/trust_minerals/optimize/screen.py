@@ -32,8 +32,9 @@ from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, ParseError, UnknownNameError
 from trust_minerals.metrics.concentration import shares
-from trust_minerals.optimize.inputs import partner_countries
+from trust_minerals.optimize.inputs import group_source_ids, partner_countries
 from trust_minerals.optimize.spec import data_path
+from trust_minerals.sources import column_sources, used_source_ids
 
 GROWTH_YEARS = (2021, 2025)
 
@@ -113,13 +114,17 @@ def _latest(df: pd.DataFrame) -> pd.DataFrame:
     return df[df["year"] == year]
 
 
-def _growth(ds: SupplyDataset, commodity: str, prod: pd.DataFrame) -> pd.DataFrame:
-    """CAGR by country from the single source with the longest span inside GROWTH_YEARS."""
+def _growth(
+    ds: SupplyDataset, commodity: str, prod: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """CAGR by country from the single source with the longest span inside GROWTH_YEARS, and the
+    World Mining Data rows read (None when none)."""
     lo, hi = GROWTH_YEARS
     series = []
     mcs = prod[~prod["is_aggregate"] & prod["quantity"].gt(0) & prod["year"].between(lo, hi)]
     series.append(mcs.assign(basis="usgs_mcs")[["country", "year", "quantity", "basis"]])
     wmd = ds.production_wmd
+    read = None
     if not wmd.empty:
         w = wmd[
             (wmd["commodity"] == commodity) & wmd["quantity"].gt(0) & wmd["year"].between(lo, hi)
@@ -127,6 +132,7 @@ def _growth(ds: SupplyDataset, commodity: str, prod: pd.DataFrame) -> pd.DataFra
         if not w.empty:  # one WMD series per commodity: the name with most rows
             name = w.groupby("wmd_name").size().idxmax()
             w = w[w["wmd_name"] == name]
+            read = w
             series.append(
                 w.assign(basis="world_mining_data")[["country", "year", "quantity", "basis"]]
             )
@@ -142,12 +148,13 @@ def _growth(ds: SupplyDataset, commodity: str, prod: pd.DataFrame) -> pd.DataFra
                 (country, (q1 / q0) ** (1.0 / (y1 - y0)) - 1.0, f"{basis} {y0}-{y1}", y1 - y0)
             )
     if not rows:
-        return pd.DataFrame(columns=["production_growth", "growth_basis"])
+        return pd.DataFrame(columns=["production_growth", "growth_basis"]), read
     out = pd.DataFrame(rows, columns=["country", "production_growth", "growth_basis", "span"])
     out = out.sort_values(["country", "span"], ascending=[True, False], kind="stable")
-    return out.drop_duplicates("country").set_index("country")[
-        ["production_growth", "growth_basis"]
-    ]
+    out = out.drop_duplicates("country").set_index("country")
+    if read is not None and not (out["growth_basis"].str.startswith("world_mining_data")).any():
+        read = None  # no country's growth came from it
+    return out[["production_growth", "growth_basis"]], read
 
 
 def screen_assets(
@@ -201,7 +208,7 @@ def screen_assets(
     df["production"] = (
         prod_named.set_index("country")["quantity"] if not prod_named.empty else np.nan
     )
-    growth = _growth(ds, commodity, prod_all)
+    growth, growth_rows = _growth(ds, commodity, prod_all)
     df["production_growth"] = growth["production_growth"].reindex(df.index)
     df["growth_basis"] = growth["growth_basis"].reindex(df.index)
     units_agree = (
@@ -249,10 +256,10 @@ def screen_assets(
     df = df.sort_values(["score", "reserves"], ascending=False, na_position="last", kind="stable")
     df["rank"] = np.arange(1, len(df) + 1)
     ranking = df.reset_index()[RANKING_COLUMNS]
-    used = {"wgi_2023", "msp_2025", "country_groups"}
-    for frame in (res, prod_all):
-        if "source_id" in frame:
-            used |= set(frame["source_id"].dropna())
+    sets = (partners,) if consumer is None else (partners, consumer)
+    extra = {*column_sources("countries", ["pv", "rl"]), *group_source_ids(*sets)}
+    ec_rows = ec[ec["commodity"] == commodity] if not ec.empty else None
+    used = set(used_source_ids(res, prod_all, growth_rows, ec_rows, extra=extra))
     return ScreenResult(
         commodity,
         w,

@@ -12,9 +12,16 @@ from trust_minerals._tables import TableResult
 from trust_minerals.countries import resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, NoDataError, UnknownNameError
-from trust_minerals.optimize.capacity import RECOVERY, exportable_capacity, stage_rows
+from trust_minerals.optimize.capacity import (
+    RECOVERY,
+    capacity_source_ids,
+    exportable_capacity,
+    stage_rows,
+)
 from trust_minerals.optimize.infeasibility import Conflict, explain_infeasibility, explanation_text
 from trust_minerals.optimize.inputs import (
+    DRAW_SOURCE_COLUMNS,
+    group_source_ids,
     loss_matrix,
     partner_countries,
     recovery_capacity,
@@ -24,6 +31,7 @@ from trust_minerals.optimize.inputs import (
 from trust_minerals.optimize.model import BINDING_TOL, SourcingProblem, cvar, solve_problem
 from trust_minerals.optimize.spec import SourcingSpec
 from trust_minerals.schema import vocabulary
+from trust_minerals.sources import column_sources
 
 PORTFOLIO_COLUMNS = [
     "supplier",
@@ -36,6 +44,7 @@ PORTFOLIO_COLUMNS = [
     "contract",
     "unit_cost",
     "cost_basis",
+    "world_share",
 ]
 
 
@@ -61,11 +70,7 @@ class Prepared:
     year: int
     notes: tuple[str, ...]
     source_ids: tuple[str, ...] = ()
-
-
-#: sources of every sourcing result: governance (disruption draws) and the partner groups
-SOURCING_SOURCE_IDS = ("wgi_2023", "msp_2025", "country_groups")
-TRADE_SOURCE_ID = "baci_hs92_v202401b"
+    supply_basis: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,6 +83,10 @@ class SourcingResult(TableResult):
 
     ``status`` is ``'optimal'`` or ``'infeasible'``; an infeasible result carries ``conflicts``
     and ``explanation`` (which constraints conflict and by how much) and no flows.
+
+    ``supply_basis`` says where the suppliers and their capacity at the stage come from (USGS
+    world production, or the IEA 2023 estimate where USGS publishes no table for the stage), with
+    source id, year, unit and content basis; ``source_ids`` are those of every row read.
     """
 
     spec: SourcingSpec
@@ -99,6 +108,7 @@ class SourcingResult(TableResult):
     year: int
     notes: tuple[str, ...] = field(default_factory=tuple)
     source_ids: tuple[str, ...] = ()
+    supply_basis: str = ""
 
     @property
     def flow_opt(self) -> pd.Series:
@@ -122,6 +132,7 @@ class SourcingResult(TableResult):
                     "demand": self.spec.demand,
                     "unit": self.unit,
                     "year": self.year,
+                    "supply_basis": self.supply_basis,
                     "status_quo_basis": self.status_quo_basis,
                     "status_quo_feasible": self.status_quo_feasible,
                     "explanation": self.explanation,
@@ -206,7 +217,17 @@ def prepare(
     if spec.recovery and RECOVERY not in set(cap["supplier"]):
         qty, basis = recovery_capacity(members, spec.commodity, unit, seed=spec.seed)
         extra = pd.DataFrame(
-            [(RECOVERY, np.nan, "recovery", np.nan, qty, basis, unit, year, "")],
+            [
+                {
+                    "supplier": RECOVERY,
+                    "production_status": "recovery",
+                    "capacity": qty,
+                    "capacity_basis": basis,
+                    "unit": unit,
+                    "year": year,
+                    "note": "",
+                }
+            ],
             columns=cap.columns,
         )
         cap = pd.concat([cap, extra], ignore_index=True) if not cap.empty else extra
@@ -236,6 +257,7 @@ def prepare(
         raise UnknownNameError("supplier", bad, suppliers, "contracts=")
     partners = set(partner_countries(ds, spec.partners)) | set(members) | {RECOVERY}
     rows = stage_rows(ds, spec.commodity, spec.stage, year=year or None, form=spec.form)
+    supply_basis = stage_source_text(ds, rows, spec.commodity, spec.stage)
     sq = status_quo(ds, members, spec.commodity, spec.stage, year)
     sq_only = [c for c in sq.shares.index if c not in set(suppliers)]
     columns = suppliers + sq_only
@@ -259,12 +281,11 @@ def prepare(
             raise UnknownNameError("supplier", [name], suppliers, "unit_costs=")
         costs.cost[name] = value
         costs.basis[name] = "override"
-    used = set(rows["source_id"].dropna()) | set(SOURCING_SOURCE_IDS)
-    if sq.basis.startswith("trade") or (costs.basis == "trade_unit_value_usd_per_t").any():
-        used.add(TRADE_SOURCE_ID)
-    if sq.basis.startswith("usgs import sources"):
-        src = ds.import_sources
-        used |= set(src.loc[src["commodity"] == spec.commodity, "source_id"].dropna())
+    used = set(capacity_source_ids(ds, cap, spec.commodity, spec.stage))
+    used |= {*sq.source_ids, *costs.source_ids, *group_source_ids(spec.partners, spec.consumer)}
+    if loss is None:  # the scenario engine's disruption probabilities (WGI)
+        used |= set(column_sources("countries", list(DRAW_SOURCE_COLUMNS)))
+    notes += _trade_check_notes(ds, spec.commodity, spec.stage)
     contract = np.array([spec.contracts.get(s, 0.0) for s in suppliers])
     problem = SourcingProblem(
         suppliers=tuple(suppliers),
@@ -292,7 +313,46 @@ def prepare(
         year=year,
         notes=tuple(notes),
         source_ids=tuple(sorted(used)),
+        supply_basis=supply_basis,
     )
+
+
+def stage_source_text(ds: SupplyDataset, rows: pd.DataFrame, commodity: str, stage: str) -> str:
+    """Where the suppliers and capacities at the stage come from, for the result's
+    ``supply_basis``: the source id, year, unit and form of the stage rows, and why the IEA table
+    is used where it is."""
+    if rows.empty:
+        return f"no {commodity} {stage} production rows (capacities given by the caller only)"
+    ids = ", ".join(sorted({str(s) for s in rows["source_id"].dropna()}))
+    year, unit = int(rows["year"].iloc[0]), str(rows["unit"].iloc[0])
+    form = str(rows["form"].iloc[0] or "")
+    prod = ds._frame("production")
+    if ((prod["commodity"] == commodity) & (prod["stage"] == stage)).any():
+        what = f" ({form})" if form else ""
+        return f"USGS world {stage} production {year}{what}, {unit} [{ids}]"
+    notes = sorted({str(n) for n in rows["note"].dropna() if "not of world" in str(n)})
+    return (
+        f"IEA {year} estimate of {stage} supply, {unit} of {form} [{ids}]: USGS publishes no "
+        f"{commodity} {stage} table; capacities, demand and flows are in {unit} of that content"
+        + (f" ({notes[0].split('; ', 1)[-1]})" if notes else "")
+    )
+
+
+def _trade_check_notes(ds: SupplyDataset, commodity: str, stage: str) -> list[str]:
+    """A note when the net-trade check of exportable capacity had no trade to read."""
+    from trust_minerals.forms import stage_hs6
+
+    codes = stage_hs6(ds, commodity, stage)
+    if not codes:
+        return []  # a mine stage without coded forms is checked on the IEA feed balance
+    t = ds._frame("trade")
+    if t["hs6"].isin(codes).any():
+        return []
+    return [
+        f"net trade positions in the {stage} forms (HS {', '.join(codes)}) not checked: the "
+        "trade table holds none of them; capacity rests on export bans and the "
+        "exportable_fraction assumption"
+    ]
 
 
 def optimize_sourcing(
@@ -374,6 +434,7 @@ def result_from(prep: Prepared, core: Any) -> SourcingResult:
             "contract": np.asarray(p.contract, dtype=float),
             "unit_cost": np.asarray(p.unit_cost, dtype=float),
             "cost_basis": prep.cost_basis.reindex(list(p.suppliers)).to_numpy(),
+            "world_share": cap["world_share"].to_numpy(dtype=float),
         }
     )
     if isinstance(core, tuple):
@@ -383,6 +444,7 @@ def result_from(prep: Prepared, core: Any) -> SourcingResult:
             spec, "infeasible", base[PORTFOLIO_COLUMNS], np.nan, cvar_before, np.nan, es_before,
             np.nan, np.nan, np.nan, pd.DataFrame(), core, explanation_text(core),
             prep.status_quo_basis, sq_ok, prep.unit, prep.year, prep.notes, prep.source_ids,
+            prep.supply_basis,
         )  # fmt: skip
     x = core.flow
     base["flow_opt"] = x
@@ -413,6 +475,7 @@ def result_from(prep: Prepared, core: Any) -> SourcingResult:
         year=prep.year,
         notes=prep.notes,
         source_ids=prep.source_ids,
+        supply_basis=prep.supply_basis,
     )
 
 

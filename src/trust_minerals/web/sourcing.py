@@ -62,6 +62,7 @@ SUMMARY_VIEW = [
     "demand",
     "unit",
     "year",
+    "supply_basis",
     "status_quo_basis",
     "status_quo_feasible",
 ]
@@ -369,7 +370,8 @@ def vintage_line(run: SourcingRun) -> str:
     """Vintage and method of a result: production year, status-quo basis, draws, CVaR level."""
     r, form = run.result, run.form
     return (
-        f"Production year {r.year}; status quo: {r.status_quo_basis}; {form.draws} disruption "
+        f"Production year {r.year}; suppliers: {r.supply_basis}; status quo: {r.status_quo_basis}; "
+        f"{form.draws} disruption "
         f"draws (seed {form.seed}); CVaR at α = {r.spec.alpha:g}; capacities and defaults from "
         "optimize/data/parameters.csv (assumptions labelled there)."
     )
