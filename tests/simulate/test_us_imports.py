@@ -21,16 +21,57 @@ def _listed_shares(ds: SupplyDataset, heading: str, year: int) -> pd.Series:
     return (by / by.sum()).sort_values(ascending=False)
 
 
-def test_us_cobalt_ore_uses_usitc_imports_of_the_listed_partners_stated(ds) -> None:  # type: ignore[no-untyped-def]
-    """No BACI cobalt ore in the extract and no USGS breakdown of ore: DataWeb HTS 2605."""
+def test_us_cobalt_ore_usitc_flows_are_too_small_to_be_the_mix_and_say_so(ds) -> None:  # type: ignore[no-untyped-def]
+    """No BACI cobalt ore in the extract and no USGS breakdown of ore; DataWeb HTS 2605 holds ore
+    only, but US ore imports (a few tonnes gross) are far below ``min_import_share`` of US cobalt
+    imports (USGS, thousands of tonnes of content): the rule falls back to world mine shares."""
+    from trust_minerals.simulate.params import parameters
+
     assert usitc_heading(ds, "cobalt", "mine") == ("2605", "stage_forms")
-    mix = build_supply_mix(ds, ["USA"], "cobalt", "mine", 2024)
+    share = parameters()["min_import_share"]
+    for year in (2023, 2024, 2025):
+        t = ds.us_trade
+        t = t[
+            (t["flow"] == "imports_for_consumption")
+            & (t["hts4"] == "2605")
+            & (t["year"] == year)
+            & (t["quantity_unit"] == "kilograms")
+        ]
+        gross_t = t["quantity"].sum() / 1000
+        sal = ds.us_salient
+        total = sal.loc[
+            (sal["commodity"] == "cobalt")
+            & (sal["statistic"] == "Import")
+            & (sal["year"] == year)
+            & (sal["unit"] == "metric tons"),
+            "value",
+        ]
+        assert len(total) == 1 and gross_t < share * float(total.iloc[0])
+        mix = build_supply_mix(ds, ["USA"], "cobalt", "mine", year)
+        assert mix.basis == f"world {year}"
+        assert f"US imports of {gross_t:,.1f} t (gross weight) in {year}" in mix.note
+        assert "min_import_share, assumption" in mix.note
+        assert "allocated in proportion to the world market" in mix.note
+        assert {"usitc_dataweb_2026", "usgs_mcs2026"} <= set(mix.source_ids)
+    world = build_supply_mix(ds, ["USA"], "cobalt", "mine", 2025, "world")
+    assert mix.shares.to_dict() == pytest.approx(world.shares.to_dict())
+    # DataWeb is US trade only: India falls back to world mine shares
+    assert build_supply_mix(ds, ["IND"], "cobalt", "mine", 2024).basis.startswith("world")
+
+
+def test_a_material_usitc_heading_is_still_the_us_basis(ds) -> None:  # type: ignore[no-untyped-def]
+    """With the threshold at 0 the DataWeb shares of the listed partners are the basis, stated
+    as upper bounds (the rule itself is unchanged; only its materiality test is new)."""
+    from unittest import mock
+
+    from trust_minerals.simulate import params
+
+    real = params.parameters()
+    with mock.patch.object(params, "parameters", return_value={**real, "min_import_share": 0.0}):
+        mix = build_supply_mix(ds, ["USA"], "cobalt", "mine", 2024)
     assert mix.basis == "usitc dataweb 2024 (HTS 2605, 18 listed partners)"
     assert "upper bound" in mix.note and "holds no cobalt mine forms" in mix.note
     assert mix.shares.to_dict() == pytest.approx(_listed_shares(ds, "2605", 2024).to_dict())
-    assert mix.shares.sum() == pytest.approx(1.0)
-    # DataWeb is US trade only: India falls back to world mine shares
-    assert build_supply_mix(ds, ["IND"], "cobalt", "mine", 2024).basis.startswith("world")
 
 
 def test_a_heading_holding_other_products_is_never_used_as_shares(ds) -> None:  # type: ignore[no-untyped-def]

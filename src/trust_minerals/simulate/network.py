@@ -225,7 +225,9 @@ def build_supply_mix(
     2. for the USA alone: the published shares of US imports (USGS MCS import sources), with a
        USITC DataWeb cross-check in the note where the stage's forms have a heading;
        else US imports by partner in the USITC DataWeb heading of the stage's forms where that
-       heading holds those forms only (shares of the 18 listed partners, stated as such);
+       heading holds those forms only (shares of the 18 listed partners, stated as such), unless
+       they are below ``min_import_share`` (parameters.csv, assumption) of all US imports of the
+       commodity: then the note says so and the next step is taken;
     3. the world market: world production shares at the stage (latest year <= ``year`` with
        published named shares; World Mining Data where USGS withholds them), i.e. the consumer
        buys in proportion to world supply;
@@ -244,6 +246,7 @@ def build_supply_mix(
     if allocation not in ALLOCATIONS:
         raise UnknownNameError("allocation", [allocation], list(ALLOCATIONS))
     notes: list[str] = []
+    read: tuple[str, ...] = ()  # sources of rows read by a step that was not used
     if allocation == "trade":
         if flows is None:
             trade = ds.trade
@@ -277,12 +280,15 @@ def build_supply_mix(
             usitc = _usitc_mix(ds, commodity, stage, year, max_age)
             if usitc is not None:
                 notes.append(usitc[2])
-                return SupplyMix(usitc[0], usitc[1], float("nan"), "; ".join(notes), usitc[3])
+                if usitc[1]:  # an empty basis: flows too small to stand for the mix (note)
+                    return SupplyMix(usitc[0], usitc[1], float("nan"), "; ".join(notes), usitc[3])
+                read = usitc[3]
     world = _world_mix(ds, members, commodity, stage, year)
     if world is not None:
         if notes:
             notes.append("allocated in proportion to the world market")
-        return SupplyMix(world[0], world[1], float("nan"), "; ".join(notes), world[2])
+        ids = tuple(sorted({*world[2], *read}))
+        return SupplyMix(world[0], world[1], float("nan"), "; ".join(notes), ids)
     notes.append("no world production shares at this stage either (not published or withheld)")
     return SupplyMix(pd.Series(dtype=float), "none", float("nan"), "; ".join(notes))
 

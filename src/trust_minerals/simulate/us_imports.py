@@ -7,7 +7,9 @@ The US-only steps of the supply-mix rule (:func:`trust_minerals.simulate.network
 * :func:`_us_import_quantity` -- the USGS import quantity of that product (t/yr);
 * :func:`_usitc_mix` -- US imports by partner in the USITC DataWeb heading of the stage's forms,
   where the heading holds those forms and nothing else (``usitc_scope = stage_forms``); the
-  extract names 18 partners and no world total, so shares are of the listed partners;
+  extract names 18 partners and no world total, so shares are of the listed partners; flows
+  below ``min_import_share`` (parameters.csv, assumption) of all US imports of the commodity are
+  too small to stand for the supply mix (:func:`_usitc_immaterial`);
 * :func:`usitc_cross_check` -- the DataWeb top partner beside the USGS shares.
 """
 
@@ -95,7 +97,8 @@ def _usitc_mix(
 ) -> tuple[pd.Series, str, str, tuple[str, ...]] | None:
     """US import shares from USITC DataWeb where the stage's forms have a heading of their own
     (``usitc_scope = stage_forms`` in the forms table); ``(shares, basis, note, source_ids)`` or
-    None."""
+    None. Flows too small to stand for the mix (:func:`_usitc_immaterial`) give empty shares, an
+    empty basis and the reason in ``note``."""
     from trust_minerals.forms import usitc_heading
 
     heading, scope = usitc_heading(ds, commodity, stage)
@@ -105,15 +108,60 @@ def _usitc_mix(
     if found is None:
         return None
     shares, use, queried, total, ids = found
+    small, total_ids = _usitc_immaterial(ds, commodity, heading, use)
+    if small and total_ids:
+        return pd.Series(dtype=float), "", small, tuple(sorted({*ids, *total_ids}))
     known = set(ds.country_ids())
     shares = shares[shares.index.isin(known)]
     note = (
         f"USITC DataWeb HTS {heading}: shares of US imports (customs value, USD {total:,.0f} in "
         f"{use}) from the {queried} partners the extract was queried for (no world total "
         "published with it), so each share is an upper bound and imports from other countries "
-        "are unknown"
+        "are unknown" + (f"; {small}" if small else "")
     )
     return shares, f"usitc dataweb {use} (HTS {heading}, {queried} listed partners)", note, ids
+
+
+def _usitc_immaterial(
+    ds: SupplyDataset, commodity: str, heading: str, year: int
+) -> tuple[str, tuple[str, ...]]:
+    """Why US imports in ``heading`` in ``year`` are too small to be the US supply mix, with the
+    sources of the USGS total read; ``('', ())`` when they are not (or carry no weight), and a
+    "not checked" text with no sources when USGS publishes no total for the year.
+
+    The heading's imports for consumption (gross kg, every row with a weight) are compared with
+    US imports for consumption of the commodity in all forms (USGS salient statistics, content,
+    latest year <= ``year``): below ``min_import_share`` (parameters.csv, assumption) they are
+    immaterial. Gross weight is at least the content, so the comparison never calls a material
+    flow immaterial.
+    """
+    from trust_minerals.simulate.params import parameters
+
+    t = ds._frame("us_trade")
+    t = t[
+        (t["flow"] == "imports_for_consumption")
+        & (t["hts4"] == heading)
+        & (t["year"] == year)
+        & (t["quantity_unit"] == "kilograms")
+    ]
+    if t.empty or t["quantity"].isna().any():
+        return "", ()
+    gross_t = float(t["quantity"].sum()) / 1000.0
+    total_t, _note, ids = _us_import_quantity(ds, commodity, "", year)
+    if not total_t > 0:
+        return (
+            f"materiality not checked: no USGS total of US {commodity} imports at or before {year}"
+        ), ()
+    share = float(parameters()["min_import_share"])
+    if gross_t >= share * total_t:
+        return "", ()
+    return (
+        f"USITC DataWeb HTS {heading}: US imports of {gross_t:,.1f} t (gross weight) in {year} "
+        f"are {gross_t / total_t:.2%} of US {commodity} imports for consumption "
+        f"({total_t:,.0f} t, USGS), below {share:.0%} (min_import_share, assumption): too small "
+        "to stand for the US supply mix at this stage",
+        ids,
+    )
 
 
 def usitc_cross_check(ds: SupplyDataset, commodity: str, stage: str, year: int) -> str:
