@@ -7,8 +7,9 @@ import json
 import pytest
 from fastapi.exceptions import RequestValidationError
 
+from tests.api.conftest import TestClient
 from trust_minerals.api.bodies_plans import PlanBody
-from trust_minerals.api.uploads import inline_schema, is_yaml, parse_json_body, plan_request_body
+from trust_minerals.api.uploads import is_yaml, parse_json_body, plan_request_body
 
 
 @pytest.mark.parametrize(
@@ -25,13 +26,18 @@ def test_yaml_content_types(header: str | None, yaml: bool) -> None:
     assert is_yaml(header) is yaml
 
 
-def test_the_plan_body_is_one_schema_under_two_media_types() -> None:
+def test_the_plan_body_is_one_schema_under_two_media_types(client: TestClient) -> None:
     body = plan_request_body()
     content = body["content"]
     assert set(content) == {"application/json", "application/yaml"}
     assert content["application/json"]["schema"] == content["application/yaml"]["schema"]
-    assert "$ref" not in json.dumps(content) and "$defs" not in json.dumps(content)
-    assert inline_schema(PlanBody)["required"] == ["name", "country", "year", "deployments"]
+    assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/PlanBody"}
+    doc = client.get("/api/v1/openapi.json").json()
+    documented = doc["paths"]["/api/v1/outlook/plan-demand"]["post"]["requestBody"]
+    assert documented["content"] == content
+    plan = doc["components"]["schemas"]["PlanBody"]
+    assert plan["required"] == ["name", "country", "year", "deployments"]
+    assert "$defs" not in json.dumps(doc)
 
 
 def test_a_json_body_is_checked_like_fastapis_own() -> None:

@@ -83,8 +83,10 @@ def create_app(db_path: Path | str | None = None, settings: ApiSettings | None =
     )
     app.state.trust = state
     install_handlers(app)
-    from trust_minerals.api import docs
+    from trust_minerals.api import docs, openapi
+    from trust_minerals.api.uploads import hand_read_models
 
+    openapi.install(app, hand_read_models)
     docs.register(app, f"{API_PREFIX}/openapi.json")
     app.include_router(api_router())
     from trust_minerals.web.pages import web_router

@@ -2,18 +2,17 @@
 
 ``POST /outlook/plan-demand`` takes two media types for one structure, so the route reads the raw
 body; :func:`plan_request_body` writes the ``requestBody`` of its OpenAPI operation (the JSON
-schema of :class:`~trust_minerals.api.bodies.PlanBody`, inlined, under ``application/json`` and
-``application/yaml``) and :func:`parse_json_body` validates a JSON body against the model with the
+schema of :class:`~trust_minerals.api.bodies_plans.PlanBody`, by reference, under
+``application/json`` and ``application/yaml``) and :func:`parse_json_body` validates a JSON body against the model with the
 same 422 problem as FastAPI's own bodies.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any, TypeVar
 
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
@@ -45,28 +44,21 @@ def validate_body(model: type[M], data: object) -> M:
         raise _invalid(exc) from None
 
 
-def inline_schema(model: Any) -> dict[str, Any]:
-    """The JSON schema of ``model`` with every ``$ref`` replaced by its definition."""
-    schema = TypeAdapter(model).json_schema()
-    defs = schema.pop("$defs", {})
+def hand_read_models() -> tuple[Any, ...]:
+    """The models of the bodies read by hand, whose schemas the OpenAPI document refers to."""
+    from trust_minerals.api.bodies_plans import PlanBody
 
-    def resolve(node: Any) -> Any:
-        if isinstance(node, dict):
-            if "$ref" in node:
-                return resolve(defs[node["$ref"].rsplit("/", 1)[-1]])
-            return {k: resolve(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [resolve(v) for v in node]
-        return node
-
-    return dict(resolve(schema))
+    return (PlanBody,)
 
 
 def plan_request_body() -> dict[str, Any]:
-    """The OpenAPI ``requestBody`` of ``POST /outlook/plan-demand`` (JSON or YAML, one schema)."""
+    """The OpenAPI ``requestBody`` of ``POST /outlook/plan-demand`` (JSON or YAML, one schema:
+    a ``$ref`` to ``PlanBody`` in ``components/schemas``, added by
+    :func:`trust_minerals.api.openapi.install`)."""
     from trust_minerals.api.bodies_plans import PlanBody
+    from trust_minerals.api.openapi import body_ref
 
-    schema = json.loads(json.dumps(inline_schema(PlanBody)))
+    schema = body_ref(PlanBody)
     return {
         "required": True,
         "description": "A deployment plan (the structure of outlook/plans/india-2030.yaml), as "
