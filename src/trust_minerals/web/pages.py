@@ -9,6 +9,7 @@ are served with versioned URLs, year-long cache headers and gzip (:mod:`trust_mi
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -66,6 +67,8 @@ def _env() -> Any:
     env.filters["hhi"] = fmt.hhi
     env.filters["wgi"] = fmt.wgi
     env.filters["tojson_safe"] = _script_json
+    env.filters["breakable"] = breakable
+    env.globals["column_heads"] = column_heads
     env.globals["asset_url"] = asset_url
     return env
 
@@ -90,6 +93,58 @@ def _script_json(value: Any) -> Any:
 
     text = json.dumps(value, allow_nan=False, default=_json_default)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def breakable(text: Any) -> Any:
+    """``text`` escaped, with a line-break opportunity (``<wbr>``) after each ``_`` and ``/``.
+
+    Table cells wrap only between words (never inside one); an id such as
+    ``spent_li_ion_batteries`` or a period ``2024-10/2025-02`` may then wrap at its separators
+    instead of widening its column. The text itself (and what a download holds) is unchanged.
+
+    >>> str(breakable("spent_li_ion<b>"))
+    'spent_<wbr>li_<wbr>ion&lt;b&gt;'
+    """
+    from markupsafe import Markup, escape
+
+    escaped = str(escape(str(text)))
+    return Markup(escaped.replace("_", "_<wbr>").replace("/", "/<wbr>"))
+
+
+@dataclass(frozen=True)
+class ColumnHead:
+    """A table header: the column id, the text shown and its tooltip (empty for none)."""
+
+    name: str
+    text: str
+    title: str
+
+
+_RANGE_END = re.compile(r"^(?P<stem>.+)_(?P<end>low|high)(?P<unit>_[a-z]+)?$")
+
+
+def column_heads(labels: Labels, columns: list[str]) -> list[ColumnHead]:
+    """The headers of a table with ``columns``: each column's label and help (its unit or scale);
+    a range's ends that follow their central column (``contained_t``, ``contained_low_t``,
+    ``contained_high_t``) are headed ``low`` and ``high``, with the full label in the tooltip, so
+    that a table of ranges fits the window without splitting words.
+
+    >>> [h.text for h in column_heads(Labels(), ["stream", "contained_t", "contained_low_t",
+    ...                                          "contained_high_t", "demand_low_t"])]
+    ['Stream', 'Contained t', 'low', 'high', 'Demand low t']
+    """
+    heads = []
+    for i, c in enumerate(columns):
+        text, title = labels.header(c), labels.help(c)
+        m = _RANGE_END.match(c)
+        if m and i and columns[i - 1] in {
+            m["stem"] + (m["unit"] or ""),
+            f"{m['stem']}_low{m['unit'] or ''}",
+        }:
+            title = "; ".join(p for p in (text, title) if p)
+            text = m["end"]
+        heads.append(ColumnHead(c, text, title))
+    return heads
 
 
 def _json_default(value: Any) -> Any:
