@@ -12,6 +12,31 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WIDTHS = (1280, 1920)
 
+#: the words (runs of letters and digits) of table cells that a line break splits: a word whose
+#: glyphs lie on more than one line. Cells may wrap between words, at "-", and at the "_" and "/"
+#: of ids (<wbr>), never inside a word.
+SPLIT_WORDS = r"""() => {
+  const split = [];
+  for (const cell of document.querySelectorAll('table.data th, table.data td')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[\p{L}\p{N}]+/gu)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set(Array.from(range.getClientRects())
+          .filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        if (lines.size > 1) split.push(m[0]);
+      }
+    }
+  }
+  return split;
+}"""
+#: the tables wider than their box (the box scrolls sideways)
+SCROLLING_TABLES = """() => Array.from(document.querySelectorAll('.table-wrap'))
+  .filter((w) => w.scrollWidth > w.clientWidth + 0.5)
+  .map((w) => (w.querySelector('table') || {}).id)"""
+
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -33,6 +58,9 @@ def test_page_has_no_horizontal_overflow(
         client,
     )
     assert wide == [], f"{name}: elements past the window's right edge at {width} px: {wide[:5]}"
+    assert page.evaluate(SCROLLING_TABLES) == [], f"{name}: tables scroll sideways at {width} px"
+    split = page.evaluate(SPLIT_WORDS)
+    assert split == [], f"{name}: words split across lines in table cells at {width} px: {split[:8]}"
     watched.shot(f"layout-{name}-{width}")
     assert watched.errors == []
 
