@@ -96,19 +96,20 @@ def _script_json(value: Any) -> Any:
 
 
 def breakable(text: Any) -> Any:
-    """``text`` escaped, with a line-break opportunity (``<wbr>``) after each ``_`` and ``/``.
+    """``text`` escaped, with a line-break opportunity (``<wbr>``) after each ``_``, ``/`` and ``;``.
 
     Table cells wrap only between words (never inside one); an id such as
-    ``spent_li_ion_batteries`` or a period ``2024-10/2025-02`` may then wrap at its separators
-    instead of widening its column. The text itself (and what a download holds) is unchanged.
+    ``spent_li_ion_batteries``, a period ``2024-10/2025-02`` or a list of source rows
+    ``a.csv:3;a.csv:4`` may then wrap at its separators instead of widening its column. The text
+    itself (and what a download holds) is unchanged.
 
-    >>> str(breakable("spent_li_ion<b>"))
-    'spent_<wbr>li_<wbr>ion&lt;b&gt;'
+    >>> str(breakable("spent_li_ion<b>;a.csv:3"))
+    'spent_<wbr>li_<wbr>ion&lt;b&gt;;<wbr>a.csv:3'
     """
     from markupsafe import Markup, escape
 
-    escaped = str(escape(str(text)))
-    return Markup(escaped.replace("_", "_<wbr>").replace("/", "/<wbr>"))
+    marked = re.sub(r"([_/;])", "\\1\x00", str(text).replace("\x00", ""))  # \x00: a break
+    return Markup(str(escape(marked)).replace("\x00", "<wbr>"))
 
 
 @dataclass(frozen=True)
