@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -17,6 +18,15 @@ def test_reference_pages_link_only_to_this_server(client: Any, path: str) -> Non
     urls = re.findall(r"""(?:src|href|url)\s*[:=]\s*['"]([^'"]+)['"]""", r.text)
     assert urls, "the page names its assets"
     assert [u for u in urls if u.startswith(("http:", "https:", "//"))] == []
+
+
+def test_redoc_page_carries_the_served_document(client: Any) -> None:
+    page = client.get("/api/v1/redoc").text
+    found = re.search(r'<script type="application/json" id="openapi-document">(.*?)</script>', page)
+    assert found is not None
+    assert json.loads(found.group(1)) == client.get("/api/v1/openapi.json").json()
+    assert "<" not in found.group(1)  # every "<" escaped: no text in it can end the element
+    assert 'downloadDefinitionUrl: "/api/v1/openapi.json"' in page
 
 
 @pytest.mark.parametrize("name", sorted(ASSETS))

@@ -58,7 +58,9 @@ def test_errors_are_documented_once_under_their_media_type(client: TestClient) -
     shared = doc["components"]["responses"]
     for name, response in shared.items():
         assert set(response["content"]) == {PROBLEM}, name
-        assert response["content"][PROBLEM]["schema"] == {"$ref": "#/components/schemas/ProblemDetail"}
+        assert response["content"][PROBLEM]["schema"] == {
+            "$ref": "#/components/schemas/ProblemDetail"
+        }
     raw = _raw(client)
     for path, item in doc["paths"].items():
         for method, operation in item.items():
@@ -131,7 +133,9 @@ _VALUES = st.recursive(
 @given(
     branch=_BRANCHES,
     null_first=st.booleans(),
-    outer=st.sampled_from([{}, {"default": None}, {"title": "T", "description": "d"}, {"maxLength": 1}]),
+    outer=st.sampled_from(
+        [{}, {"default": None}, {"title": "T", "description": "d"}, {"maxLength": 1}]
+    ),
     value=_VALUES,
 )
 def test_folding_nullable_allows_the_same_values(

@@ -60,7 +60,9 @@ def test_page_has_no_horizontal_overflow(
     assert wide == [], f"{name}: elements past the window's right edge at {width} px: {wide[:5]}"
     assert page.evaluate(SCROLLING_TABLES) == [], f"{name}: tables scroll sideways at {width} px"
     split = page.evaluate(SPLIT_WORDS)
-    assert split == [], f"{name}: words split across lines in table cells at {width} px: {split[:8]}"
+    assert split == [], (
+        f"{name}: words split across lines in table cells at {width} px: {split[:8]}"
+    )
     watched.shot(f"layout-{name}-{width}")
     assert watched.errors == []
 

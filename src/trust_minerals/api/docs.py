@@ -90,7 +90,9 @@ window.ui = SwaggerUIBundle({{
 
 
 #: the ReDoc page: the OpenAPI document travels in the page as inert JSON (``type=application/json``,
-#: every ``<`` escaped so that no text in it can close the element) and is handed to ``Redoc.init``
+#: every ``<`` escaped so that no text in it can close the element) and is handed to ``Redoc.init``;
+#: the side menu scrolls with the browser's own scrollbar (ReDoc's ``nativeScrollbars``, its option
+#: for large documents: the emulated scrollbar measures the whole page as it is drawn)
 REDOC_HTML = """<!doctype html>
 <html lang="en">
 <head>
@@ -108,7 +110,7 @@ REDOC_HTML = """<!doctype html>
 <script>
 Redoc.init(
   JSON.parse(document.getElementById("openapi-document").textContent),
-  {{downloadDefinitionUrl: {openapi_url}}},
+  {{downloadDefinitionUrl: {openapi_url}, nativeScrollbars: true}},
   document.getElementById("redoc"),
 );
 </script>

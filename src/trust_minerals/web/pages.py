@@ -138,10 +138,15 @@ def column_heads(labels: Labels, columns: list[str]) -> list[ColumnHead]:
     for i, c in enumerate(columns):
         text, title = labels.header(c), labels.help(c)
         m = _RANGE_END.match(c)
-        if m and i and columns[i - 1] in {
-            m["stem"] + (m["unit"] or ""),
-            f"{m['stem']}_low{m['unit'] or ''}",
-        }:
+        if (
+            m
+            and i
+            and columns[i - 1]
+            in {
+                m["stem"] + (m["unit"] or ""),
+                f"{m['stem']}_low{m['unit'] or ''}",
+            }
+        ):
             title = "; ".join(p for p in (text, title) if p)
             text = m["end"]
         heads.append(ColumnHead(c, text, title))
