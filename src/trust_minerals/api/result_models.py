@@ -62,8 +62,8 @@ BALANCE_ROW = {
     "china_share": "float", "supplier_hhi": "float", "exposure_basis": "str",
 }  # fmt: skip
 SUPPLIER_ROW = {
-    "exporter": "str", "value_usd": "float", "quantity": "float", "share": "float",
-    "quantity_share": "float",
+    "stage": "str", "exporter": "str", "value_usd": "float", "quantity": "float",
+    "share": "float", "quantity_share": "float", "basis": "str", "quantity_basis": "str",
 }  # fmt: skip
 LIST_COMPARISON_ROW = {
     "list_id": "str", "list_size": "int", "members_with_data": "int", "members_scored": "int",
@@ -136,8 +136,17 @@ def suppliers_model() -> type[BaseModel]:
         consumer=(str, Field(description="The consumer as given")),
         members=(list[str], Field(description="ISO3 members of the consumer")),
         year=(int | None, Field(default=None, description="Trade year (BACI)")),
-        stage=(str | None, Field(default=None, description="Stage filter")),
-        rows=(list[row], Field(description="Suppliers, largest import value first")),  # type: ignore[valid-type]
+        stage=(
+            str | None,
+            Field(default=None, description="Stage asked for (none: one block of rows per stage)"),
+        ),
+        rows=(
+            list[row],  # type: ignore[valid-type]
+            Field(
+                description="Suppliers per stage (shares of that stage's imports, never summed "
+                "across stages), largest import value first"
+            ),
+        ),
         note=(str, Field(description="Why the list is empty (empty string when it is not)")),
     )
 

@@ -287,9 +287,12 @@ def _register_trade(router: APIRouter) -> None:
         stage: str | None = name_query(None, "Stage", 32),
         st: AppState = Depends(state_of),
     ) -> Response:
-        """Suppliers of a consumer for a commodity: value (USD), quantity (t) and shares (BACI).
+        """Suppliers of a consumer for a commodity per stage: value (USD), quantity (t) and shares.
 
-        An empty ``rows`` comes with ``note`` saying why (no traded form of the commodity, a year
+        BACI trade in each stage's own forms; without ``stage`` the rows come per stage (the
+        ``stage`` column), each stage's shares of its own imports, never summed across stages.
+        ``basis`` names the forms whose values are added; ``quantity_basis`` the content basis of
+        ``quantity`` (missing where the forms share none). An empty ``rows`` comes with ``note`` saying why (no traded form of the commodity, a year
         outside the trade data, or no recorded imports that year).
         """
         from trust_minerals.metrics.trade import import_suppliers

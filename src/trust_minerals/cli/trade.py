@@ -17,7 +17,7 @@ from trust_minerals.cli._output import dataset as _dataset
 
 _CITATION = (
     "Source: BACI (CEPII), Gaulier, G. and Zignago, S. (2010), CEPII Working Paper 2010-23; "
-    "values in USD, quantities in metric tons (gross weight)."
+    "values in USD, quantities in metric tons on the quantity_basis of each stage."
 )
 
 
@@ -34,11 +34,15 @@ def register(app: typer.Typer) -> None:
             None, "--year", help="Calendar year (BACI: 1995-2024; default: the latest)"
         ),
         stage: str | None = typer.Option(
-            None, "--stage", help="mine, refinery, smelter, metal, processing"
+            None, "--stage", help="mine, refinery, smelter, metal, processing (default: each stage separately)"
         ),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:
-        """Suppliers of a consumer for a commodity: value (USD), quantity (t) and shares."""
+        """Suppliers of a consumer for a commodity per stage: value (USD), quantity and shares.
+
+        Each stage is measured on its own traded forms and never added to another stage; the
+        basis and quantity_basis columns say which forms were added and on which content basis.
+        """
         from trust_minerals.metrics.trade import import_suppliers
 
         df = import_suppliers(_dataset(), commodity, consumer, year, stage)

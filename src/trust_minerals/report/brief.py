@@ -83,7 +83,7 @@ def brief_html(
     >>> "Key messages" in html                             # doctest: +SKIP
     True
     """
-    from trust_minerals.geo import check_view, default_view, view_label
+    from trust_minerals.geo import VIEW_SOURCES, check_view, default_view, view_label
     from trust_minerals.outlook.balance import commodity_outlook
     from trust_minerals.report.messages import commodity_messages
 
@@ -108,11 +108,19 @@ def brief_html(
         top = p.top_producers(stage, 4)
         bars[stage] = svg.bar_chart([(labels.country(c), float(v)) for c, v in top.items()])
     focus = p.dependence[p.dependence["consumer"] == b.consumer.name]
+    by_topic = {m.topic: m.source_ids for m in b.messages}
+    # the source line of each section: the ids of the rows that section's result read
+    cite = {
+        "map": (*by_topic.get("concentration", ()), *VIEW_SOURCES[view]),
+        "suppliers": by_topic.get("dependence", ()),
+        "alternatives": by_topic.get("alternatives", ()),
+        "scenario": by_topic.get("scenario", ()),
+        "controls": p.part_sources.get("export_controls", ()),
+    }
     used = {
         *p.sources["source_id"],
         *(sid for m in b.messages for sid in m.source_ids),
-        "natural_earth",
-        *(["datameet_india_boundary"] if view == "india" else []),
+        *VIEW_SOURCES[view],
     }
     sources = ds.sources[ds.sources["source_id"].isin(used)]
     return (
@@ -137,6 +145,7 @@ def brief_html(
             sources=records(sources),
             view=view,
             view_label=view_label(view),
+            cite={k: ", ".join(dict.fromkeys(v)) or "none" for k, v in cite.items()},
             outlook=records(_brief_outlook(commodity_outlook(ds, commodity, consumer=b.consumer))),
         )
     )

@@ -20,25 +20,19 @@ from trust_minerals.report.fmt import Labels
 
 METHOD = "trust"
 TOP = 10
-SOURCE_IDS = (
-    "usgs_mcs2026",
-    "usgs_mcs2025",
-    "usgs_mcs2026_trends",
-    "baci_hs92_v202401b",
-    "wgi_2023",
-    "msp_2025",
-)
 
 
 @dataclass(frozen=True)
 class CountryExposure:
-    """The ten most exposed commodities of one consumer, with key messages."""
+    """The ten most exposed commodities of one consumer, with key messages; ``source_ids`` name
+    the sources of the rows read (the criticality inputs and the top producers' rows)."""
 
     consumer: str
     name: str
     year: int
     table: pd.DataFrame
     messages: tuple[str, ...]
+    source_ids: tuple[str, ...] = ()
 
 
 def country_exposure(
@@ -52,6 +46,8 @@ def country_exposure(
     """
     from trust_minerals.metrics.concentration import concentration_table
     from trust_minerals.metrics.criticality import criticality
+    from trust_minerals.metrics.stages import stage_production
+    from trust_minerals.sources import used_source_ids
 
     cs = resolve_consumer(ds, consumer)
     labels = Labels.from_dataset(ds)
@@ -97,7 +93,11 @@ def country_exposure(
         messages.append(
             f"{who}'s import reliance is not published for {names}: their scores rest on the other indicators."
         )
-    return CountryExposure(cs.name, who, int(result.year), table, tuple(messages))
+    keys = table[keys].dropna().drop_duplicates()
+    prod = stage_production(ds)
+    producers = prod.merge(keys.astype({"year": prod["year"].dtype}), on=list(keys.columns))
+    ids = used_source_ids(producers, extra=result.source_ids)
+    return CountryExposure(cs.name, who, int(result.year), table, tuple(messages), ids)
 
 
 def country_brief_html(ds: SupplyDataset, consumer: str = "IND") -> str:
@@ -112,7 +112,7 @@ def country_brief_html(ds: SupplyDataset, consumer: str = "IND") -> str:
     from trust_minerals.report.brief import template_env
 
     e = country_exposure(ds, consumer)
-    sources = ds.sources[ds.sources["source_id"].isin(SOURCE_IDS)]
+    sources = ds.sources[ds.sources["source_id"].isin(e.source_ids)]
     return (
         template_env()
         .get_template("country_brief.html")

@@ -3,8 +3,11 @@
 :func:`commodity_messages` answers, for one commodity and one consumer, the six questions a
 minister's brief opens with, each from one library function:
 
-1. dependence and its main source -- :func:`~trust_minerals.metrics.reliance.import_reliance_table`
-   and :func:`~trust_minerals.metrics.trade.import_suppliers` (BACI);
+1. dependence and its main source at each stage --
+   :func:`~trust_minerals.metrics.reliance.import_reliance_table` and the supply-mix rule that
+   risk and criticality use, :func:`~trust_minerals.simulate.network.build_supply_mix` (trade in
+   the stage's own forms; for the US, USGS import sources or USITC DataWeb; else world shares at
+   the stage), with its basis named and a fallback stated;
 2. concentration at each stage -- :func:`~trust_minerals.metrics.concentration.concentration_table`
    (through the commodity profile);
 3. the most relevant preset scenario (the latest preset that shocks the commodity) --
@@ -13,7 +16,8 @@ minister's brief opens with, each from one library function:
 5. recovery -- :func:`~trust_minerals.outlook.recovery.recovery_table`;
 6. the 2030 outlook -- :func:`~trust_minerals.outlook.balance.balance` (world, IEA STEPS).
 
-Where a part has no data the message says so (and why); nothing missing becomes zero.
+Where a part has no data the message says so (and why); nothing missing becomes zero. Each
+message carries the ``source_ids`` of the rows its result read (no source id is written here).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from trust_minerals.errors import TrustMineralsError
 from trust_minerals.report import fmt
 from trust_minerals.report.fmt import Labels
 from trust_minerals.report.profile import CommodityProfile, commodity_profile
+from trust_minerals.sources import used_source_ids
 
 OUTLOOK_YEAR = 2030
 
@@ -52,8 +57,10 @@ class CommodityBriefData:
     consumer_name: str
     labels: Labels
     messages: tuple[KeyMessage, ...]
-    suppliers: pd.DataFrame  # BACI import sources of the consumer (largest first, top 6)
-    suppliers_year: int | None
+    # the consumer's supply mix per stage (stage, exporter, share, basis, note): the top
+    # suppliers of each stage, on the basis of the supply-mix rule (never summed across stages)
+    suppliers: pd.DataFrame
+    suppliers_year: int | None  # the year the supply mixes were asked for
     scenario: dict[str, Any] | None  # preset name, description, summary row
     alternatives: pd.DataFrame  # screen ranking (top 5, not the main source)
     recovery: pd.DataFrame
@@ -89,10 +96,6 @@ def commodity_messages(
     >>> [m.topic for m in b.messages]                       # doctest: +SKIP
     ['dependence', 'concentration', 'scenario', 'alternatives', 'recovery', 'outlook']
     """
-    from trust_minerals.metrics.reliance import trade_year
-    from trust_minerals.metrics.trade import import_suppliers
-    from trust_minerals.metrics.trade_coverage import latest_import_year, why_no_imports
-
     cs = resolve_consumer(ds, consumer)
     labels = Labels.from_dataset(ds)
     who = labels.consumer(cs.name)
@@ -103,15 +106,8 @@ def commodity_messages(
     messages: list[KeyMessage] = []
     notes: list[str] = []
 
-    # 1. dependence and its main source
+    # 1. dependence and its main source at each stage (the supply-mix rule, basis named)
     dep = p.dependence[p.dependence["consumer"] == cs.name]
-    ty = trade_year(ds, p.year or 0) if p.year else None
-    sup_year = latest_import_year(ds, commodity, cs.members, up_to=ty) if ty else None
-    suppliers = (
-        import_suppliers(ds, commodity, list(cs.members), sup_year)
-        if sup_year is not None
-        else pd.DataFrame(columns=["exporter", "value_usd", "quantity", "share", "quantity_share"])
-    )
     if len(dep) and not fmt.is_missing(dep["import_reliance"].iloc[0]):
         r = dep.iloc[0]
         q = r["qualifier"] if r["qualifier"] in ("<", ">") else ""
@@ -119,14 +115,12 @@ def commodity_messages(
     else:
         basis = dep["basis"].iloc[0] if len(dep) else "unknown"
         text = f"{who}'s import reliance on {name.lower()} is not published and cannot be computed from the bundled data (basis: {basis})."
-    if len(suppliers):
-        top = suppliers.iloc[0]
-        text += f" Main source: {labels.country(top['exporter'])}, {fmt.share(top['share'])} of import value in {sup_year} (BACI)."
-    else:
-        why = why_no_imports(ds, commodity, list(cs.members), ty or 0) if ty else "no trade year"
-        text += f" Import sources unknown: {why}."
-        notes.append(why)
-    messages.append(KeyMessage("dependence", text, ("baci_hs92_v202401b", "usgs_mcs2026")))
+    suppliers, sup_year, mix_text, mix_ids, skipped = _stage_mixes(ds, commodity, cs, p, labels)
+    text += " " + mix_text
+    notes.extend(str(n) for n in suppliers.drop_duplicates("stage")["note"] if n)
+    notes.extend(skipped)
+    dep_ids = used_source_ids(extra=(*p.part_sources.get("dependence", ()), *mix_ids))
+    messages.append(KeyMessage("dependence", text, dep_ids))
 
     # 2. concentration at each stage
     parts = []
@@ -188,19 +182,26 @@ def commodity_messages(
                     f"{preset.spec.horizon_months}-month horizon ({row['months_short']} months short); "
                     f"{price}."
                 )
-            messages.append(KeyMessage("scenario", text, ("usgs_mcs2026_trends",)))
+            preset_ids = used_source_ids(
+                ds.export_controls[ds.export_controls["commodity"] == commodity],
+                extra=res.source_ids,
+            )
+            messages.append(KeyMessage("scenario", text, preset_ids))
 
     # 4. best alternative suppliers
     from trust_minerals.optimize.screen import screen_assets
 
-    main = str(suppliers.iloc[0]["exporter"]) if len(suppliers) else None
+    # the main source of each stage is not an alternative
+    main = set(suppliers.dropna(subset=["exporter"]).drop_duplicates("stage")["exporter"])
+    screen_ids: tuple[str, ...] = ()
     try:
-        ranking = screen_assets(ds, commodity, consumer=cs.name).ranking
+        screened = screen_assets(ds, commodity, consumer=cs.name)
+        ranking, screen_ids = screened.ranking, screened.source_ids
     except TrustMineralsError as exc:
         ranking = pd.DataFrame(columns=["rank", "country", "score"])
         notes.append(f"asset screen: {exc}")
     dominant = set(p.concentration.get("top_country", pd.Series(dtype=object)).dropna())
-    alternatives = ranking[~ranking["country"].isin({main, *cs.members, *dominant})].head(5)
+    alternatives = ranking[~ranking["country"].isin({*main, *cs.members, *dominant})].head(5)
     if len(alternatives):
         names = ", ".join(
             f"{labels.country(c)} ({fmt.score(s)})"
@@ -210,7 +211,7 @@ def commodity_messages(
             KeyMessage(
                 "alternatives",
                 f"Best-ranked alternative suppliers (asset screen, score 0–1): {names}.",
-                ("usgs_mcs2026", "wgi_2023", "msp_2025"),
+                screen_ids,
             )
         )
     else:
@@ -223,17 +224,17 @@ def commodity_messages(
 
     # 5. recovery
     recovery = pd.DataFrame()
+    recovery_ids: tuple[str, ...] = ()
     if len(cs.members) == 1:
-        from trust_minerals.outlook.levels import recovery_table
+        from trust_minerals.outlook.results import recovery_result
 
         try:
-            table = recovery_table(ds, cs.members[0])
-            recovery = table[table["commodity"] == commodity].reset_index(drop=True)
+            rec = recovery_result(ds, cs.members[0])
+            recovery = rec.table[rec.table["commodity"] == commodity].reset_index(drop=True)
+            recovery_ids = rec.source_ids if len(recovery) else ()
         except TrustMineralsError as exc:
             notes.append(f"recovery: {exc}")
-    messages.append(
-        KeyMessage("recovery", _recovery_text(recovery, name, who), ("residue_streams",))
-    )
+    messages.append(KeyMessage("recovery", _recovery_text(recovery, name, who), recovery_ids))
 
     # 6. 2030 outlook (world, IEA STEPS)
     from trust_minerals.outlook.balance import balance
@@ -245,7 +246,9 @@ def commodity_messages(
         outlook = pd.DataFrame()
         notes.append(f"outlook: {exc}")
     usable = outlook.dropna(subset=["demand_t", "supply_t"]) if len(outlook) else outlook
-    messages.append(KeyMessage("outlook", _outlook_text(usable, name), ("iea_cmde_2024",)))
+    messages.append(
+        KeyMessage("outlook", _outlook_text(usable, name), _outlook_source_ids(ds, usable))
+    )
 
     return CommodityBriefData(
         profile=p,
@@ -253,7 +256,7 @@ def commodity_messages(
         consumer_name=who,
         labels=labels,
         messages=tuple(messages),
-        suppliers=suppliers.head(6),
+        suppliers=suppliers,
         suppliers_year=sup_year,
         scenario=scenario,
         alternatives=alternatives,
@@ -261,6 +264,78 @@ def commodity_messages(
         outlook=outlook,
         notes=tuple(notes),
     )
+
+
+SUPPLIER_COLUMNS = ["stage", "exporter", "share", "basis", "note"]
+TOP_PER_STAGE = 3
+
+
+def _stage_mixes(
+    ds: SupplyDataset, commodity: str, cs: CountrySet, p: CommodityProfile, labels: Labels
+) -> tuple[pd.DataFrame, int | None, str, tuple[str, ...], tuple[str, ...]]:
+    """The consumer's supply mix at each stage with production or traded forms (the rule of
+    :func:`~trust_minerals.simulate.network.build_supply_mix`): the top suppliers per stage, the
+    year asked for, the sentence, the sources of the rows read, and the notes of stages that
+    only have a listed form (no production, no trade, no mix)."""
+    from trust_minerals.forms import form_stages
+    from trust_minerals.metrics.trade import STAGE_ORDER
+    from trust_minerals.simulate.network import build_supply_mix, is_consumer_basis
+
+    t = ds.trade
+    traded = set(t.loc[t["commodity"] == commodity, "stage"].astype(str))
+    stages = sorted(
+        {*p.stages, *traded, *form_stages(ds, commodity)},
+        key=lambda s: (STAGE_ORDER.index(s) if s in STAGE_ORDER else len(STAGE_ORDER), s),
+    )
+    year = p.year if p.year else (int(t["year"].max()) if len(t) else None)
+    empty = pd.DataFrame(columns=SUPPLIER_COLUMNS)
+    if year is None or not stages:
+        return empty, None, "Sources unknown: no production or trade data for it.", (), ()
+    rows: list[dict[str, Any]] = []
+    parts: list[str] = []
+    ids: set[str] = set()
+    skipped: list[str] = []  # stages with a listed form only and nothing known
+    for stage in stages:
+        sm = build_supply_mix(ds, list(cs.members), commodity, stage, int(year))
+        ids.update(sm.source_ids)
+        if sm.shares.empty:
+            if stage in p.stages or stage in traded:  # else only a form listed: a note
+                parts.append(f"{stage}: unknown ({sm.note or 'no supply shares'})")
+                rows.append(
+                    {"stage": stage, "exporter": None, "share": float("nan"), "basis": sm.basis}
+                    | {"note": sm.note}
+                )
+            elif sm.note:
+                skipped.append(f"{stage}: {sm.note}")
+            continue
+        top = sm.shares.head(TOP_PER_STAGE)
+        rows += [
+            {"stage": stage, "exporter": c, "share": float(v), "basis": sm.basis, "note": sm.note}
+            for c, v in top.items()
+        ]
+        lead = f"{labels.country(str(top.index[0]))} {fmt.share(float(top.iloc[0]))}"
+        if is_consumer_basis(sm.basis):
+            parts.append(f"{stage}: {lead} ({sm.basis})")
+        else:
+            why = sm.note.split("; ")[0] if sm.note else "no data on the consumer's own imports"
+            parts.append(
+                f"{stage}: own imports not known ({why}); stated fallback, the world market "
+                f"({sm.basis}): {lead}"
+            )
+    text = "Main source by stage, each stage on its own traded forms: " + "; ".join(parts) + "."
+    out = pd.DataFrame(rows, columns=SUPPLIER_COLUMNS)
+    return out, int(year), text, tuple(sorted(ids)), tuple(skipped)
+
+
+def _outlook_source_ids(ds: SupplyDataset, usable: pd.DataFrame) -> tuple[str, ...]:
+    """Sources of the outlook rows shown: the IEA demand file and the supply rows compared."""
+    from trust_minerals.outlook.results import _supply_rows
+    from trust_minerals.sources import column_sources
+
+    if not len(usable):
+        return ()
+    keys = usable[["commodity", "stage", "primary_year"]].rename(columns={"primary_year": "year"})
+    return used_source_ids(*_supply_rows(ds, keys), extra=column_sources("demand_outlook"))
 
 
 def _recovery_text(recovery: pd.DataFrame, name: str, who: str) -> str:

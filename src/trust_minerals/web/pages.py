@@ -349,16 +349,19 @@ def web_router() -> APIRouter:
     def trends_page(
         commodity: str,
         consumer: str = Query("IND", max_length=80),
+        stage: str | None = Query(None, max_length=32),
         st: AppState = Depends(state_of),
     ) -> HTMLResponse:
-        from trust_minerals.metrics.trade_coverage import why_no_imports
         from trust_minerals.trends import commodity_trends
         from trust_minerals.web.trends import trend_figures
 
         _safe("commodity", commodity)
         _safe("consumer", consumer)
+        if stage:
+            _safe("stage", stage)
         t = st.cached(
-            ("trends", commodity, consumer), lambda: commodity_trends(st.ds, commodity, consumer)
+            ("trends", commodity, consumer, stage or None),
+            lambda: commodity_trends(st.ds, commodity, consumer, stage=stage or None),
         )
         labels = labels_of(st)
         sources = {
@@ -371,11 +374,6 @@ def web_router() -> APIRouter:
             y = conc.loc[conc["source"] == source, "year"]
             return f"{int(y.min())}–{int(y.max())}" if len(y) else "no data"
 
-        imports_note = ""
-        if t.import_sources.empty:
-            members = list(resolve_consumer(st.ds, consumer).members)
-            latest = int(st.ds.trade["year"].max()) if len(st.ds.trade) else 0
-            imports_note = why_no_imports(st.ds, commodity, members, latest)
         return render(
             "trends.html",
             labels=labels,
@@ -385,8 +383,9 @@ def web_router() -> APIRouter:
             figures=trend_figures(t, labels, sources),
             events=records(t.events),
             concentration=records(conc),
+            stage=stage or "",
             imports=records(t.import_sources),
-            imports_note=imports_note,
+            import_stages=records(t.import_stages),
             usgs_years=years("USGS"),
             wmd_years=years("WMD"),
             sources=sources,

@@ -62,7 +62,8 @@ def _layout(title: str, yaxis: str, marks: dict[str, Any], **extra: Any) -> dict
 
 
 def trend_figures(t: CommodityTrends, labels: Labels, sources: dict[str, str]) -> dict[str, Any]:
-    """Figures of the trend page: top share, HHI, and the consumer's import sources by year."""
+    """Figures of the trend page: top share, HHI, and the consumer's import sources by year, one
+    figure per stage (``trend_imports_<stage>``) with its basis under it."""
     figs: dict[str, Any] = {}
     marks = _event_marks(t.events, labels)
     name = labels.commodity(t.commodity)
@@ -102,11 +103,11 @@ def trend_figures(t: CommodityTrends, labels: Labels, sources: dict[str, str]) -
             ),
             "meta": {"source": sources["concentration"]},
         }
-    if len(t.import_sources):
+    for stage, rows in t.import_sources.groupby("stage", sort=False):
         bars = []
-        order = [e for e in dict.fromkeys(t.import_sources["exporter"]) if e != OTHER_EXPORTERS]
+        order = [e for e in dict.fromkeys(rows["exporter"]) if e != OTHER_EXPORTERS]
         for exporter in [*order, OTHER_EXPORTERS]:
-            g = t.import_sources[t.import_sources["exporter"] == exporter]
+            g = rows[rows["exporter"] == exporter]
             if g.empty:
                 continue
             bars.append(
@@ -117,14 +118,16 @@ def trend_figures(t: CommodityTrends, labels: Labels, sources: dict[str, str]) -
                     "y": [None if pd.isna(v) else round(float(v) * 100, 2) for v in g["share"]],
                 }
             )
-        figs["trend_imports"] = {
+        basis = str(rows["basis"].iloc[0])
+        figs[f"trend_imports_{stage}"] = {
             "data": bars,
             "layout": _layout(
-                f"{labels.consumer(t.consumer)}: import sources of {name.lower()} by year",
-                "% of import value",
+                f"{labels.consumer(t.consumer)}: import sources of {name.lower()}, "
+                f"{stage} forms, by year",
+                f"% of {stage}-stage import value",
                 marks,
                 barmode="stack",
             ),
-            "meta": {"source": sources["imports"]},
+            "meta": {"source": f"{sources['imports']} Basis: {basis}."},
         }
     return figs
