@@ -18,9 +18,13 @@ given); domestic primary supply is the consumer's own output at each stage (0 wh
 no output for it: a full import need, not "no data"). The import need is bounded:
 ``import_need_low_t`` if all domestic output went to the plan's uses, ``import_need_high_t`` if
 none did (a plan covers clean-energy deployments only); where the two agree (no domestic output)
-it is ``import_need_t``. Each row links to the exposure of that need: the consumer's import
-suppliers today at that stage (BACI trade, :func:`trust_minerals.metrics.trade.import_suppliers`),
-the top supplier, China's share and the suppliers' HHI.
+it is ``import_need_t``. Each row links to the exposure of that need: the consumer's supply mix
+today at that stage by the rule risk and criticality use
+(:func:`trust_minerals.simulate.network.build_supply_mix`: trade in the stage's own forms; for the
+US, USGS import sources or USITC DataWeb; else world shares at the stage), never trade summed over
+all forms of the commodity: the top supplier, China's share and the suppliers' HHI, with the basis
+and any fallback stated in ``exposure_basis``. China's share is missing where the mix is partial
+(world shares with unnamed producers) and China is not named.
 
 **Recovery** counts only operating or announced capacity unless ``include_potential`` (see
 :mod:`trust_minerals.outlook.levels`); ``recovery_note`` says which level was counted.
@@ -300,42 +304,64 @@ def _plan_for(consumer: CountrySet, year: int | None, plan: PlanSpec | str | Pat
     return spec
 
 
-def _exposure(
-    ds: SupplyDataset, commodity: str, stage: str | None, members: tuple[str, ...], ty: int | None
-) -> dict[str, object]:
-    """Who supplies the consumer in trade year ``ty`` at ``stage`` (another stage, named, if none)."""
+def _exposures(
+    ds: SupplyDataset,
+    pairs: list[tuple[str, str | None]],
+    members: tuple[str, ...],
+    year: int | None,
+) -> tuple[dict[tuple[str, str | None], dict[str, object]], tuple[str, ...]]:
+    """Who supplies the consumer at each ``(commodity, stage)``: the supply-mix rule of risk and
+    criticality (:func:`~trust_minerals.simulate.network.build_supply_mixes`: trade in the
+    stage's own forms; for the US, USGS import sources or USITC DataWeb; else world shares at the
+    stage), with its basis and any fallback stated in ``exposure_basis``; and the sources of the
+    rows read."""
     from trust_minerals.metrics.governance import hhi_wgi
-    from trust_minerals.metrics.trade import import_suppliers
+    from trust_minerals.simulate.network import build_supply_mixes
 
     none: dict[str, object] = {
         "top_supplier": None,
         "top_supplier_share": math.nan,
         "china_share": math.nan,
         "supplier_hhi": math.nan,
-        "exposure_basis": "no trade of this commodity in the bundled BACI data",
     }
-    if ty is None or commodity not in set(ds.commodity_ids()):
-        return none
-    sup = import_suppliers(ds, commodity, list(members), ty, stage)
-    used = stage
-    if sup.empty:
-        sup = import_suppliers(ds, commodity, list(members), ty, None)
-        used = "any stage"
-    if sup.empty:
-        none["exposure_basis"] = f"no imports recorded in BACI {ty}"
-        return none
-    shares = pd.Series(sup["share"].to_numpy(), index=sup["exporter"].to_numpy())
-    china = float(shares.get("CHN", 0.0))
-    # plain HHI of import shares: the governance-weighted HHI with every weight 1
-    hhi = hhi_wgi(shares, pd.Series(1.0, index=shares.index))
-    return {
-        "top_supplier": str(sup["exporter"].iloc[0]),
-        "top_supplier_share": float(sup["share"].iloc[0]),
-        "china_share": china,
-        "supplier_hhi": hhi,
-        "exposure_basis": f"import value shares, BACI {ty}, {used} HS6 codes of {commodity}"
-        + ("" if used == stage else f" (no {stage}-stage imports recorded)"),
+    out: dict[tuple[str, str | None], dict[str, object]] = {}
+    staged = [(c, s) for c, s in pairs if s is not None]
+    for c, s in pairs:
+        if s is None:
+            out[(c, s)] = none | {
+                "exposure_basis": "no stage to measure supply at (no supply rule)"
+            }
+        elif year is None:
+            out[(c, s)] = none | {"exposure_basis": "no trade year in the data"}
+    if year is None or not staged:
+        return out, ()
+    frame = pd.DataFrame(staged, columns=["commodity", "stage"]).assign(year=year)
+    mixes = build_supply_mixes(ds, members, frame)
+    by_pair = {
+        k: g.set_index("country")["share"] for k, g in mixes.shares.groupby(["commodity", "stage"])
     }
+    for r in mixes.basis.itertuples(index=False):
+        key = (str(r.commodity), str(r.stage))
+        basis = f"{r.stage} supply mix: {r.basis}" + (f" ({r.note})" if r.note else "")
+        shares = by_pair.get(key, pd.Series(dtype=float)).dropna()
+        if shares.empty or not shares.sum() > 0:
+            out[key] = none | {"exposure_basis": basis}
+            continue
+        # a complete mix adds up to 1; a partial one (world shares with "Other countries" or
+        # withheld producers) leaves China's share unknown where China is not named
+        complete = abs(float(shares.sum()) - 1.0) < 1e-6
+        china = float(shares["CHN"]) if "CHN" in shares.index else (0.0 if complete else math.nan)
+        top = shares.sort_values(ascending=False, kind="mergesort")
+        out[key] = {
+            "top_supplier": str(top.index[0]),
+            "top_supplier_share": float(top.iloc[0]),
+            "china_share": china,
+            # plain HHI of the shares (the governance-weighted HHI with every weight 1); a lower
+            # bound where the mix is partial
+            "supplier_hhi": hhi_wgi(shares, pd.Series(1.0, index=shares.index)),
+            "exposure_basis": basis,
+        }
+    return out, mixes.source_ids
 
 
 def _import_need(df: pd.DataFrame) -> pd.DataFrame:
@@ -377,7 +403,7 @@ def _consumer(
     scenario: str | None,
     plan: PlanSpec | str | Path | None,
     include_potential: bool,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
     spec = _plan_for(consumer, year, plan)
     if spec is not None:
         pdem = plan_demand(spec)
@@ -453,18 +479,17 @@ def _consumer(
     from trust_minerals.metrics.reliance import trade_year
 
     ty = trade_year(ds, ref_year)
-    # the consumer's trade in that year only: a small frame for the per-commodity look-ups
-    tds = ds.select(year=ty, country=list(consumer.members)) if ty is not None else ds
     needs = out["import_need_high_t"].to_numpy(dtype=float)
-    seen: dict[tuple[str, str | None], dict[str, object]] = {}
-    exposures: list[dict[str, object]] = []
-    for c, s, n in zip(out["commodity"], out["stage"], needs, strict=True):
-        if not n > 0:
-            exposures.append({"exposure_basis": "no import need" if n == 0 else ""})
-            continue
-        if (c, s) not in seen:
-            seen[(c, s)] = _exposure(tds, c, s, consumer.members, ty)
-        exposures.append(seen[(c, s)])
+    keys = [
+        (str(c), None if pd.isna(s) else str(s))
+        for c, s in zip(out["commodity"], out["stage"], strict=True)
+    ]
+    wanted = list(dict.fromkeys(k for k, n in zip(keys, needs, strict=True) if n > 0))
+    found, ids = _exposures(ds, wanted, consumer.members, ty)
+    exposures: list[dict[str, object]] = [
+        found[k] if n > 0 else {"exposure_basis": "no import need" if n == 0 else ""}
+        for k, n in zip(keys, needs, strict=True)
+    ]
     exp = pd.DataFrame(exposures, index=out.index)
     for col in (
         "top_supplier",
@@ -474,7 +499,8 @@ def _consumer(
         "exposure_basis",
     ):
         out[col] = exp.get(col, math.nan)
-    return out[COLUMNS].sort_values(["commodity", "year", "stage"], na_position="last")
+    out = out[COLUMNS].sort_values(["commodity", "year", "stage"], na_position="last")
+    return out, ids
 
 
 def balance(
@@ -508,14 +534,41 @@ def balance(
     >>> b = balance(ds, consumer="IND", year=2030)  # doctest: +SKIP
     >>> b.loc[b["commodity"] == "lithium", ["import_need_t", "china_share"]]  # doctest: +SKIP
     """
+    return balance_with_exposure_sources(
+        ds,
+        consumer=consumer,
+        year=year,
+        scenario=scenario,
+        plan=plan,
+        include_potential=include_potential,
+    )[0]
+
+
+def balance_with_exposure_sources(
+    ds: SupplyDataset,
+    *,
+    consumer: ConsumerLike | None = None,
+    year: int | None = None,
+    scenario: str | None = "STEPS",
+    plan: PlanSpec | str | Path | None = None,
+    include_potential: bool = False,
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """:func:`balance` and the sources of the rows its supplier columns read (the consumer's
+    supply mixes; empty for the world balance).
+
+    Examples
+    --------
+    >>> table, ids = balance_with_exposure_sources(ds, consumer="IND", year=2030)  # doctest: +SKIP
+    """
     if scenario is not None and scenario not in SCENARIOS:
         raise UnknownNameError("scenario", [scenario], list(SCENARIOS), where="balance")
     if consumer is None:
         if plan is not None:
             raise InputError("a plan is for a consumer balance: give consumer= as well")
-        return _world(ds, year, scenario, include_potential).reset_index(drop=True)
+        return _world(ds, year, scenario, include_potential).reset_index(drop=True), ()
     members = resolve_consumer(ds, consumer)
-    return _consumer(ds, members, year, scenario, plan, include_potential).reset_index(drop=True)
+    table, ids = _consumer(ds, members, year, scenario, plan, include_potential)
+    return table.reset_index(drop=True), ids
 
 
 def lce(quantity_li_t: float) -> float:

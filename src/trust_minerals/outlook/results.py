@@ -5,8 +5,8 @@ and :func:`~trust_minerals.outlook.levels.recovery_table` (which return plain ta
 results that carry the ``source_ids`` of the rows read:
 
 * balance: the production and IEA supply rows of each compared commodity × stage × primary year,
-  the IEA demand file (world balance), and the consumer's BACI imports behind the supplier
-  columns (consumer balance); a deployment plan's own sources are in ``demand_basis``;
+  the IEA demand file (world balance), and the rows of the consumer's supply mixes behind the
+  supplier columns (consumer balance); a deployment plan's own sources are in ``demand_basis``;
 * recovery: the production rows of the country's primary production beside each stream (the
   streams' own evidence is in their ``evidence`` column, not in the sources table).
 
@@ -25,7 +25,7 @@ from trust_minerals._tables import TableResult
 from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.metrics.stages import stage_production
-from trust_minerals.outlook.balance import balance
+from trust_minerals.outlook.balance import balance_with_exposure_sources
 from trust_minerals.outlook.levels import LEVEL_COLUMNS, recovery_table
 from trust_minerals.sources import column_sources, used_source_ids
 
@@ -131,7 +131,7 @@ def balance_result(ds: SupplyDataset, **options: Any) -> BalanceResult:
     >>> r.source_ids  # doctest: +SKIP
     ('iea_cmde_2024', 'usgs_mcs2026')
     """
-    table = balance(ds, **options)
+    table, exposure_ids = balance_with_exposure_sources(ds, **options)
     consumer: ConsumerLike | None = options.get("consumer")
     keys = table[["commodity", "stage", "primary_year"]].rename(columns={"primary_year": "year"})
     frames = _supply_rows(ds, keys)
@@ -141,13 +141,8 @@ def balance_result(ds: SupplyDataset, **options: Any) -> BalanceResult:
         if table["demand_t"].notna().any():
             extra = column_sources("demand_outlook")
     else:
-        members = resolve_consumer(ds, consumer)
-        name = members.name
-        shown = table.loc[table["top_supplier"].notna(), "commodity"]
-        trade = ds.trade
-        frames.append(
-            trade[trade["importer"].isin(list(members.members)) & trade["commodity"].isin(shown)]
-        )
+        name = resolve_consumer(ds, consumer).name
+        extra = exposure_ids  # the consumer's supply mixes behind the supplier columns
     view = NEED_COLUMNS if consumer is not None else WORLD_COLUMNS
     return BalanceResult(
         table=table,

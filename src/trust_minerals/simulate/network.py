@@ -315,11 +315,13 @@ class SupplyMixes:
 
     ``shares``: commodity, stage, country, share (long; one row per supplying country);
     ``basis``: commodity, stage, year, basis, note, import_quantity, consumer_basis (one row per
-    pair; ``consumer_basis`` is :func:`is_consumer_basis` of ``basis``).
+    pair; ``consumer_basis`` is :func:`is_consumer_basis` of ``basis``); ``source_ids``: the
+    sources of the rows read for all pairs.
     """
 
     shares: pd.DataFrame
     basis: pd.DataFrame
+    source_ids: tuple[str, ...] = ()
 
 
 _HS6_FIRST_KEY = "_trade_hs6_first_rows"
@@ -365,6 +367,7 @@ def build_supply_mixes(
     empty = trade.iloc[:0]
     share_parts: list[pd.DataFrame] = []
     rows: list[dict[str, object]] = []
+    ids: set[str] = set()
     for commodity, stage, year in pairs.itertuples(index=False):
         sm = build_supply_mix(
             ds,
@@ -375,6 +378,7 @@ def build_supply_mixes(
             allocation,
             flows=flows_by.get((commodity, stage), empty),
         )
+        ids.update(sm.source_ids)
         share_parts.append(
             pd.DataFrame(
                 {
@@ -414,7 +418,7 @@ def build_supply_mixes(
             "consumer_basis",
         ],
     )
-    return SupplyMixes(shares[share_cols], basis)
+    return SupplyMixes(shares[share_cols], basis, tuple(sorted(ids)))
 
 
 def _no_forms_note(ds: SupplyDataset, commodity: str, stage: str, codes: tuple[str, ...]) -> str:
