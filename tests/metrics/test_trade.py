@@ -44,10 +44,46 @@ def _flows(rows: list[tuple]) -> pd.DataFrame:
     return df
 
 
-def _ds(rows: list[tuple]) -> SupplyDataset:
-    return SupplyDataset.from_tables(
-        {"trade": _flows(rows), "countries": countries_table(COUNTRIES), "sources": sources_table()}
+def forms_rows(rows: list[tuple]) -> pd.DataFrame:
+    """Forms rows from (commodity, stage, form, hs6, content_factor or None, content_basis)."""
+    df = pd.DataFrame(
+        rows, columns=["commodity", "stage", "form", "hs6", "content_factor", "content_basis"]
     )
+    df["content_factor"] = df["content_factor"].astype(float)
+    for col in (
+        "factor_source",
+        "production_table",
+        "production_form",
+        "usgs_import_detail",
+        "usitc_hts4",
+        "usitc_scope",
+        "note",
+    ):
+        df[col] = ""
+    df["hs_version"] = "HS92"
+    df["in_bundled_baci"] = True
+    return df
+
+
+#: hand factors (not published figures): carbonate 0.5 and hydroxide 0.25 t of content per t
+HAND_FORMS = [
+    ("lithium", "refinery", "carbonate", "283691", 0.5, "Li content"),
+    ("lithium", "refinery", "hydroxide", "282520", 0.25, "Li content"),
+    ("lithium", "mine", "ore", "253090", None, "gross weight"),
+    ("cobalt", "refinery", "oxide", "282200", 0.7, "Co content"),
+    ("cobalt", "refinery", "matte", "810510", None, "gross weight"),
+]
+
+
+def _ds(rows: list[tuple], forms: list[tuple] | None = None) -> SupplyDataset:
+    tables = {
+        "trade": _flows(rows),
+        "countries": countries_table(COUNTRIES),
+        "sources": sources_table(),
+    }
+    if forms is not None:
+        tables["forms"] = forms_rows(forms)
+    return SupplyDataset.from_tables(tables)
 
 
 HAND = [
@@ -63,21 +99,57 @@ HAND = [
 
 
 def test_suppliers_by_hand_for_one_stage() -> None:
-    df = import_suppliers(_ds(HAND), "lithium", "IND", 2024, stage="refinery")
+    df = import_suppliers(_ds(HAND, HAND_FORMS), "lithium", "IND", 2024, stage="refinery")
     assert df["exporter"].tolist() == ["CHL", "ARG", "USA"]
+    assert set(df["stage"]) == {"refinery"}
     assert df["value_usd"].tolist() == [700.0, 300.0, 50.0]
-    assert df["quantity"].tolist() == [70.0, 30.0, 5.0]
+    # carbonate and hydroxide added on their Li content (hand factors 0.5 and 0.25)
+    content = [60 * 0.5 + 10 * 0.25, 30 * 0.5, 5 * 0.5]
+    assert df["quantity"].tolist() == pytest.approx(content)
     assert df["share"].tolist() == pytest.approx([700 / 1050, 300 / 1050, 50 / 1050])
-    assert df["quantity_share"].tolist() == pytest.approx([70 / 105, 30 / 105, 5 / 105])
+    assert df["quantity_share"].tolist() == pytest.approx([q / sum(content) for q in content])
+    assert set(df["quantity_basis"]) == {"Li content (t; content factors of the forms table)"}
+    assert "HS 282520, 283691" in df["basis"].iloc[0] and "added over these forms" in (
+        df["basis"].iloc[0]
+    )
 
 
-def test_a_missing_quantity_makes_the_quantity_totals_missing_not_zero() -> None:
-    df = import_suppliers(_ds(HAND), "lithium", "IND", 2024)
-    assert df["exporter"].tolist() == ["AUS", "CHL", "ARG", "USA"]
-    assert np.isnan(df.set_index("exporter").loc["AUS", "quantity"])
-    assert df["quantity_share"].isna().all()
-    assert df["share"].sum() == pytest.approx(1.0)
-    assert df.set_index("exporter").loc["AUS", "share"] == pytest.approx(1000 / 2050)
+def test_forms_without_a_common_content_basis_are_not_added_in_tonnes() -> None:
+    rows = [
+        ("CHN", "IND", "282200", "cobalt", "refinery", 2024, 400.0, 4.0),
+        ("COD", "IND", "810510", "cobalt", "refinery", 2024, 100.0, 50.0),
+    ]
+    df = import_suppliers(_ds(rows, HAND_FORMS), "cobalt", "IND", 2024, stage="refinery")
+    assert df["value_usd"].tolist() == [400.0, 100.0]  # values (USD) are added, and say so
+    assert df["quantity"].isna().all() and df["quantity_share"].isna().all()
+    assert df["quantity_basis"].iloc[0].startswith("not added")
+    # without a forms table two codes have no known common basis either
+    bare = import_suppliers(_ds(rows), "cobalt", "IND", 2024, stage="refinery")
+    assert bare["quantity"].isna().all()
+    # one form alone is counted in its own gross weight
+    one = import_suppliers(_ds(rows[1:], HAND_FORMS), "cobalt", "IND", 2024)
+    assert one["quantity"].tolist() == [50.0]
+    assert one["quantity_basis"].iloc[0] == "gross weight (t) of matte"
+
+
+def test_without_a_stage_each_stage_is_its_own_block_never_summed() -> None:
+    df = import_suppliers(_ds(HAND, HAND_FORMS), "lithium", "IND", 2024)
+    assert df["stage"].tolist() == ["mine", "refinery", "refinery", "refinery"]  # mine first
+    mine = df[df["stage"] == "mine"].set_index("exporter")
+    assert mine["share"].to_dict() == {"AUS": 1.0}  # of the mine imports only
+    assert np.isnan(mine.loc["AUS", "quantity"])  # a missing quantity stays missing
+    for _, block in df.groupby("stage"):
+        assert block["share"].sum() == pytest.approx(1.0)
+    refinery = import_suppliers(_ds(HAND, HAND_FORMS), "lithium", "IND", 2024, stage="refinery")
+    pd.testing.assert_frame_equal(df[df["stage"] == "refinery"].reset_index(drop=True), refinery)
+
+
+def test_shares_of_two_stages_are_refused_not_mixed() -> None:
+    with pytest.raises(InputError, match="more than one stage"):
+        import_shares(_ds(HAND), "lithium", "IND", 2024)
+    assert import_shares(_ds(HAND), "lithium", "IND", 2024, stage="mine").to_dict() == {
+        "AUS": 1.0
+    }
 
 
 def test_a_group_of_importers_excludes_flows_between_its_members() -> None:
@@ -92,6 +164,7 @@ def test_a_group_of_importers_excludes_flows_between_its_members() -> None:
 def test_export_side_mirrors_the_import_side() -> None:
     ds = _ds(HAND)
     customers = export_customers(ds, "lithium", "CHL", 2024)
+    assert set(customers["stage"]) == {"refinery"}
     assert customers.set_index("importer")["value_usd"].to_dict() == {"IND": 700.0, "USA": 700.0}
     assert customers["importer"].tolist() == ["IND", "USA"]  # ties broken by name
     assert export_shares(ds, "lithium", "CHL", 2024).to_dict() == {"IND": 0.5, "USA": 0.5}
@@ -100,11 +173,14 @@ def test_export_side_mirrors_the_import_side() -> None:
 def test_no_trade_gives_an_empty_frame_not_zeros() -> None:
     df = import_suppliers(_ds(HAND), "lithium", "IND", 2019)
     assert df.empty and list(df.columns) == [
+        "stage",
         "exporter",
         "value_usd",
         "quantity",
         "share",
         "quantity_share",
+        "basis",
+        "quantity_basis",
     ]
     assert import_shares(_ds(HAND), "cobalt", "USA", 2024).empty
 
@@ -188,6 +264,7 @@ def test_india_lithium_imports_2024_equal_a_direct_sql_sum(
 ) -> None:
     df = import_suppliers(baci_ds, "lithium", "IND", 2024)
     assert len(df) > 1
+    assert set(df["stage"]) == {"refinery"}  # every lithium code of the concordance is refined
     assert df["value_usd"].sum() == pytest.approx(
         _raw_import_total(geopolrisk_lib, "IND", "lithium", 2024), rel=1e-12
     )
