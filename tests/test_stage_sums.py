@@ -44,7 +44,9 @@ CASES = [("IND", "aluminum", ("mine", "smelter")), ("USA", "tungsten", ("mine", 
 
 
 @pytest.mark.parametrize(("consumer", "commodity", "stages"), CASES)
-def test_the_case_has_trade_at_two_stages_whose_sum_differs(ds, consumer, commodity, stages) -> None:  # type: ignore[no-untyped-def]
+def test_the_case_has_trade_at_two_stages_whose_sum_differs(
+    ds, consumer, commodity, stages
+) -> None:  # type: ignore[no-untyped-def]
     everything = _value_shares(_imports(ds, commodity, [consumer], None))
     for stage in stages:
         one = _value_shares(_imports(ds, commodity, [consumer], _stage_codes(ds, commodity, stage)))

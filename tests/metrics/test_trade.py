@@ -109,8 +109,9 @@ def test_suppliers_by_hand_for_one_stage() -> None:
     assert df["share"].tolist() == pytest.approx([700 / 1050, 300 / 1050, 50 / 1050])
     assert df["quantity_share"].tolist() == pytest.approx([q / sum(content) for q in content])
     assert set(df["quantity_basis"]) == {"Li content (t; content factors of the forms table)"}
-    assert "HS 282520, 283691" in df["basis"].iloc[0] and "added over these forms" in (
-        df["basis"].iloc[0]
+    assert (
+        "HS 282520, 283691" in df["basis"].iloc[0]
+        and "added over these forms" in (df["basis"].iloc[0])
     )
 
 
@@ -147,9 +148,7 @@ def test_without_a_stage_each_stage_is_its_own_block_never_summed() -> None:
 def test_shares_of_two_stages_are_refused_not_mixed() -> None:
     with pytest.raises(InputError, match="more than one stage"):
         import_shares(_ds(HAND), "lithium", "IND", 2024)
-    assert import_shares(_ds(HAND), "lithium", "IND", 2024, stage="mine").to_dict() == {
-        "AUS": 1.0
-    }
+    assert import_shares(_ds(HAND), "lithium", "IND", 2024, stage="mine").to_dict() == {"AUS": 1.0}
 
 
 def test_a_group_of_importers_excludes_flows_between_its_members() -> None:

@@ -1,4 +1,5 @@
-"""Adapters only display a result's ``source_ids``: no source id is written into web/ code."""
+"""Results carry the ``source_ids`` of the rows they read and adapters only display them: no
+source id is written into web/ (the dashboard) or report/ (the briefs) code or templates."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 
 from trust_minerals.geo import WORLDVIEWS
 
-WEB = Path(str(resources.files("trust_minerals").joinpath("web")))
+PACKAGE = Path(str(resources.files("trust_minerals")))
+CHECKED = ("web", "report")
 
 
 def _source_ids() -> set[str]:
@@ -21,12 +23,18 @@ def _source_ids() -> set[str]:
 def _files() -> list[Path]:
     return sorted(
         p
-        for p in WEB.rglob("*")
+        for folder in CHECKED
+        for p in (PACKAGE / folder).rglob("*")
         if p.suffix in (".py", ".js", ".html") and "vendor" not in p.parts and p.is_file()
     )
 
 
-def test_no_source_id_is_written_in_web_code() -> None:
+def test_every_checked_folder_has_files() -> None:
+    for folder in CHECKED:
+        assert any(p.is_relative_to(PACKAGE / folder) for p in _files()), folder
+
+
+def test_no_source_id_is_written_in_web_or_report_code() -> None:
     # a map view is named after its boundary source ("natural_earth"): a view, not a citation
     ids = _source_ids() - set(WORLDVIEWS)
     assert ids and _files()
@@ -36,9 +44,9 @@ def test_no_source_id_is_written_in_web_code() -> None:
         for sid in ids:
             for m in re.finditer(rf"(?<![\w-]){re.escape(sid)}(?![\w-])", text):
                 line = text.count("\n", 0, m.start()) + 1
-                found.append(f"{path.relative_to(WEB)}:{line}: {sid}")
-    assert not found, "source ids written into web/ (take them from the result):\n" + "\n".join(
-        found
+                found.append(f"{path.relative_to(PACKAGE)}:{line}: {sid}")
+    assert not found, (
+        "source ids written into web/ or report/ (take them from the result):\n" + "\n".join(found)
     )
 
 

@@ -34,7 +34,9 @@ def register(app: typer.Typer) -> None:
             None, "--year", help="Calendar year (BACI: 1995-2024; default: the latest)"
         ),
         stage: str | None = typer.Option(
-            None, "--stage", help="mine, refinery, smelter, metal, processing (default: each stage separately)"
+            None,
+            "--stage",
+            help="mine, refinery, smelter, metal, processing (default: each stage separately)",
         ),
         fmt: OutputFormat = FORMAT_OPTION,
     ) -> None:

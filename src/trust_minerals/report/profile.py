@@ -16,6 +16,7 @@ from trust_minerals._tables import AGGREGATES, WORLD_TOTAL, YearLike, as_year
 from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import UnknownNameError
+from trust_minerals.geo import VIEW_SOURCES
 from trust_minerals.labels import group_labels, list_labels
 from trust_minerals.sources import column_sources, reliance_source_ids, used_source_ids
 
@@ -138,7 +139,7 @@ def commodity_profile(
     for frame in (reserves, controls, us_imports):
         if "source_id" in frame:
             used |= set(frame["source_id"])
-    used |= {"natural_earth"}
+    used |= set(VIEW_SOURCES["natural_earth"])  # the map's boundaries (the default view)
     sources = ds.sources[ds.sources["source_id"].isin(used)].reset_index(drop=True)
     lists = tuple(
         label for col, label in LIST_LABELS.items() if col in info.index and bool(info[col])
