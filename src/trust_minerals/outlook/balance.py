@@ -340,9 +340,9 @@ def _exposures(
     by_pair = {
         k: g.set_index("country")["share"] for k, g in mixes.shares.groupby(["commodity", "stage"])
     }
-    for r in mixes.basis.itertuples(index=False):
-        key = (str(r.commodity), str(r.stage))
-        basis = f"{r.stage} supply mix: {r.basis}" + (f" ({r.note})" if r.note else "")
+    for c, s, b, n in mixes.basis[["commodity", "stage", "basis", "note"]].itertuples(index=False):
+        key = (str(c), str(s))
+        basis = f"{s} supply mix: {b}" + (f" ({n})" if n else "")
         shares = by_pair.get(key, pd.Series(dtype=float)).dropna()
         if shares.empty or not shares.sum() > 0:
             out[key] = none | {"exposure_basis": basis}

@@ -93,9 +93,9 @@ def country_exposure(
         messages.append(
             f"{who}'s import reliance is not published for {names}: their scores rest on the other indicators."
         )
-    keys = table[keys].dropna().drop_duplicates()
+    shown = table[keys].dropna().drop_duplicates()
     prod = stage_production(ds)
-    producers = prod.merge(keys.astype({"year": prod["year"].dtype}), on=list(keys.columns))
+    producers = prod.merge(shown.astype({"year": prod["year"].dtype}), on=keys)
     ids = used_source_ids(producers, extra=result.source_ids)
     return CountryExposure(cs.name, who, int(result.year), table, tuple(messages), ids)
 
