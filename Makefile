@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[all,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[all,dev,peer]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -23,8 +23,9 @@ run: install
 	$(BIN)/trust data build
 	$(BIN)/trust main --port $(PORT)
 
-## make test: set up (all extras, dev dependencies, headless Chromium), lint, types, the whole test
-## suite, then the wheel check (Python 3.12/3.13 resolution, smoke run of the installed wheel)
+## make test: set up (all extras, dev dependencies, the peer test extra, headless Chromium), lint,
+## types, the whole test suite, then the wheel check (Python 3.12/3.13 resolution, smoke run of the
+## installed wheel)
 test: install browser
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts

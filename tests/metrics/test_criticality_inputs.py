@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trust_minerals.countries import resolve_consumer
+from trust_minerals.countries import CountrySet, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.forms import stage_hs6
 from trust_minerals.metrics.criticality import criticality
@@ -64,3 +64,24 @@ def test_rare_earth_refinery_trade_does_not_stand_in_for_mine_sourcing(ds, indic
     assert gpr.loc["rare_earths", "import_basis"] == "none"
     assert "forms traded at the mine stage" in gpr.loc["rare_earths", "missing"]
     assert gpr.loc["tungsten", "import_basis"] == "trade 2024 (BACI, quantity, mine forms)"
+
+
+def test_sourcing_term_without_any_imports_is_the_domestic_term_or_missing():
+    """No import rows at all (text columns of an empty table): a commodity supplied entirely at
+    home gets its domestic term, one that imports keeps a missing term (never a type error)."""
+    from trust_minerals.metrics.criticality.inputs import _sourcing_hhi_wgi
+
+    imports = pd.DataFrame(
+        {
+            "commodity": pd.Series([], dtype="str"),
+            "exporter": pd.Series([], dtype="str"),
+            "import_share": pd.Series([], dtype=float),
+        }
+    )
+    ir = pd.Series([0.0, 0.4], index=["home", "abroad"])
+    g_dom = pd.Series([2.0, 3.0], index=["home", "abroad"])
+    consumer = CountrySet("IND", ("IND",))
+    out = _sourcing_hhi_wgi(imports, ir, consumer, pd.Series({"CHN": 6.0}), g_dom)
+    assert out.dtype == float
+    assert out["home"] == pytest.approx(2.0)
+    assert np.isnan(out["abroad"])

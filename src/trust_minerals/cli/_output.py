@@ -73,7 +73,7 @@ def emit(
         caption = "Sources: " + ", ".join(sources) if sources else None
         table = Table(title=title, caption=caption, show_lines=False)
         for col in df.columns:
-            text_col = df[col].dtype == object
+            text_col = pd.api.types.is_string_dtype(df[col].dtype)  # object or str (pandas 3)
             table.add_column(
                 str(col), overflow="ellipsis", no_wrap=True, max_width=40 if text_col else None
             )

@@ -196,7 +196,7 @@ def exportable_capacity(
                 ]
             )  # fmt: skip
     df = pd.DataFrame(out, columns=CAPACITY_COLUMNS)
-    df["note"] = df["supplier"].map(notes).fillna("")
+    df["note"] = [notes.get(supplier, "") for supplier in df["supplier"]]  # text, even if none
     return df
 
 

@@ -150,8 +150,9 @@ def _sourcing_hhi_wgi(
     """
     fill = parameter("missing_instability") * parameter("eu_wgi_scale")
     imp = imports.copy()
-    imp["g"] = imp["exporter"].map(g_eu).fillna(fill)
-    imp["ir"] = imp["commodity"].map(ir)
+    # looked up by reindex, so the columns keep the numeric dtype even when there are no imports
+    imp["g"] = g_eu.reindex(imp["exporter"]).fillna(fill).to_numpy()
+    imp["ir"] = ir.reindex(imp["commodity"]).to_numpy()
     imp["term"] = (imp["ir"] * imp["import_share"]) ** 2 * imp["g"]
     foreign = imp.groupby("commodity")["term"].sum().reindex(ir.index)
     has = (imp.groupby("commodity")["import_share"].sum() > 0).reindex(ir.index, fill_value=False)
