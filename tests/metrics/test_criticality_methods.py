@@ -10,7 +10,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trust_minerals.errors import UnknownNameError
@@ -73,6 +73,7 @@ value = st.one_of(st.floats(0, 10, allow_nan=False), st.just(float("nan")))
 scores = st.lists(value, min_size=1, max_size=30)
 
 
+@settings(deadline=None)  # no timed assertions (a loaded machine is slow)
 @given(scores)
 def test_sr_flag_matches_the_score_and_no_verdict_without_ei(sr):
     out = apply_verdict("eu", pd.DataFrame({"score": sr}))
@@ -84,6 +85,7 @@ def test_sr_flag_matches_the_score_and_no_verdict_without_ei(sr):
         assert ("supply risk (SR) missing" in verdict) == bool(np.isnan(value))
 
 
+@settings(deadline=None)  # no timed assertions (a loaded machine is slow)
 @given(st.lists(st.tuples(value, value), min_size=1, max_size=20))
 def test_with_both_axes_critical_means_both_thresholds_are_met(pairs):
     sr, ei = (list(x) for x in zip(*pairs, strict=True))
