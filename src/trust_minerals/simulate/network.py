@@ -28,6 +28,7 @@ from trust_minerals.errors import UnknownNameError
 from trust_minerals.forms import form_stages, stage_hs6
 from trust_minerals.metrics.concentration import shares as _shares
 from trust_minerals.metrics.stages import stage_production
+from trust_minerals.metrics.trade import quantity_basis
 from trust_minerals.simulate.us_imports import (
     _us_import_quantity,
     _us_import_sources,
@@ -142,9 +143,18 @@ class SupplyMix:
 
 
 def _trade_mix(
-    flows: pd.DataFrame, members: Sequence[str], year: int, max_age: int
+    flows: pd.DataFrame,
+    members: Sequence[str],
+    year: int,
+    max_age: int,
+    factors: dict[str, float] | None = None,
 ) -> tuple[pd.Series, str, float, list[str], tuple[str, ...]] | None:
-    """Shares from BACI flows (already one commodity × stage), each member at its own year."""
+    """Shares from BACI flows (already one commodity × stage), each member at its own year.
+
+    ``factors`` (HS6 -> content factor, :func:`~trust_minerals.metrics.trade.quantity_basis`)
+    weighs the quantities of a stage's forms onto one content basis before they are added; an
+    empty dict means the forms share no basis, so the shares are of value (quantities are not
+    added). ``None``: the flows are not forms of the forms table (gross tonnes, as traded)."""
     t = flows[flows["importer"].isin(members) & ~flows["exporter"].isin(members)]
     if t.empty:
         return None
@@ -160,7 +170,11 @@ def _trade_mix(
     if not picked:
         return None
     used = pd.concat(picked)
-    quantity_known = bool(used["quantity"].notna().all() and used["quantity"].sum() > 0)
+    if factors:  # quantities on the stage's common content basis
+        used = used.assign(quantity=used["quantity"] * used["hs6"].astype(str).map(factors))
+    quantity_known = factors != {} and bool(
+        used["quantity"].notna().all() and used["quantity"].sum() > 0
+    )
     column = "quantity" if quantity_known else "value_usd"
     by = used.groupby("exporter")[column].sum(min_count=1).dropna()
     if not by.sum() > 0:
@@ -220,7 +234,8 @@ def build_supply_mix(
 
     1. the consumer's BACI imports at that stage, each member in its latest trade year <=
        ``year`` (else its earliest after), flows between members excluded, quantities where every
-       flow has one (else values); a member whose trade year is more than ``max_trade_age_years``
+       flow has one and the stage's forms share a content basis (forms table; each form weighed
+       by its content factor, else values, and the note says which); a member whose trade year is more than ``max_trade_age_years``
        (parameters.csv, assumption) from ``year`` is left out as stale;
     2. for the USA alone: the published shares of US imports (USGS MCS import sources), with a
        USITC DataWeb cross-check in the note where the stage's forms have a heading;
@@ -251,16 +266,24 @@ def build_supply_mix(
         if flows is None:
             trade = ds.trade
             flows = trade[(trade["commodity"] == commodity) & (trade["stage"] == stage)]
+        factors: dict[str, float] | None = None
+        q_note = ""
         if stage in form_stages(ds, commodity):  # the stage's own forms only (forms table)
             codes = stage_hs6(ds, commodity, stage)
             flows = flows[flows["hs6"].isin(codes)]
             if flows.empty:
                 notes.append(_no_forms_note(ds, commodity, stage, codes))
+            else:  # forms are added on a common content basis, else compared by value
+                traded = sorted(set(flows["hs6"].astype(str)))
+                found_factors, q_basis = quantity_basis(ds, commodity, stage, traded)
+                factors = found_factors or {}
+                q_note = f"quantities: {q_basis}" if len(traded) > 1 else ""
         max_age = int(parameters()["max_trade_age_years"])
-        found = _trade_mix(flows, members, year, max_age)
+        found = _trade_mix(flows, members, year, max_age, factors)
         if found is not None:
             shares, basis, qty, stale, ids = found
-            note = f"left out stale trade of {', '.join(stale)}" if stale else ""
+            stale_note = f"left out stale trade of {', '.join(stale)}" if stale else ""
+            note = "; ".join(n for n in (stale_note, q_note) if n)
             return SupplyMix(shares, basis, qty, note, ids)
         if not flows.empty:
             last = flows.loc[flows["importer"].isin(members), "year"]
