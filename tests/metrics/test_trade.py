@@ -15,6 +15,7 @@ from tests.factories import countries_table, sources_table
 from trust_minerals.data.ingest import trade as ingest
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
+from trust_minerals.forms import FORM_COLUMNS
 from trust_minerals.metrics.trade import (
     export_customers,
     export_shares,
@@ -50,16 +51,9 @@ def forms_rows(rows: list[tuple]) -> pd.DataFrame:
         rows, columns=["commodity", "stage", "form", "hs6", "content_factor", "content_basis"]
     )
     df["content_factor"] = df["content_factor"].astype(float)
-    for col in (
-        "factor_source",
-        "production_table",
-        "production_form",
-        "usgs_import_detail",
-        "usitc_hts4",
-        "usitc_scope",
-        "note",
-    ):
-        df[col] = ""
+    for col in FORM_COLUMNS:  # the forms table's other columns, empty
+        if col not in df.columns:
+            df[col] = ""
     df["hs_version"] = "HS92"
     df["in_bundled_baci"] = True
     return df
