@@ -210,7 +210,7 @@ PAGES = {
     "backtest": ("/backtest", "#backtest-table tbody tr"),
     "technologies": ("/technologies", "#sectors-table tbody tr"),
     "api_docs": ("/api/v1/docs", ".swagger-ui .opblock"),
-    "api_redoc": ("/api/v1/redoc", ".api-content h1"),
+    "api_redoc": ("/api/v1/redoc", "#redoc h1"),
 }
 
 #: true once every chart embedded in the page has been drawn (app.js marks each with data-drawn)

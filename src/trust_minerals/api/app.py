@@ -75,7 +75,8 @@ def create_app(db_path: Path | str | None = None, settings: ApiSettings | None =
         description=(
             "Critical-mineral supply-chain data and analysis (US-India TRUST, MSP). GET endpoints are "
             "read-only; POST endpoints that start work need the API key in the X-API-Key header. "
-            "Errors are RFC 9457 problem documents naming the invalid field."
+            "Errors are RFC 9457 problem documents naming the invalid field. This OpenAPI "
+            f"document: [{API_PREFIX}/openapi.json]({API_PREFIX}/openapi.json)."
         ),
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,

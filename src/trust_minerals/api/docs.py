@@ -37,11 +37,14 @@ CSP = (
     "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
     "worker-src 'self' blob:; connect-src 'self'"
 )
+#: the folder of Redoc 3, vendored from npm (``static/redoc/README.md``: version, SHA-256, licence)
+REDOC_DIR = Path(__file__).parent / "static" / "redoc"
+#: each reference asset: its media type and whether it is vendored here (else from fastapi-offline)
 ASSETS = {
-    "swagger-ui-bundle.js": "text/javascript",
-    "swagger-ui.css": "text/css",
-    "redoc.standalone.js": "text/javascript",
-    "favicon.png": "image/png",
+    "swagger-ui-bundle.js": ("text/javascript", False),
+    "swagger-ui.css": ("text/css", False),
+    "favicon.png": ("image/png", False),
+    "redoc.standalone.js": ("text/javascript", True),
 }
 
 
@@ -89,10 +92,11 @@ window.ui = SwaggerUIBundle({{
 """
 
 
-#: the ReDoc page: the OpenAPI document travels in the page as inert JSON (``type=application/json``,
-#: every ``<`` escaped so that no text in it can close the element) and is handed to ``Redoc.init``;
-#: the side menu scrolls with the browser's own scrollbar (ReDoc's ``nativeScrollbars``, its option
-#: for large documents: the emulated scrollbar measures the whole page as it is drawn)
+#: the ReDoc page (Redoc 3, an ES module): the OpenAPI document travels in the page as inert JSON
+#: (``type=application/json``, every ``<`` escaped so that no text in it can close the element) and
+#: is handed to ``init``. Redoc 3 draws one section at a time (the others on demand), links by hash
+#: (``#tag/...``), and would report usage to Redocly's collector: ``disableTelemetry`` turns that off,
+#: and the page's Content-Security-Policy refuses any request to another origin regardless.
 REDOC_HTML = """<!doctype html>
 <html lang="en">
 <head>
@@ -100,17 +104,18 @@ REDOC_HTML = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <link rel="icon" href="{favicon}">
+<link rel="modulepreload" href="{js_href}">
 <style>body {{ margin: 0; padding: 0; }}</style>
 </head>
 <body>
 <noscript>ReDoc needs JavaScript. The OpenAPI document is at <a href="{openapi_href}">{openapi_href}</a>.</noscript>
 <div id="redoc"></div>
 <script type="application/json" id="openapi-document">{document}</script>
-<script src="{js}"></script>
-<script>
-Redoc.init(
+<script type="module">
+import {{ init }} from {js};
+init(
   JSON.parse(document.getElementById("openapi-document").textContent),
-  {{downloadDefinitionUrl: {openapi_url}, nativeScrollbars: true}},
+  {{disableTelemetry: true}},
   document.getElementById("redoc"),
 );
 </script>
@@ -129,7 +134,9 @@ def asset(name: str) -> Asset:
     """The reference asset ``name`` (read, hashed and compressed once per process)."""
     if name not in ASSETS:
         raise Problem(404, "Not found", f"no reference asset {name!r}")
-    return file_asset(f"{ASSETS_PATH}/{name}", assets_dir() / name, ASSETS[name])
+    media_type, vendored_here = ASSETS[name]
+    folder = REDOC_DIR if vendored_here else assets_dir()
+    return file_asset(f"{ASSETS_PATH}/{name}", folder / name, media_type)
 
 
 def swagger_html(title: str, openapi_url: str) -> str:
@@ -149,9 +156,9 @@ def redoc_html(title: str, openapi_url: str, document: dict[str, Any]) -> str:
         title=html.escape(title),
         favicon=asset("favicon.png").url,
         openapi_href=html.escape(openapi_url),
-        openapi_url=json.dumps(openapi_url),
         document=json.dumps(document, separators=(",", ":")).replace("<", "\\u003c"),
-        js=asset("redoc.standalone.js").url,
+        js=json.dumps(asset("redoc.standalone.js").url),
+        js_href=html.escape(asset("redoc.standalone.js").url),
     )
 
 
