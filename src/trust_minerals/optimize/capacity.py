@@ -19,7 +19,11 @@ For a consumer and one commodity × stage (× form) × year:
 * a supplier that bans exports of the stage's forms, is a net importer of them, or exports next
   to none of them against its output (:func:`trust_minerals.optimize.position.not_exportable`),
   gets capacity 0 with ``capacity_basis`` ``export_ban`` / ``net_importer`` /
-  ``net_importer_of_mine-stage_feed`` / ``negligible_exports`` and the reason in ``note``.
+  ``net_importer_of_mine-stage_feed`` / ``negligible_exports`` and the reason in ``note``;
+* imports of a stage code that also carries mine-stage feed are not netted
+  (:func:`trust_minerals.optimize.position.feed_codes`: cobalt hydroxide shipped from the DRC in
+  HS 282200 and 810510 is refinery feed for China, not refined cobalt); a supplier whose imports
+  were left out says so in ``note``.
 
 Withheld or unavailable production keeps its status: such a country is listed with
 ``capacity_basis='unknown'`` and a note, and is not offered to the optimiser unless overridden.
@@ -37,7 +41,7 @@ from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, UnknownNameError
 from trust_minerals.metrics.concentration import shares
 from trust_minerals.metrics.stages import stage_production
-from trust_minerals.optimize.position import not_exportable
+from trust_minerals.optimize.position import feed_codes, net_trade, not_exportable
 from trust_minerals.optimize.spec import parameters
 
 CAPACITY_COLUMNS = [
@@ -167,6 +171,8 @@ def exportable_capacity(
                 ds, country, commodity, stage, the_year, production=float(q), unit=unit
             )
         )
+        if not barred and country not in consumer:
+            notes[country] = _feed_note(ds, country, commodity, stage, the_year)
         if barred:
             cap, basis = 0.0, barred.split(":")[0].replace(" ", "_")
             notes[country] = barred
@@ -200,6 +206,17 @@ def exportable_capacity(
     return df
 
 
+def _feed_note(ds: SupplyDataset, country: str, commodity: str, stage: str, year: int) -> str:
+    """The supplier's imports left out of its net trade as mine-stage feed ('' when none)."""
+    nt = net_trade(ds, country, commodity, stage, year)
+    if nt is None or not nt.feed_hs6:
+        return ""
+    return (
+        f"net trade (BACI {nt.year}): exports {nt.exports:,.0f} {nt.measure} of the stage's "
+        f"forms against imports {nt.imports:,.0f} {nt.measure}" + nt.feed_text()
+    )
+
+
 def capacity_source_ids(
     ds: SupplyDataset, cap: pd.DataFrame, commodity: str, stage: str
 ) -> tuple[str, ...]:
@@ -228,6 +245,8 @@ def capacity_source_ids(
     ec = ds._frame("export_controls")
     frames.append(ec[(ec["commodity"] == commodity) & ec["country"].isin(suppliers)])
     codes = stage_hs6(ds, commodity, stage)
+    for code in feed_codes(ds, commodity, stage, year):  # who mines and who refines
+        ids |= set(code.source_ids)
     if codes:
         t = ds._frame("trade")
         t = t[(t["commodity"] == commodity) & t["hs6"].isin(codes) & (t["year"] <= year)]

@@ -28,6 +28,7 @@ from trust_minerals.optimize.inputs import (
     status_quo,
     unit_costs,
 )
+from trust_minerals.optimize.position import feed_text
 from trust_minerals.optimize.model import BINDING_TOL, SourcingProblem, cvar, solve_problem
 from trust_minerals.optimize.spec import SourcingSpec
 from trust_minerals.schema import vocabulary
@@ -327,14 +328,17 @@ def stage_source_text(ds: SupplyDataset, rows: pd.DataFrame, commodity: str, sta
     year, unit = int(rows["year"].iloc[0]), str(rows["unit"].iloc[0])
     form = str(rows["form"].iloc[0] or "")
     prod = ds._frame("production")
+    feed = feed_text(ds, commodity, stage, year)
+    feed = f"; {feed}" if feed else ""
     if ((prod["commodity"] == commodity) & (prod["stage"] == stage)).any():
         what = f" ({form})" if form else ""
-        return f"USGS world {stage} production {year}{what}, {unit} [{ids}]"
+        return f"USGS world {stage} production {year}{what}, {unit} [{ids}]{feed}"
     notes = sorted({str(n) for n in rows["note"].dropna() if "not of world" in str(n)})
     return (
         f"IEA {year} estimate of {stage} supply, {unit} of {form} [{ids}]: USGS publishes no "
         f"{commodity} {stage} table; capacities, demand and flows are in {unit} of that content"
         + (f" ({notes[0].split('; ', 1)[-1]})" if notes else "")
+        + feed
     )
 
 
