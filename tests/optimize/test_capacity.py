@@ -55,17 +55,80 @@ def test_iea_stage_suppliers_and_china_share_come_from_the_iea_table(ds, commodi
         assert china["capacity"] == 0 and china["note"]
 
 
-def test_china_is_not_offered_refined_cobalt_it_imports_on_net(ds) -> None:  # type: ignore[no-untyped-def]
-    """The net-trade rule applies at IEA stages too: China imports more of the refinery forms
-    (cobalt oxides and hydroxides, HS 282200, carry the DRC's hydroxide) than it exports."""
+def _feed_share_by_hand(ds: SupplyDataset, commodity: str, hs6: str, year: int) -> float:
+    """Share of the code's world export value (BACI, latest year <= ``year``) shipped by
+    countries with mine output (USGS mine table) but no refinery output (IEA 2023 table), read
+    straight from the bundled tables."""
+    t = ds.trade
+    t = t[(t["commodity"] == commodity) & (t["hs6"] == hs6) & (t["year"] <= year)]
+    t = t[t["year"] == t["year"].max()]
+    iea = ds.supply_projection
+    iea = iea[(iea["commodity"] == commodity) & (iea["stage"] == "refinery")]
+    iea = iea[(iea["year"] == 2023) & ~iea["is_aggregate"] & (iea["quantity"] > 0)]
+    prod = ds.production
+    prod = prod[(prod["commodity"] == commodity) & (prod["stage"] == "mine")]
+    prod = prod[~prod["is_aggregate"] & prod["quantity"].notna() & (prod["year"] <= year)]
+    prod = prod[prod["year"] == prod["year"].max()]
+    feeders = set(prod.loc[prod["quantity"] > 0, "country"]) - set(iea["country"])
+    by = t.groupby("exporter")["value_usd"].sum()
+    return float(by[by.index.isin(feeders)].sum() / by.sum())
+
+
+def test_cobalt_refinery_codes_carry_mine_stage_feed_by_a_hand_count(ds) -> None:  # type: ignore[no-untyped-def]
+    """HS 282200 and 810510 carry the DRC's cobalt hydroxide: most of their world export value
+    comes from countries that mine cobalt and refine none of it. Lithium chemicals do not."""
+    from trust_minerals.optimize.position import feed_codes
+
+    threshold = parameters()["feed_export_share"]
+    for commodity in ("cobalt", "lithium", "rare_earths"):
+        for code in feed_codes(ds, commodity, "refinery", 2023):
+            by_hand = _feed_share_by_hand(ds, commodity, code.hs6, 2023)
+            assert code.feed_share == pytest.approx(by_hand), (commodity, code.hs6)
+            assert code.carries_feed == (by_hand >= threshold)
+    cobalt = {c.hs6: c for c in feed_codes(ds, "cobalt", "refinery", 2023)}
+    assert set(cobalt) == {"282200", "810510"}
+    assert all(c.carries_feed and c.feed_exporters[0] == "COD" for c in cobalt.values())
+    assert not any(c.carries_feed for c in feed_codes(ds, "lithium", "refinery", 2023))
+    assert feed_codes(ds, "cobalt", "mine", 2023) == ()  # ores are the feed itself
+
+
+def test_china_keeps_refined_cobalt_capacity_its_feed_imports_do_not_net_away(ds) -> None:  # type: ignore[no-untyped-def]
+    """China's imports of HS 282200/810510 are refinery feed: they are not netted against its
+    exports, so China is offered at production x exportable_fraction, with the reason stated."""
     from trust_minerals.optimize.position import net_trade
 
+    named, _denominator, _unit = _iea_2023(ds, "cobalt", "refinery")
     cap = exportable_capacity(ds, "cobalt", "refinery", ["USA"]).set_index("supplier")
+    china = cap.loc["CHN"]
+    assert china["capacity_basis"] == "exportable_fraction_assumption"
+    assert china["capacity"] == pytest.approx(named["CHN"] * parameters()["exportable_fraction"])
     nt = net_trade(ds, "CHN", "cobalt", "refinery", 2023)
-    assert nt is not None and nt.net_importer
-    assert cap.loc["CHN", "capacity"] == 0
-    assert cap.loc["CHN", "capacity_basis"] == "net_importer"
-    assert cap.loc["CHN", "note"].startswith("net importer")
+    assert nt is not None and not nt.net_importer
+    assert set(nt.feed_hs6) == {"282200", "810510"}
+    # by hand: China's 2023 imports of both codes (value; some flows lack a weight)
+    t = ds.trade
+    bought = t[
+        (t["commodity"] == "cobalt")
+        & t["hs6"].isin(["282200", "810510"])
+        & (t["year"] == 2023)
+        & (t["importer"] == "CHN")
+    ]
+    assert nt.feed_imports == pytest.approx(float(bought["value_usd"].sum()))
+    assert nt.feed_imports > nt.exports  # netted, China would have been barred
+    assert "not netted: the codes carry mine-stage feed" in china["note"]
+    r = optimize_sourcing(
+        ds, consumer="USA", commodity="cobalt", stage="refinery", demand=5.0, draws=300, seed=1
+    )
+    assert "leaves out imports of HS 282200, 810510" in r.supply_basis
+    assert "feed_export_share assumption" in r.supply_basis
+    assert r.portfolio.set_index("supplier").loc["CHN", "capacity"] > 0
+
+
+def test_rare_earth_refining_in_china_is_not_barred_by_mixed_compound_imports(ds) -> None:  # type: ignore[no-untyped-def]
+    """Mixed rare-earth compounds from Myanmar (HS 284690) are feed for Chinese separation."""
+    cap = exportable_capacity(ds, "rare_earths", "refinery", ["USA"]).set_index("supplier")
+    assert cap.loc["CHN", "capacity"] > 0
+    assert "284690" in cap.loc["CHN", "note"]
 
 
 @pytest.mark.parametrize(("commodity", "demand"), [("nickel", 100.0), ("cobalt", 5.0)])
