@@ -231,6 +231,55 @@ def test_recovery_is_a_supplier_with_its_own_capacity() -> None:
     assert any("recovery" in n and "undisrupted" in n for n in r.notes)
 
 
+def test_recovery_supplier_names_the_sources_of_its_residue_figures() -> None:
+    """The recovery row's source id comes from the residue figures it was computed from: the
+    IND rare-earth streams of recovery_streams.csv that cite rows of residue_streams.csv, each
+    cited column mapped to its source in column_sources.csv (both files read here by hand)."""
+    import csv
+    from importlib import resources
+
+    from tests.factories import countries_table, production_rows, sources_table, tiny_dataset
+    from trust_minerals.optimize.solve import prepare
+    from trust_minerals.optimize.spec import SourcingSpec
+    from trust_minerals.outlook.recovery import recovery_supply
+
+    package = resources.files("trust_minerals")
+    with package.joinpath("outlook", "data", "recovery_streams.csv").open(encoding="utf-8") as fh:
+        streams = [r for r in csv.DictReader(fh) if r["country"] == "IND"]
+    with package.joinpath("data", "spec", "column_sources.csv").open(encoding="utf-8") as fh:
+        mapped = {r["column"]: r["source_id"] for r in csv.DictReader(fh)
+                  if r["table"] == "recovery_streams"}  # fmt: skip
+    used = set(recovery_supply("IND", "rare_earths", seed=0).streams)
+    expected = {
+        mapped[r["parameter"]]
+        for r in streams
+        if r["commodity"] == "rare_earths" and r["stream"] in used and r["residue_rows"]
+    }
+    assert expected  # the streams summed cite published rows
+    prod = production_rows([("CHN", 270000.0), ("IND", 2900.0)], commodity="rare_earths")
+    ids = sorted({*expected, "test"})
+    ds = tiny_dataset(
+        production=prod,
+        countries=countries_table(["CHN", "IND"], msp=["IND"]),
+        sources=sources_table(ids),
+    )
+    loss = pd.DataFrame({"CHN": np.zeros(20), "IND": np.zeros(20)})
+    spec = SourcingSpec.create(
+        consumer="IND", commodity="rare_earths", demand=3000.0, recovery=True
+    )
+    prep = prepare(ds, spec, loss=loss)
+    row = prep.capacity.set_index("supplier").loc["recovery"]
+    assert set(str(row["source_id"]).split(", ")) == expected
+    assert expected <= set(prep.source_ids)
+    # a recovery capacity given by the caller was computed from nothing: no residue source
+    given = prepare(ds, SourcingSpec.create(
+        consumer="IND", commodity="rare_earths", demand=3000.0, recovery=True,
+        capacities={"recovery": 50.0},
+    ), loss=loss)  # fmt: skip
+    assert pd.isna(given.capacity.set_index("supplier").loc["recovery", "source_id"])
+    assert not expected & set(given.source_ids)
+
+
 def test_loss_draws_come_from_the_scenario_engine(lithium_ds: SupplyDataset) -> None:
     a = optimize_sourcing(lithium_ds, draws=500, seed=3, **BASE)
     b = optimize_sourcing(lithium_ds, draws=500, seed=3, **BASE)

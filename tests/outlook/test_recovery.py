@@ -199,6 +199,20 @@ def test_user_values_fill_missing_figures() -> None:
     assert r.streams == ("spent_li_ion_batteries",)
     # recovery 0.7..1 (one minus a 0..30% loss): bounds of the product
     assert 1000 * 0.02 * 0.7 <= r.p5 <= r.p50 <= r.p95 <= 1000 * 0.02 * 1.0
+    # only the recovery rate cites residue_streams.csv (line 33): the user's figures cite nothing
+    from trust_minerals.sources import column_sources
+
+    assert r.source_ids == column_sources("recovery_streams", ["recovery"])
+    assert recovery_supply("IND", "lithium", draws=100).source_ids == ()  # nothing summed
+
+
+def test_user_values_alone_cite_no_source() -> None:
+    user = {
+        ("spent_li_ion_batteries", "lithium", "tonnage"): 1000.0,
+        "spent_li_ion_batteries/lithium/grade": 0.02,
+        "spent_li_ion_batteries/lithium/recovery": 0.9,
+    }
+    assert recovery_supply("IND", "lithium", draws=100, user_values=user).source_ids == ()
 
 
 def test_bad_user_values_are_refused() -> None:

@@ -228,7 +228,11 @@ def capacity_source_ids(
     from trust_minerals.forms import stage_hs6
     from trust_minerals.sources import used_source_ids
 
-    ids = {str(s) for s in cap["source_id"].dropna() if str(s)} if "source_id" in cap else set()
+    ids = (  # a row computed from several sources names them all, comma-separated
+        {i.strip() for s in cap["source_id"].dropna() for i in str(s).split(",") if i.strip()}
+        if "source_id" in cap
+        else set()
+    )
     suppliers = set(cap["supplier"])
     years = cap["year"].dropna()
     year = int(years.max()) if len(years) else 0

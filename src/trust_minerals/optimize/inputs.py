@@ -194,9 +194,10 @@ PER_TONNE = {
 
 def recovery_capacity(
     consumer: Sequence[str], commodity: str, unit: str, *, seed: int = 0
-) -> tuple[float, str]:
+) -> tuple[float, str, tuple[str, ...]]:
     """Recovery/recycling supply available to the consumer (median of the outlook's draws), in
-    the production ``unit``."""
+    the production ``unit``, its basis, and the sources of the residue figures it was computed
+    from (:attr:`~trust_minerals.outlook.recovery.RecoverySupply.source_ids`)."""
     try:
         from trust_minerals.outlook.recovery import recovery_supply
     except ImportError:
@@ -210,12 +211,14 @@ def recovery_capacity(
             "give capacities={'recovery': ...} instead"
         )
     total = 0.0
+    ids: set[str] = set()
     for country in consumer:
         r = recovery_supply(country, commodity, seed=seed)
+        ids.update(r.source_ids)
         if np.isnan(r.p50):
             raise NoDataError(
                 f"recovery: no recovery estimate for {country} {commodity} (missing figures: "
                 f"{', '.join(r.missing) or 'none'}); give capacities={{'recovery': ...}}"
             )
         total += float(r.p50) * PER_TONNE[unit]
-    return total, "recovery_p50_outlook"
+    return total, "recovery_p50_outlook", tuple(sorted(ids))

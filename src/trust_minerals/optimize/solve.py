@@ -216,7 +216,9 @@ def prepare(
     unit = str(cap["unit"].iloc[0]) if not cap.empty else ""
     year = int(cap["year"].iloc[0]) if not cap.empty else int(spec.year or 0)
     if spec.recovery and RECOVERY not in set(cap["supplier"]):
-        qty, basis = recovery_capacity(members, spec.commodity, unit, seed=spec.seed)
+        qty, basis, recovery_ids = recovery_capacity(
+            members, spec.commodity, unit, seed=spec.seed
+        )
         extra = pd.DataFrame(
             [
                 {
@@ -226,6 +228,8 @@ def prepare(
                     "capacity_basis": basis,
                     "unit": unit,
                     "year": year,
+                    # the sources of the residue figures it was computed from
+                    "source_id": ", ".join(recovery_ids) or None,
                     "note": "",
                 }
             ],

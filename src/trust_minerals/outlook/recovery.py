@@ -83,6 +83,8 @@ class RecoverySupply:
     ``p5``/``p50``/``p95`` are NaN when every stream lacks a figure (see ``missing``) and 0.0 when
     the country has no stream for the commodity (``streams`` is empty and ``note`` says so).
     Streams with a missing figure are left out of the sum and listed in ``missing``.
+    ``source_ids`` are those of the residue rows behind the figures of the streams summed
+    (:func:`stream_source_ids`; a user value cites none).
     """
 
     country: str
@@ -96,6 +98,24 @@ class RecoverySupply:
     evidence: tuple[str, ...]
     unit: str = "t"
     note: str = ""
+    source_ids: tuple[str, ...] = ()
+
+
+def stream_source_ids(streams: tuple[ResidueStream, ...] | list[ResidueStream]) -> tuple[str, ...]:
+    """Sources of the figures of ``streams``: each parameter that cites rows of
+    ``residue_streams.csv`` (``residue_rows``) brings the source of its column of
+    ``recovery_streams`` (``data/spec/column_sources.csv``); user values and figures without
+    cited rows bring none.
+
+    Examples
+    --------
+    >>> stream_source_ids([s for s in load_streams() if s.key == "IND/bauxite_residue/scandium"])
+    ('smr_residue_streams',)
+    """
+    from trust_minerals.sources import column_sources
+
+    cited = sorted({p.name for s in streams for p in s.parameters if p.residue_rows})
+    return column_sources("recovery_streams", cited) if cited else ()
 
 
 @cache
@@ -465,4 +485,5 @@ def recovery_supply(
         tuple(missing),
         tuple(evidence),
         note=note,
+        source_ids=stream_source_ids([s for s in streams if s.stream in used]),
     )
