@@ -29,6 +29,7 @@ from trust_minerals.forms import form_stages, stage_hs6
 from trust_minerals.metrics.concentration import shares as _shares
 from trust_minerals.metrics.stages import stage_production
 from trust_minerals.metrics.trade import quantity_basis
+from trust_minerals.simulate.materiality import trade_immaterial
 from trust_minerals.simulate.us_imports import (
     _us_import_quantity,
     _us_import_sources,
@@ -148,13 +149,14 @@ def _trade_mix(
     year: int,
     max_age: int,
     factors: dict[str, float] | None = None,
-) -> tuple[pd.Series, str, float, list[str], tuple[str, ...]] | None:
+) -> tuple[pd.Series, str, float, list[str], tuple[str, ...], pd.DataFrame] | None:
     """Shares from BACI flows (already one commodity × stage), each member at its own year.
 
     ``factors`` (HS6 -> content factor, :func:`~trust_minerals.metrics.trade.quantity_basis`)
     weighs the quantities of a stage's forms onto one content basis before they are added; an
     empty dict means the forms share no basis, so the shares are of value (quantities are not
-    added). ``None``: the flows are not forms of the forms table (gross tonnes, as traded)."""
+    added). ``None``: the flows are not forms of the forms table (gross tonnes, as traded). The
+    last item is the flows used, in gross tonnes (for :func:`trade_immaterial`)."""
     t = flows[flows["importer"].isin(members) & ~flows["exporter"].isin(members)]
     if t.empty:
         return None
@@ -169,7 +171,7 @@ def _trade_mix(
         picked.append(rows[rows["year"] == use])
     if not picked:
         return None
-    used = pd.concat(picked)
+    used = gross = pd.concat(picked)
     if factors:  # quantities on the stage's common content basis
         used = used.assign(quantity=used["quantity"] * used["hs6"].astype(str).map(factors))
     quantity_known = factors != {} and bool(
@@ -183,7 +185,7 @@ def _trade_mix(
     span = str(lo) if lo == hi else f"{lo}-{hi}"
     qty = float(used["quantity"].sum()) if quantity_known else float("nan")
     shares = (by / by.sum()).sort_values(ascending=False)
-    return shares, f"trade {span} ({column})", qty, stale, used_source_ids(used)
+    return shares, f"trade {span} ({column})", qty, stale, used_source_ids(used), gross
 
 
 def _world_mix(
@@ -236,7 +238,10 @@ def build_supply_mix(
        ``year`` (else its earliest after), flows between members excluded, quantities where every
        flow has one and the stage's forms share a content basis (forms table; each form weighed
        by its content factor, else values, and the note says which); a member whose trade year is more than ``max_trade_age_years``
-       (parameters.csv, assumption) from ``year`` is left out as stale;
+       (parameters.csv, assumption) from ``year`` is left out as stale; imports below
+       ``min_import_share`` of the consumer's imports of the commodity in all traded forms (by
+       value, :func:`~trust_minerals.simulate.materiality.trade_immaterial`) are too small to
+       stand for the mix: the note says so with both figures and the next step is taken;
     2. for the USA alone: the published shares of US imports (USGS MCS import sources), with a
        USITC DataWeb cross-check in the note where the stage's forms have a heading;
        else US imports by partner in the USITC DataWeb heading of the stage's forms where that
@@ -280,12 +285,17 @@ def build_supply_mix(
                 q_note = f"quantities: {q_basis}" if len(traded) > 1 else ""
         max_age = int(parameters()["max_trade_age_years"])
         found = _trade_mix(flows, members, year, max_age, factors)
+        small = ""
         if found is not None:
-            shares, basis, qty, stale, ids = found
-            stale_note = f"left out stale trade of {', '.join(stale)}" if stale else ""
-            note = "; ".join(n for n in (stale_note, q_note) if n)
-            return SupplyMix(shares, basis, qty, note, ids)
-        if not flows.empty:
+            shares, basis, qty, stale, ids, used = found
+            small, ref_ids = trade_immaterial(ds, members, commodity, stage, used)
+            if not small:
+                stale_note = f"left out stale trade of {', '.join(stale)}" if stale else ""
+                note = "; ".join(n for n in (stale_note, q_note) if n)
+                return SupplyMix(shares, basis, qty, note, ids)
+            notes.append(small)  # too small to stand for the mix: the next step is taken
+            read = tuple(sorted({*ids, *ref_ids}))
+        elif not flows.empty:
             last = flows.loc[flows["importer"].isin(members), "year"]
             notes.append(
                 f"no BACI {commodity} {stage} imports within {max_age} years of {year}"
@@ -298,14 +308,15 @@ def build_supply_mix(
             if us is not None:
                 qty, qty_note, qty_ids = _us_import_quantity(ds, commodity, us[1], year)
                 notes.extend([us[2], qty_note, usitc_cross_check(ds, commodity, stage, year)])
-                ids = tuple(sorted({*us[3], *qty_ids}))
+                ids = tuple(sorted({*us[3], *qty_ids, *read}))
                 return SupplyMix(us[0], us[1], qty, "; ".join(n for n in notes if n), ids)
             usitc = _usitc_mix(ds, commodity, stage, year, max_age)
             if usitc is not None:
                 notes.append(usitc[2])
+                ids = tuple(sorted({*usitc[3], *read}))
                 if usitc[1]:  # an empty basis: flows too small to stand for the mix (note)
-                    return SupplyMix(usitc[0], usitc[1], float("nan"), "; ".join(notes), usitc[3])
-                read = usitc[3]
+                    return SupplyMix(usitc[0], usitc[1], float("nan"), "; ".join(notes), ids)
+                read = ids
     world = _world_mix(ds, members, commodity, stage, year)
     if world is not None:
         if notes:
