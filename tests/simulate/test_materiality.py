@@ -35,9 +35,7 @@ def _values_by_hand(
 @pytest.mark.parametrize(
     ("members", "commodity"), [(["IND"], "gold"), (["IND"], "tungsten"), (["USA", "IND"], "gold")]
 )
-def test_an_ore_sliver_of_baci_imports_falls_back_to_world_shares(
-    ds, members, commodity
-) -> None:  # type: ignore[no-untyped-def]
+def test_an_ore_sliver_of_baci_imports_falls_back_to_world_shares(ds, members, commodity) -> None:  # type: ignore[no-untyped-def]
     stage_value, all_value = _values_by_hand(ds, members, commodity, "mine", 2024)
     assert 0 < stage_value < parameters()["min_import_share"] * all_value
     mix = build_supply_mix(ds, members, commodity, "mine", 2024)

@@ -155,14 +155,14 @@ def feed_codes(ds: SupplyDataset, commodity: str, stage: str, year: int) -> tupl
         ds._cache[key] = table
     return tuple(
         FeedCode(
-            str(r.hs6),
-            int(r.year),
-            float(r.feed_share),
-            tuple(r.feed_exporters),
-            bool(r.carries_feed),
-            tuple(r.source_ids),
+            str(r["hs6"]),
+            int(r["year"]),
+            float(r["feed_share"]),
+            tuple(r["feed_exporters"]),
+            bool(r["carries_feed"]),
+            tuple(r["source_ids"]),
         )
-        for r in table.itertuples(index=False)
+        for r in table.to_dict(orient="records")
     )
 
 

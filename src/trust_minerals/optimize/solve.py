@@ -28,8 +28,8 @@ from trust_minerals.optimize.inputs import (
     status_quo,
     unit_costs,
 )
-from trust_minerals.optimize.position import feed_text
 from trust_minerals.optimize.model import BINDING_TOL, SourcingProblem, cvar, solve_problem
+from trust_minerals.optimize.position import feed_text
 from trust_minerals.optimize.spec import SourcingSpec
 from trust_minerals.schema import vocabulary
 from trust_minerals.sources import column_sources
@@ -216,9 +216,7 @@ def prepare(
     unit = str(cap["unit"].iloc[0]) if not cap.empty else ""
     year = int(cap["year"].iloc[0]) if not cap.empty else int(spec.year or 0)
     if spec.recovery and RECOVERY not in set(cap["supplier"]):
-        qty, basis, recovery_ids = recovery_capacity(
-            members, spec.commodity, unit, seed=spec.seed
-        )
+        qty, basis, recovery_ids = recovery_capacity(members, spec.commodity, unit, seed=spec.seed)
         extra = pd.DataFrame(
             [
                 {
