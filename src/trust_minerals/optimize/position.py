@@ -120,17 +120,23 @@ class FeedCode:
         )
 
 
-def _output_countries(rows: pd.DataFrame, year: int) -> tuple[set[str], int | None]:
+def _output_countries(
+    rows: pd.DataFrame, year: int, *, unknown: bool
+) -> tuple[set[str], int | None]:
     """Countries with a positive quantity in the latest year <= ``year`` with data (else the
-    earliest year after), and that year."""
-    named = rows[~rows["is_aggregate"] & rows["quantity"].notna()]
-    if named.empty:
+    earliest year after), and that year; ``unknown=True`` also counts a country whose quantity
+    that year is withheld or not available (its output is not known to be 0)."""
+    named = rows[~rows["is_aggregate"]]
+    known = named[named["quantity"].notna()]
+    if known.empty:
         return set(), None
-    years = named["year"].unique()
+    years = known["year"].unique()
     before = years[years <= year]
     use = int(before.max()) if len(before) else int(years.min())
     at = named[named["year"] == use]
-    return set(at.loc[at["quantity"].astype(float) > 0, "country"].astype(str)), use
+    q = at["quantity"].astype(float)
+    keep = (q > 0) | (q.isna() if unknown else False)
+    return set(at.loc[keep, "country"].astype(str)), use
 
 
 def feed_codes(ds: SupplyDataset, commodity: str, stage: str, year: int) -> tuple[FeedCode, ...]:
@@ -139,7 +145,8 @@ def feed_codes(ds: SupplyDataset, commodity: str, stage: str, year: int) -> tupl
 
     Producers come from the best-source stage rows
     (:func:`trust_minerals.metrics.stages.stage_production`): miners have a positive mine-stage
-    quantity, producers at the stage a positive quantity at it (latest year <= ``year``). Exports
+    quantity, producers at the stage a positive, withheld or unavailable one (latest year <=
+    ``year``; a withheld figure is not 0, so both choices err towards "no feed"). Exports
     by a miner without output at the stage are feed shipped in the stage's code. Derived once per
     dataset, commodity, stage and year.
 
@@ -177,8 +184,10 @@ def _feed_table(ds: SupplyDataset, commodity: str, stage: str, year: int) -> pd.
     out: list[list[object]] = []
     prod = stage_production(ds)
     prod = prod[prod["commodity"] == commodity]
-    makers, made_year = _output_countries(prod[prod["stage"] == stage], year)
-    miners, mined_year = _output_countries(prod[prod["stage"] == "mine"], year)
+    # conservative both ways: a withheld producer at the stage is a producer, a withheld miner
+    # is not counted as a feed exporter
+    makers, made_year = _output_countries(prod[prod["stage"] == stage], year, unknown=True)
+    miners, mined_year = _output_countries(prod[prod["stage"] == "mine"], year, unknown=False)
     if not codes or made_year is None or mined_year is None:
         return pd.DataFrame(out, columns=columns)
     read = prod[
