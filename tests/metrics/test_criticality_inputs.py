@@ -33,10 +33,29 @@ def _import_hhi_by_hand(ds: SupplyDataset, consumer: str, commodity: str, stage:
     return float(((s / s.sum()) ** 2).sum())
 
 
+def _ore_is_material(ds: SupplyDataset, consumer: str, commodity: str) -> bool:
+    """The consumer's 2024 mine-form imports reach ``min_import_share`` of its imports of the
+    commodity in all non-component forms, by value (the materiality rule, counted by hand)."""
+    from trust_minerals.simulate.params import parameters
+
+    t = ds.trade
+    t = t[(t["importer"] == consumer) & (t["year"] == 2024) & (t["exporter"] != consumer)]
+    t = t[(t["commodity"] == commodity) & (t["stage"] != "component")]
+    ore = t.loc[t["stage"] == "mine", "value_usd"].sum()
+    return bool(ore >= parameters()["min_import_share"] * t["value_usd"].sum())
+
+
 def test_tungsten_and_antimony_sourcing_is_ore_trade_at_the_mine_stage(ds, indicators):
+    """Ore trade, never refined trade, where the ore imports are material; Indian tungsten ore
+    is a sliver of India's tungsten imports by value: world mine shares, stated."""
     consumer, ind = indicators
     for commodity in ("tungsten", "antimony", "nickel"):
         assert ind.loc[commodity, "stage"] == "mine"
+        if not _ore_is_material(ds, consumer, commodity):
+            assert (consumer, commodity) == ("IND", "tungsten")
+            assert ind.loc[commodity, "import_basis"].startswith("world")
+            assert "min_import_share" in ind.loc[commodity, "import_note"]
+            continue
         assert ind.loc[commodity, "import_basis"].startswith("trade 2024")
         # tungsten powders (810110) are refinery trade: left out of the mine-stage mix
         assert ind.loc[commodity, "import_hhi"] == pytest.approx(
@@ -58,7 +77,8 @@ def test_rare_earth_refinery_trade_does_not_stand_in_for_mine_sourcing(ds, indic
     assert eu.loc["rare_earths", "sourcing_basis"].startswith("global")
     # the basis is carried to the method's output
     assert eu.loc["rare_earths", "import_basis"].startswith("world")
-    assert eu.loc["tungsten", "import_basis"].startswith("trade 2024")
+    tungsten = "trade 2024" if _ore_is_material(ds, consumer, "tungsten") else "world"
+    assert eu.loc["tungsten", "import_basis"].startswith(tungsten)
     gpr = criticality(ds, "geopolrisk", consumer).table.set_index("commodity")
     assert np.isnan(gpr.loc["rare_earths", "import_risk"])
     assert gpr.loc["rare_earths", "import_basis"] == "none"
