@@ -375,7 +375,7 @@ def test_sources_cover_every_project_source_id() -> None:
         "usgs_mcs2026", "usgs_mcs2026_trends", "usgs_mcs2025", "us_list_2022", "us_list_2025",
         "india_list_2023", "eu_crma_2024", "msp_2025", "wgi_2023", "baci_hs92_v202401b",
         "world_mining_data", "natural_earth", "iea_cmde_2024", "country_groups",
-        "datameet_india_boundary", "usitc_dataweb_2026",
+        "datameet_india_boundary", "usitc_dataweb_2026", "smr_residue_streams",
     }  # fmt: skip
     assert src["citation"].str.len().gt(20).all()
     s = src.set_index("source_id")
