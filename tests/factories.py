@@ -38,6 +38,7 @@ def production_rows(
                 "qualifier": "=",
                 "value_text": "W" if quantity is None else f"{quantity:,.0f}",
                 "note": None,
+                "basis": "not stated",
                 "source_id": "test",
             }
         )

@@ -30,6 +30,7 @@ def _small_dataset(monkeypatch: pytest.MonkeyPatch) -> None:
         "status": "estimated",
         "qualifier": "=",
         "value_text": "2,900",
+        "basis": "not stated",
         "note": None,
         "source_id": "usgs_mcs2026",
     }

@@ -30,6 +30,7 @@ def measure_rows(
                 "status": "published" if q is not None else "withheld",
                 "qualifier": "=",
                 "value_text": "W" if q is None else str(q),
+                "basis": "not stated",
                 "note": None,
                 "source_id": SRC,
             }
@@ -179,6 +180,7 @@ def make_small_ds(scale: float = 1.0) -> SupplyDataset:
                 "status": st,
                 "qualifier": "=",
                 "value_text": txt,
+                "basis": "not stated",
                 "note": None,
                 "source_id": SRC,
             }

@@ -229,10 +229,12 @@ def test_no_verdict_the_data_cannot_support(ds, method, consumer):
         assert (r.table["verdict"] == NO_RULE).all()
 
 
-@pytest.mark.parametrize("commodity", ["clays", "copper", "iron_ore", "zinc"])
+@pytest.mark.parametrize("commodity", ["clays", "iron_ore"])
 def test_group_domestic_supply_counts_each_member_as_a_supplier(ds, commodity):
     """USA+IND: domestic supply split by the members' production (the EU counts member states
-    separately), each at its own instability; IR 0 here, so the sourcing term is domestic only."""
+    separately), each at its own instability; IR 0 here (net exporters on a like-for-like gross
+    basis), so the sourcing term is domestic only. Copper and zinc no longer qualify: their ore is
+    traded gross against mine output in metal content, so their reliance is not computed."""
     from trust_minerals.countries import resolve_consumer
     from trust_minerals.metrics.criticality.inputs import build_indicators
 

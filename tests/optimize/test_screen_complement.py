@@ -123,6 +123,7 @@ def _salient(commodity: str, value: float | None, status: str = "published") -> 
         "status": status,
         "qualifier": "=",
         "value_text": "E" if value is None else str(value),
+        "basis": "not stated",
         "note": None,
         "source_id": "test",
     }

@@ -32,6 +32,7 @@ def prod_row(
         "status": status,
         "qualifier": "=",
         "value_text": "W" if math.isnan(quantity) else str(quantity),
+        "basis": "not stated",
         "note": None,
         "source_id": "usgs_mcs2026",
     }
@@ -70,6 +71,7 @@ def make_small_ds() -> SupplyDataset:
                 "status": "estimated",
                 "qualifier": "=",
                 "value_text": "67",
+                "basis": "not stated",
                 "note": None,
                 "source_id": "usgs_mcs2026",
             },
@@ -84,6 +86,7 @@ def make_small_ds() -> SupplyDataset:
                 "status": "published",
                 "qualifier": "=",
                 "value_text": "80",
+                "basis": "not stated",
                 "note": None,
                 "source_id": "usgs_mcs2026",
             },

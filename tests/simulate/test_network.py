@@ -69,6 +69,7 @@ def test_usa_without_recent_trade_uses_the_published_import_sources():
             "status": "published",
             "qualifier": "=",
             "value_text": ["20", "50", "30"],
+            "basis": ["not stated"] * 3,
             "source_id": "test",
         }
     )

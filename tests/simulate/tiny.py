@@ -66,6 +66,7 @@ def production_table(rows: list[tuple[str, str, str, float]], year: int = 2025) 
         qualifier="=",
         value_text=[str(q) for q in df["quantity"]],  # "nan" text under pandas 2 and 3
         note=None,
+        basis="not stated",
         source_id="test",
     )
 

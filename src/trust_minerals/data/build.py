@@ -33,6 +33,25 @@ def combine_vintages(new: pd.DataFrame, old: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([new, keep], ignore_index=True)
 
 
+def carry_production_basis(production: pd.DataFrame) -> pd.DataFrame:
+    """Production rows whose text states no basis take the one stated for their series.
+
+    MCS 2026's world tables mostly say only "Mine production"; MCS 2025's say "Mine production,
+    recoverable copper content". A row with basis ``not stated`` takes the basis stated by the
+    other rows of the same commodity, stage and form, where they state exactly one; otherwise it
+    stays ``not stated``.
+    """
+    stated = production[production["basis"] != "not stated"]
+    keys = ["commodity", "stage", "form"]
+    one = stated.groupby(keys)["basis"].agg(lambda s: str(s.iat[0]) if s.nunique() == 1 else "")
+    found = production[keys].merge(one.rename("carried").reset_index(), on=keys, how="left")
+    carried = found["carried"].fillna("").to_numpy()
+    fill = (production["basis"] == "not stated").to_numpy() & (carried != "")
+    out = production.copy()
+    out.loc[fill, "basis"] = carried[fill]
+    return out
+
+
 def build_commodities(
     production: pd.DataFrame, list_flags: pd.DataFrame, usgs_flags: pd.DataFrame
 ) -> pd.DataFrame:
@@ -83,6 +102,7 @@ def build_tables(progress: Callable[[str], None] | None = None) -> dict[str, pd.
     say("USGS MCS 2025")
     old = usgs2025.parse_mcs2025_world()
     tables: dict[str, pd.DataFrame] = {m: combine_vintages(new[m], old[m]) for m in MEASURES}
+    tables["production"] = carry_production_basis(tables["production"])
     tables["us_salient"] = new["us_salient"]
     tables["import_sources"] = new["import_sources"]
     say("official lists")

@@ -10,8 +10,9 @@
 * ``india_published`` — India's published import-reliance/dependence figures (bundled file
   ``raw/outlook/india_import_dependence.csv``; the reference period is in ``period``);
 * ``apparent_consumption`` — (imports − exports) / (production + imports − exports) from the BACI
-  trade quantities and production in metric tons at the same stage (gross weight of traded
-  product against the published content, so an approximation, labelled as such);
+  trade quantities and USGS production at the same stage, on one basis (content with content,
+  gross weight with gross weight; :func:`apparent_consumption_reliance`); where no stage has
+  both on one basis the value is missing (basis ``unknown``) with the reason in ``detail``;
 * ``unknown`` — none of the above is available (the value stays missing).
 
 Import-source shares come from the BACI ``trade`` table (value share by exporter; trade between
@@ -34,7 +35,7 @@ import pandas as pd
 from trust_minerals._tables import YearLike, as_year
 from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
-from trust_minerals.metrics.trade import import_shares
+from trust_minerals.metrics.trade import import_shares, quantity_basis
 from trust_minerals.units import tonnes_per_unit
 
 RELIANCE_COLUMNS = [
@@ -224,57 +225,117 @@ def import_source_shares(
     return s.rename("import_share")
 
 
+def _trade_on_basis(
+    ds: SupplyDataset, commodity: str, stage: str, flows: pd.DataFrame
+) -> tuple[pd.Series | None, str, str]:
+    """Trade tonnes of one stage's flows on the forms' common basis.
+
+    Returns ``(quantity per flow or None, kind, basis text)``; ``kind`` is ``content`` (content
+    factors), ``metal`` (content factors all 1: the refined element itself), ``gross`` (gross
+    weight of one form) or ``none`` (the forms share no basis: quantities are not added).
+    """
+    factors, text = quantity_basis(ds, commodity, stage, sorted(set(flows["hs6"].astype(str))))
+    if factors is None:
+        return None, "none", text
+    qty = flows["quantity"].astype(float) * flows["hs6"].astype(str).map(factors)
+    if text.startswith("gross weight"):
+        return qty, "gross", text
+    return qty, "metal" if set(factors.values()) == {1.0} else "content", text
+
+
+#: the production bases each trade basis is compared with, in order of preference; a match on
+#: ``not stated`` is an approximation and says so
+_COMPARABLE = {
+    "content": ("content",),
+    "metal": ("content", "not stated"),
+    "gross": ("gross weight", "not stated"),
+    "none": (),
+}
+
+
 def apparent_consumption_reliance(
     ds: SupplyDataset, consumer: ConsumerLike, year: YearLike = None
 ) -> pd.DataFrame:
-    """(imports − exports) / (production + imports − exports) per commodity, where units allow.
+    """(imports − exports) / (production + imports − exports) per commodity, on one basis.
 
-    Trade quantities (metric tons, BACI) are matched with production at the same stage published in
-    a mass unit (converted to metric tons). Negative net imports give 0 (net exporter). Labelled
-    ``apparent_consumption``. Trade is taken from the latest trade year at or before ``year`` and
-    production from the latest production year at or before it (both named in ``period``).
+    Trade quantities (BACI) of a stage's forms are put on their common basis (content factors of
+    the forms table, or the gross weight of a single form; :func:`~trust_minerals.metrics.trade.
+    quantity_basis`) and set against the consumer's USGS production at that stage on the same
+    basis (the production table's ``basis``, read from the USGS table text): content with content,
+    gross weight with gross weight. Where USGS states no basis, gross weight of traded metal or of
+    one form is compared with it and ``detail`` says so. Ore traded in gross tonnes is never set
+    against production in metal content (the ratio would be meaningless): such a stage is left
+    out, and a commodity with no comparable stage gets a missing value, basis ``unknown`` and the
+    reason in ``detail``. Of several comparable stages the one with the highest reliance is shown
+    (its stage named in ``detail``). Negative net imports give 0 (net exporter). Trade is taken
+    from the latest trade year at or before ``year`` and production from the latest production
+    year at or before it (both named in ``period``).
     """
     members = list(resolve_consumer(ds, consumer).members)
     ty = trade_year(ds, year)
     t = _trade(ds)
     t = t[t["year"] == ty]
+    inward = t["importer"].isin(members) & ~t["exporter"].isin(members)
+    outward = t["exporter"].isin(members) & ~t["importer"].isin(members)
+    t = t[inward | outward].assign(inward=inward[inward | outward])
     y = as_year(year)
-    imp = (
-        t[t["importer"].isin(members) & ~t["exporter"].isin(members)]
-        .groupby(["commodity", "stage"])["quantity"]
-        .sum(min_count=1)
-    )
-    exp = (
-        t[t["exporter"].isin(members) & ~t["importer"].isin(members)]
-        .groupby(["commodity", "stage"])["quantity"]
-        .sum(min_count=1)
-    )
     prod = ds.production
     prod_years = prod["year"] if y is None else prod["year"][prod["year"] <= y]
     py = int(prod_years.max()) if len(prod_years) else y
     prod = prod[(prod["year"] == py) & ~prod["is_aggregate"] & prod["unit"].isin(list(_TONNES))]
-    full = prod[prod["country"].isin(members)].copy()
-    full["t"] = full["quantity"] * full["unit"].map(_TONNES)
-    p = full.groupby(["commodity", "stage"])["t"].sum(min_count=1)
-    both = pd.concat([imp.rename("imports"), exp.rename("exports"), p.rename("production")], axis=1)
-    both = both.dropna(subset=["imports", "production"])
-    if both.empty:
-        return pd.DataFrame(columns=RELIANCE_COLUMNS)
-    net = both["imports"] - both["exports"].fillna(0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = (net / (both["production"] + net)).clip(lower=0.0, upper=1.0)
-    both["import_reliance"] = ratio.where(net > 0, 0.0)
-    both = both.reset_index().sort_values(["commodity", "import_reliance"], ascending=[True, False])
-    both = both.groupby("commodity").head(1)
-    both["qualifier"] = "="
-    both["status"] = np.where(both["import_reliance"] > 0, "estimated", "net_exporter")
-    both["basis"] = "apparent_consumption"
-    both["period"] = f"trade {ty}, production {py}"
-    both["detail"] = (
-        "BACI trade quantity vs production at stage " + both["stage"] + " (gross weight vs content)"
-    )
-    both["other_rows"] = ""
-    return both[RELIANCE_COLUMNS].reset_index(drop=True)
+    prod = prod[prod["country"].isin(members) & prod["quantity"].notna()]
+    prod = prod.assign(t=prod["quantity"] * prod["unit"].map(_TONNES))
+    period = f"trade {ty}, production {py}"
+    rows: list[dict[str, object]] = []
+    refused: dict[str, list[str]] = {}
+    for (commodity, stage), made in prod.groupby(["commodity", "stage"], sort=True):
+        flows = t[(t["commodity"] == commodity) & (t["stage"] == stage)]
+        if not flows["inward"].any():
+            continue
+        qty, kind, text = _trade_on_basis(ds, str(commodity), str(stage), flows)
+        bases = sorted(set(made["basis"]))
+        match = next((b for b in _COMPARABLE[kind] if b in bases), None)
+        if qty is None or match is None:
+            refused.setdefault(str(commodity), []).append(
+                f"{stage}: trade {text}; production {' and '.join(bases)}"
+            )
+            continue
+        imports = float(qty[flows["inward"]].sum())
+        exports = float(qty[~flows["inward"]].sum())
+        production = float(made.loc[made["basis"] == match, "t"].sum())
+        net = imports - exports
+        share = min(max(net / (production + net), 0.0), 1.0) if net > 0 else 0.0
+        note = "" if match != "not stated" else "; USGS states no basis for this production"
+        rows.append(
+            {
+                "commodity": commodity,
+                "import_reliance": share,
+                "qualifier": "=",
+                "status": "estimated" if share > 0 else "net_exporter",
+                "basis": "apparent_consumption",
+                "period": period,
+                "detail": f"BACI trade vs USGS production at stage {stage}, on {text}{note}",
+                "other_rows": "",
+            }
+        )
+    best: dict[str, dict[str, object]] = {}
+    for row in rows:  # of several comparable stages, the highest reliance (first stage on a tie)
+        c = str(row["commodity"])
+        if c not in best or float(row["import_reliance"]) > float(best[c]["import_reliance"]):  # type: ignore[arg-type]
+            best[c] = row
+    for c in sorted(set(refused) - set(best)):
+        best[c] = {
+            "commodity": c,
+            "import_reliance": np.nan,
+            "qualifier": "",
+            "status": "not_comparable",
+            "basis": "unknown",
+            "period": period,
+            "detail": "apparent consumption not computed: no stage has trade and production on "
+            "one basis (" + "; ".join(refused[c]) + ")",
+            "other_rows": "",
+        }
+    return pd.DataFrame([best[c] for c in sorted(best)], columns=RELIANCE_COLUMNS)
 
 
 def import_reliance_table(

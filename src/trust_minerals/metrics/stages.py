@@ -65,6 +65,9 @@ def iea_stage_rows(ds: SupplyDataset) -> pd.DataFrame:
             "qualifier": "=",
             "value_text": [f"{q:g}" for q in iea["quantity"]],
             "note": notes,
+            "basis": [
+                "content" if "content" in str(b) else "not stated" for b in iea["content_basis"]
+            ],
             "source_id": iea["source_id"].to_numpy(),
         }
     )

@@ -11,6 +11,7 @@ from trust_minerals.data.ingest.usgs import (
     _raw,
     parse_mcs2026,
     parse_mcs2026_critical_flags,
+    production_basis,
 )
 from trust_minerals.data.ingest.usgs2025 import parse_mcs2025_world
 from trust_minerals.errors import ParseError, UnknownNameError
@@ -269,3 +270,38 @@ def test_mcs2025_rows_are_unique_and_all_blocks_present(mcs2025: dict[str, pd.Da
     )
     assert excluded == 10
     assert out["value_text"].str.strip().ne("").sum() == sum(filled.values()) - excluded
+
+
+@pytest.mark.parametrize(
+    ("text", "basis"),
+    [
+        ("Mine production, recoverable copper content", "content"),
+        ("Mine production: Iron content", "content"),
+        ("Mine production, titanium dioxide (TiO2) content", "oxide equivalent"),
+        ("Mine production, rare-earth-oxide equivalent", "oxide equivalent"),
+        ("Production (arsenic trioxide, gross weight)", "oxide equivalent"),
+        ("Mine production, grosss weight, marketable chromite ore", "gross weight"),
+        ("Mine production: Usable ore", "gross weight"),
+        ("Mine production, bauxite, dry tons", "gross weight"),
+        ("Refinery production: crude and anode slimes", "not stated"),
+        ("Mine production", "not stated"),
+    ],
+)
+def test_production_basis_reads_the_table_text(text: str, basis: str) -> None:
+    assert production_basis(pd.Series([text])).tolist() == [basis]
+
+
+def test_both_editions_state_the_same_basis_where_both_state_one() -> None:
+    """MCS 2025's TYPE texts state the basis of most world tables; where MCS 2026's detail text
+    states one too (iron ore), the two agree, and its chapter-level note is not used (manganese:
+    the chapter says "gross weight", its world table is manganese content in both editions)."""
+    new = parse_mcs2026()["production"]
+    old = parse_mcs2025_world()["production"]
+    keys = ["commodity", "stage", "form"]
+    a = new[new["basis"] != "not stated"].groupby(keys)["basis"].agg(set)
+    b = old[old["basis"] != "not stated"].groupby(keys)["basis"].agg(set)
+    both = a.index.intersection(b.index)
+    assert len(both) == 4  # arsenic, iron ore (two forms), zirconium
+    assert all(a[k] == b[k] for k in both), {k: (a[k], b[k]) for k in both if a[k] != b[k]}
+    assert set(_rows(old, commodity="manganese", stage="mine")["basis"]) == {"content"}
+    assert set(_rows(old, commodity="chromium", stage="mine")["basis"]) == {"gross weight"}

@@ -217,6 +217,39 @@ def _join_note(first: pd.Series, second: pd.Series | None = None) -> pd.Series:
     return joined.where(joined != "", None)
 
 
+#: what a USGS table text says the quantity measures (vocabulary ``production_basis``), tried in
+#: order: an oxide or compound equivalent first ("titanium dioxide (TiO2) content" is not titanium
+#: content), then element content, then gross weight of the product named
+_BASIS_PATTERNS = (
+    ("oxide equivalent", re.compile(r"oxide|equivalent|\((?:tio2|k2o|y2o3|mgo)\)", re.IGNORECASE)),
+    ("content", re.compile(r"\bcontent\b", re.IGNORECASE)),
+    (
+        "gross weight",
+        re.compile(
+            r"gross+ weight|usable ore|marketable|dry tons|crude (?:ore|borates)|mine production: crude",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+def production_basis(text: pd.Series) -> pd.Series:
+    """The ``production_basis`` of each USGS table text (``Statistics_detail`` or ``TYPE``).
+
+    Examples
+    --------
+    >>> production_basis(pd.Series(["Mine production, recoverable copper content",
+    ...                             "Mine production, rare-earth-oxide equivalent",
+    ...                             "Mine production: Usable ore", "Refinery production"])).tolist()
+    ['content', 'oxide equivalent', 'gross weight', 'not stated']
+    """
+    text = _clean(text)
+    out = pd.Series("not stated", index=text.index, dtype=object)
+    for basis, pattern in reversed(_BASIS_PATTERNS):  # the first pattern that matches wins
+        out = out.where(~text.str.contains(pattern), basis)
+    return out
+
+
 # ----------------------------------------------------------------------------------- MCS 2026
 
 
@@ -284,6 +317,7 @@ def _world(data: _Mcs2026) -> dict[str, pd.DataFrame]:
             "qualifier": values["qualifier"],
             "value_text": df["Value"],
             "note": _join_note(df["Notes"], ("Detail: " + extra).where(extra != "", "")),
+            "basis": production_basis(base),
             "source_id": SOURCE_2026,
         }
     )

@@ -27,6 +27,7 @@ from trust_minerals.data.ingest.usgs import (
     _raw,
     _stage_rules,
     _values,
+    production_basis,
 )
 from trust_minerals.data.ingest.values import parse_value, read_rows
 from trust_minerals.errors import ParseError, UnknownNameError
@@ -157,6 +158,7 @@ def parse_mcs2025_world(path: str | Path | None = None) -> dict[str, pd.DataFram
         rules["reserves_form"].where(rules["reserves_form"] != "", form),
     )
     detail = _clean(df["TYPE"]).where(rules["detail_in_note"] == "yes", "")
+    basis = production_basis(df["TYPE"])
     extra = ("Country as published: " + published_name).where(published_name != "", "")
     extra = extra.where(detail == "", (extra + " -- Detail: " + detail).str.lstrip(" -"))
     frames: dict[str, list[pd.DataFrame]] = {"production": [], "capacity": [], "reserves": []}
@@ -220,6 +222,7 @@ def parse_mcs2025_world(path: str | Path | None = None) -> dict[str, pd.DataFram
                 "qualifier": vals["qualifier"].astype(str),
                 "value_text": df.loc[keep, column],
                 "note": _join_note(notes[keep], extra[keep]),
+                "basis": basis[keep],
                 "source_id": SOURCE_2025,
             }
         )

@@ -95,6 +95,7 @@ def with_wmd_fallback(ds: SupplyDataset, year: int) -> tuple[SupplyDataset, list
             "qualifier": "=",
             "value_text": wmd["quantity"].map(lambda q: f"{q:g}"),
             "note": "World Mining Data " + wmd["wmd_name"] + " (USGS gives no usable figure)",
+            "basis": "not stated",
             "source_id": wmd["source_id"],
         }
     )
