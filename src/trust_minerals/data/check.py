@@ -24,8 +24,8 @@ kind (see ``docs/data.md``):
     no numeric world total is published (missing, ``NA``, ``XX``, withheld).
 
 The IEA supply table (measure ``supply_projection``, every commodity × stage × year) is checked
-the same way by :func:`check_iea_totals`, with a tolerance from the IEA's own precision
-(:func:`total_gaps`): IEA totals are not rounded, so a difference beyond it is a warning
+the same way by :func:`check_iea_totals`, to the IEA's own precision (0.1 kt per figure,
+:func:`total_gaps`): IEA totals are not rounded, so a difference beyond it is a warning
 (``listed_exceeds_total`` / ``listed_below_total``) whose detail gives both figures, and the
 listed row the difference equals where there is one. The concentration of an IEA stage uses the
 published total as its denominator, as the IEA's own "Top 3 share" rows do.
@@ -125,9 +125,6 @@ def _check_measures(ds: SupplyDataset) -> pd.DataFrame:
         kind, detail = _classify(row)
         kinds.append(kind)
         details.append(detail)
-    decimals = res["step"].fillna(0).map(_decimals)
-    for col in ("listed_sum", "difference"):  # sums of figures published to ``step``
-        res[col] = [round(v, d) for v, d in zip(res[col], decimals, strict=True)]
     res["kind"] = kinds
     res["detail"] = details
     return (
@@ -181,29 +178,29 @@ IEA_MEASURE = "supply_projection"
 IEA_PARTIAL_TOTALS = ("Total clean technologies",)
 
 
-def _finest_step(values: pd.Series) -> float:
-    """The finest rounding step any of the (non-zero) published figures shows."""
-    steps = [rounding_step(float(v)) for v in values.dropna() if v != 0]
-    return min(steps) if steps else 0.0
+#: the IEA file gives every quantity to one decimal of its unit (kt); tests/data/test_check.py
+#: reads the bundled file to confirm it
+IEA_STEP = 0.1
 
 
 def _decimals(step: float) -> int:
     return max(0, -math.floor(math.log10(step))) if step > 0 else 0
 
 
-def total_gaps(rows: pd.DataFrame, who: str = "IEA") -> pd.DataFrame:
+def total_gaps(rows: pd.DataFrame, step: float = IEA_STEP, who: str = "IEA") -> pd.DataFrame:
     """Listed rows against the published ``World total`` of each group, to the published precision.
 
-    For totals that are not rounded (the IEA's): each figure is taken as published to the finest
-    step any figure of its group shows (0.1 kt in the IEA table), so the sum of ``n`` listed rows
-    may differ from the total by half a step per figure, ``(n + 1) * step / 2``; a larger
-    difference is a gap.
+    For totals that are not rounded (the IEA's): each figure is published to ``step``, so the sum
+    of ``n`` listed rows may differ from the total by half a step per figure,
+    ``(n + 1) * step / 2``; a larger difference is a gap.
 
     Parameters
     ----------
     rows : pandas.DataFrame
         Production-like rows (:data:`GROUP_KEYS`, ``country``, ``quantity``); every row that is
         not the ``World total`` is a listed row (named countries and ``Other countries``).
+    step : float
+        The precision every figure is published to, in the rows' unit (:data:`IEA_STEP`).
     who : str
         Whose figures they are, for the sentence in ``statement``.
 
@@ -245,7 +242,7 @@ def total_gaps(rows: pd.DataFrame, who: str = "IEA") -> pd.DataFrame:
     world = df[world_mask].groupby(GROUP_KEYS)["quantity"].max().rename("world_total")
     out = out.join(world, how="inner")
     out = out[out["world_total"].notna() & out["listed_sum"].notna()]
-    out["step"] = df.groupby(GROUP_KEYS)["quantity"].agg(_finest_step).reindex(out.index)
+    out["step"] = step
     out["tolerance"] = out["step"] * (out["n"] + 1) / 2
     out["difference"] = out["listed_sum"] - out["world_total"]
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -340,18 +337,17 @@ def check_iea_totals(ds: SupplyDataset) -> pd.DataFrame:
             details.append(f"warning: {r['statement']}; {_IEA_DENOMINATOR}")
         else:
             kinds.append("within_rounding")
-            d = _decimals(float(r["step"]))
+            d = _decimals(IEA_STEP)
             details.append(
                 f"difference {r['difference']:.{d}f} within the published precision "
                 f"(tolerance {r['tolerance']:.{d + 2}g})"
             )
-    decimals = res["step"].fillna(0).map(_decimals)
-    for col in ("listed_sum", "difference"):  # sums of figures published to ``step``
-        res[col] = [round(v, d) for v, d in zip(res[col], decimals, strict=True)]
+    res["rounding_step"] = IEA_STEP
+    for col in ("listed_sum", "difference"):  # sums of figures published to IEA_STEP
+        res[col] = res[col].round(_decimals(IEA_STEP)) + 0.0
     res["kind"] = kinds
     res["detail"] = details
     res["measure"] = IEA_MEASURE
-    res["rounding_step"] = res["step"]
     out = res.reset_index()
     return (
         out[CHECK_COLUMNS]

@@ -13,8 +13,10 @@ Definitions (DESIGN.md, data rules):
   ``top_share`` and ``top3_share`` are of those same shares (``hhi_upper`` counts the IEA's rest
   of world as one producer). Where they add up to less, the remainder of the total is counted
   with ``Other countries`` (in ``other_share`` and ``hhi_upper``), as the note says. Where the
-  named countries alone exceed the total, no share of it is defined: the metrics are missing,
-  ``assessable`` is false and ``notes`` says why. Nothing is renormalised;
+  named countries together (or one listed row) exceed the total, no share of it is defined: the
+  shares and metrics are missing, ``assessable`` is false and ``notes`` says why. So every share
+  lies in [0, 1] and ``hhi`` <= ``top_share`` x ``coverage_share`` <= 1. Nothing is
+  renormalised;
 * ``hhi`` = Σ share² over named countries (a lower bound: unnamed producers are ignored);
 * ``hhi_upper`` also counts ``Other countries`` (and each other aggregate row) as one producer;
 * ``coverage_share`` = named countries' sum / denominator.
@@ -82,12 +84,13 @@ TABLE_COLUMNS = [
 #: a source that lists every producing country (its world total is their sum)
 COMPLETE_LISTING = "world_mining_data"
 #: sources whose world totals are not rounded: the published total is the denominator even where
-#: the listed rows add up to more (the IEA's own "Top 3 share" rows divide by it)
+#: the listed rows add up to more (the IEA's own "Top 3 share" rows divide by it); their figures
+#: are compared to the IEA's precision (:data:`trust_minerals.data.check.IEA_STEP`)
 PUBLISHED_TOTAL_SOURCES = ("iea_cmde_2024",)
 #: why a group whose named countries exceed the published total is not assessed
 NAMED_EXCEED_TOTAL = (
-    "not assessable: the named countries' rows add up to more than the published world total, "
-    "so their shares of it are not defined"
+    "not assessable: the named countries' rows (or one listed row) add up to more than the "
+    "published world total, so shares of it are not defined"
 )
 #: why a group without a published world is not assessed
 NOT_ASSESSABLE = (
@@ -198,9 +201,11 @@ def shares(rows: pd.DataFrame) -> pd.DataFrame:
     named_sum = (
         listed[~listed["is_aggregate"]].groupby(GROUP_KEYS, dropna=False)["quantity"].sum()
     ).reindex(denom.index, fill_value=0.0)
+    largest = listed.groupby(GROUP_KEYS, dropna=False)["quantity"].max().reindex(denom.index)
     use_world = exact & denom["world"].notna()
     denom.loc[use_world, "denominator"] = denom.loc[use_world, "world"]
-    denom.loc[use_world & (named_sum > denom["world"]), "denominator"] = np.nan
+    undefined = use_world & ((named_sum > denom["world"]) | (largest > denom["world"]))
+    denom.loc[undefined, "denominator"] = np.nan
     df = df.merge(denom[["denominator"]], left_on=GROUP_KEYS, right_index=True, how="left")
     with np.errstate(invalid="ignore", divide="ignore"):
         share = df["quantity"] / df["denominator"].where(df["denominator"] > 0)
