@@ -266,7 +266,7 @@ def total_gaps(rows: pd.DataFrame, step: float = IEA_STEP, who: str = "IEA") -> 
         ]
         row = str(hits.iloc[0]) if len(hits) == 1 else ""
         equal.append(row)
-        statements.append(_gap_statement(r, str(key[GROUP_KEYS.index("unit")]), row, who))
+        statements.append(_gap_statement(r, str(members["unit"].iloc[0]), row, who))
     out["equal_row"] = equal
     out["statement"] = statements
     return out[columns]
@@ -317,15 +317,15 @@ def check_iea_totals(ds: SupplyDataset) -> pd.DataFrame:
     res = res.join(gaps.drop(columns="listed_sum"), how="left")
     partial_rows = partial.drop_duplicates(GROUP_KEYS).set_index(GROUP_KEYS)
     kinds, details = [], []
-    for key, r in res.iterrows():
+    for key, r in zip(res.index, (row for _, row in res.iterrows()), strict=True):
         if pd.isna(r["world_total"]):
             kinds.append("no_total")
+            unit = key[GROUP_KEYS.index("unit")]
             if key in partial_rows.index:
                 p = partial_rows.loc[key]
                 details.append(
-                    f"no IEA world total: '{p['country']}' ({p['quantity']:g} {key[-1]}) "
-                    f"is not a world total; listed rows sum to {r['listed_sum']:g} "
-                    f"{key[-1]}"
+                    f"no IEA world total: '{p['country']}' ({p['quantity']:g} {unit}) "
+                    f"is not a world total; listed rows sum to {r['listed_sum']:g} {unit}"
                 )
             else:
                 details.append("no IEA world total")
