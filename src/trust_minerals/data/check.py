@@ -210,7 +210,7 @@ def total_gaps(rows: pd.DataFrame, step: float = IEA_STEP, who: str = "IEA") -> 
         Indexed by :data:`GROUP_KEYS`, one row per group with a numeric total and listed rows:
         ``listed_sum``, ``world_total``, ``difference``, ``relative_difference``, ``step``,
         ``tolerance``, ``gap`` (``"exceeds"``, ``"below"`` or ``""``), ``equal_row`` (the one
-        listed row the difference equals within the tolerance, else ``""``) and ``statement``
+        listed row an excess equals within the tolerance, else ``""``) and ``statement``
         (a sentence for notes and the data check; ``""`` without a gap).
 
     Examples
@@ -262,9 +262,9 @@ def total_gaps(rows: pd.DataFrame, step: float = IEA_STEP, who: str = "IEA") -> 
             continue
         members = g.get_group(key)
         hits = members.loc[
-            (members["quantity"] - abs(r["difference"])).abs() <= r["tolerance"], "country"
+            (members["quantity"] - r["difference"]).abs() <= r["tolerance"], "country"
         ]
-        row = str(hits.iloc[0]) if len(hits) == 1 else ""
+        row = str(hits.iloc[0]) if r["gap"] == "exceeds" and len(hits) == 1 else ""
         equal.append(row)
         statements.append(_gap_statement(r, str(members["unit"].iloc[0]), row, who))
     out["equal_row"] = equal
@@ -282,10 +282,9 @@ def _gap_statement(r: pd.Series, unit: str, row: str, who: str) -> str:
     if r["gap"] == "exceeds":
         equals = f" (the excess, {diff}, equals the {row} row)" if row else ""
         return f"{head}, {pct} above {who}'s world total {world}{equals}"
-    equals = f" (the shortfall, {diff}, equals the {row} row)" if row else ""
     return (
-        f"{head}, {pct} below {who}'s world total {world}{equals}: the remainder, {diff}, is "
-        "in no listed row (rest of world, not missing)"
+        f"{head}, {pct} below {who}'s world total {world}: the remainder, {diff}, is in no "
+        "listed row (rest of world, not missing)"
     )
 
 
