@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from trust_minerals.metrics.concentration import shares
@@ -112,3 +112,44 @@ def test_export_control_share_counts_controls_in_force():
     ] == pytest.approx(0.2)
     future = NO_CONTROLS.assign(since_year=2030)
     assert exposure_from_shares(r, [], future)["export_control_share"].iloc[0] == pytest.approx(0.0)
+
+
+tenths = st.integers(min_value=0, max_value=100_000).map(lambda n: n / 10)  # kt, to 0.1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(tenths, min_size=1, max_size=6),
+    tenths,
+    st.integers(min_value=1, max_value=200_000).map(lambda n: n / 10),
+)
+def test_shares_of_a_published_total_stay_well_defined(q, other, world):
+    """IEA groups: shares are of the published total whatever the rows add up to; every share is
+    in [0, 1], hhi <= top_share x coverage_share, hhi <= hhi_upper; rows above the total are
+    stated, rows below it leave their remainder to rest of world; never renormalised."""
+    from trust_minerals.metrics.concentration import PUBLISHED_TOTAL_SOURCES, _table_from_rows
+
+    df = rows(q, other, world).assign(source_id=PUBLISHED_TOTAL_SOURCES[0])
+    t = _table_from_rows(df).iloc[0]
+    s = shares(df)
+    listed = sum(q) + other
+    if sum(q) > world or max([*q, other]) > world:
+        assert not t["assessable"] and np.isnan(t["hhi"]) and s["share"].isna().all()
+        assert "not assessable" in t["notes"]
+        return
+    assert t["assessable"] and t["denominator"] == world
+    named = s[~s["is_aggregate"]]
+    np.testing.assert_allclose(named["share"], named["quantity"] / world)  # not renormalised
+    assert ((s["share"].dropna() >= 0) & (s["share"].dropna() <= 1 + 1e-12)).all()
+    assert t["top_share"] <= t["top3_share"] + 1e-12 <= t["coverage_share"] + 2e-12
+    assert t["hhi"] <= t["top_share"] * t["coverage_share"] + 1e-12
+    assert t["hhi"] <= t["hhi_upper"] + 1e-12
+    tolerance = 0.05 * (len(q) + 2)  # half of 0.1 kt per row and for the total
+    assume(abs(abs(listed - world) - tolerance) > 1e-6)  # not on the edge of the tolerance
+    if listed > world + tolerance:
+        assert f"add to {listed / world:.3f}, not 1" in t["notes"]
+    elif listed < world - tolerance:
+        assert t["coverage_share"] + t["other_share"] == pytest.approx(1.0)
+        assert "remainder" in t["notes"]
+    else:
+        assert "sum to" not in t["notes"]

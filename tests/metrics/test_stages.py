@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import itertools
 import math
 
 import pytest
@@ -22,7 +24,8 @@ def test_battery_commodities_gain_a_refinery_stage_led_by_china_or_indonesia(ds,
     listed = g[g["country"] != "World total"]
     listed = listed[listed["country"] != "Total clean technologies"]["quantity"].sum()
     world = g.loc[g["country"] == "World total", "quantity"]
-    denominator = max(listed, float(world.iloc[0])) if len(world) else listed
+    # the IEA's published world total where it publishes one (as its own top-3 shares)
+    denominator = float(world.iloc[0]) if len(world) else listed
     china = float(g.loc[g["country"] == "CHN", "quantity"].iloc[0])
     assert r.shares["CHN"] == pytest.approx(china / denominator)
 
@@ -63,3 +66,73 @@ def test_sand_and_gravel_is_not_assessable_and_listed_after_the_rest(ds) -> None
     assert blind.index.min() > t[t["assessable"]].index.max()
     table = concentration_table(ds, year=2025)
     assert table.loc[~table["assessable"], "hhi"].isna().all()
+
+
+def _iea_csv() -> dict[tuple[str, str, int], dict[str, float]]:
+    """The bundled IEA file read by hand: (mineral, stage label, year) -> row label -> value."""
+    from trust_minerals.data.ingest.iea import default_path
+
+    out: dict[tuple[str, str, int], dict[str, float]] = {}
+    with default_path().open(newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            key = (r["mineral"], r["stage_label"], int(r["year"]))
+            out.setdefault(key, {})[r["row_label"]] = float(r["value"])
+    return out
+
+
+def _country_rows(group: dict[str, float]) -> dict[str, float]:
+    return {k: v for k, v in group.items() if k not in ("Total", "Top 3 share", "Rest of world")}
+
+
+def test_nickel_refining_china_share_is_of_the_iea_published_total(ds) -> None:  # type: ignore[no-untyped-def]
+    group = _iea_csv()[("Nickel", "Refining", 2023)]
+    listed = sum(v for k, v in group.items() if k not in ("Total", "Top 3 share"))
+    assert listed > group["Total"]  # the case: the rows add up to more than the IEA's total
+    r = concentration(ds, "nickel", "refinery", 2023)
+    assert r.shares["CHN"] == pytest.approx(group["China"] / group["Total"], rel=1e-12)
+    assert r.shares["CHN"] != pytest.approx(group["China"] / listed, rel=1e-3)
+    assert r.denominator == pytest.approx(group["Total"]) and r.denominator_basis == "world_total"
+    # the IEA's own top-3 share of that stage is reproduced
+    assert r.top3_share == pytest.approx(group["Top 3 share"], abs=5e-7)
+
+
+def test_the_nickel_refining_note_states_both_figures(ds) -> None:  # type: ignore[no-untyped-def]
+    group = _iea_csv()[("Nickel", "Refining", 2023)]
+    listed = sum(v for k, v in group.items() if k not in ("Total", "Top 3 share"))
+    excess = (listed - group["Total"]) / group["Total"]
+    notes = "; ".join(concentration(ds, "nickel", "refinery", 2023).notes)
+    assert f"sum to {listed:,.1f} kt, {excess * 100:.1f} % above" in notes
+    assert f"world total {group['Total']:,.1f} kt" in notes
+    assert f"they add to {listed / group['Total']:.3f}, not 1" in notes
+    # the IEA stage rows carry the same statement in their note
+    rows = stage_production(ds)
+    nickel = rows[
+        (rows["commodity"] == "nickel") & (rows["stage"] == "refinery") & (rows["year"] == 2023)
+    ]
+    assert nickel["note"].str.contains(f"sum to {listed:,.1f} kt", regex=False).all()
+    # a stage whose rows add up to the total says nothing of the kind
+    lithium = concentration(ds, "lithium", "refinery", 2023)
+    assert not any("sum to" in n for n in lithium.notes)
+
+
+def test_iea_top3_shares_divide_by_the_published_total() -> None:
+    """Which denominator the IEA uses, from its own "Top 3 share" rows: for every stage and year,
+    three of its country rows over the published total give the published share; where the rows
+    add up to more than the total, no three rows over their sum do."""
+    checked = 0
+    for key, group in _iea_csv().items():
+        if "Top 3 share" not in group or "Total" not in group:
+            continue
+        countries = _country_rows(group)
+        listed = sum(v for k, v in group.items() if k not in ("Total", "Top 3 share"))
+        sums = [sum(c) for c in itertools.combinations(countries.values(), 3)]
+        # 0.15 kt: three rows published to 0.1 kt; the share to six decimals
+        assert any(
+            abs(s / group["Total"] - group["Top 3 share"]) * group["Total"] <= 0.15 for s in sums
+        ), key
+        if listed - group["Total"] > 1.0:
+            assert not any(abs(s / listed - group["Top 3 share"]) * listed <= 0.15 for s in sums), (
+                key
+            )
+        checked += 1
+    assert checked == 44  # 12 stages x 4 years, less cobalt refining (no world total)

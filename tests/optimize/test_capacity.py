@@ -19,15 +19,16 @@ pytestmark = pytest.mark.slow
 
 
 def _iea_2023(ds: SupplyDataset, commodity: str, stage: str) -> tuple[pd.Series, float, str]:
-    """IEA 2023 quantities by country, the share denominator (project rule: the larger of the
-    rows' sum and the published world total; the clean-technology cobalt total is no world
-    total) and the unit, read straight from the IEA table."""
+    """IEA 2023 quantities by country, the share denominator (project rule at IEA stages: the
+    IEA's published world total where there is one, even where the rows add up to more, as in its
+    own top-3 shares; else the rows' sum: the clean-technology cobalt total is no world total)
+    and the unit, read straight from the IEA table."""
     t = ds.supply_projection
     t = t[(t["commodity"] == commodity) & (t["stage"] == stage) & (t["year"] == 2023)]
     listed = t[t["country"] != "World total"]
     listed = listed[listed["country"] != "Total clean technologies"]
     world = t.loc[t["country"] == "World total", "quantity"]
-    denominator = max(float(listed["quantity"].sum()), float(world.max()) if len(world) else 0.0)
+    denominator = float(world.max()) if len(world) else float(listed["quantity"].sum())
     assert set(t["unit"]) == {"kt"}
     named = listed[~listed["is_aggregate"]].set_index("country")["quantity"]
     return named, denominator, "kt"

@@ -5,6 +5,18 @@ Definitions (DESIGN.md, data rules):
 * the **denominator** is the published ``World total`` or the sum of the listed rows (named
   countries + ``Other countries`` + any other aggregate rows) where that sum is larger (USGS rounds
   totals) or no total is published;
+* except for sources whose totals are not rounded (:data:`PUBLISHED_TOTAL_SOURCES`, the IEA):
+  there the denominator is the published ``World total`` whenever one is published, as in the
+  IEA's own "Top 3 share" rows (the tests recompute them). Where the IEA's rows add up to more
+  than its total (nickel and graphite refining 2023), the shares of the named countries and
+  ``Other countries`` add up to more than 1: ``notes`` says so with both figures, and ``hhi``,
+  ``top_share`` and ``top3_share`` are of those same shares (``hhi_upper`` counts the IEA's rest
+  of world as one producer). Where they add up to less, the remainder of the total is counted
+  with ``Other countries`` (in ``other_share`` and ``hhi_upper``), as the note says. Where the
+  named countries together (or one listed row) exceed the total, no share of it is defined: the
+  shares and metrics are missing, ``assessable`` is false and ``notes`` says why. So every share
+  lies in [0, 1] and ``hhi`` <= ``top_share`` x ``coverage_share`` <= 1. Nothing is
+  renormalised;
 * ``hhi`` = Σ share² over named countries (a lower bound: unnamed producers are ignored);
 * ``hhi_upper`` also counts ``Other countries`` (and each other aggregate row) as one producer;
 * ``coverage_share`` = named countries' sum / denominator.
@@ -39,6 +51,7 @@ from trust_minerals._tables import (
     YearLike,
     as_year,
 )
+from trust_minerals.data.check import total_gaps
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, NoDataError, UnknownNameError
 
@@ -70,6 +83,15 @@ TABLE_COLUMNS = [
 ]
 #: a source that lists every producing country (its world total is their sum)
 COMPLETE_LISTING = "world_mining_data"
+#: sources whose world totals are not rounded: the published total is the denominator even where
+#: the listed rows add up to more (the IEA's own "Top 3 share" rows divide by it); their figures
+#: are compared to the IEA's precision (:data:`trust_minerals.data.check.IEA_STEP`)
+PUBLISHED_TOTAL_SOURCES = ("iea_cmde_2024",)
+#: why a group whose named countries exceed the published total is not assessed
+NAMED_EXCEED_TOTAL = (
+    "not assessable: the named countries' rows (or one listed row) add up to more than the "
+    "published world total, so shares of it are not defined"
+)
 #: why a group without a published world is not assessed
 NOT_ASSESSABLE = (
     "not assessable: neither a world total nor 'Other countries' is published, "
@@ -175,11 +197,53 @@ def shares(rows: pd.DataFrame) -> pd.DataFrame:
     world = df[world_mask].groupby(GROUP_KEYS, dropna=False)["quantity"].max()
     denom = pd.concat([listed_sum.rename("listed"), world.rename("world")], axis=1)
     denom["denominator"] = denom[["listed", "world"]].max(axis=1, skipna=True)
+    exact = _published_total_groups(df).reindex(denom.index, fill_value=False)
+    named_sum = (
+        listed[~listed["is_aggregate"]].groupby(GROUP_KEYS, dropna=False)["quantity"].sum()
+    ).reindex(denom.index, fill_value=0.0)
+    largest = listed.groupby(GROUP_KEYS, dropna=False)["quantity"].max().reindex(denom.index)
+    use_world = exact & denom["world"].notna()
+    denom.loc[use_world, "denominator"] = denom.loc[use_world, "world"]
+    undefined = use_world & ((named_sum > denom["world"]) | (largest > denom["world"]))
+    denom.loc[undefined, "denominator"] = np.nan
     df = df.merge(denom[["denominator"]], left_on=GROUP_KEYS, right_index=True, how="left")
     with np.errstate(invalid="ignore", divide="ignore"):
         share = df["quantity"] / df["denominator"].where(df["denominator"] > 0)
     df["share"] = share.where(~world_mask)
     return df
+
+
+def _published_total_groups(df: pd.DataFrame) -> pd.Series:
+    """Per group: True where every row comes from a source in :data:`PUBLISHED_TOTAL_SOURCES`."""
+    if "source_id" not in df:
+        return pd.Series(False, index=df.groupby(GROUP_KEYS, dropna=False).size().index)
+    return (
+        df["source_id"]
+        .isin(PUBLISHED_TOTAL_SOURCES)
+        .groupby([df[k] for k in GROUP_KEYS], dropna=False)
+        .all()
+    )
+
+
+def _gap_note(gap: pd.Series, notes: str, undefined: bool) -> str:
+    """What the shares of a published total mean where the listed rows do not add up to it
+    (with the figures, unless ``notes`` already gives them; only those where the shares are
+    ``undefined``)."""
+    fact = f"{gap['statement']}; " if gap["statement"] not in notes else ""
+    if undefined:
+        return fact.rstrip("; ")
+    if gap["gap"] == "exceeds":
+        total = gap["listed_sum"] / gap["world_total"]
+        return (
+            f"{fact}shares are of the published world total (as the IEA's own top-3 shares), "
+            f"so with rest of world they add to {total:.3f}, not 1: nothing is renormalised; "
+            "hhi, top_share and top3_share are of these shares and hhi_upper counts rest of "
+            "world as one producer"
+        )
+    return (
+        f"{fact}shares are of the published world total; the remainder of it is counted with "
+        "rest of world in other_share and hhi_upper"
+    )
 
 
 def concentration_table(
@@ -212,7 +276,7 @@ def _table_from_rows(df: pd.DataFrame) -> pd.DataFrame:
     out["world_total"] = world_rows["quantity"]
     out["world_total_status"] = world_rows["status"]
     out["denominator_basis"] = np.where(
-        out["world_total"].notna() & (out["world_total"] >= out["listed_sum"].fillna(0)),
+        out["world_total"].notna() & out["denominator"].eq(out["world_total"]),
         "world_total",
         "listed_sum",
     )
@@ -226,6 +290,18 @@ def _table_from_rows(df: pd.DataFrame) -> pd.DataFrame:
     out["other_share"] = agg_groups["share"].sum(min_count=1)
     agg_sq = agg_groups["share_sq"].sum()
     out["hhi_upper"] = out["hhi"].fillna(0) + agg_sq.reindex(out.index).fillna(0)
+    published = _published_total_groups(df).reindex(out.index, fill_value=False)
+    from_published = df["source_id"].isin(PUBLISHED_TOTAL_SOURCES) if "source_id" in df else None
+    gaps = total_gaps(df if from_published is None else df[from_published])
+    gaps = gaps[(gaps["gap"] != "") & gaps.index.isin(published.index[published])]
+    if from_published is None:
+        gaps = gaps[:0]
+    below = gaps.index[gaps["gap"] == "below"]
+    if len(below):  # the remainder of the published total is rest of world (one producer)
+        remainder = -gaps.loc[below, "difference"] / gaps.loc[below, "world_total"]
+        old_other = out.loc[below, "other_share"].fillna(0.0)
+        out.loc[below, "other_share"] = old_other + remainder
+        out.loc[below, "hhi_upper"] += (old_other + remainder) ** 2 - old_other**2
     ranked = named.dropna(subset=["share"]).sort_values("share", ascending=False, kind="stable")
     top = ranked.groupby(GROUP_KEYS).head(1).set_index(GROUP_KEYS)
     out["top_country"] = top["country"]
@@ -265,11 +341,22 @@ def _table_from_rows(df: pd.DataFrame) -> pd.DataFrame:
         out.loc[blind, col] = np.nan
     out.loc[blind, "top_country"] = None
     out.loc[blind, "notes"] = (out.loc[blind, "notes"] + "; " + NOT_ASSESSABLE).str.lstrip("; ")
+    exceed = published & out["world_total"].notna() & out["denominator"].isna()
+    out.loc[exceed, "assessable"] = False
+    out.loc[exceed, "denominator_basis"] = "world_total"
+    out.loc[exceed, "notes"] = (out.loc[exceed, "notes"] + "; " + NAMED_EXCEED_TOTAL).str.lstrip(
+        "; "
+    )
+    for key in gaps.index.intersection(out.index):
+        note = _gap_note(gaps.loc[key], str(out.loc[key, "notes"]), bool(exceed.loc[key]))
+        out.loc[key, "notes"] = "; ".join(n for n in (out.loc[key, "notes"], note) if n)
     no_denominator = ~(out["denominator"] > 0)
-    for col in ("hhi", "hhi_upper", "coverage_share", "top_share", "top3_share"):
+    for col in ("hhi", "hhi_upper", "coverage_share", "top_share", "top3_share", "other_share"):
         out.loc[no_denominator, col] = np.nan
-    out.loc[no_denominator, "notes"] = (
-        out.loc[no_denominator, "notes"] + "; no usable quantities"
+    out.loc[exceed, "top_country"] = None
+    no_quantities = no_denominator & ~exceed
+    out.loc[no_quantities, "notes"] = (
+        out.loc[no_quantities, "notes"] + "; no usable quantities"
     ).str.lstrip("; ")
     out = out.reset_index()
     out["n_countries"] = out["n_countries"].fillna(0).astype(int)

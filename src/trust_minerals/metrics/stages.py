@@ -10,7 +10,10 @@ IEA rows are turned into production-like rows: ``form`` is the IEA content basis
 is never taken across bases), ``status`` is ``estimated``, ``note`` names the IEA stage label.
 The IEA's cobalt-refining total covers clean-technology uses only: that row is not a world total
 and is left out, so shares are of the listed countries plus the IEA's rest of world, as the note
-says.
+says. Where the IEA's country and rest-of-world rows do not add up to its own world total
+(nickel and graphite refining, 2023), the note gives both figures
+(:func:`trust_minerals.data.check.total_gaps`); the concentration then divides by the published
+total (:mod:`trust_minerals.metrics.concentration`).
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from trust_minerals.data.check import IEA_PARTIAL_TOTALS, total_gaps
 from trust_minerals.dataset import SupplyDataset
 
 #: year of the IEA table that is an estimate of actual supply (later years are projections)
 IEA_ESTIMATE_YEAR = 2023
 #: IEA aggregate rows that are not world totals (left out of share calculations)
-PARTIAL_TOTALS = ("Total clean technologies",)
+PARTIAL_TOTALS = IEA_PARTIAL_TOTALS
 _CACHE_KEY = "_stage_production"
 
 
@@ -40,6 +44,8 @@ def iea_stage_rows(ds: SupplyDataset) -> pd.DataFrame:
         .loc[lambda t: t["country"].isin(PARTIAL_TOTALS), ["commodity", "stage"]]
         .itertuples(index=False, name=None)
     )
+    gaps = total_gaps(iea.rename(columns={"content_basis": "form"}))["statement"]
+    gaps = gaps[gaps != ""]
     notes = [
         f"IEA stage '{label}' ({basis})"
         + (
@@ -47,8 +53,21 @@ def iea_stage_rows(ds: SupplyDataset) -> pd.DataFrame:
             if (c, s) in partial
             else ""
         )
-        for c, s, label, basis in zip(
-            iea["commodity"], iea["stage"], iea["stage_label"], iea["content_basis"], strict=True
+        + (f"; {gaps[key]}" if key in gaps.index else "")
+        for c, s, label, basis, key in zip(
+            iea["commodity"],
+            iea["stage"],
+            iea["stage_label"],
+            iea["content_basis"],
+            zip(
+                iea["commodity"],
+                iea["stage"],
+                iea["content_basis"],
+                iea["year"],
+                iea["unit"],
+                strict=True,
+            ),
+            strict=True,
         )
     ]
     return pd.DataFrame(

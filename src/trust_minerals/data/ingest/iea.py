@@ -12,8 +12,12 @@ Rules:
 * Country names go through :func:`trust_minerals.data.concordance.to_iso3`; ``Rest of world`` is
   ``Other countries``, ``Total`` is ``World total`` and ``Total clean technologies`` (cobalt
   refining) keeps its own name: it is not a world total.
-* ``Top 3 share`` rows are dropped: they are derived from the country rows kept here (the tests
-  recompute them from those rows as a check), and a share is not a quantity in the stage's unit.
+* ``Top 3 share`` rows are dropped: they are derived from the country rows kept here, three
+  of them over the published ``Total`` (the tests recompute them from those rows as a check),
+  and a share is not a quantity in the stage's unit.
+* Where the country and rest-of-world rows do not add up to ``Total`` (nickel, graphite), both
+  are kept as published; ``trust data check`` lists them
+  (:func:`trust_minerals.data.check.check_iea_totals`).
 """
 
 from __future__ import annotations
