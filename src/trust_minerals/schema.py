@@ -85,6 +85,22 @@ def vocabulary(name: str) -> tuple[str, ...]:
     return values
 
 
+@cache
+def vocabulary_labels(name: str) -> dict[str, str]:
+    """``value -> label`` of a controlled vocabulary (``data/spec/vocabulary.csv``), for display.
+
+    Examples
+    --------
+    >>> vocabulary_labels("status")["withheld"]
+    'withheld (W)'
+    """
+    with open(_data_file("spec", "vocabulary.csv"), encoding="utf-8", newline="") as fh:
+        labels = {r["value"]: r["label"] for r in csv.DictReader(fh) if r["vocabulary"] == name}
+    if not labels:
+        raise SchemaError(f"no vocabulary named {name!r}")
+    return labels
+
+
 def spec(table: str) -> TableSpec:
     specs = table_specs()
     if table not in specs:

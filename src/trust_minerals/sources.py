@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from trust_minerals.countries import FLAG_GROUPS, ConsumerLike, named_groups
 from trust_minerals.errors import ParseError, UnknownNameError
 
 if TYPE_CHECKING:
@@ -102,4 +103,18 @@ def reliance_source_ids(
     return used_source_ids(*frames)
 
 
-__all__ = ["column_sources", "reliance_source_ids", "used_source_ids"]
+def group_source_ids(*sets: ConsumerLike) -> tuple[str, ...]:
+    """Sources of the group columns of the ``countries`` table that country sets read (``msp``
+    → the MSP file, ``quad``/``g7``/... → the group file; ISO3 codes and ``usa_ind``, a pair
+    defined in :mod:`trust_minerals.countries`, read none).
+
+    Examples
+    --------
+    >>> group_source_ids("msp"), group_source_ids("USA,IND")
+    (('msp_2025',), ())
+    """
+    groups = sorted({g for s in sets for g in named_groups(s) if g in FLAG_GROUPS})
+    return column_sources("countries", groups) if groups else ()
+
+
+__all__ = ["column_sources", "group_source_ids", "reliance_source_ids", "used_source_ids"]

@@ -313,8 +313,9 @@ def _table_from_rows(df: pd.DataFrame) -> pd.DataFrame:
     notes = world_rows["note"].fillna("")
     excl = notes.str.contains("Excludes U.S.", regex=False)
     out["notes"] = ""
+    # the countries are in the withheld column; the note says what that means for the shares
     out.loc[out["withheld"] != "", "notes"] = (
-        "shares exclude withheld/unavailable: " + out["withheld"]
+        "shares exclude the countries whose figure is withheld or unavailable (withheld)"
     )
     iea_rows = df["source_id"].eq("iea_cmde_2024") if "source_id" in df else df["year"].lt(0)
     iea_notes = df[iea_rows].groupby(GROUP_KEYS)["note"].first()

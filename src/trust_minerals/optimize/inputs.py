@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from trust_minerals.countries import FLAG_GROUPS, ConsumerLike, named_groups, resolve_consumer
+from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, NoDataError, TrustMineralsError
-from trust_minerals.sources import column_sources, used_source_ids
+from trust_minerals.sources import used_source_ids
 from trust_minerals.units import tonnes_per_unit
 
 
@@ -29,20 +29,6 @@ def partner_countries(ds: SupplyDataset, partners: ConsumerLike) -> list[str]:
     ['IND', 'USA']
     """
     return list(resolve_consumer(ds, partners, role="partner set").members)
-
-
-def group_source_ids(*sets: ConsumerLike) -> tuple[str, ...]:
-    """Sources of the group columns of the ``countries`` table that country sets read (``msp``
-    → the MSP file, ``quad``/``g7``/... → the group file; ISO3 codes and ``usa_ind``, a pair
-    defined in :mod:`trust_minerals.countries`, read none).
-
-    Examples
-    --------
-    >>> group_source_ids("msp"), group_source_ids("USA,IND")
-    (('msp_2025',), ())
-    """
-    groups = sorted({g for s in sets for g in named_groups(s) if g in FLAG_GROUPS})
-    return column_sources("countries", groups) if groups else ()
 
 
 @dataclass(frozen=True)

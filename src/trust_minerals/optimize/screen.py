@@ -32,9 +32,9 @@ from trust_minerals.countries import ConsumerLike, resolve_consumer
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import InputError, ParseError, UnknownNameError
 from trust_minerals.metrics.concentration import shares
-from trust_minerals.optimize.inputs import group_source_ids, partner_countries
+from trust_minerals.optimize.inputs import partner_countries
 from trust_minerals.optimize.spec import data_path
-from trust_minerals.sources import column_sources, used_source_ids
+from trust_minerals.sources import column_sources, group_source_ids, used_source_ids
 
 GROWTH_YEARS = (2021, 2025)
 

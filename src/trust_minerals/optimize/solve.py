@@ -21,7 +21,6 @@ from trust_minerals.optimize.capacity import (
 from trust_minerals.optimize.infeasibility import Conflict, explain_infeasibility, explanation_text
 from trust_minerals.optimize.inputs import (
     DRAW_SOURCE_COLUMNS,
-    group_source_ids,
     loss_matrix,
     partner_countries,
     recovery_capacity,
@@ -32,7 +31,7 @@ from trust_minerals.optimize.model import BINDING_TOL, SourcingProblem, cvar, so
 from trust_minerals.optimize.position import feed_text
 from trust_minerals.optimize.spec import SourcingSpec
 from trust_minerals.schema import vocabulary
-from trust_minerals.sources import column_sources
+from trust_minerals.sources import column_sources, group_source_ids
 
 PORTFOLIO_COLUMNS = [
     "supplier",

@@ -389,8 +389,8 @@ def _import_need(df: pd.DataFrame) -> pd.DataFrame:
             notes.append("no domestic primary output: the whole demand is an import need")
         else:
             notes.append(
-                "between import_need_low_t (all domestic output serves the plan) and "
-                "import_need_high_t (none does): the plan covers clean-energy deployments only"
+                "a range: the low figure if all domestic output serves the plan, the high one "
+                "if none does; the plan covers clean-energy deployments only"
             )
     df["import_need_note"] = notes
     return df

@@ -24,6 +24,7 @@ import pandas as pd
 
 from trust_minerals.errors import InputError, ParseError, UnknownNameError
 from trust_minerals.outlook._files import outlook_path, raw_outlook_path, read_rows, unit_factor
+from trust_minerals.schema import vocabulary
 
 PARAMETERS = ("tonnage", "grade", "recovery")
 _KINDS = {"tonnage": "mass", "grade": "mass_fraction", "recovery": "fraction"}
@@ -186,6 +187,7 @@ def load_streams() -> tuple[ResidueStream, ...]:
     path = outlook_path("data", "recovery_streams.csv")
     grouped: dict[tuple[str, str, str], dict[str, StreamParameter]] = {}
     bases: dict[tuple[str, str, str], str] = {}
+    streams = vocabulary("recovery_stream")
     for line, row in enumerate(read_rows(path), start=2):
         if row["parameter"] not in PARAMETERS:
             raise ParseError(
@@ -194,6 +196,15 @@ def load_streams() -> tuple[ResidueStream, ...]:
                 line=line,
                 field="parameter",
                 value=row["parameter"],
+            )
+        if row["stream"] not in streams:  # each stream is named in the vocabulary
+            raise ParseError(
+                "unknown stream (add it to the recovery_stream vocabulary in "
+                "data/spec/vocabulary.csv)",
+                path=str(path),
+                line=line,
+                field="stream",
+                value=row["stream"],
             )
         key = (row["country"], row["stream"], row["commodity"])
         grouped.setdefault(key, {})[row["parameter"]] = _parse_parameter(row, line, str(path))

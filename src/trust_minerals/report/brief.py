@@ -57,6 +57,7 @@ def template_env() -> Any:
     env.filters["pct"] = fmt.share
     env.filters["num"] = fmt.number
     env.filters["hhi"] = fmt.hhi
+    env.globals["hhi_range"] = fmt.hhi_range
     env.filters["year"] = fmt.year
     return env
 

@@ -68,7 +68,7 @@ def country_exposure(
     messages = []
     for r in table.head(3).to_dict(orient="records"):
         reliance = (
-            f"import reliance {fmt.share(r['import_reliance'])} ({r['reliance_basis']})"
+            f"import reliance {fmt.share(r['import_reliance'])} ({labels.value_label('basis', str(r['reliance_basis']))})"
             if not fmt.is_missing(r["import_reliance"])
             else "import reliance not published"
         )

@@ -11,14 +11,20 @@ Rules (one place, so a figure reads the same on a page and in a brief):
 * WGI estimates print with a sign and two decimals (``-0.52``), on their −2.5 … +2.5 scale;
 * booleans print ``yes``/``no``.
 
-Column labels, kinds, units and help texts are data (``data/spec/labels.csv``); country and
+Column labels, kinds, units and help texts are data (``data/spec/labels.csv``); a column whose
+values are ids of a controlled vocabulary (a status, a recovery stream, a backtest quantity) names
+it, and the values print with their labels from ``data/spec/vocabulary.csv``. Country and
 commodity names come from the dataset's ``countries`` and ``commodities`` tables.
+
+A missing value in a number column prints ``–`` aligned like the numbers, with its reason as a
+tooltip (:meth:`Labels.missing_reason`: the row's status where it says why, e.g. withheld).
 """
 
 from __future__ import annotations
 
 import csv
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,7 +33,13 @@ from typing import Any
 
 import pandas as pd
 
+from trust_minerals.schema import vocabulary_labels
+
 MISSING = "–"
+#: column kinds that hold numbers
+NUMERIC_KINDS = frozenset({"number", "int", "share", "hhi", "year", "wgi", "score"})
+#: row statuses (``status`` vocabulary) that say why a value is missing
+_MISSING_STATUSES = frozenset({"withheld", "not_available", "not_calculable"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,12 @@ class ColumnLabel:
     kind: str
     unit: str = ""
     help: str = ""
+    vocabulary: str = ""
+
+    @property
+    def numeric(self) -> bool:
+        """True where the column holds numbers (shown right-aligned, missing marks included)."""
+        return self.kind in NUMERIC_KINDS
 
 
 @cache
@@ -107,6 +125,22 @@ def hhi(value: Any) -> str:
     if is_missing(value):
         return MISSING
     return f"{float(value) * 10_000:,.0f}"
+
+
+def hhi_range(low: Any, high: Any) -> str:
+    """An HHI range (named countries only .. 'Other countries' as one producer) on the 0–10,000
+    scale; one number where both ends print the same, ``–`` where both are missing, and the
+    known end marked as a bound where only one is.
+
+    >>> hhi_range(0.2024, 0.20241), hhi_range(0.49, 0.4904), hhi_range(None, 0.3)
+    ('2,024', '4,900–4,904', '≤3,000')
+    """
+    lo, hi = hhi(low), hhi(high)
+    if lo == MISSING and hi != MISSING:
+        return f"≤{hi}"
+    if hi == MISSING and lo != MISSING:
+        return f"≥{lo}"
+    return lo if lo == hi else f"{lo}–{hi}"
 
 
 def year(value: Any) -> str:
@@ -181,14 +215,77 @@ class Labels:
         parts = [p for p in (spec.help, f"unit: {spec.unit}" if spec.unit else "") if p]
         return "; ".join(parts)
 
+    def is_numeric(self, column: str) -> bool:
+        """True where ``column`` is a number column by its kind in ``labels.csv``."""
+        spec = column_labels().get(column)
+        return bool(spec and spec.numeric)
+
+    def missing_reason(self, column: str, row: Mapping[str, Any] | None = None) -> str:
+        """Why ``column`` has no value in ``row``, for the tooltip of its ``–``.
+
+        The row's ``status`` where it says why (withheld, not available, not calculable), else
+        that the figure is not published or not computable, with the row's note where it has
+        one (``comparison_note``, ``import_need_note`` ...) -- a missing value is never zero.
+
+        >>> Labels().missing_reason("quantity", {"status": "withheld"})
+        'withheld (W), not zero'
+        >>> Labels().missing_reason("gap_t", {"comparison_note": "share only"})
+        'no figure, not zero: share only'
+        """
+        row = row or {}
+        status = row.get("status")
+        if isinstance(status, str) and status in _MISSING_STATUSES:
+            return f"{vocabulary_labels('status')[status]}, not zero"
+        notes = [
+            str(v)
+            for k, v in row.items()
+            if (k.endswith("_note") or k in ("note", "notes")) and isinstance(v, str) and v
+        ]
+        return (
+            "; ".join(["no figure, not zero: " + notes[0], *notes[1:]])
+            if notes
+            else ("no figure (not published or not computable), not zero")
+        )
+
+    def value_label(self, column: str, value: str) -> str:
+        """A vocabulary id of ``column`` as its label; an id leading a text keeps the rest
+        (``world_mining_data 2021-2024`` → ``World Mining Data 2021-2024``).
+
+        >>> Labels().value_label("stream", "coal_fly_ash"), Labels().value_label("id", "x_y")
+        ('Coal fly ash', 'x_y')
+        """
+        spec = column_labels().get(column)
+        if spec is None or not spec.vocabulary:
+            return value
+        names = vocabulary_labels(spec.vocabulary)
+        if value in names:
+            return names[value]
+        head, sep, rest = value.partition(" ")
+        return f"{names[head]}{sep}{rest}" if sep and head in names else value
+
+    def words(self, text: str) -> str:
+        """``text`` with each column id it names (``import_need_low_t``) in words, from
+        ``labels.csv``; other words unchanged.
+
+        >>> Labels().words("no import_reliance, reserve_concentration")
+        'no import reliance, reserve concentration'
+        """
+        return _COLUMN_ID.sub(lambda m: _in_words(m[0]), text)
+
     def cell(self, column: str, value: Any) -> str:
-        """``value`` of ``column`` as text, by the column's kind."""
+        """``value`` of ``column`` as text, by the column's kind (vocabulary ids as labels)."""
         spec = column_labels().get(column)
         kind = spec.kind if spec else ""
         if is_missing(value):
             return MISSING
+        if isinstance(value, str) and spec is not None and spec.vocabulary:
+            text = self.value_label(column, value)
+            if text != value:
+                return text
         if kind == "country":
             return self.country(value)
+        if kind == "countries":  # a list of ISO3 codes ("USA, CAN")
+            return ", ".join(self.country(c.strip()) for c in re.split(r"[,;]", str(value)))
         if kind == "commodity":
             return self.commodity(value)
         if kind == "consumer":
@@ -198,5 +295,18 @@ class Labels:
         if kind in _BY_KIND:
             return _BY_KIND[kind](value)
         if kind == "text" or isinstance(value, str):
-            return str(value)
+            return self.words(str(value))
         return number(value)
+
+
+#: a snake_case id (two or more parts) standing alone in a text
+_COLUMN_ID = re.compile(r"(?<![\w./:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w./:-])")
+
+
+def _in_words(name: str) -> str:
+    """A column id's label for mid-sentence use (first letter lowered unless an acronym)."""
+    spec = column_labels().get(name)
+    if spec is None:
+        return name
+    label = spec.label
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]

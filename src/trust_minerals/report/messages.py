@@ -68,6 +68,17 @@ class CommodityBriefData:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _basis(basis: Any) -> str:
+    """An import-reliance basis in words (``usgs_nir`` → ``USGS net import reliance``)."""
+    return Labels().value_label("basis", str(basis))
+
+
+def _stream(stream: Any) -> str:
+    """A recovery stream in words, for mid-sentence (``coal_fly_ash`` → ``coal fly ash``)."""
+    text = Labels().value_label("stream", str(stream))
+    return text[:1].lower() + text[1:]
+
+
 def _relevant_preset(commodity: str) -> Any:
     from trust_minerals.simulate.presets import load_presets
 
@@ -111,10 +122,10 @@ def commodity_messages(
     if len(dep) and not fmt.is_missing(dep["import_reliance"].iloc[0]):
         r = dep.iloc[0]
         q = r["qualifier"] if r["qualifier"] in ("<", ">") else ""
-        text = f"{who} imports {q}{fmt.share(r['import_reliance'])} of the {name.lower()} it uses ({r['basis']}, {r['period']})."
+        text = f"{who} imports {q}{fmt.share(r['import_reliance'])} of the {name.lower()} it uses ({_basis(r['basis'])}, {r['period']})."
     else:
         basis = dep["basis"].iloc[0] if len(dep) else "unknown"
-        text = f"{who}'s import reliance on {name.lower()} is not published and cannot be computed from the bundled data (basis: {basis})."
+        text = f"{who}'s import reliance on {name.lower()} is not published and cannot be computed from the bundled data (basis: {_basis(basis)})."
     suppliers, sup_year, mix_text, mix_ids, skipped = _stage_mixes(ds, commodity, cs, p, labels)
     text += " " + mix_text
     notes.extend(str(n) for n in suppliers.drop_duplicates("stage")["note"] if n)
@@ -133,7 +144,7 @@ def commodity_messages(
             continue
         parts.append(
             f"{c['stage']}{form}: {labels.country(c['top_country'])} {fmt.share(c['top_share'])}, "
-            f"HHI {fmt.hhi(c['hhi'])}–{fmt.hhi(c['hhi_upper'])} of 10,000"
+            f"HHI {fmt.hhi_range(c['hhi'], c['hhi_upper'])} of 10,000"
         )
     messages.append(
         KeyMessage(
@@ -344,7 +355,7 @@ def _recovery_text(recovery: pd.DataFrame, name: str, who: str) -> str:
         return f"No residue stream for {name.lower()} is recorded for {who}."
     counted = recovery.dropna(subset=["recoverable_t"])
     if not len(counted):
-        streams = ", ".join(sorted({str(s).replace("_", " ") for s in recovery["stream"]}))
+        streams = ", ".join(sorted({_stream(s) for s in recovery["stream"]}))
         return (
             f"Recovery of {name.lower()} from {streams} in {who} cannot be estimated: "
             "published grade or recovery figures are missing."
@@ -358,7 +369,7 @@ def _recovery_text(recovery: pd.DataFrame, name: str, who: str) -> str:
             else ""
         )
         parts.append(
-            f"{str(r['stream']).replace('_', ' ')} {fmt.number(r['recoverable_t'])} t/yr{span}"
+            f"{_stream(r['stream'])} {fmt.number(r['recoverable_t'])} t/yr{span}"
             f" ({r['capacity_status']})"
         )
     return f"Technically recoverable from residues in {who}: " + "; ".join(parts) + "."

@@ -37,19 +37,16 @@ import pandas as pd
 
 from trust_minerals.dataset import SupplyDataset
 from trust_minerals.errors import ParseError
+from trust_minerals.schema import vocabulary
 from trust_minerals.simulate.params import data_path
 from trust_minerals.simulate.presets import load_presets
 from trust_minerals.simulate.price import PriceResponse, price_paths, price_response
 from trust_minerals.simulate.propagate import ScenarioResult, propagate
 from trust_minerals.simulate.spec import ExportRestriction, ScenarioSpec
 
-QUANTITIES = (
-    "export_fall",
-    "lag_months",
-    "price_change_outside",
-    "price_change_inside",
-    "pre_buying_months",
-)
+#: the observed quantities, with their display labels, are the ``backtest_quantity`` vocabulary
+#: of ``data/spec/vocabulary.csv``
+QUANTITIES = vocabulary("backtest_quantity")
 #: tolerance below which a change counts as no change (for the direction check)
 _ZERO = 0.005
 #: consumer whose shortfall is shown as context next to an export fall
@@ -94,6 +91,7 @@ def observations() -> pd.DataFrame:
     df = pd.read_csv(path, dtype={"period": str}, keep_default_na=False, na_values=[""])
     episodes = _episodes()
     presets = load_presets()
+    named_episodes = vocabulary("export_control_episode")
     for line, row in enumerate(df.itertuples(index=False), start=2):
         if row.quantity not in QUANTITIES:
             raise ParseError(
@@ -113,6 +111,15 @@ def observations() -> pd.DataFrame:
             )
         if row.preset not in presets:
             raise ParseError("unknown preset", path=path, line=line, field="preset")
+        if row.episode not in named_episodes:  # each episode has a display name
+            raise ParseError(
+                "episode missing from the export_control_episode vocabulary "
+                "(data/spec/vocabulary.csv)",
+                path=path,
+                line=line,
+                field="episode",
+                value=row.episode,
+            )
     df["comparable"] = df["not_comparable"].isna() & df["value"].notna()
     df["not_comparable"] = df["not_comparable"].fillna("")
     df["caveat"] = df["caveat"].fillna("")
@@ -196,6 +203,8 @@ def _model_figure(
     shock = _restriction(spec, str(obs["commodity"]))
     quantity = str(obs["quantity"])
     nan = float("nan")
+    names = dict(zip(ds.countries["country"], ds.countries["name"], strict=True))
+    who = names.get(shock.country, shock.country) if shock is not None else ""
     if quantity == "pre_buying_months":
         return nan, "not modelled (the price buffer, buffer_months)", "", ""
     if shock is None:
@@ -206,7 +215,7 @@ def _model_figure(
             return nan, "", "", "no month in the horizon with exports allowed again"
         return (
             float(months[0]),
-            f"first month with {shock.country}'s exports allowed again",
+            f"first month with {who}'s exports allowed again",
             "",
             "",
         )
@@ -228,12 +237,14 @@ def _model_figure(
         if len(us):
             short = float(us.groupby("stage")["shortfall_share"].mean().max())
             context = (
-                f"modelled {_CONTEXT_CONSUMER} shortfall in the same months {short:.2f}: not "
+                f"modelled {names.get(_CONTEXT_CONSUMER, _CONTEXT_CONSUMER)} shortfall in the "
+                f"same months {short:.2f}: not "
                 "comparable (a consumer also buys from other suppliers)"
             )
         what = (
-            f"1 - allowed share of {shock.country}'s exports to "
-            f"{'non-exempt destinations' if dest == 'WLD' else dest}, mean over months "
+            f"1 - allowed share of {who}'s exports to "
+            f"{'non-exempt destinations' if dest == 'WLD' else names.get(dest, dest)}, mean over "
+            "months "
             f"{min(months)}..{max(months)}"
         )
         return fall, what, context, ""
@@ -254,7 +265,7 @@ def _model_figure(
     side = "outside" if quantity == "price_change_outside" else "inside"
     return (
         float(path[month]),
-        f"price change {side} {shock.country} in month {month}, {price_stage} stage "
+        f"price change {side} {who} in month {month}, {price_stage} stage "
         f"({rows['price_basis'].iloc[0]})",
         "",
         "",

@@ -76,6 +76,10 @@ def scenarios_table(ds: SupplyDataset | None = None) -> pd.DataFrame:
     True
     """
     controls = ds.export_controls if ds is not None else None
+    names: dict[str, str] = {}
+    if ds is not None:
+        names = dict(zip(ds.countries["country"], ds.countries["name"], strict=True))
+        names |= dict(zip(ds.commodities["commodity"], ds.commodities["name"], strict=True))
     rows = []
     for p in load_presets().values():
         row: dict[str, object] = {
@@ -83,6 +87,7 @@ def scenarios_table(ds: SupplyDataset | None = None) -> pd.DataFrame:
             "year": p.spec.year,
             "description": p.spec.description,
             "shocks": "; ".join(_describe(s) for s in p.spec.shocks),
+            "shocks_text": "; ".join(shock_text(s, names) for s in p.spec.shocks),
             "source": p.source,
         }
         if controls is not None:
@@ -101,6 +106,71 @@ def scenarios_table(ds: SupplyDataset | None = None) -> pd.DataFrame:
             )
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+_KIND_WORDS = {
+    "export_ban": "export ban",
+    "export_quota": "export quota",
+    "licensing": "export licensing",
+    "outage": "outage",
+    "demand_shock": "demand change",
+    "stockpile": "stockpile release",
+    "spare_capacity": "spare capacity",
+    "recovery": "recovery",
+}
+
+
+def _pct(value: object) -> str:
+    return f"{float(value) * 100:.0f}%"  # type: ignore[arg-type]
+
+
+def shock_text(shock: object, names: dict[str, str] | None = None) -> str:
+    """A shock in words, with country and commodity names from ``names`` (ids where absent).
+
+    Examples
+    --------
+    >>> s = preset("china-gallium-2023").shocks[0]
+    >>> shock_text(s, {"CHN": "China", "gallium": "Gallium"})
+    'export licensing by China on Gallium (refinery), 2-month delay, then 27% shipped'
+    """
+    names = names or {}
+    data = shock.model_dump()  # type: ignore[attr-defined]
+    kind = str(data.get("kind", ""))
+
+    def name(code: object) -> str:
+        return names.get(str(code), str(code))
+
+    who = data.get("country") or data.get("consumer")
+    text = _KIND_WORDS.get(kind, kind)
+    if who:
+        text += f" {'by' if data.get('country') else 'for'} {name(who)}"
+    text += f" on {name(data['commodity'])}"
+    if data.get("stage") is not None and kind not in ("recovery",):
+        text += f" ({data['stage']})"
+    parts = [text]
+    if kind == "export_quota":
+        parts.append(f"quota {_pct(data['quota_share'])} of exports")
+    if data.get("delay_months"):
+        parts.append(
+            f"{data['delay_months']}-month delay, then {_pct(data['after_share'])} shipped"
+        )
+    if data.get("targets"):
+        parts.append("to " + ", ".join(name(t) for t in data["targets"]))
+    if data.get("spare"):
+        parts.append("sparing " + ", ".join(name(t) for t in data["spare"]))
+    if data.get("fraction") is not None:
+        parts.append(f"{_pct(data['fraction'])} offline")
+    if data.get("change_share") is not None:
+        parts.append(f"demand {data['change_share'] * 100:+.0f}%")
+    if data.get("headroom_share") is not None:
+        parts.append(f"headroom {_pct(data['headroom_share'])}")
+    if data.get("months_of_supply") is not None:
+        parts.append(f"{data['months_of_supply']:g} months of supply")
+    if data.get("start_month"):
+        parts.append(f"from month {data['start_month']}")
+    if data.get("duration_months") is not None:
+        parts.append(f"for {data['duration_months']} months")
+    return ", ".join(parts)
 
 
 def _describe(shock: object) -> str:

@@ -119,16 +119,23 @@ class ColumnHead:
     name: str
     text: str
     title: str
+    numeric: bool = False
 
 
 _RANGE_END = re.compile(r"^(?P<stem>.+)_(?P<end>low|high)(?P<unit>_[a-z]+)?$")
 
 
-def column_heads(labels: Labels, columns: list[str]) -> list[ColumnHead]:
+def column_heads(
+    labels: Labels, columns: list[str], rows: list[dict[str, Any]] | None = None
+) -> list[ColumnHead]:
     """The headers of a table with ``columns``: each column's label and help (its unit or scale);
     a range's ends that follow their central column (``contained_t``, ``contained_low_t``,
     ``contained_high_t``) are headed ``low`` and ``high``, with the full label in the tooltip, so
     that a table of ranges fits the window without splitting words.
+
+    A column is ``numeric`` (its cells, missing marks included, align right) where its kind in
+    ``labels.csv`` is a number kind or, for a column without a label, any of ``rows`` holds a
+    number there.
 
     >>> [h.text for h in column_heads(Labels(), ["stream", "contained_t", "contained_low_t",
     ...                                          "contained_high_t", "demand_low_t"])]
@@ -149,8 +156,23 @@ def column_heads(labels: Labels, columns: list[str]) -> list[ColumnHead]:
         ):
             title = "; ".join(p for p in (text, title) if p)
             text = m["end"]
-        heads.append(ColumnHead(c, text, title))
+        heads.append(ColumnHead(c, text, title, _is_numeric(labels, c, rows or [])))
     return heads
+
+
+def _is_numeric(labels: Labels, column: str, rows: list[dict[str, Any]]) -> bool:
+    values = [r.get(column) for r in rows]
+    if labels.is_numeric(column):  # unless this table holds text there (a backtest quantity)
+        return not any(isinstance(v, str) for v in values)
+    if column in fmt.column_labels():  # a labelled text, bool, country ... column
+        return False
+    return any(_is_number(v) for v in values)
+
+
+def _is_number(value: Any) -> bool:
+    return (
+        isinstance(value, int | float) and not isinstance(value, bool) and not fmt.is_missing(value)
+    )
 
 
 def _json_default(value: Any) -> Any:

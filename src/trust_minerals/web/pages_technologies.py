@@ -87,7 +87,7 @@ def sunburst(links: pd.DataFrame, title: str, source: str) -> dict[str, Any]:
 
 def register(router: APIRouter) -> None:
     from trust_minerals.web import charts
-    from trust_minerals.web.pages import render
+    from trust_minerals.web.pages import labels_of, render
 
     @router.get("/technologies", response_class=HTMLResponse)
     def technologies_page(
@@ -160,6 +160,9 @@ def register(router: APIRouter) -> None:
             )
         return render(
             "technologies.html",
+            labels=labels_of(st),
+            technology_names={r["technology"]: r["technology_name"] for r in links_rows},
+            sector_names={r["sector"]: r["sector_name"] for r in sectors_rows},
             title="TRUST technologies",
             consumers=CONSUMERS,
             consumer=consumer,

@@ -221,8 +221,11 @@ def criticality(
     used = used[used["key"].isin(m.parameters)].copy()
     used["value"] = used["key"].map(p)
     from trust_minerals.metrics.criticality.sources import score_source_ids
+    from trust_minerals.sources import group_source_ids
 
-    ids = score_source_ids(ds, frame, cons.members, int(year))
+    # the group columns of the countries table that the consumer and partner set read
+    groups = group_source_ids(cons.name, part.name)
+    ids = tuple(sorted({*score_source_ids(ds, frame, cons.members, int(year)), *groups}))
     d = method_definition(method)
     return CriticalityResult(
         method,
