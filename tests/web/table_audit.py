@@ -16,6 +16,8 @@ What counts as a defect in a table cell or header:
 * a year with a thousands separator (``2,025``) in a year column;
 * more digits than meaningful: a percentage with more than one decimal, any other decimal with
   more than three significant figures;
+* a number column of the dashboard (other than years, ranks and counts) whose header has no
+  tooltip naming its unit or scale;
 * a missing mark (``–``) in a number column that is not aligned like the numbers (its cell lacks
   the number class) or has no tooltip saying why.
 """
@@ -46,6 +48,7 @@ class Cell:
     text: str
     classes: frozenset[str]
     title: str
+    name: str = ""  # a dashboard header's column id (data-name)
 
 
 @dataclass
@@ -72,7 +75,13 @@ class _Parser(HTMLParser):
         elif tag == "tr" and self.tables:
             self.tables[-1].rows.append([])
         elif tag in ("td", "th") and self.tables and self.tables[-1].rows:
-            self._cell = Cell(tag, "", frozenset(a.get("class", "").split()), a.get("title", ""))
+            self._cell = Cell(
+                tag,
+                "",
+                frozenset(a.get("class", "").split()),
+                a.get("title", ""),
+                a.get("data-name", ""),
+            )
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("style", "script", "svg"):
@@ -108,6 +117,8 @@ class RawIds:
     commodities: dict[str, str]
     vocabulary: dict[str, str]
     columns: frozenset[str]
+    #: column id -> True where its numbers need no unit (years, ranks and counts)
+    unitless: dict[str, bool] = field(default_factory=dict)
 
 
 def raw_ids(ds: Any) -> RawIds:
@@ -128,7 +139,8 @@ def raw_ids(ds: Any) -> RawIds:
         if "_" in r["value"] and r["label"] != r["value"]
     }
     columns = frozenset(r["column"] for r in _spec_rows("labels.csv") if "_" in r["column"])
-    ids = RawIds(countries, commodities, vocabulary, columns)
+    unitless = {r["column"]: r["kind"] in ("year", "int") for r in _spec_rows("labels.csv")}
+    ids = RawIds(countries, commodities, vocabulary, columns, unitless)
     for name in ("countries", "commodities", "vocabulary", "columns"):
         assert getattr(ids, name), f"no raw {name} to look for: the check would be vacuous"
     return ids
@@ -213,7 +225,12 @@ def audit_tables(html: str, ids: RawIds) -> Audit:
                         audit.defects.append(
                             f"{table.id}: missing mark in column {name!r} without a tooltip"
                         )
-        for cell in head:
+        for col, cell in enumerate(head):
             if "_" in cell.text:
                 audit.defects.append(f"{table.id}: raw header {cell.text!r}")
+            unitless = cell.name and ids.unitless.get(cell.name, False)
+            if col in number_cols and cell.name and not unitless and not cell.title:
+                audit.defects.append(
+                    f"{table.id}: number column {cell.text!r} names no unit or scale"
+                )
     return audit

@@ -229,7 +229,9 @@ def test_every_optimiser_table_and_chart_names_source_and_vintage_printed_once(
     run = sourcing.run_sourcing(ds, sourcing.parse_sourcing_form(params, max_draws=1000))
     assert line.startswith(charts.source_line(ds.sources, sourcing.source_ids(run)))
     # the units notes stay with their tables
-    assert "flow_opt and capacity in" in text and "shadow_price: change of the objective" in text
+    assert (
+        "Optimal flow and capacity in" in text and "Shadow price: change of the objective" in text
+    )
 
 
 def test_infeasible_page_shows_the_library_explanation(page_client: Any) -> None:
