@@ -71,3 +71,17 @@ def test_every_parameter_of_the_new_presets_names_a_source():
         assert p.source and p.parameter_sources
         assert all(v for v in p.parameter_sources.values())
         assert p.spec.effective is not None
+
+
+def test_preset_shocks_read_in_words_with_country_and_commodity_names(ds) -> None:  # type: ignore[no-untyped-def]
+    from trust_minerals.simulate.presets import scenarios_table
+
+    table = scenarios_table(ds)
+    row = table.set_index("name").loc["china-gallium-2023"]
+    assert row["shocks"].startswith("licensing(country=CHN")  # the spec form stays
+    assert row["shocks_text"] == (
+        "export licensing by China on Gallium (refinery), 2-month delay, then 27% shipped"
+    )
+    codes = set(ds.countries["country"])
+    for text in table["shocks_text"]:
+        assert not [w for w in text.replace(",", " ").split() if w in codes], text

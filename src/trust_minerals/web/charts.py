@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from trust_minerals.report.fmt import Labels
+
 if TYPE_CHECKING:
     from trust_minerals.report.profile import CommodityProfile
 
@@ -327,7 +329,10 @@ def observed_vs_model(rows: list[dict[str, Any]], *, source: str) -> dict[str, A
                 "name": "observation",
                 "x": xs,
                 "y": ys,
-                "text": [f"{r.get('id')} ({r.get('quantity')})" for r in rows],
+                "text": [
+                    f"{r.get('id')} ({Labels().value_label('quantity', str(r.get('quantity')))})"
+                    for r in rows
+                ],
                 "marker": {"size": 9, "color": "#2b6cb0"},
             },
             {

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Query
 from starlette.responses import HTMLResponse
 
 from trust_minerals.errors import TrustMineralsError
+from trust_minerals.report.fmt import Labels
 from trust_minerals.server.security import check_not_path_like
 from trust_minerals.server.state import AppState, records, state_of
 
@@ -33,12 +34,21 @@ def _colour(score: Any) -> str:
     return f"hsl({hue:.0f}, 60%, 82%)"
 
 
-def sunburst(links: pd.DataFrame, title: str, source: str) -> dict[str, Any]:
-    """Sector -> technology -> commodity, each node coloured by its weakest link's score."""
+def sunburst(
+    links: pd.DataFrame,
+    title: str,
+    source: str,
+    names: Labels | None = None,
+    sector_names: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Sector -> technology -> commodity, each node coloured by its weakest link's score; nodes
+    named from ``sector_names`` and the commodity names of ``names`` (ids where absent)."""
+    names = names or Labels()
+    sector_names = sector_names or {}
     ids, labels, parents, colours = [], [], [], []
     for sector, s in links.groupby("sector", sort=False):
         ids.append(sector)
-        labels.append(str(sector))
+        labels.append(sector_names.get(str(sector), str(sector)))
         parents.append("")
         colours.append(s["score"].max())
         for tech, t in s.groupby("technology", sort=False):
@@ -50,7 +60,8 @@ def sunburst(links: pd.DataFrame, title: str, source: str) -> dict[str, Any]:
             for row in t.itertuples():
                 ids.append(f"{tid}/{row.commodity}")
                 labels.append(
-                    f"{row.commodity}" + (" (qualitative)" if row.link == "qualitative" else "")
+                    names.commodity(row.commodity)
+                    + (" (qualitative)" if row.link == "qualitative" else "")
                 )
                 parents.append(tid)
                 colours.append(row.score)
@@ -157,6 +168,8 @@ def register(router: APIRouter) -> None:
                 links,
                 f"TRUST sectors for {CONSUMERS[consumer]}: weakest-link criticality",
                 source,
+                labels_of(st),
+                {r["sector"]: r["sector_name"] for r in sectors_rows},
             )
         return render(
             "technologies.html",

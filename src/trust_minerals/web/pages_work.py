@@ -234,7 +234,13 @@ def register(router: APIRouter) -> None:
         bal = world.table if world is not None else None
         if bal is not None and len(bal):
             b = bal[bal["comparison"] != "none"].dropna(subset=["demand_share_of_supply"])
-            b = b.assign(label=b["commodity"] + " (" + b["stage"].astype(str) + ")")
+            names = labels_of(st)
+            b = b.assign(
+                label=[
+                    f"{names.commodity(c)} ({s})"
+                    for c, s in zip(b["commodity"], b["stage"].astype(str), strict=True)
+                ]
+            )
             figures["balance"] = {
                 "data": [
                     {

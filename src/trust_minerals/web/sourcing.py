@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from trust_minerals.errors import UnknownNameError
+from trust_minerals.report.fmt import Labels
 from trust_minerals.server.problems import Problem
 from trust_minerals.server.security import RateLimiter, check_not_path_like
 from trust_minerals.sources import column_sources
@@ -377,20 +378,25 @@ def vintage_line(run: SourcingRun) -> str:
     )
 
 
-def portfolio_figure(run: SourcingRun, source: str) -> dict[str, Any] | None:
-    """Grouped bars: optimal share against status-quo share, by supplier (``None`` if infeasible)."""
+def portfolio_figure(
+    run: SourcingRun, source: str, labels: Labels | None = None
+) -> dict[str, Any] | None:
+    """Grouped bars: optimal share against status-quo share, by supplier (``None`` if infeasible);
+    suppliers, consumer and commodity named by ``labels``."""
     r, form = run.result, run.form
     if r.status != "optimal" or r.portfolio.empty:
         return None
+    labels = labels or Labels()
     p = r.portfolio
     return charts.grouped_bar(
-        p["supplier"].tolist(),
+        [labels.country(c) for c in p["supplier"]],
         {
             "optimal share": p["share"].tolist(),
             "status-quo share": p["status_quo_share"].tolist(),
         },
         title=(
-            f"{form.consumer}: optimal vs status-quo {form.commodity} {form.stage} shares "
+            f"{labels.consumer(form.consumer)}: optimal vs status-quo "
+            f"{labels.commodity(form.commodity).lower()} {form.stage} shares "
             f"(demand {form.demand:,.6g} {r.unit}, {r.year})"
         ),
         source=source,
@@ -459,7 +465,7 @@ def page_context(ds: Any, run: SourcingRun) -> dict[str, Any]:
         "frontier_notes": [],
     }
     caption = f"{source}. {vintage}"
-    figures = {"portfolio": portfolio_figure(run, caption)}
+    figures = {"portfolio": portfolio_figure(run, caption, Labels.from_dataset(ds))}
     if run.frontier is not None:
         fr = run.frontier.points
         ctx["frontier"] = records(fr[[c for c in FRONTIER_VIEW if c in fr]])
