@@ -32,6 +32,11 @@ SPLIT_WORDS = r"""() => {
   }
   return split;
 }"""
+#: number cells (missing marks included) and number headers that the browser does not right-align
+NUMBERS_NOT_RIGHT = """() => Array.from(document.querySelectorAll(
+    'table.data td.num, table.data th.num'))
+  .filter((c) => getComputedStyle(c).textAlign !== 'right')
+  .map((c) => (c.closest('table').id || '') + ': ' + c.textContent.trim())"""
 #: the tables wider than their box (the box scrolls sideways)
 SCROLLING_TABLES = """() => Array.from(document.querySelectorAll('.table-wrap'))
   .filter((w) => w.scrollWidth > w.clientWidth + 0.5)
@@ -59,6 +64,10 @@ def test_page_has_no_horizontal_overflow(
     )
     assert wide == [], f"{name}: elements past the window's right edge at {width} px: {wide[:5]}"
     assert page.evaluate(SCROLLING_TABLES) == [], f"{name}: tables scroll sideways at {width} px"
+    # number cells, their missing marks and headers align right (the HTML-level audit checks
+    # that each "–" of a number column carries the class; this checks what the browser draws)
+    left = page.evaluate(NUMBERS_NOT_RIGHT)
+    assert left == [], f"{name}: number cells not right-aligned at {width} px: {left[:5]}"
     split = page.evaluate(SPLIT_WORDS)
     assert split == [], (
         f"{name}: words split across lines in table cells at {width} px: {split[:8]}"

@@ -249,7 +249,7 @@ class Labels:
 
     def value_label(self, column: str, value: str) -> str:
         """A vocabulary id of ``column`` as its label; an id leading a text keeps the rest
-        (``world_mining_data 2021-2024`` → ``World Mining Data 2021-2024``).
+        (``usgs_mcs 2023-2025`` → ``USGS MCS 2023-2025``).
 
         >>> Labels().value_label("stream", "coal_fly_ash"), Labels().value_label("id", "x_y")
         ('Coal fly ash', 'x_y')
