@@ -197,15 +197,16 @@ def shares(rows: pd.DataFrame) -> pd.DataFrame:
     world = df[world_mask].groupby(GROUP_KEYS, dropna=False)["quantity"].max()
     denom = pd.concat([listed_sum.rename("listed"), world.rename("world")], axis=1)
     denom["denominator"] = denom[["listed", "world"]].max(axis=1, skipna=True)
-    exact = _published_total_groups(df).reindex(denom.index, fill_value=False)
-    named_sum = (
-        listed[~listed["is_aggregate"]].groupby(GROUP_KEYS, dropna=False)["quantity"].sum()
-    ).reindex(denom.index, fill_value=0.0)
-    largest = listed.groupby(GROUP_KEYS, dropna=False)["quantity"].max().reindex(denom.index)
-    use_world = exact & denom["world"].notna()
-    denom.loc[use_world, "denominator"] = denom.loc[use_world, "world"]
-    undefined = use_world & ((named_sum > denom["world"]) | (largest > denom["world"]))
-    denom.loc[undefined, "denominator"] = np.nan
+    if "source_id" in df and df["source_id"].isin(PUBLISHED_TOTAL_SOURCES).any():
+        exact = _published_total_groups(df).reindex(denom.index, fill_value=False)
+        named_sum = (
+            listed[~listed["is_aggregate"]].groupby(GROUP_KEYS, dropna=False)["quantity"].sum()
+        ).reindex(denom.index, fill_value=0.0)
+        largest = listed.groupby(GROUP_KEYS, dropna=False)["quantity"].max().reindex(denom.index)
+        use_world = exact & denom["world"].notna()
+        denom.loc[use_world, "denominator"] = denom.loc[use_world, "world"]
+        undefined = use_world & ((named_sum > denom["world"]) | (largest > denom["world"]))
+        denom.loc[undefined, "denominator"] = np.nan
     df = df.merge(denom[["denominator"]], left_on=GROUP_KEYS, right_index=True, how="left")
     with np.errstate(invalid="ignore", divide="ignore"):
         share = df["quantity"] / df["denominator"].where(df["denominator"] > 0)
