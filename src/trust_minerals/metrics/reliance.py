@@ -304,7 +304,8 @@ def apparent_consumption_reliance(
         exports = float(qty[~flows["inward"]].sum())
         production = float(made.loc[made["basis"] == match, "t"].sum())
         net = imports - exports
-        share = min(max(net / (production + net), 0.0), 1.0) if net > 0 else 0.0
+        # production >= 0 and net > 0 put the ratio in (0, 1]: nothing is clipped
+        share = net / (production + net) if net > 0 else 0.0
         note = "" if match != "not stated" else "; USGS states no basis for this production"
         rows.append(
             {
